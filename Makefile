@@ -1,0 +1,91 @@
+# Kompass — two commands: `make run` serves the portal, `make test` runs the whole suite.
+SHELL := /bin/bash
+PYTHON ?= python3
+PORT ?= 8000
+VENV := .venv
+BIN := $(VENV)/bin
+PG_URL ?= $(or $(DATABASE_URL),postgres://postgres@127.0.0.1:5432/kompass)
+export PIP_DISABLE_PIP_VERSION_CHECK := 1
+
+.PHONY: run test venv venv-dev messages migrate lint test-sqlite test-postgres bench bench-catalogue \
+        bench-lottery bench-opinions vendor clean help
+
+help:
+	@echo "make run     set up everything and serve the portal at http://127.0.0.1:$(PORT) (PORT=… to change)"
+	@echo "make test    set up and run the whole test suite (SQLite, then PostgreSQL when reachable)"
+	@echo "make bench   run the benchmarks (see docs/benchmarks.md)"
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(VENV)/.stamp-runtime: requirements.lock pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet --require-hashes -r requirements.lock
+	$(BIN)/pip install --quiet --no-deps --no-build-isolation -e . 2>/dev/null || $(BIN)/pip install --quiet --no-deps -e .
+	touch $@
+
+$(VENV)/.stamp-dev: requirements-dev.lock $(VENV)/.stamp-runtime
+	$(BIN)/pip install --quiet --require-hashes -r requirements-dev.lock
+	touch $@
+
+venv: $(VENV)/.stamp-runtime
+venv-dev: $(VENV)/.stamp-dev
+
+# Compiled translations (.mo) are build artefacts; GNU gettext's msgfmt compiles them.
+MO_FILES := $(patsubst %.po,%.mo,$(wildcard kompass/locale/*/LC_MESSAGES/*.po))
+kompass/locale/%.mo: kompass/locale/%.po
+	@command -v msgfmt >/dev/null || (apt-get update -qq && apt-get install -y -qq gettext >/dev/null)
+	msgfmt --check -o $@ $<
+messages: $(MO_FILES)
+
+migrate: venv messages
+	DEBUG=1 $(BIN)/kompass migrate --noinput -v 0
+
+run: migrate
+	DEBUG=1 $(BIN)/kompass load-strategy data/strategies/berlin-gdb.yaml --if-empty
+	@echo "Kompass serves the portal at http://127.0.0.1:$(PORT)/ (Ctrl-C stops it)"
+	DEBUG=1 $(BIN)/kompass runserver 127.0.0.1:$(PORT)
+
+# Browser tests need Debian's chromium and axe-core from npm; both are installed here when missing.
+/usr/bin/chromium:
+	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-dejavu-core >/dev/null
+
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+
+lint: venv-dev
+	$(BIN)/ruff check .
+	$(BIN)/lint-imports
+
+test: venv-dev messages /usr/bin/chromium node_modules/.package-lock.json lint
+	@set -e; ran="sqlite"; \
+	echo "== Test suite on SQLite"; \
+	KOMPASS_TESTING=1 DATABASE_URL= $(BIN)/pytest $(PYTEST_ARGS); \
+	if $(BIN)/python scripts/db_reachable.py "$(PG_URL)"; then \
+	  echo "== Test suite on PostgreSQL ($(PG_URL))"; \
+	  KOMPASS_TESTING=1 DATABASE_URL="$(PG_URL)" $(BIN)/pytest $(PYTEST_ARGS); ran="$$ran postgresql"; \
+	else echo "== PostgreSQL not reachable at $(PG_URL): skipped"; fi; \
+	echo "== Databases tested: $$ran"
+
+test-sqlite: venv-dev messages
+	KOMPASS_TESTING=1 DATABASE_URL= $(BIN)/pytest $(PYTEST_ARGS)
+
+test-postgres: venv-dev messages
+	KOMPASS_TESTING=1 DATABASE_URL="$(PG_URL)" $(BIN)/pytest $(PYTEST_ARGS)
+
+bench: bench-catalogue bench-lottery bench-opinions
+
+bench-catalogue: venv-dev
+	DATABASE_URL="$(PG_URL)" $(BIN)/python bench/catalogue.py
+
+bench-lottery: venv-dev
+	bash bench/lottery/run.sh
+
+bench-opinions: venv-dev
+	bash bench/opinions/run.sh
+
+vendor: node_modules/.package-lock.json
+	cp node_modules/htmx.org/dist/htmx.min.js kompass/portal/static/vendor/htmx/htmx.min.js
+
+clean:
+	rm -rf $(VENV) node_modules var/static

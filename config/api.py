@@ -1,0 +1,37 @@
+"""The public API object. Routers live in the domain apps; this file only wires them together."""
+
+from django.utils.translation import gettext as _
+from ninja import NinjaAPI
+from ninja.errors import ValidationError
+
+from kompass.core.api_errors import ApiParameterError
+from kompass.measures.api import router as measures_router
+from kompass.organisations.api import router as organisations_router
+from kompass.strategy.api import router as strategy_router
+
+api = NinjaAPI(
+    title="Kompass API",
+    version="1.0.0",
+    description="Open, read-only access to a city's digital strategy: its framework, organisations and measures. "
+                "All data is public and licensed as stated at /data/.",
+    urls_namespace="api-v1",
+)
+api.add_router("/", strategy_router, tags=["strategy"])
+api.add_router("/", organisations_router, tags=["organisations"])
+api.add_router("/", measures_router, tags=["measures"])
+
+
+@api.exception_handler(ValidationError)
+def validation_error(request, exc: ValidationError):
+    """Bad parameters are a client error (400) whose body names each offending parameter."""
+    detail = [
+        {"param": str(err.get("loc", ["", ""])[-1]), "loc": list(err.get("loc", [])), "msg": err.get("msg", "")}
+        for err in exc.errors
+    ]
+    return api.create_response(request, {"detail": detail}, status=400)
+
+
+@api.exception_handler(ApiParameterError)
+def parameter_error(request, exc: ApiParameterError):
+    detail = [{"param": param, "loc": ["query", param], "msg": str(msg)} for param, msg in exc.errors.items()]
+    return api.create_response(request, {"detail": detail or [{"msg": _("Bad request")}]}, status=400)

@@ -1,0 +1,24 @@
+from django.conf.urls.i18n import i18n_patterns
+from django.contrib import admin
+from django.http import HttpResponse
+from django.urls import include, path
+
+from config.api import api
+
+admin.site.site_header = "Kompass – Backoffice"
+admin.site.site_title = "Kompass Backoffice"
+
+urlpatterns = [
+    path("api/v1/", api.urls),
+    path("backoffice/", admin.site.urls),
+    path("healthz", lambda request: HttpResponse("ok", content_type="text/plain"), name="healthz"),
+]
+urlpatterns += i18n_patterns(
+    path("accounts/", include("kompass.accounts.urls")),
+    path("", include("kompass.portal.urls")),
+    prefix_default_language=False,
+)
+
+handler404 = "kompass.portal.views.error_404"
+handler403 = "kompass.portal.views.error_403"
+handler500 = "kompass.portal.views.error_500"

@@ -1,0 +1,1 @@
+"""Kompass: an open-source platform for a city's participatory, learning digital strategy."""

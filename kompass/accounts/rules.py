@@ -1,0 +1,49 @@
+"""Permission predicates (django-rules), in the style of adhocracy4: roles are predicates, permissions combine them.
+
+Global roles: admin (superuser), strategy office. Organisation roles: member, coordinator.
+"""
+
+import rules
+
+from kompass.accounts.models import Membership
+
+
+@rules.predicate
+def is_admin(user) -> bool:
+    return bool(user and user.is_authenticated and user.is_active and user.is_superuser)
+
+
+@rules.predicate
+def is_strategy_office(user) -> bool:
+    return bool(user and user.is_authenticated and user.is_active and user.is_strategy_office)
+
+
+def coordinates(user, organisation) -> bool:
+    if not (user and user.is_authenticated and user.is_active and organisation is not None):
+        return False
+    return Membership.objects.filter(
+        user=user, organisation=organisation, role=Membership.Role.COORDINATOR
+    ).exists()
+
+
+@rules.predicate
+def is_coordinator_of_measure(user, measure) -> bool:
+    return measure is not None and coordinates(user, measure.responsible_organisation)
+
+
+@rules.predicate
+def is_coordinator_anywhere(user) -> bool:
+    return bool(
+        user and user.is_authenticated and user.is_active
+        and Membership.objects.filter(user=user, role=Membership.Role.COORDINATOR).exists()
+    )
+
+
+is_office = is_admin | is_strategy_office
+
+rules.add_perm("strategy.edit_framework", is_office)
+rules.add_perm("accounts.manage_memberships", is_office)
+rules.add_perm("audit.view_events", is_office)
+rules.add_perm("measures.add_measure", is_office | is_coordinator_anywhere)
+rules.add_perm("measures.change_measure", is_office | is_coordinator_of_measure)
+rules.add_perm("measures.delete_measure", is_office)

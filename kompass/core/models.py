@@ -1,0 +1,32 @@
+from django.db import models
+
+from kompass.core.i18n import localized
+
+
+class LocalizedMixin:
+    """Gives models with `<field>` / `<field>_en` pairs a `tr(field)` accessor for templates and the API."""
+
+    def tr(self, field: str) -> str:
+        return localized(self, field)
+
+    @property
+    def display_name(self) -> str:
+        return localized(self, "name")
+
+
+class NamedFrameworkItem(LocalizedMixin, models.Model):
+    """Base for framework items of a strategy: ordered, slugged, named and described in German and English."""
+
+    slug = models.SlugField(max_length=80)
+    position = models.PositiveIntegerField(default=0)
+    name = models.CharField(max_length=200)
+    name_en = models.CharField(max_length=200, blank=True)
+    description = models.TextField(blank=True)
+    description_en = models.TextField(blank=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["position", "name"]
+
+    def __str__(self) -> str:
+        return self.name

@@ -1,0 +1,136 @@
+import csv
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from kompass.accounts.models import Membership
+from kompass.measures import selectors
+from kompass.measures.forms import CatalogueFilterForm, MeasureForm
+from kompass.measures.models import Measure
+from kompass.measures.services import MeasureRelations, measure_create, measure_update
+from kompass.organisations.models import Organisation
+from kompass.strategy.selectors import current_strategy
+
+
+def _strategy(request):
+    strategy = current_strategy()
+    request._kompass_strategy = strategy
+    return strategy
+
+
+@require_GET
+def catalogue(request):
+    strategy = _strategy(request)
+    options = selectors.CatalogueOptions(strategy)
+    query = selectors.parse_catalogue_params(request.GET, options)
+    qs = selectors.with_card_data(selectors.catalogue(strategy, query))
+    page = Paginator(qs, settings.KOMPASS_CATALOGUE_PAGE_SIZE).get_page(request.GET.get("page"))
+    params = request.GET.copy()
+    params.pop("page", None)
+    context = {
+        "form": CatalogueFilterForm(request.GET, options), "query": query, "page": page,
+        "querystring": params.urlencode(),
+    }
+    template = "measures/_results.html" if request.headers.get("HX-Request") else "measures/catalogue.html"
+    return render(request, template, context)
+
+
+@require_GET
+def catalogue_csv(request):
+    strategy = _strategy(request)
+    options = selectors.CatalogueOptions(strategy)
+    query = selectors.parse_catalogue_params(request.GET, options)
+    qs = selectors.with_card_data(selectors.catalogue(strategy, query)).prefetch_related("involved_organisations")
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{strategy.slug}-measures.csv"'
+    writer = csv.writer(response)
+    writer.writerow(["slug", "title", "title_en", "type", "status", "responsible_organisation",
+                     "involved_organisations", "districts", "action_fields", "start", "end", "pilot", "example",
+                     "summary"])
+    for m in qs.iterator(chunk_size=500):
+        writer.writerow([
+            m.slug, m.title, m.title_en, m.measure_type, m.status, m.responsible_organisation.name,
+            "; ".join(o.name for o in m.involved_organisations.all()), "; ".join(d.name for d in m.districts.all()),
+            "; ".join(a.name for a in m.action_fields.all()), m.start_date or "", m.end_date or "",
+            "yes" if m.is_pilot else "no", "yes" if m.is_example else "no", m.summary,
+        ])
+    return response
+
+
+@require_GET
+def detail(request, slug):
+    strategy = _strategy(request)
+    measure = selectors.measure_detail(strategy, slug)
+    easy = request.GET.get("sprache") == "leicht" and bool(measure.title_ls or measure.summary_ls
+                                                           or measure.description_ls)
+    return render(request, "measures/detail.html", {
+        "measure": measure, "related": selectors.related_measures(measure), "easy": easy,
+        "can_edit": request.user.has_perm("measures.change_measure", measure),
+    })
+
+
+def _editable_organisations(user, strategy):
+    orgs = Organisation.objects.filter(strategy=strategy)
+    if user.has_perm("strategy.edit_framework"):
+        return orgs
+    return orgs.filter(memberships__user=user, memberships__role=Membership.Role.COORDINATOR)
+
+
+def _save(form, *, actor, strategy, measure=None):
+    data = {name: form.cleaned_data[name] for name in form.Meta.fields
+            if name not in ("involved_organisations", "districts", "action_fields")}
+    relations = MeasureRelations(
+        involved_organisations=list(form.cleaned_data["involved_organisations"]),
+        districts=list(form.cleaned_data["districts"]), action_fields=list(form.cleaned_data["action_fields"]),
+    )
+    if measure is None:
+        base = slugify(data["title"])[:100] or "massnahme"
+        slug, n = base, 2
+        while Measure.objects.filter(strategy=strategy, slug=slug).exists():
+            slug, n = f"{base}-{n}", n + 1
+        return measure_create(actor=actor, strategy=strategy, slug=slug, data=data, relations=relations)
+    measure_update(actor=actor, measure=measure, data=data, relations=relations)
+    return measure
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def edit(request, slug):
+    strategy = _strategy(request)
+    measure = selectors.measure_detail(strategy, slug)
+    if not request.user.has_perm("measures.change_measure", measure):
+        raise PermissionDenied
+    form = MeasureForm(request.POST or None, instance=measure, strategy=strategy,
+                       organisations=_editable_organisations(request.user, strategy))
+    if request.method == "POST" and form.is_valid():
+        # The form wrote the cleaned values onto the instance; the service compares against the database.
+        fresh = selectors.measure_detail(strategy, slug)
+        _save(form, actor=request.user, strategy=strategy, measure=fresh)
+        from django.contrib import messages
+
+        messages.success(request, _("The measure was saved."))
+        return redirect("portal:measure", slug=fresh.slug)
+    return render(request, "measures/edit.html", {"form": form, "measure": measure},
+                  status=400 if request.method == "POST" else 200)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def create(request):
+    strategy = _strategy(request)
+    if not request.user.has_perm("measures.add_measure"):
+        raise PermissionDenied
+    form = MeasureForm(request.POST or None, strategy=strategy,
+                       organisations=_editable_organisations(request.user, strategy))
+    if request.method == "POST" and form.is_valid():
+        measure = _save(form, actor=request.user, strategy=strategy)
+        return redirect("portal:measure", slug=measure.slug)
+    return render(request, "measures/edit.html", {"form": form, "measure": None},
+                  status=400 if request.method == "POST" else 200)

@@ -1,0 +1,132 @@
+"""The strategy framework as data: a strategy, its values compass, perspectives, principles, action fields,
+spatial levels and districts. Everything hangs off one `Strategy`; several may coexist, one is current."""
+
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from kompass.core.models import LocalizedMixin, NamedFrameworkItem
+
+
+class Strategy(LocalizedMixin, models.Model):
+    slug = models.SlugField(max_length=80, unique=True)
+    name = models.CharField(max_length=200)
+    name_en = models.CharField(max_length=200, blank=True)
+    short_name = models.CharField(max_length=40, blank=True)
+    city = models.CharField(max_length=120)
+    version = models.CharField(max_length=40, help_text=_("Version label, e.g. the year of adoption."))
+    adopted_on = models.DateField(null=True, blank=True)
+    is_current = models.BooleanField(default=False)
+    summary = models.TextField(blank=True)
+    summary_en = models.TextField(blank=True)
+    description = models.TextField(blank=True)
+    description_en = models.TextField(blank=True)
+    source_url = models.URLField(blank=True)
+    data_licence = models.CharField(max_length=200, blank=True)
+    data_licence_url = models.URLField(blank=True)
+    map_attribution = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("strategy")
+        verbose_name_plural = _("strategies")
+        ordering = ["-is_current", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["is_current"], condition=Q(is_current=True), name="one_current_strategy")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.version})"
+
+
+class Value(NamedFrameworkItem):
+    """A Leitgedanke of the values compass."""
+
+    strategy = models.ForeignKey(Strategy, on_delete=models.CASCADE, related_name="values")
+    summary = models.CharField(max_length=300, blank=True)
+    summary_en = models.CharField(max_length=300, blank=True)
+
+    class Meta(NamedFrameworkItem.Meta):
+        verbose_name = _("value (Leitgedanke)")
+        verbose_name_plural = _("values (Leitgedanken)")
+        constraints = [models.UniqueConstraint(fields=["strategy", "slug"], name="unique_value_slug")]
+
+
+class FuturePerspective(NamedFrameworkItem):
+    class Kind(models.TextChoices):
+        SPATIAL = "spatial", _("spatial")
+        CAPABILITY = "capability", _("capability")
+
+    strategy = models.ForeignKey(Strategy, on_delete=models.CASCADE, related_name="perspectives")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+
+    class Meta(NamedFrameworkItem.Meta):
+        verbose_name = _("future perspective")
+        verbose_name_plural = _("future perspectives")
+        constraints = [models.UniqueConstraint(fields=["strategy", "slug"], name="unique_perspective_slug")]
+
+
+class PrincipleGroup(NamedFrameworkItem):
+    strategy = models.ForeignKey(Strategy, on_delete=models.CASCADE, related_name="principle_groups")
+
+    class Meta(NamedFrameworkItem.Meta):
+        verbose_name = _("principle group")
+        verbose_name_plural = _("principle groups")
+        constraints = [models.UniqueConstraint(fields=["strategy", "slug"], name="unique_principle_group_slug")]
+
+
+class Principle(NamedFrameworkItem):
+    strategy = models.ForeignKey(Strategy, on_delete=models.CASCADE, related_name="principles")
+    group = models.ForeignKey(PrincipleGroup, on_delete=models.CASCADE, related_name="principles")
+
+    class Meta(NamedFrameworkItem.Meta):
+        verbose_name = _("principle")
+        verbose_name_plural = _("principles")
+        constraints = [models.UniqueConstraint(fields=["strategy", "slug"], name="unique_principle_slug")]
+
+
+class ActionFieldCluster(NamedFrameworkItem):
+    strategy = models.ForeignKey(Strategy, on_delete=models.CASCADE, related_name="clusters")
+
+    class Meta(NamedFrameworkItem.Meta):
+        verbose_name = _("action field cluster")
+        verbose_name_plural = _("action field clusters")
+        constraints = [models.UniqueConstraint(fields=["strategy", "slug"], name="unique_cluster_slug")]
+
+
+class ActionField(NamedFrameworkItem):
+    strategy = models.ForeignKey(Strategy, on_delete=models.CASCADE, related_name="action_fields")
+    cluster = models.ForeignKey(ActionFieldCluster, on_delete=models.CASCADE, related_name="action_fields")
+
+    class Meta(NamedFrameworkItem.Meta):
+        verbose_name = _("action field")
+        verbose_name_plural = _("action fields")
+        constraints = [models.UniqueConstraint(fields=["strategy", "slug"], name="unique_action_field_slug")]
+
+
+class SpatialLevel(NamedFrameworkItem):
+    strategy = models.ForeignKey(Strategy, on_delete=models.CASCADE, related_name="spatial_levels")
+
+    class Meta(NamedFrameworkItem.Meta):
+        verbose_name = _("spatial level")
+        verbose_name_plural = _("spatial levels")
+        constraints = [models.UniqueConstraint(fields=["strategy", "slug"], name="unique_spatial_level_slug")]
+
+
+class District(NamedFrameworkItem):
+    """A district of the city, or the pseudo-district for city-wide measures."""
+
+    class Kind(models.TextChoices):
+        DISTRICT = "district", _("district")
+        CITYWIDE = "citywide", _("city-wide")
+
+    strategy = models.ForeignKey(Strategy, on_delete=models.CASCADE, related_name="districts")
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.DISTRICT)
+    official_key = models.CharField(max_length=40, blank=True)
+    geometry = models.JSONField(null=True, blank=True, help_text=_("Simplified GeoJSON geometry (WGS84)."))
+
+    class Meta(NamedFrameworkItem.Meta):
+        verbose_name = _("district")
+        verbose_name_plural = _("districts")
+        constraints = [models.UniqueConstraint(fields=["strategy", "slug"], name="unique_district_slug")]

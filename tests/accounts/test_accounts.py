@@ -1,0 +1,94 @@
+import re
+
+import pytest
+from django.core import mail
+from django.test import override_settings
+from django.urls import reverse
+
+from kompass.accounts.models import Membership, User
+from kompass.accounts.services import membership_set
+from kompass.audit.models import AuditEvent
+
+pytestmark = pytest.mark.django_db
+PASSWORD = "S3cure-pass-word"
+
+
+def test_login_is_case_insensitive_for_the_address_and_logout_works(client, make_user):
+    make_user("Someone@Example.org")
+    response = client.post(reverse("accounts:login"), {"username": "SOMEONE@example.org", "password": PASSWORD})
+    assert response.status_code == 302
+    assert client.get("/").context["user"].is_authenticated
+    client.post(reverse("accounts:logout"))
+    assert not client.get("/").context["user"].is_authenticated
+
+
+def test_wrong_password_shows_a_form_error(client, make_user):
+    make_user("a@example.org")
+    response = client.post(reverse("accounts:login"), {"username": "a@example.org", "password": "wrong"})
+    assert response.status_code == 200 and response.context["form"].errors
+
+
+@override_settings(LOGIN_FAILURE_LIMIT=3)
+def test_logins_are_throttled_after_repeated_failures(client, make_user):
+    make_user("target@example.org")
+    for _ in range(3):
+        client.post(reverse("accounts:login"), {"username": "target@example.org", "password": "guess"})
+    # Even the right password is refused while the window lasts.
+    response = client.post(reverse("accounts:login"), {"username": "target@example.org", "password": PASSWORD})
+    assert response.status_code == 200
+    assert "throttled" in [e.code for e in response.context["form"].non_field_errors().as_data()]
+    assert not response.context["user"].is_authenticated
+    # Another account from the same address is not locked yet.
+    make_user("other@example.org")
+    ok = client.post(reverse("accounts:login"), {"username": "other@example.org", "password": PASSWORD})
+    assert ok.status_code == 302
+
+
+def test_password_reset_by_email(client, make_user):
+    make_user("forgetful@example.org")
+    response = client.post(reverse("accounts:password_reset"), {"email": "forgetful@example.org"})
+    assert response.status_code == 302
+    assert len(mail.outbox) == 1
+    link = re.search(r"http://testserver(\S+)", mail.outbox[0].body).group(1)
+    form_page = client.get(link, follow=True)
+    assert form_page.context["validlink"]
+    done = client.post(form_page.redirect_chain[-1][0], {"new_password1": "An0ther-long-pass",
+                                                         "new_password2": "An0ther-long-pass"})
+    assert done.status_code == 302
+    assert client.login(username="forgetful@example.org", password="An0ther-long-pass")
+
+
+def test_password_reset_does_not_reveal_unknown_addresses(client):
+    response = client.post(reverse("accounts:password_reset"), {"email": "nobody@example.org"})
+    assert response.status_code == 302 and len(mail.outbox) == 0
+
+
+def test_membership_service_records_audit_events(make_user, pilot):
+    office = make_user("office@example.org", office=True)
+    person = make_user("person@example.org")
+    membership = membership_set(actor=office, user=person, organisation=pilot.responsible_organisation,
+                                role=Membership.Role.COORDINATOR)
+    assert membership.role == "coordinator"
+    event = AuditEvent.objects.latest("id")
+    assert event.action == "membership.created" and event.actor == office
+
+
+def test_membership_service_refuses_non_office(make_user, pilot):
+    from django.core.exceptions import PermissionDenied
+
+    coordinator = make_user("c@example.org", coordinator_of=[pilot.responsible_organisation])
+    other = make_user("x@example.org")
+    with pytest.raises(PermissionDenied):
+        membership_set(actor=coordinator, user=other, organisation=pilot.responsible_organisation, role="coordinator")
+    assert not Membership.objects.filter(user=other).exists()
+
+
+def test_deleting_a_user_keeps_the_audit_trail_with_a_label(make_user, pilot):
+    from kompass.measures.services import measure_update
+
+    office = make_user("gone@example.org", office=True)
+    measure_update(actor=office, measure=pilot, data={"title": "Umbenannt"})
+    office.delete()
+    event = AuditEvent.objects.filter(action="measure.updated").latest("id")
+    assert event.actor is None and event.actor_label == "gone@example.org"
+    assert User.objects.filter(email="gone@example.org").count() == 0

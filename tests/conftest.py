@@ -1,0 +1,61 @@
+"""Shared fixtures. The Berlin dataset is loaded once per test session into the test database; every test
+runs in a transaction that is rolled back, so tests may change data freely."""
+
+import os
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("KOMPASS_TESTING", "1")
+
+ROOT = Path(__file__).resolve().parent.parent
+BERLIN = ROOT / "data" / "strategies" / "berlin-gdb.yaml"
+EXAMPLE_CITY = ROOT / "data" / "strategies" / "example-city.yaml"
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    from kompass.strategy.services import strategy_load
+
+    with django_db_blocker.unblock():
+        strategy_load(actor=None, path=BERLIN)
+
+
+@pytest.fixture
+def berlin(db):
+    from kompass.strategy.models import Strategy
+
+    return Strategy.objects.get(slug="berlin-gdb")
+
+
+@pytest.fixture
+def make_user(db):
+    from kompass.accounts.models import Membership, User
+
+    def make(email, *, office=False, admin=False, coordinator_of=None, member_of=None, password="S3cure-pass-word"):
+        user = User.objects.create_user(email=email, password=password, is_strategy_office=office,
+                                        is_superuser=admin, is_staff=admin)
+        for org in coordinator_of or []:
+            Membership.objects.create(user=user, organisation=org, role=Membership.Role.COORDINATOR)
+        for org in member_of or []:
+            Membership.objects.create(user=user, organisation=org, role=Membership.Role.MEMBER)
+        return user
+
+    return make
+
+
+@pytest.fixture
+def pilot(berlin):
+    """A real pilot measure of the Berlin dataset with its responsible organisation."""
+    return berlin.measures.filter(is_pilot=True).select_related("responsible_organisation").order_by("slug").first()
+
+
+@pytest.fixture(autouse=True)
+def _german_by_default():
+    """Each test starts with German active, as a visitor without a language prefix would."""
+    from django.utils import translation
+
+    translation.activate("de")
+    yield
+    translation.activate("de")
