@@ -2,10 +2,11 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
 from kompass.accounts.models import Membership, User
-from kompass.core.admin import OfficeAdminMixin
+from kompass.accounts.services import membership_remove, membership_set
+from kompass.core.admin import OfficeAdminMixin, OfficeInlineMixin
 
 
-class MembershipInline(admin.TabularInline):
+class MembershipInline(OfficeInlineMixin, admin.TabularInline):
     model = Membership
     extra = 0
     autocomplete_fields = ["organisation"]
@@ -29,3 +30,23 @@ class UserAdmin(OfficeAdminMixin, BaseUserAdmin):
     def get_readonly_fields(self, request, obj=None):
         # Only admins may hand out admin rights.
         return [] if request.user.is_superuser else ["is_superuser", "is_staff"]
+
+    def save_formset(self, request, form, formset, change):
+        """Memberships change through the audited account services, never directly."""
+        if formset.model is not Membership:
+            return super().save_formset(request, form, formset, change)
+        instances = formset.save(commit=False)
+        for membership in formset.deleted_objects:
+            membership_remove(actor=request.user, membership=membership)
+        for membership in instances:
+            if membership.pk and "organisation" in _changed_fields(formset, membership):
+                membership_remove(actor=request.user, membership=Membership.objects.get(pk=membership.pk))
+            membership_set(actor=request.user, user=form.instance, organisation=membership.organisation,
+                           role=membership.role)
+
+
+def _changed_fields(formset, instance) -> list[str]:
+    for sub_form in formset.forms:
+        if sub_form.instance is instance:
+            return sub_form.changed_data
+    return []

@@ -28,7 +28,8 @@ class OfficeAdminMixin:
     def save_model(self, request, obj, form, change):
         with transaction.atomic():
             super().save_model(request, obj, form, change)
-            changes = {name: (form.initial.get(name), form.cleaned_data.get(name)) for name in form.changed_data}
+            changes = {name: (form.initial.get(name), form.cleaned_data.get(name)) for name in form.changed_data
+                       if "password" not in name}  # never copy secrets into the audit log
             label = obj._meta.model_name
             record_event(actor=request.user, action=f"{label}.{'updated' if change else 'created'}", obj=obj,
                          changes=changes)
@@ -41,3 +42,21 @@ class OfficeAdminMixin:
     def delete_queryset(self, request, queryset):
         for obj in queryset:
             self.delete_model(request, obj)
+
+
+class OfficeInlineMixin:
+    """Inlines follow the same rule as their parent pages (Django's model permissions are not used)."""
+
+    office_perm = "strategy.edit_framework"
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.has_perm(self.office_perm)
+
+    def has_add_permission(self, request, obj=None):
+        return request.user.has_perm(self.office_perm)
+
+    def has_change_permission(self, request, obj=None):
+        return request.user.has_perm(self.office_perm)
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.has_perm(self.office_perm)

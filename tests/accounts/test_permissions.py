@@ -187,10 +187,15 @@ def test_backoffice_measure_change_goes_through_the_service(client, actors, pilo
         data.pop(key, None)
         if getattr(pilot, key):
             data[key] = "on"
+    first_value = pilot.value_links.first()
+    data["value_links-0-strength"] = 1 if first_value.strength != 1 else 2
     response = client.post(url, data)
     assert response.status_code == 302, response.context["adminform"].form.errors if response.context else ""
     pilot.refresh_from_db()
     assert pilot.title == "Im Backoffice geändert"
+    assert pilot.value_links.get(value=first_value.value).strength == data["value_links-0-strength"]
+    event = AuditEvent.objects.filter(action="measure.updated").latest("id")
+    assert "values" in event.changes
     assert "im backoffice geändert" in pilot.search_document
     assert AuditEvent.objects.filter(action="measure.updated", actor=actors["strategy_office"]).exists()
 
@@ -211,3 +216,22 @@ def test_edit_link_only_for_those_who_may_edit(client, actors, pilot, role):
     login(client, actors[role])
     html = client.get(reverse("portal:measure", args=[pilot.slug])).content.decode()
     assert (reverse("portal:measure_edit", args=[pilot.slug]) in html) == (role in EDIT_ALLOWED)
+
+
+def test_backoffice_membership_changes_are_audited(client, actors, pilot):
+    person = actors["citizen"]
+    office = actors["strategy_office"]
+    client.force_login(office)
+    url = f"/backoffice/accounts/user/{person.pk}/change/"
+    page = client.get(url)
+    assert page.status_code == 200
+    data = {"email": person.email, "display_name": "", "language": "de", "is_active": "on",
+            "last_login_0": "", "last_login_1": "", "date_joined_0": "2026-01-01", "date_joined_1": "10:00:00",
+            "memberships-TOTAL_FORMS": 1, "memberships-INITIAL_FORMS": 0, "memberships-MIN_NUM_FORMS": 0,
+            "memberships-MAX_NUM_FORMS": 1000, "memberships-0-organisation": pilot.responsible_organisation_id,
+            "memberships-0-role": "coordinator", "memberships-0-user": person.pk}
+    response = client.post(url, data)
+    assert response.status_code == 302, response.context["adminform"].form.errors if response.context else ""
+    assert person.memberships.get().role == "coordinator"
+    assert AuditEvent.objects.filter(action="membership.created", actor=office).exists()
+    assert not any("password" in key for e in AuditEvent.objects.all() for key in e.changes)
