@@ -43,7 +43,9 @@ migrate: venv messages
 
 run: migrate
 	DEBUG=1 $(BIN)/kompass load-strategy data/strategies/berlin-gdb.yaml --if-empty
-	@echo "Kompass serves the portal at http://127.0.0.1:$(PORT)/ (Ctrl-C stops it)"
+	@echo "Kompass serves the portal at http://127.0.0.1:$(PORT)/ (Ctrl-C stops it); a task worker runs beside it"
+	@DEBUG=1 $(BIN)/kompass db_worker --interval 1 > var/worker.log 2>&1 & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	DEBUG=1 $(BIN)/kompass runserver 127.0.0.1:$(PORT)
 
 # Browser tests need Debian's chromium and axe-core from npm; both are installed here when missing.

@@ -5,8 +5,11 @@ from ninja import NinjaAPI
 from ninja.errors import ValidationError
 
 from kompass.core.api_errors import ApiParameterError
+from kompass.lifecycle.api import router as lifecycle_router
 from kompass.measures.api import router as measures_router
+from kompass.monitoring.api import router as monitoring_router
 from kompass.organisations.api import router as organisations_router
+from kompass.participation.api import router as participation_router
 from kompass.strategy.api import router as strategy_router
 
 api = NinjaAPI(
@@ -19,6 +22,9 @@ api = NinjaAPI(
 api.add_router("/", strategy_router, tags=["strategy"])
 api.add_router("/", organisations_router, tags=["organisations"])
 api.add_router("/", measures_router, tags=["measures"])
+api.add_router("/", lifecycle_router, tags=["lifecycle"])
+api.add_router("/", monitoring_router, tags=["monitoring"])
+api.add_router("/", participation_router, tags=["participation"])
 
 
 @api.exception_handler(ValidationError)

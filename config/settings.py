@@ -61,6 +61,12 @@ INSTALLED_APPS = [
     "kompass.measures",
     "kompass.portal",
     "kompass.lottery",
+    "kompass.jobs",
+    "kompass.lifecycle",
+    "kompass.monitoring",
+    "kompass.participation",
+    "django_tasks",
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
@@ -190,6 +196,12 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
+
+# Background tasks (django-tasks, the backport of Django 6's Tasks API). Production and `make run` use the
+# database backend with a worker (`kompass db_worker`); tests run tasks immediately.
+TASKS = {"default": {"BACKEND": os.environ.get("TASKS_BACKEND") or (
+    "django_tasks.backends.immediate.ImmediateBackend" if os.environ.get("KOMPASS_TESTING")
+    else "django_tasks_db.DatabaseBackend")}}
 
 # Kompass
 KOMPASS_CATALOGUE_PAGE_SIZE = 20

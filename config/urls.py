@@ -15,6 +15,10 @@ urlpatterns = [
 ]
 urlpatterns += i18n_patterns(
     path("accounts/", include("kompass.accounts.urls")),
+    path("jobs/", include("kompass.jobs.urls")),
+    path("", include("kompass.lifecycle.urls")),
+    path("", include("kompass.monitoring.urls")),
+    path("", include("kompass.participation.urls")),
     path("", include("kompass.portal.urls")),
     prefix_default_language=False,
 )

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
-from kompass.accounts.models import Membership, User
+from kompass.accounts.models import Membership, User, UserGroup
 from kompass.accounts.services import membership_remove, membership_set
 from kompass.core.admin import OfficeAdminMixin, OfficeInlineMixin
 
@@ -21,7 +21,8 @@ class UserAdmin(OfficeAdminMixin, BaseUserAdmin):
     fieldsets = [
         (None, {"fields": ["email", "password"]}),
         ("Profile", {"fields": ["display_name", "language"]}),
-        ("Roles", {"fields": ["is_active", "is_strategy_office", "is_staff", "is_superuser"]}),
+        ("Roles", {"fields": ["is_active", "is_strategy_office", "is_cdo", "is_reviewer", "is_moderator",
+                              "is_lottery_officer", "is_staff", "is_superuser"]}),
         ("Dates", {"fields": ["last_login", "date_joined"]}),
     ]
     add_fieldsets = [(None, {"classes": ["wide"], "fields": ["email", "password1", "password2"]})]
@@ -50,3 +51,10 @@ def _changed_fields(formset, instance) -> list[str]:
         if sub_form.instance is instance:
             return sub_form.changed_data
     return []
+
+
+@admin.register(UserGroup)
+class UserGroupAdmin(OfficeAdminMixin, admin.ModelAdmin):
+    list_display = ["name", "kind"]
+    search_fields = ["name", "slug"]
+    filter_horizontal = ["members"]

@@ -43,6 +43,20 @@ class User(AbstractUser):
         help_text=_("Members of the strategy office edit the whole strategy in the back office."),
     )
 
+    is_cdo = models.BooleanField(
+        _("Chief Digital Officer"), default=False,
+        help_text=_("Decides which candidates become measures of the strategy."),
+    )
+    is_reviewer = models.BooleanField(
+        _("reviewer"), default=False, help_text=_("Qualifies and assesses candidate measures."),
+    )
+    is_moderator = models.BooleanField(_("moderator"), default=False,
+                                       help_text=_("Moderates contributions of the public."))
+    is_lottery_officer = models.BooleanField(
+        _("lottery officer"), default=False,
+        help_text=_("Runs citizens' panel lotteries and alone sees respondents' personal data."),
+    )
+
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS: list[str] = []
 
@@ -91,3 +105,48 @@ class LoginFailure(models.Model):
 
     def __str__(self) -> str:
         return f"login failure at {self.occurred_at:%Y-%m-%d %H:%M}"
+
+
+class UserGroup(models.Model):
+    """A named group of users, e.g. a board (Strategieboard, Strategiebeirat) or a citizens' panel."""
+
+    class Kind(models.TextChoices):
+        BOARD = "board", _("board")
+        PANEL = "panel", _("citizens' panel")
+        TEAM = "team", _("team")
+        OTHER = "other", _("other")
+
+    slug = models.SlugField(max_length=80, unique=True)
+    name = models.CharField(max_length=200)
+    name_en = models.CharField(max_length=200, blank=True)
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.OTHER)
+    description = models.TextField(blank=True)
+    members = models.ManyToManyField(User, blank=True, related_name="user_groups")
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("user group")
+        verbose_name_plural = _("user groups")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ApiToken(models.Model):
+    """A personal API token. Only a SHA-256 hash of the secret is stored; the secret is shown once."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(_("name"), max_length=100)
+    prefix = models.CharField(max_length=12, db_index=True)
+    key_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"

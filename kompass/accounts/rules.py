@@ -39,6 +39,41 @@ def is_coordinator_anywhere(user) -> bool:
     )
 
 
+@rules.predicate
+def is_cdo(user) -> bool:
+    return bool(user and user.is_authenticated and user.is_active and user.is_cdo)
+
+
+@rules.predicate
+def is_reviewer(user) -> bool:
+    return bool(user and user.is_authenticated and user.is_active and user.is_reviewer)
+
+
+@rules.predicate
+def is_moderator(user) -> bool:
+    return bool(user and user.is_authenticated and user.is_active and user.is_moderator)
+
+
+@rules.predicate
+def is_lottery_officer(user) -> bool:
+    return bool(user and user.is_authenticated and user.is_active and user.is_lottery_officer)
+
+
+@rules.predicate
+def is_registered(user) -> bool:
+    return bool(user and user.is_authenticated and user.is_active)
+
+
+def in_group(slug: str):
+    """Predicate factory: the user belongs to the UserGroup with this slug."""
+
+    @rules.predicate(name=f"in_group:{slug}")
+    def predicate(user) -> bool:
+        return bool(user and user.is_authenticated and user.user_groups.filter(slug=slug).exists())
+
+    return predicate
+
+
 is_office = is_admin | is_strategy_office
 
 rules.add_perm("strategy.edit_framework", is_office)

@@ -10,7 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
-from kompass.accounts.models import LoginFailure, Membership
+from kompass.accounts.models import ApiToken, LoginFailure, Membership
 from kompass.audit.services import record_event
 
 
@@ -58,3 +58,42 @@ def membership_remove(*, actor, membership: Membership) -> None:
         raise PermissionDenied
     record_event(actor=actor, action="membership.deleted", obj=membership)
     membership.delete()
+
+
+def _hash_token(raw: str) -> str:
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+@transaction.atomic
+def api_token_create(*, actor, user, name: str) -> tuple[ApiToken, str]:
+    """Create a token for `user` (themselves, or by the office). Returns the token and its secret (shown once)."""
+    import secrets
+
+    if actor is None or (actor.pk != user.pk and not actor.has_perm("accounts.manage_memberships")):
+        raise PermissionDenied
+    raw = "kp_" + secrets.token_urlsafe(32)
+    token = ApiToken.objects.create(user=user, name=name[:100], prefix=raw[:10], key_hash=_hash_token(raw))
+    record_event(actor=actor, action="api_token.created", obj=token, changes={"name": (None, token.name)})
+    return token, raw
+
+
+@transaction.atomic
+def api_token_revoke(*, actor, token: ApiToken) -> None:
+    if actor is None or (actor.pk != token.user_id and not actor.has_perm("accounts.manage_memberships")):
+        raise PermissionDenied
+    token.revoked_at = timezone.now()
+    token.save(update_fields=["revoked_at"])
+    record_event(actor=actor, action="api_token.revoked", obj=token)
+
+
+def user_for_token(raw: str):
+    """The active user owning an unrevoked token, or None. Marks the token as used (at most once a minute)."""
+    if not raw or not raw.startswith("kp_"):
+        return None
+    token = ApiToken.objects.select_related("user").filter(key_hash=_hash_token(raw), revoked_at=None).first()
+    if token is None or not token.user.is_active:
+        return None
+    now = timezone.now()
+    if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+    return token.user

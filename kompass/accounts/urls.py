@@ -1,11 +1,14 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
+from kompass.accounts import views
 from kompass.accounts.forms import ThrottledAuthenticationForm
 
 app_name = "accounts"
 
 urlpatterns = [
+    path("tokens/", views.api_tokens, name="api_tokens"),
+    path("tokens/<int:pk>/revoke/", views.api_token_revoke_view, name="api_token_revoke"),
     path("login/", auth_views.LoginView.as_view(authentication_form=ThrottledAuthenticationForm,
                                                  redirect_authenticated_user=True), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),

@@ -1,0 +1,9 @@
+from django.urls import path
+
+from kompass.jobs import views
+
+app_name = "jobs"
+urlpatterns = [
+    path("<uuid:pk>/", views.job_detail, name="detail"),
+    path("<uuid:pk>/download/", views.job_download, name="download"),
+]

@@ -1,0 +1,44 @@
+import pytest
+
+from kompass.audit.models import AuditEvent
+from kompass.jobs.models import Job
+from kompass.jobs.services import job_start
+from tests.jobs.sample_tasks import count_to
+
+pytestmark = pytest.mark.django_db
+
+
+def test_job_runs_reports_progress_and_result(make_user, django_capture_on_commit_callbacks, client):
+    office = make_user("office@example.org", office=True)
+    with django_capture_on_commit_callbacks(execute=True):
+        job = job_start(actor=office, kind="test", title="Zählen", task=count_to, args=[5])
+    job.refresh_from_db()
+    assert job.status == "done" and job.progress_done == 5 and job.progress_total == 5
+    assert job.result == {"counted": 5} and job.result_url == "/data/"
+    assert AuditEvent.objects.filter(action="job.started", actor=office).exists()
+    client.force_login(office)
+    page = client.get(f"/jobs/{job.pk}/")
+    assert page.status_code == 200 and b'value="100"' in page.content and b'href="/data/"' in page.content
+
+
+def test_failed_job_says_why(make_user, django_capture_on_commit_callbacks):
+    office = make_user("office@example.org", office=True)
+    with django_capture_on_commit_callbacks(execute=True):  # the task backend records the failure itself
+        job_start(actor=office, kind="test", title="Scheitern", task=count_to, args=[2, True])
+    job = Job.objects.get(title="Scheitern")
+    assert job.status == "failed" and "planned failure" in job.message
+
+
+def test_job_page_is_private_to_its_starter_and_the_office(make_user, client):
+    starter = make_user("starter@example.org")
+    job = Job.objects.create(kind="test", title="Privat", created_by=starter)
+    url = f"/jobs/{job.pk}/"
+    assert client.get(url).status_code == 302  # visitors must log in
+    client.force_login(make_user("stranger@example.org"))
+    assert client.get(url).status_code == 403
+    client.force_login(starter)
+    running = client.get(url)
+    assert running.status_code == 200 and b'hx-trigger="every 2s"' in running.content
+    assert b'http-equiv="refresh"' in running.content  # works without JavaScript too
+    client.force_login(make_user("office2@example.org", office=True))
+    assert client.get(url).status_code == 200
