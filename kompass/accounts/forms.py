@@ -30,3 +30,43 @@ class ThrottledAuthenticationForm(AuthenticationForm):
         except forms.ValidationError:
             record_login_failure(email, ip)
             raise
+
+
+class RegistrationForm(forms.Form):
+    email = forms.EmailField(label=_("Email address"), widget=forms.EmailInput(attrs={"autocomplete": "email"}))
+    display_name = forms.CharField(
+        label=_("Display name"), max_length=80,
+        help_text=_("Shown next to your contributions instead of your email address. A pseudonym is fine."))
+    password = forms.CharField(label=_("Password"), strip=False,
+                               widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
+    language = forms.ChoiceField(label=_("Language"), choices=[("de", "Deutsch"), ("en", "English")])
+    accept = forms.BooleanField(label=_("I accept the community guidelines."))
+
+    def clean_email(self):
+        from kompass.accounts.models import User
+
+        email = self.cleaned_data["email"].strip().lower()
+        if User.objects.filter(email=email).exists():
+            raise forms.ValidationError(_("An account with this address exists. Log in or reset your password."))
+        return email
+
+    def clean_display_name(self):
+        name = self.cleaned_data["display_name"].strip()
+        if "@" in name:
+            raise forms.ValidationError(_("Please do not use an email address as display name."))
+        return name
+
+    def clean_password(self):
+        from django.contrib.auth.password_validation import validate_password
+
+        password = self.cleaned_data["password"]
+        validate_password(password)
+        return password
+
+
+class AccountSettingsForm(forms.Form):
+    display_name = forms.CharField(label=_("Display name"), max_length=80)
+    language = forms.ChoiceField(label=_("Language"), choices=[("de", "Deutsch"), ("en", "English")])
+    email_digest = forms.ChoiceField(label=_("Email digest of news on what you follow"), choices=[
+        ("none", _("no emails")), ("daily", _("daily")), ("weekly", _("weekly"))])
+    notify_in_app = forms.BooleanField(label=_("Show notifications on the site"), required=False)

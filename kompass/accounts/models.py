@@ -57,6 +57,18 @@ class User(AbstractUser):
         help_text=_("Runs citizens' panel lotteries and alone sees respondents' personal data."),
     )
 
+    class Digest(models.TextChoices):
+        NONE = "none", _("no emails")
+        DAILY = "daily", _("daily")
+        WEEKLY = "weekly", _("weekly")
+
+    is_blocked = models.BooleanField(_("blocked"), default=False,
+                                     help_text=_("A blocked account cannot post, comment, support or vote."))
+    blocked_reason = models.CharField(_("reason for the block"), max_length=300, blank=True)
+    email_digest = models.CharField(_("email digest"), max_length=10, choices=Digest.choices,
+                                    default=Digest.WEEKLY)
+    notify_in_app = models.BooleanField(_("notifications on the site"), default=True)
+
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS: list[str] = []
 
@@ -68,6 +80,11 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.display_name or self.email
+
+    @property
+    def public_name(self) -> str:
+        """The name shown next to public contributions: never the email address."""
+        return self.display_name or _("participant #%(id)s") % {"id": self.pk}
 
     @property
     def is_admin(self) -> bool:

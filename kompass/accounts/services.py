@@ -97,3 +97,117 @@ def user_for_token(raw: str):
     if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
     return token.user
+
+
+# --- Citizen accounts: registration, settings, personal data, deletion ---------------------------------------
+
+#: Apps holding contributions register callables here (in their AppConfig.ready):
+#: PERSONAL_DATA_PROVIDERS: name -> f(user) -> JSON-able data; ACCOUNT_DELETE_HOOKS: f(user) anonymises.
+PERSONAL_DATA_PROVIDERS: dict = {}
+ACCOUNT_DELETE_HOOKS: list = []
+
+VERIFY_SALT = "kompass.accounts.verify"
+
+
+def verification_token(user) -> str:
+    from django.core import signing
+
+    return signing.dumps({"u": user.pk, "e": user.email}, salt=VERIFY_SALT)
+
+
+@transaction.atomic
+def citizen_register(*, email: str, password: str, display_name: str, language: str = "de",
+                     verify_url_builder=None):
+    """Create an inactive account and send the verification link. `verify_url_builder(token) -> absolute URL`."""
+    from django.core.mail import send_mail
+    from django.utils.translation import gettext as _
+
+    from kompass.accounts.models import User
+
+    email = email.strip().lower()
+    user = User.objects.create_user(email=email, password=password, display_name=display_name.strip()[:80],
+                                    language=language if language in ("de", "en") else "de", is_active=False)
+    record_event(actor=user, action="account.registered", obj=user,
+                 changes={"display_name": (None, user.display_name)})
+    token = verification_token(user)
+    link = verify_url_builder(token) if verify_url_builder else token
+    transaction.on_commit(lambda: send_mail(
+        _("Please confirm your email address"),
+        _("Please open this link to confirm your account: %(link)s\nThe link is valid for %(days)s days.")
+        % {"link": link, "days": getattr(settings, "KOMPASS_VERIFY_DAYS", 3)},
+        None, [email]))
+    return user
+
+
+@transaction.atomic
+def citizen_verify(*, token: str):
+    """Activate the account named in a valid, unexpired token. Returns the user or None."""
+    from django.core import signing
+
+    from kompass.accounts.models import User
+
+    try:
+        data = signing.loads(token, salt=VERIFY_SALT,
+                             max_age=getattr(settings, "KOMPASS_VERIFY_DAYS", 3) * 86400)
+    except signing.BadSignature:
+        return None
+    user = User.objects.filter(pk=data.get("u"), email=data.get("e")).first()
+    if user is None:
+        return None
+    if not user.is_active and not user.is_blocked:
+        user.is_active = True
+        user.save(update_fields=["is_active"])
+        record_event(actor=user, action="account.verified", obj=user, changes={"is_active": (False, True)})
+    return user
+
+
+SETTINGS_FIELDS = ["display_name", "language", "email_digest", "notify_in_app"]
+
+
+@transaction.atomic
+def account_update_settings(*, actor, user, data: dict):
+    if actor is None or actor.pk != user.pk:
+        raise PermissionDenied
+    changes = {}
+    for key in SETTINGS_FIELDS:
+        if key in data and getattr(user, key) != data[key]:
+            changes[key] = (getattr(user, key), data[key])
+            setattr(user, key, data[key])
+    if changes:
+        user.save(update_fields=list(changes))
+        record_event(actor=actor, action="account.settings_changed", obj=user, changes=changes)
+    return user
+
+
+def account_personal_data(*, actor, user) -> dict:
+    """Everything Kompass stores about `user` and everything they contributed, as JSON-able data."""
+    if actor is None or actor.pk != user.pk:
+        raise PermissionDenied
+    data = {
+        "account": {
+            "email": user.email, "display_name": user.display_name, "language": user.language,
+            "date_joined": user.date_joined.isoformat(), "last_login": user.last_login.isoformat()
+            if user.last_login else None, "email_digest": user.email_digest, "notify_in_app": user.notify_in_app,
+            "is_blocked": user.is_blocked, "blocked_reason": user.blocked_reason,
+        },
+        "memberships": [{"organisation": m.organisation.name, "role": m.role}
+                        for m in user.memberships.select_related("organisation")],
+        "groups": [g.name for g in user.user_groups.all()],
+        "api_tokens": [{"name": t.name, "created_at": t.created_at.isoformat(), "revoked": t.revoked_at is not None}
+                       for t in user.api_tokens.all()],
+    }
+    for name, provider in PERSONAL_DATA_PROVIDERS.items():
+        data[name] = provider(user)
+    return data
+
+
+@transaction.atomic
+def account_delete(*, actor, user) -> None:
+    """Delete the account. Contributions stay, anonymised (their author becomes "deleted account")."""
+    if actor is None or actor.pk != user.pk:
+        raise PermissionDenied
+    for hook in ACCOUNT_DELETE_HOOKS:
+        hook(user)
+    record_event(actor=None, action="account.deleted", changes={"user_id": (user.pk, None)},
+                 label="deleted account")
+    user.delete()

@@ -9,6 +9,11 @@ app_name = "accounts"
 urlpatterns = [
     path("tokens/", views.api_tokens, name="api_tokens"),
     path("tokens/<int:pk>/revoke/", views.api_token_revoke_view, name="api_token_revoke"),
+    path("register/", views.register, name="register"),
+    path("verify/<str:token>/", views.verify, name="verify"),
+    path("settings/", views.account_settings, name="settings"),
+    path("my-data/", views.my_data, name="my_data"),
+    path("delete/", views.delete_account, name="delete"),
     path("login/", auth_views.LoginView.as_view(authentication_form=ThrottledAuthenticationForm,
                                                  redirect_authenticated_user=True), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),

@@ -1,8 +1,9 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from kompass.accounts.models import ApiToken
 from kompass.accounts.services import api_token_create, api_token_revoke
@@ -31,3 +32,88 @@ def api_token_revoke_view(request, pk):
     api_token_revoke(actor=request.user, token=token)
     messages.success(request, _("The token was revoked."))
     return redirect("accounts:api_tokens")
+
+
+# --- citizen accounts ----------------------------------------------------------------------------------------
+
+@require_http_methods(["GET", "POST"])
+def register(request):
+    from kompass.accounts.forms import RegistrationForm
+    from kompass.accounts.services import citizen_register
+
+    if request.user.is_authenticated:
+        return redirect("/")
+    form = RegistrationForm(request.POST or None, initial={"language": request.LANGUAGE_CODE})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        citizen_register(email=data["email"], password=data["password"], display_name=data["display_name"],
+                         language=data["language"],
+                         verify_url_builder=lambda token: request.build_absolute_uri(
+                             reverse("accounts:verify", args=[token])))
+        return render(request, "accounts/register_sent.html", {"email": data["email"]})
+    return render(request, "accounts/register.html", {"form": form}, status=400 if form.errors else 200)
+
+
+@require_http_methods(["GET", "POST"])
+def verify(request, token):
+    from kompass.accounts.services import citizen_verify
+
+    if request.method == "POST":
+        user = citizen_verify(token=token)
+        if user is None:
+            return render(request, "accounts/verify.html", {"invalid": True}, status=400)
+        messages.success(request, _("Your email address is confirmed. You can log in now."))
+        return redirect("accounts:login")
+    return render(request, "accounts/verify.html", {"token": token})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def account_settings(request):
+    from kompass.accounts.forms import AccountSettingsForm
+    from kompass.accounts.services import account_update_settings
+
+    user = request.user
+    form = AccountSettingsForm(request.POST or None, initial={
+        "display_name": user.display_name, "language": user.language, "email_digest": user.email_digest,
+        "notify_in_app": user.notify_in_app})
+    if request.method == "POST" and form.is_valid():
+        account_update_settings(actor=user, user=user, data=form.cleaned_data)
+        messages.success(request, _("Your settings were saved."))
+        return redirect("accounts:settings")
+    return render(request, "accounts/settings.html", {"form": form}, status=400 if form.errors else 200)
+
+
+@login_required
+@require_GET
+def my_data(request):
+    import json
+
+    from django.http import HttpResponse
+
+    from kompass.accounts.services import account_personal_data
+
+    data = account_personal_data(actor=request.user, user=request.user)
+    response = HttpResponse(json.dumps(data, ensure_ascii=False, indent=2, default=str),
+                            content_type="application/json; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="my-kompass-data.json"'
+    return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def delete_account(request):
+    from django.contrib.auth import logout
+
+    from kompass.accounts.services import account_delete
+
+    error = ""
+    if request.method == "POST":
+        if request.user.check_password(request.POST.get("password", "")):
+            user = request.user
+            logout(request)
+            account_delete(actor=user, user=user)
+            messages.success(request, _("Your account was deleted. Your contributions remain without your name."))
+            return redirect("/")
+        error = _("The password is not correct.")
+    return render(request, "accounts/delete.html", {"error": error}, status=400 if error else 200)

@@ -73,6 +73,7 @@ class MeasureFilters(Schema):
     organisation: str = Field("", description="Organisation slug (responsible or involved)")
     pilot: str = Field("", description="yes or no")
     example: str = Field("", description="yes or no: illustrative example records")
+    phase: str = Field("", description="Phase slug of the implementation process (e.g. vorprozess)")
     sort: str = Field("", description="title, newest, oldest, status or relevance")
     limit: int = Field(20, ge=1, le=settings.KOMPASS_API_PAGE_SIZE_MAX)
     offset: int = Field(0, ge=0)

@@ -38,6 +38,8 @@ class CatalogueFilterForm(forms.Form):
             label=_("Organisation"), required=False,
             choices=[*any_, *[(o.slug, o.abbreviation or o.display_name) for o in
                               sorted(options.organisations, key=lambda o: (o.abbreviation or o.name).lower())]])
+        if options.phases:
+            self.fields["phase"] = forms.ChoiceField(label=_("Phase"), required=False, choices=named(options.phases))
         self.fields["pilot"] = forms.ChoiceField(label=_("Pilot measure"), required=False, choices=yes_no)
         self.fields["sort"] = forms.ChoiceField(label=_("Sort by"), required=False,
                                                 choices=[(k, label) for k, (label, _o) in SORTS.items()])

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from django.db import connection
-from django.db.models import F, Prefetch, Q, QuerySet
+from django.db.models import Exists, F, Prefetch, Q, QuerySet
 from django.db.models.expressions import RawSQL
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
@@ -28,10 +28,10 @@ BOOLEAN_CHOICES = {"yes": True, "no": False}
 PARAM_LABELS = {
     "type": _("Type"), "status": _("Status"), "district": _("District"), "action_field": _("Action field"),
     "value": _("Value"), "perspective": _("Future perspective"), "organisation": _("Organisation"),
-    "pilot": _("Pilot measure"), "example": _("Illustrative example"),
+    "pilot": _("Pilot measure"), "example": _("Illustrative example"), "phase": _("Phase"),
 }
 FILTER_PARAMS = ("type", "status", "district", "action_field", "value", "perspective", "organisation", "pilot",
-                 "example")
+                 "example", "phase")
 
 
 class CatalogueOptions:
@@ -63,9 +63,15 @@ class CatalogueOptions:
         return list(Organisation.objects.filter(strategy=self.strategy).only("id", "slug", "name", "name_en",
                                                                                 "abbreviation", "strategy_id"))
 
+    @cached_property
+    def phases(self):
+        from kompass.lifecycle.models import Phase
+
+        return list(Phase.objects.filter(strategy=self.strategy).order_by("position", "pk"))
+
     def by_slug(self, param: str) -> dict:
         items = {"district": self.districts, "action_field": self.action_fields, "value": self.values,
-                 "perspective": self.perspectives, "organisation": self.organisations}[param]
+                 "perspective": self.perspectives, "organisation": self.organisations, "phase": self.phases}[param]
         return {item.slug: item for item in items}
 
 
@@ -166,6 +172,16 @@ def catalogue(strategy, query: CatalogueQuery) -> QuerySet:
         org = f["organisation"]
         involved = Measure.involved_organisations.through.objects.filter(organisation=org).values("measure_id")
         qs = qs.filter(Q(responsible_organisation=org) | Q(pk__in=involved))
+    if "phase" in f:
+        from kompass.lifecycle.models import MeasureLifecycle, Phase
+
+        phase = f["phase"]
+        in_phase = Q(pk__in=MeasureLifecycle.objects.filter(phase=phase).values("measure_id"))
+        # Measures without a lifecycle record are in the strategy's first phase.
+        earlier = Phase.objects.filter(strategy_id=phase.strategy_id).filter(
+            Q(position__lt=phase.position) | Q(position=phase.position, pk__lt=phase.pk))
+        no_record = ~Q(pk__in=MeasureLifecycle.objects.filter(measure__strategy=strategy).values("measure_id"))
+        qs = qs.filter(in_phase | (no_record & Q(~Exists(earlier))))
     if query.q:
         qs = _search(qs, query.q, rank=query.sort == "relevance")
     order = SORTS[query.sort][1] or ["-rank", "title", "pk"]

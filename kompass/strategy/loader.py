@@ -148,9 +148,30 @@ def validate_document(document: dict[str, Any], base_dir: Path) -> list[Problem]
         if "start" in period and "end" in period and str(period["start"]) > str(period["end"]):
             problems.append(Problem(f"{here}.period", "the period ends before it starts"))
 
+    problems += _check_process(document, values)
+
     map_spec = document.get("map")
     if map_spec:
         problems += _check_map(map_spec, document.get("districts", []), base_dir)
+    return problems
+
+
+def _check_process(document: dict[str, Any], values: set[str]) -> list[Problem]:
+    """References inside the optional `process` and `selection_criteria` sections."""
+    problems: list[Problem] = []
+    process = document.get("process") or {}
+    phases = _unique(process, "phases", problems, prefix="process.phases")
+    _unique(process, "formats", problems, prefix="process.formats")
+    _unique(document, "selection_criteria", problems)
+    measures = {m["slug"] for m in document.get("measures", [])}
+    for measure_slug, phase_slug in (process.get("measure_phases") or {}).items():
+        if measure_slug not in measures:
+            problems.append(Problem(f"process.measure_phases.{measure_slug}", f"unknown measure '{measure_slug}'"))
+        if phase_slug not in phases:
+            problems.append(Problem(f"process.measure_phases.{measure_slug}", f"unknown phase '{phase_slug}'"))
+    for index, item in enumerate(document.get("selection_criteria", [])):
+        if "value" in item and item["value"] not in values:
+            problems.append(Problem(f"selection_criteria[{index}].value", f"unknown value '{item['value']}'"))
     return problems
 
 

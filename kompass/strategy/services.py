@@ -209,6 +209,11 @@ def _write(document: dict, base_dir: Path, actor, label: str | None, report: Loa
         else:
             report.count("measure", "unchanged")
 
+    if document.get("process") or document.get("selection_criteria"):
+        from kompass.lifecycle.services import load_process
+
+        load_process(strategy, document, actor, label, report)
+
 
 def _sync_former_names(org: Organisation, names: list[dict], actor, label, report: LoadReport) -> None:
     wanted = [(n["name"], n.get("abbreviation", ""), _date(n.get("valid_from")), _date(n.get("valid_until")))

@@ -1,0 +1,335 @@
+"""Measures as spreadsheets (XLSX and CSV): export, and an import that validates every row before writing anything.
+
+Rows are matched by a stable `external_id` (MeasureExternalId); re-importing the same file changes nothing. Measures
+are written only through kompass.measures.services. The `phase` column sets the starting phase of a measure that
+has no lifecycle yet; later phase changes go through the phase gates, never through an import."""
+
+from __future__ import annotations
+
+import csv
+import datetime
+import io
+from dataclasses import dataclass, field
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils.text import slugify
+
+from kompass.audit.services import record_event
+from kompass.lifecycle.models import MeasureExternalId, MeasureLifecycle, Phase, PhaseTransition
+from kompass.measures.models import Measure
+from kompass.organisations.models import Organisation
+from kompass.strategy.models import ActionField, District
+
+COLUMNS = ["external_id", "slug", "title", "title_en", "type", "status", "responsible_organisation",
+           "involved_organisations", "districts", "action_fields", "start", "end", "pilot", "summary", "summary_en",
+           "phase"]
+REQUIRED = ["external_id", "title", "type", "status", "responsible_organisation"]
+MAX_ROWS = 5000
+LIST_SEP = ";"
+
+
+@dataclass
+class ImportProblem:
+    row: int
+    column: str
+    reason: str
+
+    def __str__(self) -> str:
+        return f"row {self.row}, column {self.column or '-'}: {self.reason}"
+
+
+@dataclass
+class ImportReport:
+    dry_run: bool
+    rows: int = 0
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    problems: list[ImportProblem] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    def as_dict(self) -> dict:
+        return {"dry_run": self.dry_run, "rows": self.rows, "created": self.created, "updated": self.updated,
+                "unchanged": self.unchanged, "problems": [vars(p) for p in self.problems]}
+
+
+class _Rollback(Exception):
+    pass
+
+
+def _cell(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime.datetime):
+        return value.date().isoformat()
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+def read_rows(name: str, content: bytes) -> tuple[list[str], list[dict]]:
+    """Header and rows (dicts of strings) from XLSX or CSV bytes. Raises ValidationError for unreadable files."""
+    if name.lower().endswith(".xlsx"):
+        import zipfile
+
+        from openpyxl import load_workbook
+
+        try:
+            book = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+        except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
+            raise ValidationError(f"not a readable XLSX file: {exc}") from exc
+        sheet = book.worksheets[0]
+        values = [[_cell(v) for v in row] for row in sheet.iter_rows(values_only=True)]
+        book.close()
+    elif name.lower().endswith(".csv"):
+        try:
+            text = content.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            raise ValidationError("the CSV file is not UTF-8 encoded") from exc
+        sample = text[:4096]
+        try:
+            dialect = csv.Sniffer().sniff(sample, delimiters=",;\t")
+        except csv.Error:
+            dialect = csv.excel
+        values = [[c.strip() for c in row] for row in csv.reader(io.StringIO(text), dialect)]
+    else:
+        raise ValidationError("only .xlsx and .csv files can be imported")
+    if not values:
+        raise ValidationError("the file is empty")
+    header = [h.strip().lower() for h in values[0]]
+    rows = []
+    for raw in values[1:MAX_ROWS + 2]:
+        if not any(raw):
+            rows.append(None)
+            continue
+        rows.append({h: _unquote(raw[i] if i < len(raw) else "") for i, h in enumerate(header) if h})
+    return header, rows
+
+
+def _unquote(value: str) -> str:
+    """Undo the formula guard of the export ("'=x" -> "=x")."""
+    return value[1:] if len(value) > 1 and value[0] == "'" and value[1] in "=+-@" else value
+
+
+def _date(text: str, end: bool) -> datetime.date:
+    if len(text) == 4 and text.isdigit():
+        return datetime.date(int(text), 12, 31) if end else datetime.date(int(text), 1, 1)
+    return datetime.date.fromisoformat(text[:10])
+
+
+def import_measures(*, actor, strategy, name: str, content: bytes, dry_run: bool = False,
+                    progress=None) -> ImportReport:
+    """Validate all rows; write only when every row is valid and `dry_run` is False. Idempotent.
+
+    `progress(done, total)` is called while writing (for the background job)."""
+    if actor is not None and not actor.has_perm("lifecycle.import_measures"):
+        raise PermissionDenied
+    report = ImportReport(dry_run=dry_run)
+    try:
+        header, rows = read_rows(name, content)
+    except ValidationError as exc:
+        report.problems.append(ImportProblem(0, "", "; ".join(exc.messages)))
+        return report
+    for column in REQUIRED:
+        if column not in header:
+            report.problems.append(ImportProblem(1, column, "required column is missing"))
+    unknown = [h for h in header if h and h not in COLUMNS]
+    for column in unknown:
+        report.problems.append(ImportProblem(1, column, "unknown column"))
+    if len(rows) > MAX_ROWS:
+        report.problems.append(ImportProblem(MAX_ROWS + 2, "", f"at most {MAX_ROWS} rows per file"))
+    if report.problems:
+        return report
+
+    orgs = {o.slug: o for o in Organisation.objects.filter(strategy=strategy)}
+    districts = {d.slug: d for d in District.objects.filter(strategy=strategy)}
+    fields = {a.slug: a for a in ActionField.objects.filter(strategy=strategy)}
+    phases = {p.slug: p for p in Phase.objects.filter(strategy=strategy)}
+    known_ids = {e.external_id: e.measure_id for e in MeasureExternalId.objects.filter(strategy=strategy)}
+    slug_owner = dict(Measure.objects.filter(strategy=strategy).values_list("slug", "pk"))
+    linked = set(known_ids.values())
+    seen_ids: dict[str, int] = {}
+    seen_slugs: dict[str, int] = {}
+    parsed = []
+    for offset, row in enumerate(rows):
+        number = offset + 2
+        if row is None:
+            continue
+        report.rows += 1
+        problems: list[ImportProblem] = []
+
+        def bad(column, reason, number=number, problems=problems):
+            problems.append(ImportProblem(number, column, reason))
+
+        for column in REQUIRED:
+            if not row.get(column):
+                bad(column, "required value is empty")
+        ext = row.get("external_id", "")
+        if len(ext) > 100:
+            bad("external_id", "longer than 100 characters")
+        if ext in seen_ids:
+            bad("external_id", f"duplicate of row {seen_ids[ext]}")
+        seen_ids.setdefault(ext, number)
+        if row.get("type") and row["type"] not in Measure.Type.values:
+            bad("type", f"must be one of {', '.join(Measure.Type.values)}")
+        if row.get("status") and row["status"] not in Measure.Status.values:
+            bad("status", f"must be one of {', '.join(Measure.Status.values)}")
+        if row.get("responsible_organisation") and row["responsible_organisation"] not in orgs:
+            bad("responsible_organisation", f"unknown organisation '{row['responsible_organisation'][:80]}'")
+        lists = {}
+        for column, known, noun in (("involved_organisations", orgs, "organisation"),
+                                    ("districts", districts, "district"),
+                                    ("action_fields", fields, "action field")):
+            slugs = [s.strip() for s in row.get(column, "").split(LIST_SEP) if s.strip()]
+            for s in slugs:
+                if s not in known:
+                    bad(column, f"unknown {noun} '{s[:80]}'")
+            lists[column] = [known[s] for s in slugs if s in known]
+        dates = {}
+        for column in ("start", "end"):
+            if row.get(column):
+                try:
+                    dates[column] = _date(row[column], column == "end")
+                except ValueError:
+                    bad(column, "not a date (YYYY-MM-DD or a year)")
+        if dates.get("start") and dates.get("end") and dates["end"] < dates["start"]:
+            bad("end", "the end lies before the start")
+        pilot = row.get("pilot", "").lower()
+        if pilot not in ("", "yes", "no", "ja", "nein", "true", "false", "1", "0"):
+            bad("pilot", "must be yes or no")
+        if row.get("phase") and row["phase"] not in phases:
+            bad("phase", f"unknown phase '{row['phase'][:80]}'")
+        if len(row.get("title", "")) > 250:
+            bad("title", "longer than 250 characters")
+        slug = row.get("slug", "")
+        existing_pk = known_ids.get(ext)
+        if existing_pk is None and slug and slug_owner.get(slug) and slug_owner[slug] not in linked:
+            existing_pk = slug_owner[slug]  # first import of an exported measure: adopt it by slug
+        if slug:
+            if slugify(slug) != slug or len(slug) > 120:
+                bad("slug", "use lower-case letters, digits and hyphens only")
+            elif slug_owner.get(slug) not in (None, existing_pk):
+                bad("slug", f"'{slug}' belongs to another measure")
+            elif slug in seen_slugs:
+                bad("slug", f"duplicate of row {seen_slugs[slug]}")
+            seen_slugs.setdefault(slug, number)
+        report.problems += problems
+        if not problems:
+            parsed.append((number, row, lists, dates, pilot in ("yes", "ja", "true", "1"), existing_pk))
+    if report.problems:
+        report.problems.sort(key=lambda p: (p.row, COLUMNS.index(p.column) if p.column in COLUMNS else 99))
+        return report
+
+    try:
+        with transaction.atomic():
+            _write(actor, strategy, parsed, phases, report, progress)
+            if dry_run:
+                raise _Rollback
+    except _Rollback:
+        pass
+    except ValidationError as exc:  # a model validation the row checks did not foresee
+        report.problems.append(ImportProblem(0, "", "; ".join(exc.messages)))
+        report.created = report.updated = report.unchanged = 0
+    return report
+
+
+def _write(actor, strategy, parsed, phases, report: ImportReport, progress=None) -> None:
+    from kompass.measures.services import MeasureRelations, measure_create, measure_update
+
+    measures = {m.pk: m for m in Measure.objects.filter(
+        pk__in=[p[5] for p in parsed if p[5]]).select_related("responsible_organisation")}
+    orgs = {o.slug: o for o in Organisation.objects.filter(strategy=strategy)}
+    label = None if actor is not None else "import"
+    taken = set(Measure.objects.filter(strategy=strategy).values_list("slug", flat=True))
+    for done, (number, row, lists, dates, pilot, existing_pk) in enumerate(parsed):
+        if progress is not None and done % 25 == 0:
+            progress(done, len(parsed))
+        data = {
+            "title": row["title"], "title_en": row.get("title_en", ""), "measure_type": row["type"],
+            "status": row["status"], "responsible_organisation": orgs[row["responsible_organisation"]],
+            "start_date": dates.get("start"), "end_date": dates.get("end"), "is_pilot": pilot,
+            "summary": row.get("summary", ""), "summary_en": row.get("summary_en", ""),
+        }
+        relations = MeasureRelations(involved_organisations=lists["involved_organisations"],
+                                     districts=lists["districts"], action_fields=lists["action_fields"])
+        measure = measures.get(existing_pk)
+        if measure is None:
+            base = row.get("slug") or slugify(row["title"])[:100] or "massnahme"
+            slug, n = base, 2
+            while slug in taken:
+                slug, n = f"{base}-{n}", n + 1
+            taken.add(slug)
+            measure = measure_create(actor=actor, strategy=strategy, slug=slug, data=data, relations=relations,
+                                     audit_label=label)
+            MeasureExternalId.objects.create(measure=measure, strategy=strategy, external_id=row["external_id"])
+            record_event(actor=actor, action="measure.external_id_set", obj=measure, label=label,
+                         changes={"external_id": (None, row["external_id"])})
+            report.created += 1
+        else:
+            if row.get("slug") and row["slug"] != measure.slug:
+                raise ValidationError(f"row {number}: the slug of an existing measure cannot change")
+            changed = measure_update(actor=actor, measure=measure, data=data, relations=relations,
+                                     audit_label=label)
+            if not MeasureExternalId.objects.filter(measure=measure).exists():
+                MeasureExternalId.objects.create(measure=measure, strategy=strategy, external_id=row["external_id"])
+                record_event(actor=actor, action="measure.external_id_set", obj=measure, label=label,
+                             changes={"external_id": (None, row["external_id"])})
+                changed = True
+            report.updated += 1 if changed else 0
+            report.unchanged += 0 if changed else 1
+        if row.get("phase") and not MeasureLifecycle.objects.filter(measure=measure).exists():
+            from kompass.lifecycle.services import _set_phase
+
+            _set_phase(measure, None, phases[row["phase"]], PhaseTransition.Kind.INITIAL, "import", [], actor, label)
+
+
+def export_rows(strategy) -> list[list[str]]:
+    from kompass.lifecycle.selectors import measures_for_export
+
+    first = Phase.objects.filter(strategy=strategy).order_by("position", "pk").first()
+    rows = [COLUMNS]
+    for m in measures_for_export(strategy):
+        ext = getattr(m, "external_id", None)
+        lifecycle = getattr(m, "lifecycle", None)
+        phase = lifecycle.phase.slug if lifecycle else (first.slug if first else "")
+        rows.append([
+            ext.external_id if ext else m.slug, m.slug, m.title, m.title_en, m.measure_type, m.status,
+            m.responsible_organisation.slug, LIST_SEP.join(o.slug for o in m.involved_organisations.all()),
+            LIST_SEP.join(d.slug for d in m.districts.all()), LIST_SEP.join(a.slug for a in m.action_fields.all()),
+            m.start_date.isoformat() if m.start_date else "", m.end_date.isoformat() if m.end_date else "",
+            "yes" if m.is_pilot else "no", m.summary, m.summary_en, phase,
+        ])
+    return rows
+
+
+def export_csv(strategy) -> bytes:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    for row in export_rows(strategy):
+        writer.writerow([_safe(c) for c in row])
+    return out.getvalue().encode("utf-8-sig")
+
+
+def export_xlsx(strategy) -> bytes:
+    from openpyxl import Workbook
+
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet("measures")
+    for row in export_rows(strategy):
+        sheet.append([_safe(c) for c in row])
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def _safe(value: str) -> str:
+    """Neutralise spreadsheet formulas (CSV/formula injection)."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
+        return "'" + value
+    return value

@@ -1,0 +1,32 @@
+"""Background tasks of the lifecycle app (run by the kompass.jobs worker)."""
+
+from django.contrib.auth import get_user_model
+from django.urls import reverse
+from django_tasks import task
+
+from kompass.jobs.services import job_task
+from kompass.lifecycle.models import private_storage
+from kompass.lifecycle.spreadsheets import import_measures
+from kompass.strategy.models import Strategy
+
+
+@task()
+@job_task
+def import_spreadsheet(progress, strategy_id: int, actor_id: int | None, stored_name: str, name: str,
+                       dry_run: bool) -> dict:
+    """Import (or check) an uploaded spreadsheet kept in private storage; the file is deleted afterwards."""
+    storage = private_storage()
+    try:
+        with storage.open(stored_name, "rb") as handle:
+            content = handle.read()
+        actor = get_user_model().objects.filter(pk=actor_id).first() if actor_id else None
+        report = import_measures(actor=actor, strategy=Strategy.objects.get(pk=strategy_id), name=name,
+                                 content=content, dry_run=dry_run,
+                                 progress=lambda done, total: progress.update(done, total=total))
+    finally:
+        storage.delete(stored_name)
+    progress.update(report.rows, total=report.rows,
+                    message=f"{report.rows} rows: {report.created} new, {report.updated} changed, "
+                            f"{report.unchanged} unchanged, {len(report.problems)} problems")
+    return {"report": report.as_dict(),
+            "result_url": reverse("lifecycle:spreadsheet") + f"?job={progress.job_id}"}

@@ -1,0 +1,15 @@
+from django.core.management.base import BaseCommand
+
+from kompass.participation.services import digest_send
+
+
+class Command(BaseCommand):
+    help = "Email the daily or weekly digest of notifications (run from cron: daily every day, weekly on Mondays)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("period", choices=["daily", "weekly"])
+        parser.add_argument("--base-url", default="", help="Absolute site URL for links, e.g. https://kompass.example")
+
+    def handle(self, *args, period, base_url, **options):
+        sent = digest_send(period=period, base_url=base_url.rstrip("/"))
+        self.stdout.write(f"{sent} digest email(s) sent.")

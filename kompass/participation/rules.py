@@ -1,0 +1,34 @@
+"""Who may do what in participation. Roles: visitor, citizen (registered), blocked citizen, moderator,
+strategy office (and admin); reviewers and the CDO also move ideas along their path."""
+
+import rules
+
+from kompass.accounts.rules import is_cdo, is_moderator, is_office, is_registered, is_reviewer
+
+
+@rules.predicate
+def is_blocked(user) -> bool:
+    return bool(user and user.is_authenticated and user.is_blocked)
+
+
+@rules.predicate
+def is_author(user, obj) -> bool:
+    return bool(obj is not None and user and user.is_authenticated and getattr(obj, "author_id", None) == user.pk)
+
+
+can_contribute = is_registered & ~is_blocked
+can_moderate = is_moderator | is_office
+
+rules.add_perm("participation.add_idea", can_contribute)
+rules.add_perm("participation.add_comment", can_contribute)
+rules.add_perm("participation.support_idea", can_contribute)
+rules.add_perm("participation.vote", can_contribute)
+rules.add_perm("participation.add_statement", can_contribute)
+rules.add_perm("participation.follow", is_registered)
+rules.add_perm("participation.report", is_registered)
+rules.add_perm("participation.declare_ownership", can_contribute)
+rules.add_perm("participation.change_comment", can_contribute & is_author)
+rules.add_perm("participation.delete_comment", (can_contribute & is_author) | can_moderate)
+rules.add_perm("participation.moderate", can_moderate)
+rules.add_perm("participation.set_idea_status", is_office | is_reviewer | is_cdo)
+rules.add_perm("participation.manage_consultation", is_office)

@@ -1,0 +1,123 @@
+"""Reads for participation with a fixed number of SQL queries regardless of data size."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import F, Prefetch, Q
+from django.db.models.functions import Mod
+from django.http import Http404
+
+from kompass.participation.models import Comment, Consultation, Idea, Ownership, Statement
+
+SORTS = ("newest", "supported", "discussed", "random")
+
+
+@dataclass
+class IdeaQuery:
+    q: str = ""
+    kind: str = ""
+    status: str = ""
+    action_field: str = ""
+    district: str = ""
+    sort: str = "newest"
+    seed: int = 1
+    errors: tuple = ()
+
+
+def parse_idea_params(params, seed: int = 1) -> IdeaQuery:
+    """Read filters from GET/API parameters; unknown values are reported in `errors`, never a 500."""
+    errors = []
+    query = IdeaQuery(q=(params.get("q") or "").strip()[:200], seed=seed)
+    for name, allowed in (("kind", Idea.Kind.values), ("status", Idea.Status.values), ("sort", SORTS)):
+        value = (params.get(name) or "").strip()
+        if value and value not in allowed:
+            errors.append((name, value))
+        elif value:
+            setattr(query, name, value)
+    query.action_field = (params.get("action_field") or "").strip()[:100]
+    query.district = (params.get("district") or "").strip()[:100]
+    query.errors = tuple(errors)
+    return query
+
+
+def idea_list(strategy, query: IdeaQuery, include_hidden: bool = False):
+    qs = Idea.objects.filter(strategy=strategy)
+    if not include_hidden:
+        qs = qs.filter(is_hidden=False)
+    if query.kind:
+        qs = qs.filter(kind=query.kind)
+    if query.status:
+        qs = qs.filter(status=query.status)
+    if query.action_field:
+        qs = qs.filter(action_fields__slug=query.action_field)
+    if query.district:
+        qs = qs.filter(districts__slug=query.district)
+    if query.q:
+        for word in query.q.split()[:8]:
+            qs = qs.filter(Q(title__icontains=word) | Q(text__icontains=word))
+    if query.sort == "supported":
+        qs = qs.order_by("-support_count", "-id")
+    elif query.sort == "discussed":
+        qs = qs.order_by("-comment_count", "-id")
+    elif query.sort == "random":
+        # A stable pseudo-random order per visitor session: a hash of the id with the session's seed.
+        qs = qs.annotate(shuffle=Mod(F("id") * 7919 + query.seed, 1000003)).order_by("shuffle", "id")
+    else:
+        qs = qs.order_by("-created_at", "-id")
+    return qs
+
+
+def with_card_data(qs):
+    return qs.select_related("author").prefetch_related("action_fields", "districts")
+
+
+def page_of(qs, page: int, size: int) -> tuple[list, bool]:
+    """One page without counting all rows (a COUNT over 100,000 ideas costs more than the page itself)."""
+    page = max(1, page)
+    rows = list(qs[(page - 1) * size: page * size + 1])
+    return rows[:size], len(rows) > size
+
+
+def idea_detail(strategy, pk: int) -> Idea:
+    idea = (Idea.objects.filter(strategy=strategy, pk=pk).select_related("author")
+            .prefetch_related("action_fields", "districts", "attachments", "status_changes",
+                              Prefetch("ownerships", queryset=Ownership.objects.select_related(
+                                  "organisation", "group"))).first())
+    if idea is None:
+        raise Http404
+    return idea
+
+
+def comment_threads(qs):
+    """Top-level comments with their replies and authors in two queries."""
+    replies = Comment.objects.select_related("author").order_by("created_at", "id")
+    return (qs.filter(parent=None).select_related("author")
+            .prefetch_related(Prefetch("replies", queryset=replies)).order_by("created_at", "id"))
+
+
+def consultation_detail(slug: str) -> Consultation:
+    consultation = (Consultation.objects.filter(slug=slug)
+                    .prefetch_related("chapters__paragraphs").first())
+    if consultation is None:
+        raise Http404
+    return consultation
+
+
+def paragraph_comments(consultation) -> dict[int, list]:
+    """{paragraph id: [top-level comments with replies]} for a whole draft in two queries."""
+    by_paragraph: dict[int, list] = {}
+    for comment in comment_threads(Comment.objects.filter(paragraph__chapter__consultation=consultation)):
+        by_paragraph.setdefault(comment.paragraph_id, []).append(comment)
+    return by_paragraph
+
+
+def open_statements(consultation, user):
+    """Approved statements with the user's own vote (None if not voted) attached as `my_vote`."""
+    statements = list(consultation.statements.filter(status=Statement.Status.APPROVED).order_by("pk"))
+    mine = {}
+    if user.is_authenticated:
+        mine = dict(user.votes.filter(statement__consultation=consultation).values_list("statement_id", "value"))
+    for s in statements:
+        s.my_vote = mine.get(s.pk)
+    return statements

@@ -1,0 +1,152 @@
+"""Selection (governance level 2): candidates, reviewer assignment as data, assessments, CDO decisions."""
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.urls import reverse
+
+from kompass.accounts.models import UserGroup
+from kompass.audit.models import AuditEvent
+from kompass.lifecycle import selectors, services
+from kompass.lifecycle.models import Candidate, MeasureLifecycle, SelectionCriterion
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def crit(berlin):
+    return list(SelectionCriterion.objects.filter(strategy=berlin))
+
+
+@pytest.fixture
+def reviewers(make_user):
+    unit = UserGroup.objects.get(slug="smart-city-unit")
+    team = UserGroup.objects.get(slug="querschnittsteam")
+    a, b, c = (make_user(f"r{i}@example.org") for i in range(3))
+    for user, group in ((a, unit), (b, unit), (c, team)):
+        user.is_reviewer = True
+        user.save()
+        group.members.add(user)
+    return {"unit": [a, b], "team": [c]}
+
+
+def test_reviewer_group_follows_the_source_as_set_in_the_strategy_file(berlin, make_user):
+    clerk = make_user("clerk@example.org", member_of=[berlin.organisations.first()])
+    admin_c = services.candidate_submit(actor=clerk, strategy=berlin, title="E-Akte Bezirke", description="d",
+                                        source="administration")
+    outside = services.candidate_submit(actor=clerk, strategy=berlin, title="Sensoren", description="d",
+                                        source="external")
+    idea = services.candidate_from_idea(title="Bank mit WLAN", text="Idee", url="https://example.org/ideas/7")
+    assert (admin_c.reviewer_group, outside.reviewer_group, idea.reviewer_group) == (
+        "querschnittsteam", "smart-city-unit", "smart-city-unit")
+    assert idea.source == "citizen_idea" and idea.status == "submitted"
+    # The hook is idempotent per idea.
+    assert services.candidate_from_idea(title="x", text="y", url="https://example.org/ideas/7") == idea
+    with pytest.raises(ValidationError):
+        services.candidate_submit(actor=clerk, strategy=berlin, title="x", description="y", source="citizen_idea")
+
+
+def test_only_the_assigned_group_assesses(berlin, reviewers, crit):
+    idea = services.candidate_from_idea(title="Bank mit WLAN", text="Idee", url="https://example.org/i/1")
+    with pytest.raises(PermissionDenied):
+        services.assessment_save(actor=reviewers["team"][0], candidate=idea, criterion=crit[0], score=3,
+                                 justification="gut")
+    with pytest.raises(ValidationError):
+        services.assessment_save(actor=reviewers["unit"][0], candidate=idea, criterion=crit[0], score=3,
+                                 justification=" ")
+    services.assessment_save(actor=reviewers["unit"][0], candidate=idea, criterion=crit[0], score=3,
+                             justification="stärkt Nachhaltigkeit")
+    services.assessment_save(actor=reviewers["unit"][1], candidate=idea, criterion=crit[0], score=2,
+                             justification="eher lokal")
+    services.assessment_save(actor=reviewers["unit"][1], candidate=idea, criterion=crit[1], score=4,
+                             justification="Gemeinwohl")
+    services.assessment_save(actor=reviewers["unit"][1], candidate=idea, criterion=crit[1], score=3,
+                             justification="korrigiert")  # re-scoring replaces the own score
+    candidate, scores, overall = selectors.candidate_detail(berlin, idea.slug)
+    by_slug = {s.criterion.slug: s for s in scores}
+    assert by_slug[crit[0].slug].mean == 2.5 and by_slug[crit[0].slug].count == 2
+    assert by_slug[crit[1].slug].mean == 3 and by_slug[crit[1].slug].count == 1
+    assert overall == 2.75 and candidate.status == "in_review"
+
+
+def test_cdo_decides_with_a_public_reason_and_admitted_candidates_become_measures(client, berlin, make_user,
+                                                                                   phases):
+    cdo = make_user("cdo2@example.org")
+    cdo.is_cdo = True
+    cdo.save()
+    office = make_user("office2@example.org", office=True)
+    c = services.candidate_submit(actor=office, strategy=berlin, title="Digitale Schulanmeldung", description="d",
+                                  source="administration", organisation=berlin.organisations.first())
+    with pytest.raises(PermissionDenied):
+        services.candidate_decide(actor=office, candidate=c, decision="admitted", reason="gut")
+    with pytest.raises(ValidationError):
+        services.candidate_decide(actor=cdo, candidate=c, decision="admitted", reason="")
+    services.candidate_decide(actor=cdo, candidate=c, decision="deferred", reason="Haushalt 2026 abwarten")
+    services.candidate_decide(actor=cdo, candidate=c, decision="admitted", reason="Passt zum Wertekompass")
+    c.refresh_from_db()
+    assert c.status == "admitted" and c.measure is not None
+    assert MeasureLifecycle.objects.get(measure=c.measure).phase == phases["vorprozess"]
+    with pytest.raises(ValidationError):
+        services.candidate_decide(actor=cdo, candidate=c, decision="rejected", reason="doch nicht")
+    page = client.get(reverse("lifecycle:candidate", args=[c.slug])).content.decode()
+    assert "Passt zum Wertekompass" in page and reverse("portal:measure", args=[c.measure.slug]) in page
+    measure_page = client.get(reverse("portal:measure", args=[c.measure.slug])).content.decode()
+    assert reverse("lifecycle:candidate", args=[c.slug]) in measure_page
+    actions = set(AuditEvent.objects.filter(object_id=str(c.pk)).values_list("action", flat=True))
+    assert {"candidate.submitted", "candidate.decided"} <= actions
+
+
+def test_admitting_an_idea_needs_a_responsible_organisation(berlin, make_user):
+    cdo = make_user("cdo3@example.org")
+    cdo.is_cdo = True
+    cdo.save()
+    idea = services.candidate_from_idea(title="Idee", text="t", url="https://example.org/i/2")
+    with pytest.raises(ValidationError):
+        services.candidate_decide(actor=cdo, candidate=idea, decision="admitted", reason="gut")
+    services.candidate_decide(actor=cdo, candidate=idea, decision="admitted", reason="gut",
+                              organisation=berlin.organisations.first())
+    idea.refresh_from_db()
+    assert idea.measure.measure_type == "network"
+
+
+def test_pages_submit_assess_and_decide(client, berlin, reviewers, crit, make_user):
+    clerk = make_user("clerk2@example.org", member_of=[berlin.organisations.first()])
+    client.force_login(clerk)
+    response = client.post(reverse("lifecycle:candidate_new"), {
+        "title": "Open-Data-Werkstatt", "description": "Beschreibung", "source": "external"})
+    assert response.status_code == 302
+    candidate = Candidate.objects.get(title="Open-Data-Werkstatt")
+    client.force_login(reviewers["unit"][0])
+    data = {f"score_{crit[0].slug}": "4", f"why_{crit[0].slug}": "offen"}
+    assert client.post(reverse("lifecycle:candidate_assess", args=[candidate.slug]), data).status_code == 302
+    missing = {f"score_{crit[1].slug}": "2"}
+    assert client.post(reverse("lifecycle:candidate_assess", args=[candidate.slug]), missing).status_code == 400
+    listing = client.get(reverse("lifecycle:candidates")).content.decode()
+    assert "Open-Data-Werkstatt" in listing
+    client.force_login(reviewers["unit"][1])  # has not assessed yet: the candidate waits in their queue
+    queue = client.get(reverse("lifecycle:candidates")).context["queue"]
+    assert candidate in queue
+    client.force_login(reviewers["team"][0])  # another group
+    assert candidate not in client.get(reverse("lifecycle:candidates")).context["queue"]
+    assert client.get(reverse("lifecycle:candidates"), {"status": "nonsense"}).status_code == 200
+
+
+def test_decisions_on_citizen_ideas_are_reported_back_to_the_participation_app(berlin, make_user, monkeypatch):
+    participation = pytest.importorskip("kompass.participation.services")
+
+    class Idea:
+        status = "qualifying"
+
+    idea, calls = Idea(), []
+    monkeypatch.setattr(participation, "idea_for_source_url",
+                        lambda url: idea if url == "https://example.org/ideas/9/" else None, raising=False)
+    monkeypatch.setattr(participation, "idea_set_status",
+                        lambda actor, i, status, reason: calls.append((i, status, reason)), raising=False)
+    cdo = make_user("cdo4@example.org")
+    cdo.is_cdo = True
+    cdo.save()
+    candidate = services.candidate_from_idea(title="Idee", text="t", url="https://example.org/ideas/9/",
+                                             strategy=berlin)
+    services.candidate_decide(actor=cdo, candidate=candidate, decision="deferred", reason="später")
+    assert calls == []
+    services.candidate_decide(actor=cdo, candidate=candidate, decision="rejected", reason="nicht im Rahmen")
+    assert calls == [(idea, "not_admitted", "nicht im Rahmen")]

@@ -1,0 +1,43 @@
+import re
+
+import pytest
+from django.core import mail
+from django.core.management import call_command
+from django.urls import reverse
+
+from kompass.participation import services
+
+pytestmark = pytest.mark.django_db
+
+
+def test_weekly_digest_and_one_click_unsubscribe(client, idea, citizen, make_user):
+    other = make_user("other@example.org")
+    services.comment_create(actor=other, idea=idea, text="Hallo")
+    services.comment_create(actor=other, idea=idea, text="Nochmal")
+    call_command("participation_digest", "daily")
+    assert len(mail.outbox) == 0  # the citizen chose the weekly digest (the default)
+    call_command("participation_digest", "weekly", "--base-url", "https://kompass.example")
+    assert len(mail.outbox) == 1 and mail.outbox[0].to == ["citizen@example.org"]
+    body = mail.outbox[0].body
+    assert body.count("- ") >= 2
+    call_command("participation_digest", "weekly")
+    assert len(mail.outbox) == 1  # nothing is sent twice
+    link = re.search(r"https://kompass.example(\S+)", body.split("\n\n")[-1]).group(1)
+    assert client.get(link).status_code == 200
+    assert client.post(link).status_code == 200  # no login needed
+    citizen.refresh_from_db()
+    assert citizen.email_digest == "none"
+    assert client.post(reverse("participation:unsubscribe", args=["forged"])).status_code == 400
+
+
+def test_unread_notifications_tag(rf, idea, citizen, make_user):
+    from django.contrib.auth.models import AnonymousUser
+    from django.template import Context, Template
+
+    services.comment_create(actor=make_user("o@example.org"), idea=idea, text="x")
+    tpl = Template("{% load participation %}{% unread_notifications as n %}{{ n }}")
+    request = rf.get("/")
+    request.user = citizen
+    assert tpl.render(Context({"request": request})) == "1"
+    request.user = AnonymousUser()
+    assert tpl.render(Context({"request": request})) == "0"
