@@ -6,6 +6,7 @@ from ninja.errors import ValidationError
 
 from kompass.core.api_errors import ApiParameterError
 from kompass.lifecycle.api import router as lifecycle_router
+from kompass.lottery.api import router as lottery_router
 from kompass.measures.api import router as measures_router
 from kompass.monitoring.api import router as monitoring_router
 from kompass.organisations.api import router as organisations_router
@@ -25,6 +26,7 @@ api.add_router("/", measures_router, tags=["measures"])
 api.add_router("/", lifecycle_router, tags=["lifecycle"])
 api.add_router("/", monitoring_router, tags=["monitoring"])
 api.add_router("/", participation_router, tags=["participation"])
+api.add_router("/", lottery_router, tags=["lottery"])
 
 
 @api.exception_handler(ValidationError)

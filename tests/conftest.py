@@ -5,8 +5,15 @@ import os
 from pathlib import Path
 
 import pytest
+from hypothesis import settings as hypothesis_settings
 
 os.environ.setdefault("KOMPASS_TESTING", "1")
+
+# Property tests generate their examples deterministically, so a CI run is reproducible; set
+# HYPOTHESIS_PROFILE=explore locally to search with fresh random examples.
+hypothesis_settings.register_profile("kompass", derandomize=True, deadline=None, database=None)
+hypothesis_settings.register_profile("explore", deadline=None)
+hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "kompass"))
 
 ROOT = Path(__file__).resolve().parent.parent
 BERLIN = ROOT / "data" / "strategies" / "berlin-gdb.yaml"

@@ -1,0 +1,157 @@
+"""The Stadtgremium panel process: a panel, its invitations, respondents (pseudonymous) and their personal data
+(kept apart, visible to the lottery officer only, deleted at the retention date)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Panel(models.Model):
+    class Stage(models.TextChoices):
+        SETUP = "setup", _("setup")
+        INVITED = "invited", _("invitations drawn")
+        QUOTAS = "quotas", _("quotas set")
+        COMPUTING = "computing", _("computing the lottery")
+        COMPUTED = "computed", _("lottery computed")
+        HASH_PUBLISHED = "hash_published", _("hash published")
+        DRAWN = "drawn", _("panel drawn")
+        PUBLISHED = "published", _("published")
+
+    slug = models.SlugField(max_length=80, unique=True)
+    title = models.CharField(max_length=200)
+    title_en = models.CharField(max_length=200, blank=True)
+    description = models.TextField(blank=True)
+    description_en = models.TextField(blank=True)
+    purpose = models.TextField(help_text=_("Purpose of the data processing, shown with the consent."))
+    retention_date = models.DateField(help_text=_("Personal data are deleted after this date."))
+    size = models.PositiveIntegerField(default=70)
+    # {"gender": ["female", "male", "diverse"], ...} in display order
+    categories = models.JSONField(default=dict, blank=True)
+    population_shares = models.JSONField(default=dict, blank=True)  # {cat: {value: share 0..1}}
+    quotas = models.JSONField(default=dict, blank=True)  # {cat: {value: [min, max]}}
+    feasibility = models.JSONField(default=dict, blank=True)  # {"ok": bool, "message", "conflicts", "relaxation"}
+    stage = models.CharField(max_length=20, choices=Stage.choices, default=Stage.SETUP)
+    algorithm = models.CharField(max_length=20, default="leximin")
+    lottery_panels = models.PositiveIntegerField(default=1000)
+    invitation_seed = models.CharField(max_length=200, blank=True)
+    invitation_strata = models.JSONField(default=list, blank=True)
+    invitation_source_hash = models.CharField(max_length=64, blank=True)
+    register_size = models.PositiveIntegerField(default=0)
+    lottery = models.JSONField(null=True, blank=True)  # the published uniform lottery (pseudonymous)
+    list_hash = models.CharField(max_length=64, blank=True)
+    input_hash = models.CharField(max_length=64, blank=True)
+    summary = models.JSONField(default=dict, blank=True)
+    hash_published_at = models.DateTimeField(null=True, blank=True)
+    seed = models.CharField(max_length=200, blank=True)
+    panel_index = models.IntegerField(null=True, blank=True)
+    drawn_at = models.DateTimeField(null=True, blank=True)
+    published_at = models.DateTimeField(null=True, blank=True)
+    personal_data_purged_at = models.DateTimeField(null=True, blank=True)
+    job = models.ForeignKey("jobs.Job", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    group = models.ForeignKey("accounts.UserGroup", null=True, blank=True, on_delete=models.SET_NULL,
+                              related_name="+")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("citizens' panel")
+        verbose_name_plural = _("citizens' panels")
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Invitation(models.Model):
+    """One person drawn from the register extract; the code lets them register through the public form."""
+
+    panel = models.ForeignKey(Panel, on_delete=models.CASCADE, related_name="invitations")
+    code = models.CharField(max_length=20, unique=True)
+    register_id = models.CharField(max_length=100)
+    strata = models.JSONField(default=dict)
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["panel", "register_id"]
+        constraints = [models.UniqueConstraint(fields=["panel", "register_id"], name="lottery_invitation_unique")]
+
+    def __str__(self) -> str:
+        return self.code
+
+
+class Respondent(models.Model):
+    """A person in the pool, known by a pseudonym and features only; personal data live in PersonalData."""
+
+    class Source(models.TextChoices):
+        FORM = "form", _("public form")
+        IMPORT = "import", _("registry office file")
+
+    class Status(models.TextChoices):
+        POOL = "pool", _("in the pool")
+        SELECTED = "selected", _("selected")
+        LEFT = "left", _("left the panel")
+        REPLACEMENT = "replacement", _("replacement")
+
+    panel = models.ForeignKey(Panel, on_delete=models.CASCADE, related_name="respondents")
+    pseudonym = models.CharField(max_length=20)
+    features = models.JSONField(default=dict)
+    household = models.CharField(max_length=64, blank=True)  # salted hash of the address
+    source = models.CharField(max_length=10, choices=Source.choices, default=Source.FORM)
+    invitation = models.OneToOneField(Invitation, null=True, blank=True, on_delete=models.SET_NULL,
+                                      related_name="respondent")
+    consent_at = models.DateTimeField(null=True, blank=True)
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.POOL)
+    probability = models.FloatField(null=True, blank=True)
+    lottery_probability = models.FloatField(null=True, blank=True)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                             related_name="lottery_respondents")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["panel", "pseudonym"]
+        constraints = [models.UniqueConstraint(fields=["panel", "pseudonym"], name="lottery_respondent_unique")]
+
+    def __str__(self) -> str:
+        return self.pseudonym
+
+
+class PersonalData(models.Model):
+    """Name, contact and address of an invitee or respondent. Deleted at the panel's retention date."""
+
+    panel = models.ForeignKey(Panel, on_delete=models.CASCADE, related_name="personal_data")
+    invitation = models.OneToOneField(Invitation, null=True, blank=True, on_delete=models.CASCADE,
+                                      related_name="personal")
+    respondent = models.OneToOneField(Respondent, null=True, blank=True, on_delete=models.CASCADE,
+                                      related_name="personal")
+    name = models.CharField(max_length=200, blank=True)
+    email = models.EmailField(blank=True)
+    phone = models.CharField(max_length=50, blank=True)
+    address = models.CharField(max_length=300, blank=True)
+    extra = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("personal data")
+        verbose_name_plural = _("personal data")
+
+    def __str__(self) -> str:
+        return f"personal data #{self.pk}"
+
+
+class Replacement(models.Model):
+    """A member who left and the respondent drawn in their place, with the candidates and the seed."""
+
+    panel = models.ForeignKey(Panel, on_delete=models.CASCADE, related_name="replacements")
+    left = models.ForeignKey(Respondent, on_delete=models.CASCADE, related_name="+")
+    chosen = models.ForeignKey(Respondent, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    seed = models.CharField(max_length=200)
+    candidates = models.JSONField(default=list)  # pseudonyms that keep every quota
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["panel", "created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.left} -> {self.chosen or '-'}"
