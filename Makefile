@@ -43,6 +43,7 @@ migrate: venv messages
 
 run: migrate
 	DEBUG=1 $(BIN)/kompass load-strategy data/strategies/berlin-gdb.yaml --if-empty
+	DEBUG=1 $(BIN)/kompass load_monitoring data/monitoring/berlin-gdb-monitoring.yaml
 	@echo "Kompass serves the portal at http://127.0.0.1:$(PORT)/ (Ctrl-C stops it); a task worker runs beside it"
 	@DEBUG=1 $(BIN)/kompass db_worker --interval 1 > var/worker.log 2>&1 & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
@@ -75,10 +76,19 @@ test-sqlite: venv-dev messages
 test-postgres: venv-dev messages
 	KOMPASS_TESTING=1 DATABASE_URL="$(PG_URL)" $(BIN)/pytest $(PYTEST_ARGS)
 
-bench: bench-catalogue bench-lottery bench-opinions
+bench: bench-catalogue bench-lifecycle bench-monitoring bench-participation bench-lottery bench-opinions
 
 bench-catalogue: venv-dev
 	DATABASE_URL="$(PG_URL)" $(BIN)/python bench/catalogue.py
+
+bench-lifecycle: venv-dev
+	DATABASE_URL="$(PG_URL)" $(BIN)/python bench/lifecycle/bench.py
+
+bench-monitoring: venv-dev
+	bash bench/monitoring/run.sh
+
+bench-participation: venv-dev
+	bash bench/participation/run.sh
 
 bench-lottery: venv-dev
 	bash bench/lottery/run.sh

@@ -1,3 +1,137 @@
-from ninja import Router
+"""Monitoring API: indicator status with its method and components, and measurement submission for the measure's
+team (token or session; all-or-nothing, idempotent)."""
+
+import datetime
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from ninja import Field, Router, Schema
+
+from kompass.core.api_auth import WRITE_AUTH
+from kompass.core.api_schemas import ErrorResponse
+from kompass.monitoring import selectors, services
+from kompass.strategy.selectors import current_strategy
 
 router = Router()
+
+
+class TargetOut(Schema):
+    version: int
+    value: float
+    date: datetime.date
+    reason: str = ""
+    cycle: str | None = None
+
+
+class MeasurementOut(Schema):
+    period: datetime.date
+    value: float
+    district: str | None = None
+    provisional: bool
+    source_note: str = ""
+
+
+class StatusOut(Schema):
+    status: str
+    method: str
+    label: str = ""
+    score: float | None = None
+    reason: str = ""
+    trend: int = 0
+    components: dict[str, Any]
+
+
+class IndicatorOut(Schema):
+    slug: str
+    name: str
+    name_en: str = ""
+    definition: str = ""
+    measure: str
+    goal: str
+    level: str
+    unit: str
+    direction: int
+    method: str
+    baseline_value: float
+    baseline_date: datetime.date
+    natural_limit: float | None = None
+    data_source: str = ""
+    cadence: str
+    targets: list[TargetOut]
+    status: StatusOut | None = None
+    measurements: list[MeasurementOut]
+
+
+class MeasurementIn(Schema):
+    period: str = Field(..., description="2024, 2024-Q2, 2024-05 or 2024-05-17", max_length=20)
+    value: float | str = Field(..., description="A number (German notation in strings is accepted)")
+    district: str = Field("", description="District slug (only for indicators with a district breakdown)")
+    provisional: bool = False
+    source_note: str = Field("", max_length=300)
+    unit: str = Field("", description="Optional: must equal the indicator's unit if given", max_length=60)
+
+
+class MeasurementsIn(Schema):
+    measurements: list[MeasurementIn] = Field(..., max_length=10000)
+
+
+class ImportOut(Schema):
+    created: int
+    updated: int
+    unchanged: int
+
+
+def _err(param: str, msg: str, where: str = "body") -> dict:
+    return {"detail": [{"param": param, "loc": [where, param] if param else [where], "msg": msg}]}
+
+
+@router.get("monitoring/indicators/{slug}", response={200: IndicatorOut, 404: ErrorResponse},
+            summary="An indicator with its targets, measurements and computed status (method and components)")
+def get_indicator(request, slug: str):
+    try:
+        page = selectors.indicator_page(current_strategy(), slug)
+    except Http404:
+        return 404, _err("slug", f"No indicator '{slug}'.", "path")
+    ind, st = page.indicator, page.status
+    measurements = [{"period": m.period, "value": m.value, "district": None, "provisional": m.is_provisional,
+                     "source_note": m.source_note} for m in page.measurements]
+    measurements += [{"period": m.period, "value": m.value, "district": d.slug, "provisional": m.is_provisional,
+                      "source_note": m.source_note} for d, m in page.districts]
+    return 200, {
+        "slug": ind.slug, "name": ind.name, "name_en": ind.name_en, "definition": ind.definition,
+        "measure": ind.measure.slug, "goal": ind.goal.slug, "level": ind.goal.level, "unit": ind.unit,
+        "direction": ind.direction, "method": ind.method, "baseline_value": ind.baseline_value,
+        "baseline_date": ind.baseline_date, "natural_limit": ind.natural_limit, "data_source": ind.data_source,
+        "cadence": ind.cadence,
+        "targets": [{"version": t.version, "value": t.value, "date": t.target_date, "reason": t.reason,
+                     "cycle": t.cycle.slug if t.cycle else None} for t in page.targets],
+        "status": {"status": st.status, "method": st.method, "label": st.label, "score": st.score,
+                   "reason": st.reason, "trend": st.trend, "components": st.components} if st else None,
+        "measurements": measurements,
+    }
+
+
+@router.post("monitoring/indicators/{slug}/measurements", auth=WRITE_AUTH,
+             response={200: ImportOut, 400: ErrorResponse, 403: ErrorResponse, 404: ErrorResponse},
+             summary="Add or correct measurements of an indicator (the measure's team and the strategy office)")
+def post_measurements(request, slug: str, payload: MeasurementsIn):
+    strategy = current_strategy()
+    try:
+        indicator = selectors.indicator_detail(strategy, slug)
+    except Http404:
+        return 404, _err("slug", f"No indicator '{slug}'.", "path")
+    if not request.auth.has_perm("monitoring.change_monitoring", indicator.measure):
+        return 403, _err("", "You may not enter measurements for this measure.")
+    rows = [{"_row": n, "indicator": indicator.slug, "period": m.period, "value": m.value, "district": m.district,
+             "provisional": "yes" if m.provisional else "no", "source_note": m.source_note, "unit": m.unit}
+            for n, m in enumerate(payload.measurements)]
+    try:
+        result = services.measurements_import(actor=request.auth, strategy=strategy, rows=rows,
+                                              measure=indicator.measure, source="api")
+    except PermissionDenied:
+        return 403, _err("", "You may not enter measurements for this measure.")
+    except services.ImportRejected as exc:
+        return 400, {"detail": [{"param": e.column, "loc": ["body", "measurements", str(e.row), e.column],
+                                 "msg": e.message} for e in exc.errors]}
+    return 200, {"created": result.created, "updated": result.updated, "unchanged": result.unchanged}

@@ -49,7 +49,7 @@ def pool_csv(n: int = 30, seed: int = 2) -> bytes:
     lines = ["name,email,address,gender,district"]
     for i in range(n):
         street = i if i != 2 else 1  # respondents 1 and 2 share a household
-        lines.append(f"Person {i},p{i}@example.org,Straße {street},{rng.choice(CATEGORIES['gender'])},"
+        lines.append(f"Vorname{i} Zufallsname,p{i}@example.org,Straße {street},{rng.choice(CATEGORIES['gender'])},"
                      f"{CATEGORIES['district'][i % 3]}")
     return ("\n".join(lines) + "\n").encode()
 

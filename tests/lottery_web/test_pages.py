@@ -73,7 +73,7 @@ def test_audit_page_pdf_and_api(client, published):
     data = api.json()
     assert data["list_hash"] == published.list_hash and len(data["members"]) == 8
     assert all(q["min"] <= q["achieved"] <= q["max"] for q in data["quotas"])
-    assert "Person" not in api.content.decode()
+    assert "Zufallsname" not in api.content.decode()
     lottery = client.get(reverse("lottery:lottery_json", args=[published.slug]))
     assert lottery.status_code == 200 and lottery.json()["panels"]
 

@@ -6,6 +6,7 @@ import json
 from collections import Counter
 
 import pytest
+from django.utils import translation
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
 
@@ -49,7 +50,7 @@ def test_invitation_draw_is_proportional_seeded_and_keeps_personal_data_apart(pa
 
 def test_invitation_draw_reports_bad_rows_and_writes_nothing(panel, officer):
     bad = b"id;district\nA1;Mitte\nA1;Pankow\nA3;\n"
-    with pytest.raises(ValidationError) as exc:
+    with pytest.raises(ValidationError) as exc, translation.override("en"):  # check the English wording
         services.invitations_draw(actor=officer, panel=panel, content=bad, filename="r.csv", count=1,
                                   strata=["district"], seed="x")
     text = " ".join(exc.value.messages)
@@ -83,7 +84,7 @@ def test_public_registration_needs_a_valid_unused_code_and_consent(panel, office
 
 def test_import_is_all_or_nothing_with_row_and_column(panel, officer):
     bad = b"name,gender,district\nA,female,Mitte\nB,other,Mitte\nC,male,Mars\n"
-    with pytest.raises(ValidationError) as exc:
+    with pytest.raises(ValidationError) as exc, translation.override("en"):
         services.respondents_import(actor=officer, panel=panel, content=bad, filename="pool.csv")
     msgs = exc.value.messages
     assert any("row 3" in m and "gender" in m for m in msgs) and any("row 4" in m and "district" in m for m in msgs)
@@ -187,7 +188,7 @@ def test_group_sync_creates_a_panel_user_group(drawn, officer, make_user):
 def test_data_subject_export_and_purge_keep_the_audit(published, officer):
     r = Respondent.objects.filter(panel=published).first()
     data = services.respondent_export(actor=officer, respondent=r)
-    assert data["pseudonym"] == r.pseudonym and data["personal_data"]["name"].startswith("Person")
+    assert data["pseudonym"] == r.pseudonym and data["personal_data"]["name"].startswith("Vorname")
     assert data["panel"]["retention_date"] == published.retention_date.isoformat()
     json.dumps(data)
     assert AuditEvent.objects.filter(action="lottery.respondent_exported").exists()

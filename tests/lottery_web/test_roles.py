@@ -55,7 +55,7 @@ def test_manage_page_and_personal_data(client, people, role, pooled):
     export = c.get(reverse("lottery:respondent_export", args=[pooled.slug, r.pseudonym]))
     if role in RUNS:
         assert manage.status_code == 200 and personal.status_code == 200 and export.status_code == 200
-        assert "Person " in personal.content.decode()
+        assert "Zufallsname" in personal.content.decode()
         assert export.json()["pseudonym"] == r.pseudonym
     else:
         assert _denied(manage, role) and _denied(personal, role) and _denied(export, role)
@@ -108,7 +108,7 @@ def test_audit_before_and_after_publication(client, people, role, drawn, officer
     before = c.get(reverse("lottery:audit", args=[drawn.slug]))
     if role in RUNS | {"office"}:
         assert before.status_code == 200
-        assert "Person " not in before.content.decode()  # pseudonymous only, even for the strategy office
+        assert "Zufallsname" not in before.content.decode()  # pseudonymous only, even for the strategy office
     else:
         assert before.status_code == 404
     bundle = c.get(reverse("lottery:verification", args=[drawn.slug]))
@@ -119,7 +119,7 @@ def test_audit_before_and_after_publication(client, people, role, drawn, officer
     after = c.get(reverse("lottery:audit", args=[drawn.slug]))
     assert after.status_code == 200
     body = after.content.decode()
-    assert drawn.list_hash in body and "<svg" in body and "Person " not in body
+    assert drawn.list_hash in body and "<svg" in body and "Zufallsname" not in body
     bundle = c.get(reverse("lottery:verification", args=[drawn.slug]))
     assert bundle.status_code == 200 and bundle["Content-Type"] == "application/zip"
 

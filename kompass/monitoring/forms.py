@@ -1,0 +1,156 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from kompass.algorithms.progress import METHODS
+from kompass.monitoring.labels import METHOD_LABELS
+from kompass.monitoring.models import Decision, GoalAssessment
+
+
+class MeasurementForm(forms.Form):
+    period = forms.CharField(label=_("Period"), max_length=20,
+                             help_text=_("A year (2024), a quarter (2024-Q2), a month (2024-05) or a day."))
+    value = forms.CharField(label=_("Value"), max_length=40)
+    district = forms.ChoiceField(label=_("District"), required=False)
+    provisional = forms.BooleanField(label=_("Provisional value"), required=False)
+    source_note = forms.CharField(label=_("Source note"), max_length=300, required=False)
+
+    def __init__(self, *args, indicator, districts, **kwargs):
+        super().__init__(*args, **kwargs)
+        if indicator.by_district:
+            self.fields["district"].choices = [("", _("whole city"))] + [(d.slug, d.display_name)
+                                                                          for d in districts]
+        else:
+            del self.fields["district"]
+
+    def row(self, indicator) -> dict:
+        data = self.cleaned_data
+        return {"_row": 1, "indicator": indicator.slug, "period": data["period"], "value": data["value"],
+                "district": data.get("district") or "", "provisional": "yes" if data["provisional"] else "no",
+                "source_note": data["source_note"]}
+
+
+class UploadForm(forms.Form):
+    file = forms.FileField(label=_("CSV or XLSX file"),
+                           help_text=_("Columns: indicator, period, value, and optionally district, provisional, "
+                                       "source_note, unit."))
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > 10 * 1024 * 1024:
+            raise forms.ValidationError(_("The file is larger than 10 MB."))
+        if not upload.name.lower().endswith((".csv", ".xlsx")):
+            raise forms.ValidationError(_("Upload a .csv or .xlsx file."))
+        return upload
+
+
+class CycleForm(forms.Form):
+    slug = forms.SlugField(label=_("Short name (for the address)"), max_length=80)
+    name = forms.CharField(label=_("Name"), max_length=200)
+    name_en = forms.CharField(label=_("Name (English)"), max_length=200, required=False)
+    deadline = forms.DateField(label=_("Deadline for reviews"), widget=forms.DateInput(attrs={"type": "date"}))
+
+
+class ReviewForm(forms.Form):
+    learned = forms.CharField(label=_("What did the team learn?"), widget=forms.Textarea(attrs={"rows": 4}))
+    proposed_changes = forms.CharField(label=_("Which changes do you propose?"), required=False,
+                                       widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, goals, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.goals = goals
+        for goal in goals:
+            self.fields[f"rating_{goal.pk}"] = forms.ChoiceField(
+                label=_("Assessment"), choices=[("", "–"), *GoalAssessment.Rating.choices], required=False)
+            self.fields[f"text_{goal.pk}"] = forms.CharField(label=_("Comment"), required=False,
+                                                             widget=forms.Textarea(attrs={"rows": 2}))
+            self.fields[f"holds_{goal.pk}"] = forms.BooleanField(label=_("The assumption still holds"),
+                                                                 required=False, initial=True)
+
+    def goal_fields(self):
+        return [(g, self[f"rating_{g.pk}"], self[f"text_{g.pk}"], self[f"holds_{g.pk}"]) for g in self.goals]
+
+    def assessments(self) -> dict:
+        data = self.cleaned_data
+        return {g: (data[f"rating_{g.pk}"], data[f"text_{g.pk}"], data[f"holds_{g.pk}"])
+                for g in self.goals if data.get(f"rating_{g.pk}")}
+
+
+class CommentForm(forms.Form):
+    group = forms.ChoiceField(label=_("On behalf of"))
+    text = forms.CharField(label=_("Comment"), widget=forms.Textarea(attrs={"rows": 3}), max_length=4000)
+
+    def __init__(self, *args, groups, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.groups = {g.slug: g for g in groups}
+        self.fields["group"].choices = [(g.slug, g.name) for g in groups]
+
+
+class DecisionForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Decision"), choices=Decision.Kind.choices)
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, indicators, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.indicators = indicators
+        methods = [("", _("unchanged"))] + [(m, METHOD_LABELS.get(m, m)) for m in METHODS]
+        for ind in indicators:
+            self.fields[f"target_{ind.pk}"] = forms.FloatField(label=_("New target value"), required=False)
+            self.fields[f"date_{ind.pk}"] = forms.DateField(label=_("New target date"), required=False,
+                                                            widget=forms.DateInput(attrs={"type": "date"}))
+            self.fields[f"method_{ind.pk}"] = forms.ChoiceField(label=_("New method"), choices=methods,
+                                                                required=False)
+
+    def indicator_fields(self):
+        return [(i, self[f"target_{i.pk}"], self[f"date_{i.pk}"], self[f"method_{i.pk}"]) for i in self.indicators]
+
+    def clean(self):
+        data = super().clean()
+        for ind in self.indicators:
+            if (data.get(f"target_{ind.pk}") is None) != (data.get(f"date_{ind.pk}") is None):
+                self.add_error(f"target_{ind.pk}", _("Give both the new target value and its date."))
+        return data
+
+    def changes(self):
+        data = self.cleaned_data
+        targets = [(i, data[f"target_{i.pk}"], data[f"date_{i.pk}"]) for i in self.indicators
+                   if data.get(f"target_{i.pk}") is not None and data.get(f"date_{i.pk}")]
+        methods = [(i, data[f"method_{i.pk}"]) for i in self.indicators
+                   if data.get(f"method_{i.pk}") and data[f"method_{i.pk}"] != i.method]
+        return targets, methods
+
+
+class GoalForm(forms.Form):
+    level = forms.ChoiceField(label=_("Level"), choices=[("output", _("output")), ("outcome", _("outcome")),
+                                                         ("impact", _("impact"))])
+    title = forms.CharField(label=_("Goal"), max_length=300)
+    title_en = forms.CharField(label=_("Goal (English)"), max_length=300, required=False)
+    assumption = forms.CharField(label=_("Assumption linking this goal to the level below"), required=False,
+                                 widget=forms.Textarea(attrs={"rows": 3}))
+    assumption_en = forms.CharField(label=_("Assumption (English)"), required=False,
+                                    widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class IndicatorForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=300)
+    definition = forms.CharField(label=_("Definition"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    unit = forms.CharField(label=_("Unit"), max_length=60)
+    direction = forms.TypedChoiceField(label=_("Direction"), coerce=int,
+                                       choices=[(1, _("higher is better")), (-1, _("lower is better"))])
+    baseline_value = forms.FloatField(label=_("Baseline value"))
+    baseline_date = forms.DateField(label=_("Baseline date"), widget=forms.DateInput(attrs={"type": "date"}))
+    target_value = forms.FloatField(label=_("Target value"))
+    target_date = forms.DateField(label=_("Target date"), widget=forms.DateInput(attrs={"type": "date"}))
+    natural_limit = forms.FloatField(label=_("Natural limit (optional)"), required=False)
+    method = forms.ChoiceField(label=_("Progress method"),
+                               choices=[(m, METHOD_LABELS.get(m, m)) for m in METHODS], initial="open_sdg")
+    data_source = forms.CharField(label=_("Data source"), max_length=300, required=False)
+    cadence = forms.ChoiceField(label=_("Update cadence"), choices=[
+        ("yearly", _("yearly")), ("quarterly", _("quarterly")), ("monthly", _("monthly")),
+        ("irregular", _("irregular"))])
+    by_district = forms.BooleanField(label=_("Breakdown by district"), required=False)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("baseline_date") and data.get("target_date") and data["target_date"] <= data["baseline_date"]:
+            self.add_error("target_date", _("The target date must lie after the baseline date."))
+        return data

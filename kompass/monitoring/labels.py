@@ -1,0 +1,37 @@
+"""Translatable labels for statuses, methods, trends and components."""
+
+from django.utils.translation import gettext_lazy as _
+
+STATUS_LABELS = {
+    "achieved": _("Target achieved"),
+    "on_track": _("On track"),
+    "acceleration_needed": _("Acceleration needed"),
+    "limited_progress": _("Limited progress"),
+    "deterioration": _("Deterioration"),
+    "not_achieved": _("Target not achieved"),
+    "not_computable": _("Not assessable yet"),
+    "": _("No indicators"),
+}
+METHOD_LABELS = {
+    "open_sdg": _("Open SDG (Statistics Canada)"),
+    "eurostat": _("Eurostat"),
+    "destatis": _("Destatis weather symbols"),
+    "linear": _("Linear achievement"),
+    "binary": _("Binary (achieved or not)"),
+    "roll_up": _("Roll-up of the level below"),
+}
+TREND_LABELS = {1: _("improving"), -1: _("worsening"), 0: _("flat or unknown")}
+TREND_SYMBOLS = {1: "↗", -1: "↘", 0: "→"}
+COMPONENT_LABELS = {
+    "base_value": _("Base value"), "base_time": _("Base year"), "current_value": _("Current value"),
+    "current_time": _("Current year"), "target_value": _("Target value"), "target_time": _("Target year"),
+    "ratio": _("Ratio"), "growth_rate": _("Growth rate"), "cagr_actual": _("Actual growth rate (CAGR)"),
+    "cagr_required": _("Required growth rate (CAGR)"), "achievement": _("Achievement"),
+    "time_share": _("Share of time elapsed"), "n_points": _("Data points"), "direction": _("Direction"),
+    "natural_limit": _("Natural limit"), "years_elapsed": _("Years elapsed"),
+    "cagr_observed": _("Observed growth rate (CAGR)"), "projection": _("Projected value at the target year"),
+    "shortfall_share": _("Shortfall as share of the gap"), "mean_annual_change": _("Mean annual change"),
+}
+PRIMARY_COMPONENTS = ["base_time", "base_value", "current_time", "current_value", "target_time", "target_value",
+                      "years_elapsed", "cagr_observed", "cagr_required", "growth_rate", "ratio", "achievement",
+                      "time_share", "mean_annual_change", "projection", "shortfall_share"]

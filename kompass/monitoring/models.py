@@ -1,0 +1,343 @@
+"""Monitoring: impact chains (inputs, goals on the IOOI ladder, indicators), measurements, computed statuses and
+evaluation cycles (reviews, board comments, decisions).
+
+Computed statuses live in denormalised tables (IndicatorStatus, GoalStatus, MeasureStatus, AggregateStatus)
+that `services.refresh_statuses` rewrites in bulk after every write, so pages never recompute."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from kompass.algorithms.progress import METHODS, Status
+from kompass.core.models import LocalizedMixin
+
+METHOD_CHOICES = [(key, key) for key in METHODS]
+STATUS_CHOICES = [(s.value, s.value) for s in Status]
+
+
+class Level(models.TextChoices):
+    OUTPUT = "output", _("output")
+    OUTCOME = "outcome", _("outcome")
+    IMPACT = "impact", _("impact")
+
+
+LEVEL_ORDER = [Level.OUTPUT, Level.OUTCOME, Level.IMPACT]
+
+
+class MeasureInput(LocalizedMixin, models.Model):
+    """An input of a measure's impact chain (money, staff, partners, data …)."""
+
+    measure = models.ForeignKey("measures.Measure", on_delete=models.CASCADE, related_name="monitoring_inputs")
+    position = models.PositiveIntegerField(default=0)
+    text = models.CharField(_("input"), max_length=300)
+    text_en = models.CharField(_("input (English)"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["position", "pk"]
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class Goal(LocalizedMixin, models.Model):
+    """A goal of a measure on one level of the IOOI ladder. `assumption` is the link from the level below
+    (inputs for an output goal) to this goal; it is reviewed in every evaluation cycle."""
+
+    measure = models.ForeignKey("measures.Measure", on_delete=models.CASCADE, related_name="monitoring_goals")
+    slug = models.SlugField(max_length=120)
+    level = models.CharField(_("level"), max_length=10, choices=Level.choices)
+    position = models.PositiveIntegerField(default=0)
+    title = models.CharField(_("goal"), max_length=300)
+    title_en = models.CharField(_("goal (English)"), max_length=300, blank=True)
+    assumption = models.TextField(_("assumption"), blank=True)
+    assumption_en = models.TextField(_("assumption (English)"), blank=True)
+    assumption_reviewed_in = models.ForeignKey("EvaluationCycle", null=True, blank=True,
+                                               on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        ordering = ["measure", "position", "pk"]
+        constraints = [models.UniqueConstraint(fields=["measure", "slug"], name="unique_goal_slug")]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def level_rank(self) -> int:
+        return [lv.value for lv in LEVEL_ORDER].index(self.level)
+
+
+class Indicator(LocalizedMixin, models.Model):
+    class Cadence(models.TextChoices):
+        MONTHLY = "monthly", _("monthly")
+        QUARTERLY = "quarterly", _("quarterly")
+        YEARLY = "yearly", _("yearly")
+        IRREGULAR = "irregular", _("irregular")
+
+    goal = models.ForeignKey(Goal, on_delete=models.CASCADE, related_name="indicators")
+    measure = models.ForeignKey("measures.Measure", on_delete=models.CASCADE, related_name="monitoring_indicators")
+    slug = models.SlugField(max_length=120, unique=True)
+    position = models.PositiveIntegerField(default=0)
+    name = models.CharField(_("name"), max_length=300)
+    name_en = models.CharField(_("name (English)"), max_length=300, blank=True)
+    definition = models.TextField(_("definition"), blank=True)
+    definition_en = models.TextField(_("definition (English)"), blank=True)
+    unit = models.CharField(_("unit"), max_length=60)
+    direction = models.SmallIntegerField(_("direction"), choices=[(1, _("higher is better")),
+                                                                 (-1, _("lower is better"))], default=1)
+    baseline_value = models.FloatField(_("baseline value"))
+    baseline_date = models.DateField(_("baseline date"))
+    natural_limit = models.FloatField(_("natural limit"), null=True, blank=True)
+    method = models.CharField(_("progress method"), max_length=20, choices=METHOD_CHOICES, default="open_sdg")
+    data_source = models.CharField(_("data source"), max_length=300, blank=True)
+    cadence = models.CharField(_("update cadence"), max_length=20, choices=Cadence.choices,
+                               default=Cadence.YEARLY)
+    responsible_organisation = models.ForeignKey("organisations.Organisation", null=True, blank=True,
+                                                 on_delete=models.SET_NULL, related_name="+")
+    by_district = models.BooleanField(_("breakdown by district"), default=False)
+
+    class Meta:
+        ordering = ["goal", "position", "pk"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class TargetVersion(LocalizedMixin, models.Model):
+    """One version of an indicator's target. A realignment adds a version; versions are never overwritten."""
+
+    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="target_versions")
+    version = models.PositiveIntegerField()
+    value = models.FloatField(_("target value"))
+    target_date = models.DateField(_("target date"))
+    reason = models.TextField(_("reason"), blank=True)
+    reason_en = models.TextField(_("reason (English)"), blank=True)
+    cycle = models.ForeignKey("EvaluationCycle", null=True, blank=True, on_delete=models.SET_NULL,
+                              related_name="target_versions")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["indicator", "version"]
+        constraints = [models.UniqueConstraint(fields=["indicator", "version"], name="unique_target_version")]
+
+    def __str__(self) -> str:
+        return f"{self.indicator_id} v{self.version}: {self.value} by {self.target_date}"
+
+
+class Measurement(models.Model):
+    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="measurements")
+    period = models.DateField(_("period"), help_text=_("Start of the period the value describes."))
+    value = models.FloatField(_("value"))
+    district = models.ForeignKey("strategy.District", null=True, blank=True, on_delete=models.PROTECT,
+                                 related_name="+")
+    is_provisional = models.BooleanField(_("provisional"), default=False)
+    source_note = models.CharField(_("source note"), max_length=300, blank=True)
+    entered_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+")
+    entered_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["indicator", "period"]
+        constraints = [
+            models.UniqueConstraint(fields=["indicator", "period"], condition=Q(district__isnull=True),
+                                    name="unique_measurement_citywide"),
+            models.UniqueConstraint(fields=["indicator", "period", "district"],
+                                    condition=Q(district__isnull=False), name="unique_measurement_district"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.indicator_id} {self.period}: {self.value}"
+
+
+class IndicatorStatus(models.Model):
+    """The computed status of an indicator (denormalised; rewritten by services.refresh_statuses)."""
+
+    indicator = models.OneToOneField(Indicator, on_delete=models.CASCADE, primary_key=True,
+                                     related_name="computed")
+    status = models.CharField(max_length=24, choices=STATUS_CHOICES)
+    score = models.FloatField(null=True)
+    method = models.CharField(max_length=20)
+    label = models.CharField(max_length=40, blank=True)
+    reason = models.TextField(blank=True)
+    components = models.JSONField(default=dict)
+    latest_value = models.FloatField(null=True)
+    latest_period = models.DateField(null=True)
+    n_points = models.PositiveIntegerField(default=0)
+    trend = models.SmallIntegerField(default=0, help_text="+1 improving, -1 worsening, 0 flat or unknown")
+    computed_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"{self.indicator_id}: {self.status}"
+
+
+
+class GoalStatus(models.Model):
+    goal = models.OneToOneField(Goal, on_delete=models.CASCADE, primary_key=True, related_name="computed")
+    status = models.CharField(max_length=24, choices=STATUS_CHOICES)
+    score = models.FloatField(null=True)
+    rollup = models.JSONField(default=dict)
+
+    def __str__(self) -> str:
+        return f"{self.goal_id}: {self.status}"
+
+
+
+class MeasureStatus(models.Model):
+    """Measure-level roll-up plus one status per IOOI level and the completeness of its impact chain."""
+
+    measure = models.OneToOneField("measures.Measure", on_delete=models.CASCADE, primary_key=True,
+                                   related_name="monitoring_status")
+    status = models.CharField(max_length=24, choices=STATUS_CHOICES)
+    score = models.FloatField(null=True)
+    output_status = models.CharField(max_length=24, blank=True)
+    outcome_status = models.CharField(max_length=24, blank=True)
+    impact_status = models.CharField(max_length=24, blank=True)
+    n_indicators = models.PositiveIntegerField(default=0)
+    trend = models.SmallIntegerField(default=0)
+    chain_complete = models.BooleanField(default=False)
+    rollup = models.JSONField(default=dict)
+
+    def __str__(self) -> str:
+        return f"{self.measure_id}: {self.status}"
+
+
+
+class AggregateStatus(models.Model):
+    """Roll-ups above the measure: action fields, values (weights = alignment strength) and the strategy."""
+
+    class Kind(models.TextChoices):
+        ACTION_FIELD = "action_field"
+        VALUE = "value"
+        STRATEGY = "strategy"
+
+    strategy = models.ForeignKey("strategy.Strategy", on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    key = models.CharField(max_length=120)
+    name = models.CharField(max_length=250, blank=True)
+    name_en = models.CharField(max_length=250, blank=True)
+    status = models.CharField(max_length=24, choices=STATUS_CHOICES)
+    score = models.FloatField(null=True)
+    rollup = models.JSONField(default=dict)
+
+    class Meta:
+        ordering = ["kind", "name"]
+        constraints = [models.UniqueConstraint(fields=["strategy", "kind", "key"], name="unique_aggregate")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.key}: {self.status}"
+
+    @property
+    def display_name(self) -> str:
+        from django.utils.translation import get_language
+
+        return self.name_en if (get_language() or "de").startswith("en") and self.name_en else self.name
+
+
+class EvaluationCycle(LocalizedMixin, models.Model):
+    class State(models.TextChoices):
+        OPEN = "open", _("open")
+        CLOSED = "closed", _("closed")
+
+    strategy = models.ForeignKey("strategy.Strategy", on_delete=models.CASCADE, related_name="+")
+    slug = models.SlugField(max_length=80)
+    name = models.CharField(_("name"), max_length=200)
+    name_en = models.CharField(_("name (English)"), max_length=200, blank=True)
+    deadline = models.DateField(_("deadline for reviews"))
+    state = models.CharField(max_length=10, choices=State.choices, default=State.OPEN)
+    opened_at = models.DateTimeField(auto_now_add=True)
+    opened_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                  related_name="+")
+    closed_at = models.DateTimeField(null=True, blank=True)
+    snapshot_open = models.JSONField(default=dict, help_text="State of goals, targets, methods and statuses "
+                                                             "when the cycle was opened.")
+    snapshot_close = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-pk"]
+        constraints = [models.UniqueConstraint(fields=["strategy", "slug"], name="unique_cycle_slug")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Review(models.Model):
+    """A measure team's review in a cycle: what it learned and which changes it proposes."""
+
+    cycle = models.ForeignKey(EvaluationCycle, on_delete=models.CASCADE, related_name="reviews")
+    measure = models.ForeignKey("measures.Measure", on_delete=models.CASCADE, related_name="monitoring_reviews")
+    learned = models.TextField(_("what we learned"))
+    proposed_changes = models.TextField(_("proposed changes"), blank=True)
+    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                     related_name="+")
+    submitted_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["cycle", "measure"]
+        constraints = [models.UniqueConstraint(fields=["cycle", "measure"], name="unique_review")]
+
+    def __str__(self) -> str:
+        return f"{self.cycle_id}/{self.measure_id}"
+
+
+
+class GoalAssessment(models.Model):
+    class Rating(models.TextChoices):
+        ACHIEVED = "achieved", _("achieved or on track")
+        PARTLY = "partly", _("partly")
+        NOT = "not", _("not achieved")
+        UNCLEAR = "unclear", _("cannot be judged yet")
+
+    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="assessments")
+    goal = models.ForeignKey(Goal, on_delete=models.CASCADE, related_name="assessments")
+    rating = models.CharField(_("assessment"), max_length=10, choices=Rating.choices)
+    text = models.TextField(_("comment"), blank=True)
+    assumption_holds = models.BooleanField(_("the assumption still holds"), default=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["review", "goal"], name="unique_goal_assessment")]
+
+    def __str__(self) -> str:
+        return f"{self.goal_id}: {self.rating}"
+
+
+
+class BoardComment(models.Model):
+    cycle = models.ForeignKey(EvaluationCycle, on_delete=models.CASCADE, related_name="comments")
+    measure = models.ForeignKey("measures.Measure", on_delete=models.CASCADE, related_name="+")
+    group = models.ForeignKey("accounts.UserGroup", on_delete=models.PROTECT, related_name="+")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    text = models.TextField(_("comment"))
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return self.text[:60]
+
+
+
+class Decision(models.Model):
+    class Kind(models.TextChoices):
+        CONTINUE = "continue", _("continue")
+        ADJUST_GOALS = "adjust_goals", _("adjust goals")
+        ADJUST_EVALUATION = "adjust_evaluation", _("adjust the evaluation")
+        SCALE = "scale", _("scale")
+        STOP = "stop", _("stop")
+
+    cycle = models.ForeignKey(EvaluationCycle, on_delete=models.CASCADE, related_name="decisions")
+    measure = models.ForeignKey("measures.Measure", on_delete=models.CASCADE, related_name="monitoring_decisions")
+    kind = models.CharField(_("decision"), max_length=20, choices=Kind.choices)
+    reason = models.TextField(_("reason"))
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+")
+    decided_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["cycle", "measure"]
+        constraints = [models.UniqueConstraint(fields=["cycle", "measure"], name="unique_decision")]
+
+    def __str__(self) -> str:
+        return f"{self.measure_id}: {self.kind}"

@@ -1,0 +1,56 @@
+"""Monitoring permissions. The team of a measure is everyone with a membership (member or coordinator) in its
+responsible organisation, plus the members of the measure's team in the lifecycle app (TeamMember); together
+with the strategy office (and admins) it enters measurements, edits goals and indicators and submits the
+measure's review. Boards and panels (UserGroups of kind board/panel) comment on
+reviews; the strategy office opens cycles and records decisions."""
+
+import rules
+
+from kompass.accounts.models import Membership, UserGroup
+from kompass.accounts.rules import is_office
+
+
+def _measure_of(obj):
+    """The measure behind a measure, goal, indicator or measurement."""
+    if obj is None or hasattr(obj, "measure_type"):
+        return obj
+    if hasattr(obj, "measure_id"):
+        return obj.measure
+    if hasattr(obj, "indicator_id"):
+        return obj.indicator.measure
+    return None
+
+
+@rules.predicate
+def is_measure_team(user, obj) -> bool:
+    measure = _measure_of(obj)
+    if not (user and user.is_authenticated and user.is_active and measure is not None):
+        return False
+    if Membership.objects.filter(user=user, organisation_id=measure.responsible_organisation_id).exists():
+        return True
+    team_member = _team_member_model()
+    return bool(team_member and team_member.objects.filter(measure_id=measure.pk, user=user).exists())
+
+
+def _team_member_model():
+    """The lifecycle app's measure team (kompass.lifecycle.TeamMember), when that app provides one."""
+    from django.apps import apps
+
+    try:
+        return apps.get_model("lifecycle", "TeamMember")
+    except LookupError:
+        return None
+
+
+@rules.predicate
+def is_board_member(user) -> bool:
+    return bool(user and user.is_authenticated and user.is_active and user.user_groups.filter(
+        kind__in=[UserGroup.Kind.BOARD, UserGroup.Kind.PANEL]).exists())
+
+
+rules.add_perm("monitoring.change_monitoring", is_office | is_measure_team)
+rules.add_perm("monitoring.submit_review", is_office | is_measure_team)
+rules.add_perm("monitoring.comment", is_office | is_board_member)
+rules.add_perm("monitoring.manage_cycles", is_office)
+rules.add_perm("monitoring.decide", is_office)
+rules.add_perm("monitoring.run_report", is_office)

@@ -1,0 +1,76 @@
+from django import template
+
+from kompass.monitoring.charts import status_symbol
+from kompass.monitoring.labels import COMPONENT_LABELS, METHOD_LABELS, STATUS_LABELS, TREND_LABELS, TREND_SYMBOLS
+
+register = template.Library()
+
+
+@register.filter
+def status_label(status):
+    return STATUS_LABELS.get(status or "", status)
+
+
+@register.filter
+def status_icon(status):
+    return status_symbol(status or "")
+
+
+@register.filter
+def method_label(method):
+    return METHOD_LABELS.get(method or "", method)
+
+
+@register.filter
+def trend_label(trend):
+    return TREND_LABELS.get(trend or 0, "")
+
+
+@register.filter
+def trend_icon(trend):
+    return TREND_SYMBOLS.get(trend or 0, "")
+
+
+@register.filter
+def component_label(key):
+    return COMPONENT_LABELS.get(key, key.replace("_", " "))
+
+
+@register.filter
+def number(value):
+    """Numbers for people: up to 4 significant decimals, no trailing zeros; None as a dash."""
+    if value is None or value == "":
+        return "–"
+    if isinstance(value, bool):
+        return str(value)
+    if isinstance(value, int | float):
+        return f"{value:.4g}" if abs(value) < 1e6 else f"{value:,.0f}"
+    return value
+
+
+@register.filter
+def is_scalar(value):
+    return not isinstance(value, dict | list | tuple)
+
+
+@register.simple_tag
+def status_badge(status):
+    from django.utils.html import format_html
+
+    status = status or ""
+    return format_html('<span class="mon-status mon-{}"><span aria-hidden="true">{}</span> {}</span>',
+                       status or "none", status_symbol(status), STATUS_LABELS.get(status, status))
+
+
+@register.simple_tag
+def monitoring_chain(measure):
+    """The measure's impact chain for the measure page (a fixed number of queries)."""
+    from kompass.monitoring.selectors import measure_chain
+
+    return measure_chain(measure)
+
+
+@register.simple_tag(takes_context=True)
+def can_monitor(context, measure):
+    request = context.get("request")
+    return bool(request and request.user.has_perm("monitoring.change_monitoring", measure))

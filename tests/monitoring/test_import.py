@@ -1,0 +1,150 @@
+"""Measurements by form, CSV/XLSX upload and API: row-level errors, all or nothing, idempotent."""
+
+import io
+
+import openpyxl
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from kompass.monitoring import services
+from kompass.monitoring.models import IndicatorStatus, Measurement
+
+pytestmark = pytest.mark.django_db
+MEASURE = "open-source-baukasten-fachverfahren"
+
+
+@pytest.fixture
+def team(seeded, make_user):
+    from kompass.measures.models import Measure
+
+    measure = Measure.objects.select_related("responsible_organisation").get(slug=MEASURE)
+    return make_user("team@example.org", member_of=[measure.responsible_organisation]), measure
+
+
+def _upload(client, name, content):
+    return client.post(f"/en/monitoring/measures/{MEASURE}/upload/", {"file": SimpleUploadedFile(name, content)})
+
+
+def test_bad_rows_are_reported_per_row_and_nothing_is_written(team, client):
+    user, _measure = team
+    client.force_login(user)
+    before = Measurement.objects.count()
+    csv = ("indicator;period;value;district;unit\n"
+           "bsp-nachnutzungen;2026;8;;\n"                       # fine on its own
+           "bsp-nachnutzungen;2026-Q1;acht;;\n"                 # not a number
+           "bsp-nachnutzungen;1999;3;;\n"                       # before the baseline
+           "bsp-gibt-es-nicht;2025;3;;\n"                       # unknown indicator
+           "bsp-sensoren-installiert;2025;3;;\n"                # indicator of another measure
+           "bsp-einzelloesungen;2025-06;3;;Stück\n"             # unit disagrees
+           "bsp-einzelloesungen;2025-07;3;pankow;\n"            # no district breakdown
+           "bsp-nachnutzungen;2025-07;3;atlantis;\n"            # unknown district
+           "bsp-nachnutzungen;2099;3;;\n")                      # in the future
+    response = _upload(client, "werte.csv", csv.encode())
+    assert response.status_code == 400
+    text = response.content.decode()
+    for fragment in ["Row 3", "is not a number", "Row 4", "outside the indicator", "Row 5", "Unknown indicator",
+                     "Row 6", "Row 7", "disagrees", "Row 8", "no breakdown by district", "Row 9",
+                     "Unknown district", "Row 10"]:
+        assert fragment in text, fragment
+    assert Measurement.objects.count() == before
+
+
+def test_csv_upload_is_idempotent_and_refreshes_statuses(team, client):
+    user, _measure = team
+    client.force_login(user)
+    before = Measurement.objects.count()
+    old_status = IndicatorStatus.objects.get(indicator__slug="bsp-nachnutzungen")
+    csv = ("indicator,period,value,district,provisional,source_note\n"
+           "bsp-nachnutzungen,2026,30,,yes,Schätzung\n"
+           "bsp-nachnutzungen,2025-01-01,3,pankow,no,\n")
+    first = _upload(client, "werte.csv", csv.encode())
+    assert first.status_code == 200 and "1 new, 1 changed" in first.content.decode()
+    assert Measurement.objects.count() == before + 1
+    again = _upload(client, "werte.csv", csv.encode())
+    assert again.status_code == 200 and "0 new, 0 changed, 2 unchanged" in again.content.decode()
+    assert Measurement.objects.count() == before + 1
+    new_status = IndicatorStatus.objects.get(indicator__slug="bsp-nachnutzungen")
+    assert new_status.latest_value == 30 and new_status.status != old_status.status
+    assert Measurement.objects.get(indicator__slug="bsp-nachnutzungen", period="2026-01-01").is_provisional
+
+
+def test_xlsx_upload(team, client):
+    user, _measure = team
+    client.force_login(user)
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["indicator", "period", "value", "provisional"])
+    sheet.append(["bsp-einzelloesungen", 2026, 100, "no"])
+    sheet.append(["bsp-komponenten-veroeffentlicht", "2026", "12,5", "ja"])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    response = _upload(client, "werte.xlsx", buffer.getvalue())
+    assert response.status_code == 200
+    assert Measurement.objects.get(indicator__slug="bsp-komponenten-veroeffentlicht", period="2026-01-01").value == 12.5
+
+
+def test_unreadable_files_are_rejected(team, client):
+    user, _measure = team
+    client.force_login(user)
+    assert _upload(client, "werte.xlsx", b"not a workbook").status_code == 400
+    assert _upload(client, "werte.csv", b"\xff\xfe\x00").status_code == 400
+    assert _upload(client, "werte.csv", b"period,value\n2024,1\n").status_code == 400  # column missing
+    assert _upload(client, "werte.txt", b"indicator,period,value\n").status_code == 400
+
+
+def test_api_reports_row_errors_without_writing(team, client):
+    from kompass.accounts.services import api_token_create
+
+    user, _measure = team
+    _t, secret = api_token_create(actor=user, user=user, name="t")
+    before = Measurement.objects.count()
+    response = client.post("/api/v1/monitoring/indicators/bsp-nachnutzungen/measurements", {"measurements": [
+        {"period": "2026", "value": 1}, {"period": "2026-13", "value": 2}, {"period": "2026-02", "value": "x"},
+        {"period": "2026-03", "value": 3, "unit": "kg"}]}, content_type="application/json",
+        headers={"Authorization": f"Bearer {secret}"})
+    assert response.status_code == 400
+    locs = [d["loc"] for d in response.json()["detail"]]
+    assert ["body", "measurements", "1", "period"] in locs and ["body", "measurements", "2", "value"] in locs
+    assert ["body", "measurements", "3", "unit"] in locs
+    assert Measurement.objects.count() == before
+    assert client.post("/api/v1/monitoring/indicators/nope/measurements", {"measurements": []},
+                       content_type="application/json",
+                       headers={"Authorization": f"Bearer {secret}"}).status_code == 404
+
+
+def test_api_get_indicator_publishes_method_and_components(seeded, client):
+    data = client.get("/api/v1/monitoring/indicators/bsp-gebaeude-erfasst").json()
+    assert data["method"] == "linear" and data["status"]["method"] == "linear"
+    assert {"ratio", "achievement", "time_share", "base_value", "current_value"} <= set(data["status"]["components"])
+    assert [t["version"] for t in data["targets"]] == [1, 2] and data["targets"][1]["cycle"] == "zyklus-2024"
+    assert client.get("/api/v1/monitoring/indicators/nope").status_code == 404
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.dates(min_value=__import__("datetime").date(1900, 1, 1), max_value=__import__("datetime").date(2200, 12, 31)),
+       st.sampled_from(["yearly", "quarterly", "monthly", "irregular"]))
+def test_period_labels_parse_back(day, cadence):
+    label = services.period_label(day, cadence)
+    parsed = services.parse_period(label)
+    assert parsed == day or (label != day.isoformat() and parsed <= day)
+    later = day + __import__("datetime").timedelta(days=1)
+    assert services.year_fraction(day) < services.year_fraction(later) <= later.year + 1
+
+
+@given(st.floats(min_value=-1e9, max_value=1e9, allow_nan=False).map(lambda f: round(f, 2)))
+def test_german_and_english_number_notation(value):
+    assert services._number(str(value)) == value
+    german = f"{value:,.2f}".replace(",", "X").replace(".", ",").replace("X", ".")
+    assert services._number(german) == pytest.approx(round(value, 2))
+
+
+def test_ambiguous_number_notation():
+    assert services._number("1.234") == 1.234
+    assert services._number("1.234,5") == 1234.5
+    assert services._number("1.234.567") == 1234567
+    assert services._number("-0,75") == -0.75
+    for bad in ["", "abc", "1,234.5", "nan", "inf", "1 2 3x"]:
+        with pytest.raises((TypeError, ValueError)):
+            services._number(bad)
