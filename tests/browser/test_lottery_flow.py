@@ -58,7 +58,7 @@ def test_officer_runs_a_small_panel_end_to_end(site, page, axe, tmp_path):
     page.wait_for_url("**/manage/")
     context = page.context
     context.clear_cookies()
-    page.goto(site + "/stadtgremium/sg-browser/audit/")
+    page.goto(site + "/en/stadtgremium/sg-browser/audit/")  # the English page, to check its heading
     assert page.locator("h1").inner_text().startswith("Audit")
     assert page.locator("svg polyline").count() == 1
     assert "4 2 6 1 3" in page.content()

@@ -13,7 +13,7 @@ def test_visitor_filters_searches_opens_a_measure_and_switches_to_english(site, 
 
     page.goto(site + "/")
     expect(page.locator("h1")).to_contain_text("Gemeinsam Digital")
-    page.get_by_role("navigation", name="Hauptnavigation").get_by_role("link", name="Maßnahmen").click()
+    page.get_by_role("navigation", name="Hauptnavigation").get_by_role("link", name="Maßnahmen", exact=True).click()
     expect(page).to_have_url(re.compile(r"/measures/$"))
 
     measure = Measure.objects.filter(is_pilot=True).exclude(districts__kind="citywide").order_by("slug").first()

@@ -6,9 +6,9 @@ import json
 from collections import Counter
 
 import pytest
-from django.utils import translation
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
+from django.utils import translation
 
 from kompass.algorithms.sortition import draw, lottery_hash
 from kompass.audit.models import AuditEvent

@@ -16,9 +16,9 @@ def test_has_indicator_gate_uses_real_indicators(berlin):
     [result] = evaluate(["has_indicator"], without)
     assert result["met"] is False
     if with_indicator is None:  # the Berlin monitoring seed is loaded by make run, not by the test session
-        from kompass.monitoring.models import Goal
-
         import datetime
+
+        from kompass.monitoring.models import Goal
 
         goal = Goal.objects.create(measure=without, slug="ziel", level="output", title="Ziel")
         Indicator.objects.create(goal=goal, measure=without, slug="probe", name="Probe", unit="Anzahl",
