@@ -119,6 +119,28 @@ class DecisionForm(forms.Form):
         return targets, methods
 
 
+class InputsForm(forms.Form):
+    """The inputs of an impact chain, one per line; an English version may follow after " | "."""
+
+    inputs = forms.CharField(
+        label=_("Inputs"), required=False, widget=forms.Textarea(attrs={"rows": 8}),
+        help_text=_("One input per line (money, staff, partners, data …). Add an English version after “|”."))
+
+    def clean_inputs(self):
+        texts = []
+        for number, line in enumerate((self.cleaned_data.get("inputs") or "").splitlines(), start=1):
+            if not line.strip():
+                continue
+            german, _sep, english = line.partition("|")
+            german, english = german.strip(), english.strip()
+            if not german:
+                raise forms.ValidationError(_("Line %(n)s has no German text.") % {"n": number})
+            if len(german) > 300 or len(english) > 300:
+                raise forms.ValidationError(_("Line %(n)s is longer than 300 characters.") % {"n": number})
+            texts.append((german, english))
+        return texts
+
+
 class GoalForm(forms.Form):
     level = forms.ChoiceField(label=_("Level"), choices=[("output", _("output")), ("outcome", _("outcome")),
                                                          ("impact", _("impact"))])

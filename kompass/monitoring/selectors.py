@@ -107,9 +107,32 @@ def strategy_figures(strategy) -> dict:
         "chains_complete": measures["complete"], "chains_complete_share": share(measures["complete"],
                                                                                measures["total"]),
         "cross_organisation": cross, "cross_organisation_share": share(cross, measures["total"]),
-        # No participation data exists yet (participation app): reported as not yet measured.
-        "participation_reach": None,
+        "participation_reach": participation_reach(strategy),
     }
+
+
+def participation_reach(strategy) -> int | None:
+    """People who took part: distinct accounts that proposed, supported or commented on an idea, or commented,
+    proposed or voted in a consultation (deleted accounts are no longer counted). None without the
+    participation app. One query."""
+    from django.apps import apps
+
+    if not apps.is_installed("kompass.participation"):
+        return None
+    model = apps.get_model
+    def people(name: str, field: str, **scope):
+        return (model("participation", name).objects.filter(**scope).exclude(**{field: None}).order_by()
+                .values(f"{field}_id"))
+
+    in_consultation = "paragraph__chapter__consultation__strategy"
+    ids = people("Idea", "author", strategy=strategy).union(
+        people("Support", "user", idea__strategy=strategy),
+        people("Comment", "author", idea__strategy=strategy),
+        people("Comment", "author", **{in_consultation: strategy}),
+        people("Statement", "author", consultation__strategy=strategy),
+        people("Vote", "user", statement__consultation__strategy=strategy),
+    )
+    return ids.count()
 
 
 # --------------------------------------------------------------------------------------------- measure page

@@ -11,6 +11,7 @@ urlpatterns = [
          name="indicator_datapackage"),
     path("monitoring/indicators/<slug:slug>/measurements/new/", views.measurement_add, name="measurement_add"),
     path("monitoring/measures/<slug:slug>/upload/", views.upload, name="upload"),
+    path("monitoring/measures/<slug:slug>/inputs/", views.inputs_edit, name="inputs_edit"),
     path("monitoring/measures/<slug:slug>/goals/new/", views.goal_edit, name="goal_create"),
     path("monitoring/measures/<slug:slug>/goals/<slug:goal_slug>/edit/", views.goal_edit, name="goal_edit"),
     path("monitoring/measures/<slug:slug>/goals/<slug:goal_slug>/indicators/new/", views.indicator_create,

@@ -226,6 +226,27 @@ def goal_edit(request, slug, goal_slug=None):
 
 @login_required
 @require_http_methods(["GET", "POST"])
+def inputs_edit(request, slug):
+    """Edit the inputs of a measure's impact chain; the measure's team and the strategy office."""
+    from kompass.monitoring.forms import InputsForm
+
+    strategy = _strategy(request)
+    measure = measure_selectors.measure_detail(strategy, slug)
+    if not request.user.has_perm("monitoring.change_monitoring", measure):
+        raise PermissionDenied
+    current = "\n".join(f"{i.text} | {i.text_en}" if i.text_en else i.text
+                         for i in measure.monitoring_inputs.all())
+    form = InputsForm(request.POST or None, initial={"inputs": current})
+    if request.method == "POST" and form.is_valid():
+        services.inputs_set(actor=request.user, measure=measure, texts=form.cleaned_data["inputs"])
+        messages.success(request, _("The inputs were saved."))
+        return redirect("portal:measure", slug=measure.slug)
+    return render(request, "monitoring/inputs_form.html", {"form": form, "measure": measure},
+                  status=400 if request.method == "POST" else 200)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
 def indicator_create(request, slug, goal_slug):
     strategy = _strategy(request)
     measure = measure_selectors.measure_detail(strategy, slug)

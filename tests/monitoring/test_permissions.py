@@ -203,3 +203,40 @@ def test_goals_and_indicators_are_edited_by_the_team(roles, role, client):
     assert ok.status_code == 302 and ok["Location"].endswith(f"/monitoring/indicators/{new.slug}/")
     assert list(new.target_versions.values_list("version", "value")) == [(1, 12)]
     assert new.computed.status == "not_computable"  # no values yet
+
+
+@pytest.mark.parametrize("role", ["visitor", "registered", "other_coordinator", "member", "coordinator", "office",
+                                  "admin"])
+def test_inputs_are_edited_by_the_team_only(roles, role, client):
+    from kompass.monitoring.models import MeasureInput
+
+    users, indicator = roles
+    measure = indicator.measure
+    if users[role]:
+        client.force_login(users[role])
+    before = list(MeasureInput.objects.filter(measure=measure).values_list("text", "text_en"))
+    url = f"/monitoring/measures/{measure.slug}/inputs/"
+    response = client.post(url, {"inputs": "Zwei Stellen | Two posts\n\n120.000 Euro Sachmittel"})
+    after = list(MeasureInput.objects.filter(measure=measure).values_list("text", "text_en"))
+    if role in ALLOWED:
+        assert response.status_code == 302
+        assert after == [("Zwei Stellen", "Two posts"), ("120.000 Euro Sachmittel", "")]
+        assert AuditEvent.objects.filter(action="monitoring.inputs_set", actor=users[role]).exists()
+        bad = client.post(url, {"inputs": " | only English"})
+        assert bad.status_code == 400 and list(
+            MeasureInput.objects.filter(measure=measure).values_list("text", "text_en")) == after
+    else:
+        assert response.status_code == (302 if role == "visitor" else 403)
+        assert after == before
+
+
+def test_participation_reach_counts_distinct_people(seeded, make_user):
+    from kompass.monitoring.selectors import strategy_figures
+    from kompass.participation.models import Idea, Support
+
+    assert strategy_figures(seeded)["participation_reach"] == 0
+    alice, bob = make_user("alice@example.org"), make_user("bob@example.org")
+    idea = Idea.objects.create(strategy=seeded, author=alice, title="Idee", text="Text")
+    Support.objects.create(idea=idea, user=alice)
+    Support.objects.create(idea=idea, user=bob)
+    assert strategy_figures(seeded)["participation_reach"] == 2
