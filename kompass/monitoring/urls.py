@@ -6,6 +6,7 @@ app_name = "monitoring"
 urlpatterns = [
     path("monitoring/", views.dashboard, name="dashboard"),
     path("monitoring/indicators/<slug:slug>/", views.indicator, name="indicator"),
+    path("monitoring/indicators/<slug:slug>/edit/", views.indicator_edit, name="indicator_edit"),
     path("monitoring/indicators/<slug:slug>/data.csv", views.indicator_csv, name="indicator_csv"),
     path("monitoring/indicators/<slug:slug>/datapackage.json", views.indicator_datapackage,
          name="indicator_datapackage"),

@@ -274,6 +274,38 @@ def indicator_create(request, slug, goal_slug):
                   status=400 if request.method == "POST" else 200)
 
 
+EDITABLE_INDICATOR_FIELDS = ["name", "definition", "unit", "direction", "baseline_value", "baseline_date",
+                             "natural_limit", "data_source", "cadence", "by_district"]
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def indicator_edit(request, slug):
+    """Correct an indicator's description and baseline. Targets and methods change only with a reason:
+    as a new target version or a method change (e.g. a decision of an evaluation cycle), never by overwriting."""
+    indicator = Indicator.objects.select_related("goal__measure__strategy", "measure").filter(slug=slug).first()
+    if indicator is None:
+        raise Http404
+    if not request.user.has_perm("monitoring.change_monitoring", indicator.measure):
+        raise PermissionDenied
+    initial = {field: getattr(indicator, field) for field in EDITABLE_INDICATOR_FIELDS}
+    form = IndicatorForm(request.POST or None, initial=initial)
+    for field in ("target_value", "target_date", "method"):
+        del form.fields[field]
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.indicator_save(actor=request.user, goal=indicator.goal, slug=indicator.slug,
+                                    data={f: form.cleaned_data[f] for f in EDITABLE_INDICATOR_FIELDS})
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("The indicator was saved."))
+            return redirect("monitoring:indicator", slug=indicator.slug)
+    return render(request, "monitoring/indicator_form.html",
+                  {"form": form, "measure": indicator.measure, "goal": indicator.goal, "indicator": indicator},
+                  status=400 if request.method == "POST" else 200)
+
+
 def _free_slug(text: str, taken: set) -> str:
     base = slugify(text)[:100] or "ziel"
     slug, n = base, 2

@@ -240,3 +240,27 @@ def test_participation_reach_counts_distinct_people(seeded, make_user):
     Support.objects.create(idea=idea, user=alice)
     Support.objects.create(idea=idea, user=bob)
     assert strategy_figures(seeded)["participation_reach"] == 2
+
+
+@pytest.mark.parametrize("role", ["visitor", "registered", "other_coordinator", "member", "coordinator", "office",
+                                  "admin"])
+def test_indicator_corrections_by_the_team_only_and_targets_untouched(roles, role, client):
+    users, indicator = roles
+    if users[role]:
+        client.force_login(users[role])
+    targets_before = list(indicator.target_versions.values_list("value", "target_date"))
+    url = f"/monitoring/indicators/{indicator.slug}/edit/"
+    data = {"name": "Nachnutzungen (korrigiert)", "definition": "Zahl der Nachnutzungen.", "unit": indicator.unit,
+            "direction": str(indicator.direction), "baseline_value": str(indicator.baseline_value),
+            "baseline_date": indicator.baseline_date.isoformat(), "data_source": "Register", "cadence": "yearly"}
+    response = client.post(url, data)
+    indicator.refresh_from_db()
+    if role in ALLOWED:
+        assert response.status_code == 302 and indicator.name == "Nachnutzungen (korrigiert)"
+        assert AuditEvent.objects.filter(action="monitoring.indicator_updated", actor=users[role]).exists()
+        assert list(indicator.target_versions.values_list("value", "target_date")) == targets_before
+        bad = client.post(url, {**data, "baseline_value": "viel"})
+        assert bad.status_code == 400
+    else:
+        assert response.status_code == (302 if role == "visitor" else 403)
+        assert indicator.name != "Nachnutzungen (korrigiert)"
