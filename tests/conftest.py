@@ -71,3 +71,14 @@ def _german_by_default():
     translation.activate("de")
     yield
     translation.activate("de")
+
+
+@pytest.fixture
+def berlin_committed(transactional_db):
+    """Berlin for transactional tests: they flush the database afterwards, so later ones may find it empty."""
+    from kompass.strategy.models import Strategy
+    from kompass.strategy.services import strategy_load
+
+    if not Strategy.objects.filter(slug="berlin-gdb").exists():
+        strategy_load(actor=None, path=BERLIN)
+    return Strategy.objects.get(slug="berlin-gdb")

@@ -34,14 +34,8 @@ def browser():
 
 
 @pytest.fixture
-def site(live_server, transactional_db):
+def site(live_server, berlin_committed):
     """The live server with the Berlin dataset (transactional tests start from an empty database)."""
-    from kompass.strategy.models import Strategy
-    from kompass.strategy.services import strategy_load
-    from tests.conftest import BERLIN
-
-    if not Strategy.objects.filter(slug="berlin-gdb").exists():
-        strategy_load(actor=None, path=BERLIN)
     return live_server.url
 
 

@@ -18,7 +18,8 @@ pytestmark = [
 ]
 
 
-def test_parallel_supports_are_exact(berlin):
+def test_parallel_supports_are_exact(berlin_committed):
+    berlin = berlin_committed
     author = User.objects.create_user(email="author@example.org", password="x")
     idea = services.idea_create(actor=author, strategy=berlin, title="Parallel", text="t")
     users = User.objects.bulk_create([User(email=f"p{i}@example.org") for i in range(200)])
