@@ -10,6 +10,7 @@ Environment variables:
 """
 
 import os
+import sys
 from pathlib import Path
 
 import dj_database_url
@@ -29,6 +30,9 @@ def env_bool(name: str, default: bool = False) -> bool:
 def env_list(name: str, default: str) -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
+
+if os.path.basename(sys.argv[0]) in ("pytest", "py.test") or "pytest" in sys.modules:
+    os.environ.setdefault("KOMPASS_TESTING", "1")  # a plain `pytest` gets test settings, as `make test` does
 
 DEBUG = env_bool("DEBUG")
 SECRET_KEY = os.environ.get("SECRET_KEY", "")

@@ -1,5 +1,6 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from kompass.algorithms.progress import METHODS
 from kompass.monitoring.labels import METHOD_LABELS
@@ -9,7 +10,7 @@ from kompass.monitoring.models import Decision, GoalAssessment
 class MeasurementForm(forms.Form):
     period = forms.CharField(label=_("Period"), max_length=20,
                              help_text=_("A year (2024), a quarter (2024-Q2), a month (2024-05) or a day."))
-    value = forms.CharField(label=_("Value"), max_length=40)
+    value = forms.CharField(label=pgettext_lazy("measured value", "Value"), max_length=40)
     district = forms.ChoiceField(label=_("District"), required=False)
     provisional = forms.BooleanField(label=_("Provisional value"), required=False)
     source_note = forms.CharField(label=_("Source note"), max_length=300, required=False)

@@ -73,7 +73,7 @@ def test_coordinator_edits_own_measure_in_the_browser(site, page):
     page.fill("#id_username", "koordination@example.org")
     page.fill("#id_password", "S3cure-pass-word")
     page.get_by_role("button", name="Anmelden").click()
-    page.get_by_role("link", name="Bearbeiten").click()
+    page.get_by_role("link", name="Bearbeiten", exact=True).click()
     page.fill("#id_summary", "Neue Kurzbeschreibung aus dem Browser.")
     page.get_by_role("button", name="Speichern").click()
     expect(page.locator(".lead")).to_have_text("Neue Kurzbeschreibung aus dem Browser.")
