@@ -22,7 +22,6 @@ import json
 import os
 import platform
 import random
-import statistics
 import sys
 import time
 from pathlib import Path
@@ -37,6 +36,8 @@ os.environ["DATABASE_URL"] = BENCH_URL
 
 import django  # noqa: E402
 
+from bench import common  # noqa: E402
+
 MEASURES = int(os.environ.get("BENCH_MEASURES", 2000))
 INDICATORS = int(os.environ.get("BENCH_INDICATORS", 20_000))
 TOTAL = int(os.environ.get("BENCH_MEASUREMENTS", 1_000_000))
@@ -48,31 +49,11 @@ START, END = "<!-- bench:monitoring:start -->", "<!-- bench:monitoring:end -->"
 
 
 def recreate_database() -> None:
-    import dj_database_url
-    import psycopg
-
-    cfg = dj_database_url.parse(BENCH_URL)
-    with psycopg.connect(host=cfg["HOST"], port=cfg["PORT"] or 5432, user=cfg["USER"], password=cfg["PASSWORD"],
-                         dbname="postgres", autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{cfg["NAME"]}"')
-        conn.execute(f'CREATE DATABASE "{cfg["NAME"]}"')
+    common.recreate_database(BENCH_URL)
 
 
 def timed_get(client, url: str) -> tuple[float, int]:
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
-    for _ in range(WARMUP):
-        assert client.get(url).status_code == 200, url
-    times = []
-    for _ in range(REPEAT):
-        start = time.perf_counter()
-        response = client.get(url)
-        times.append(time.perf_counter() - start)
-        assert response.status_code == 200
-    with CaptureQueriesContext(connection) as ctx:
-        client.get(url)
-    return statistics.median(times) * 1000, len(ctx.captured_queries)
+    return common.timed_get(client, url, WARMUP, REPEAT)
 
 
 def seed_chains(strategy) -> list[int]:
