@@ -14,7 +14,7 @@ urlpatterns = [
     path("settings/", views.account_settings, name="settings"),
     path("my-data/", views.my_data, name="my_data"),
     path("delete/", views.delete_account, name="delete"),
-    path("login/", auth_views.LoginView.as_view(authentication_form=ThrottledAuthenticationForm,
+    path("login/", views.LanguageAwareLoginView.as_view(authentication_form=ThrottledAuthenticationForm,
                                                  redirect_authenticated_user=True), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("password-reset/", auth_views.PasswordResetView.as_view(

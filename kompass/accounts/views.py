@@ -1,7 +1,9 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import LoginView
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
+from django.urls import reverse, translate_url
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -117,3 +119,15 @@ def delete_account(request):
             return redirect("/")
         error = _("The password is not correct.")
     return render(request, "accounts/delete.html", {"error": error}, status=400 if error else 200)
+
+
+class LanguageAwareLoginView(LoginView):
+    """After login, people land in the language they chose in their settings (German paths have no prefix,
+    English ones start with /en/)."""
+
+    def get_success_url(self):
+        url = super().get_success_url()
+        preferred = getattr(self.request.user, "language", "") or ""
+        if preferred and preferred != (translation.get_language() or "de")[:2]:
+            url = translate_url(url, preferred)
+        return url

@@ -114,7 +114,10 @@ def idea_create(request):
                 messages.success(request, _("Thank you! Your idea was published."))
                 return redirect("participation:idea", pk=idea.pk)
         status = 400
-    return render(request, "participation/idea_form.html", {"form": form}, status=status)
+    from kompass.portal.maps import district_map
+
+    return render(request, "participation/idea_form.html",
+                  {"form": form, "map": district_map(list(strategy.districts.all()))}, status=status)
 
 
 @require_GET

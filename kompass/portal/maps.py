@@ -24,6 +24,12 @@ class DistrictMap:
     width: int
     height: int
     shapes: list[MapShape]
+    # The projection, so that a click on the map can be turned back into longitude/latitude:
+    # lon = min_lon + x / x_scale, lat = max_lat - y / y_scale
+    min_lon: float = 0.0
+    max_lat: float = 0.0
+    x_scale: float = 1.0
+    y_scale: float = 1.0
 
 
 def _rings(geometry: dict):
@@ -61,4 +67,4 @@ def district_map(districts, highlight=None) -> DistrictMap | None:
             parts.append("M" + "L".join(f"{x:.1f},{y:.1f}" for x, y in coords) + "Z")
         shapes.append(MapShape(district, "".join(parts), sum(xs) / len(xs), sum(ys) / len(ys),
                                highlight is not None and district.pk == highlight.pk))
-    return DistrictMap(WIDTH, height, shapes)
+    return DistrictMap(WIDTH, height, shapes, min_lon=min_x, max_lat=max_y, x_scale=kx * scale, y_scale=scale)

@@ -92,3 +92,17 @@ def test_deleting_a_user_keeps_the_audit_trail_with_a_label(make_user, pilot):
     event = AuditEvent.objects.filter(action="measure.updated").latest("id")
     assert event.actor is None and event.actor_label == "gone@example.org"
     assert User.objects.filter(email="gone@example.org").count() == 0
+
+
+def test_login_takes_people_to_their_preferred_language(client, make_user):
+    user = make_user("english@example.org")
+    user.language = "en"
+    user.save()
+    response = client.post(reverse("accounts:login"), {"username": "english@example.org", "password": PASSWORD,
+                                                       "next": "/measures/"})
+    assert response.status_code == 302 and response["Location"] == "/en/measures/"
+    german = make_user("deutsch@example.org")
+    client.post(reverse("accounts:logout"))
+    response = client.post(reverse("accounts:login"), {"username": german.email, "password": PASSWORD,
+                                                       "next": "/measures/"})
+    assert response["Location"] == "/measures/"
