@@ -35,14 +35,28 @@ if os.path.basename(sys.argv[0]) in ("pytest", "py.test") or "pytest" in sys.mod
     os.environ.setdefault("KOMPASS_TESTING", "1")  # a plain `pytest` gets test settings, as `make test` does
 
 DEBUG = env_bool("DEBUG")
-SECRET_KEY = os.environ.get("SECRET_KEY", "")
-if not SECRET_KEY:
-    if DEBUG or os.environ.get("KOMPASS_TESTING"):
-        SECRET_KEY = "insecure-development-key-do-not-use-in-production"  # noqa: S105
-    else:
-        from django.core.exceptions import ImproperlyConfigured
+def _secret_key() -> str:
+    """SECRET_KEY from the environment; otherwise a random key generated once into var/secret_key (mode 0600),
+    so that an installation works without setup and never runs with a key known to anybody else."""
+    if os.environ.get("SECRET_KEY"):
+        return os.environ["SECRET_KEY"]
+    if os.environ.get("KOMPASS_TESTING"):
+        return "insecure-test-key-only-used-by-the-test-suite"  # noqa: S105
+    path = VAR_DIR / "secret_key"
+    try:
+        return path.read_text(encoding="utf-8").strip()
+    except FileNotFoundError:
+        import secrets
 
-        raise ImproperlyConfigured("Set SECRET_KEY in the environment (or DEBUG=1 for development).")
+        VAR_DIR.mkdir(parents=True, exist_ok=True)
+        key = secrets.token_urlsafe(50)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(key)
+        return key
+
+
+SECRET_KEY = _secret_key()
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,[::1],testserver")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
