@@ -26,6 +26,7 @@ class Job(models.Model):
     result = models.JSONField(default=dict, blank=True)
     result_file = models.FileField(upload_to="jobs/%Y/%m/", blank=True)
     result_url = models.CharField(max_length=300, blank=True, help_text=_("Where to see the result."))
+    task_result_id = models.CharField(max_length=64, blank=True, help_text=_("The task backend's id of the run."))
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                    related_name="jobs")
     created_at = models.DateTimeField(auto_now_add=True)

@@ -14,6 +14,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from kompass.audit.services import record_event
 from kompass.jobs.models import Job
@@ -47,8 +48,31 @@ def job_start(*, actor, kind: str, title: str, task, args: list | None = None, r
         job = Job.objects.create(kind=kind, title=title[:250], created_by=actor if actor and actor.pk else None,
                                  result_url=result_url)
         record_event(actor=actor, action="job.started", obj=job, changes={"kind": (None, kind)})
+    def enqueue():
+        result = task.enqueue(str(job.pk), *(args or []))
+        Job.objects.filter(pk=job.pk).update(task_result_id=str(result.id))
+
     # Enqueue after the commit so that a worker never sees a job that does not exist yet.
-    transaction.on_commit(lambda: task.enqueue(str(job.pk), *(args or [])))
+    transaction.on_commit(enqueue)
+    return job
+
+
+def job_reconcile(job: Job) -> Job:
+    """Mark a job failed when the task backend failed its run before the task body started (e.g. the task's
+    module could not be imported): the worker then records the failure only in its own table."""
+    from django.apps import apps
+
+    if job.finished or not job.task_result_id or not apps.is_installed("django_tasks_db"):
+        return job
+    from django_tasks_db.models import DBTaskResult
+
+    if DBTaskResult.objects.filter(pk=job.task_result_id).failed().exists():
+        with transaction.atomic():
+            Job.objects.filter(pk=job.pk).update(
+                status=Job.Status.FAILED, finished_at=timezone.now(),
+                message=gettext("The task worker could not run this job; the worker log says why."))
+            record_event(actor=None, action="job.failed", obj=job, label="task worker")
+        job.refresh_from_db()
     return job
 
 

@@ -4,6 +4,7 @@ from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
 
 from kompass.jobs.models import Job
+from kompass.jobs.services import job_reconcile
 
 
 @login_required
@@ -12,6 +13,7 @@ def job_detail(request, pk):
     job = get_object_or_404(Job, pk=pk)
     if not request.user.has_perm("jobs.view_job", job):
         raise PermissionDenied
+    job = job_reconcile(job)
     template = "jobs/_status.html" if request.headers.get("HX-Request") else "jobs/detail.html"
     return render(request, template, {"job": job})
 

@@ -42,3 +42,28 @@ def test_job_page_is_private_to_its_starter_and_the_office(make_user, client):
     assert b'http-equiv="refresh"' in running.content  # works without JavaScript too
     client.force_login(make_user("office2@example.org", office=True))
     assert client.get(url).status_code == 200
+
+
+def test_job_whose_task_never_started_shows_as_failed(make_user, client):
+    """A worker that cannot import the task records the failure only in its own table; the job page reads it."""
+    from django_tasks_db.models import DBTaskResult
+
+    office = make_user("office@example.org", office=True)
+    run = DBTaskResult.objects.create(status="FAILED", args_kwargs={"args": [], "kwargs": {}},
+                                      task_path="kompass.missing.task", backend_name="default",
+                                      queue_name="default")
+    job = Job.objects.create(kind="test", title="Nie gestartet", created_by=office, task_result_id=str(run.pk))
+    client.force_login(office)
+    page = client.get(f"/jobs/{job.pk}/")
+    job.refresh_from_db()
+    assert job.status == "failed" and job.message
+    assert b'hx-trigger="every 2s"' not in page.content  # the page stops polling
+    assert AuditEvent.objects.filter(action="job.failed", object_id=str(job.pk)).exists()
+
+
+def test_started_job_remembers_its_task_run(make_user, django_capture_on_commit_callbacks):
+    office = make_user("office@example.org", office=True)
+    with django_capture_on_commit_callbacks(execute=True):
+        job = job_start(actor=office, kind="test", title="Zählen", task=count_to, args=[2])
+    job.refresh_from_db()
+    assert job.task_result_id and job.status == "done"
