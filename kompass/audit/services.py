@@ -27,17 +27,21 @@ def _jsonable(value: Any) -> Any:
 
 
 def actor_label(actor) -> str:
+    """How an audit event names its actor: a system process by name, a person by email."""
     if actor is None:
         return SYSTEM_LABEL
+    if getattr(actor, "is_system", False):
+        return actor.label
     return getattr(actor, "email", None) or str(actor)
 
 
 def record_event(*, actor, action: str, obj: models.Model | None = None, changes: dict | None = None,
                  label: str | None = None) -> AuditEvent:
-    """Record one audit event. `actor` is a user or None for a system process (then give a `label`)."""
+    """Record one audit event. `actor` is a user or a `core.actors.SystemActor` (legacy: None with a `label`)."""
     clean = {key: [_jsonable(old), _jsonable(new)] for key, (old, new) in (changes or {}).items()}
+    is_person = actor is not None and not getattr(actor, "is_system", False) and actor.pk
     return AuditEvent.objects.create(
-        actor=actor if actor is not None and actor.pk else None,
+        actor=actor if is_person else None,
         actor_label=label or actor_label(actor),
         action=action,
         content_type=ContentType.objects.get_for_model(obj) if obj is not None else None,

@@ -1,0 +1,48 @@
+"""The shared actor and permission primitives (kompass.core.actors / kompass.core.permissions)."""
+
+import pytest
+from django.core.exceptions import PermissionDenied
+
+from kompass.audit.models import AuditEvent
+from kompass.audit.services import record_event
+from kompass.core.actors import SYSTEM, is_system, system_actor
+from kompass.core.permissions import MissingActor, allowed, require
+
+
+class _Person:
+    pk = 7
+    is_system = False
+
+    def __init__(self, perms):
+        self.perms = perms
+
+    def has_perm(self, perm, obj=None):
+        return perm in self.perms
+
+
+def test_require_passes_for_a_held_permission_and_refuses_others():
+    person = _Person({"measures.change_measure"})
+    require(person, "measures.change_measure")
+    with pytest.raises(PermissionDenied):
+        require(person, "measures.delete_measure")
+
+
+def test_none_is_not_an_actor():
+    with pytest.raises(MissingActor):
+        require(None, "measures.change_measure")
+    assert allowed(None, "measures.change_measure") is False
+
+
+def test_system_actor_holds_every_permission_and_has_a_name():
+    job = system_actor("lottery job")
+    require(job, "anything.at_all")
+    assert is_system(job) and not is_system(_Person(set()))
+    assert job.label == "system:lottery job" and str(SYSTEM) == "system:system"
+
+
+@pytest.mark.django_db
+def test_audit_event_names_a_system_actor():
+    event = record_event(actor=system_actor("load-strategy"), action="test.done")
+    stored = AuditEvent.objects.get(pk=event.pk)
+    assert stored.actor is None
+    assert stored.actor_label == "system:load-strategy"
