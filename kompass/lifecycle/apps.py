@@ -4,3 +4,9 @@ from django.apps import AppConfig
 class LifecycleConfig(AppConfig):
     name = "kompass.lifecycle"
     verbose_name = "lifecycle"
+
+    def ready(self) -> None:
+        from kompass.lifecycle.services import load_process
+        from kompass.strategy.sections import register_section_loader
+
+        register_section_loader("process", load_process, sections=("process", "selection_criteria"))

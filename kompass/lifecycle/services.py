@@ -78,7 +78,7 @@ def load_process(strategy, document: dict, actor, label: str | None, report) -> 
     Runs inside the strategy loader's transaction; idempotent. Measures named in `process.measure_phases` get that
     phase as their starting phase when they have no lifecycle yet (later moves by teams are never overwritten)."""
     from kompass.strategy.models import Value
-    from kompass.strategy.services import _upsert
+    from kompass.strategy.sections import upsert as _upsert
 
     process = document.get("process") or {}
     scope = {"strategy": strategy}

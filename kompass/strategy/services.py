@@ -9,9 +9,9 @@ from pathlib import Path
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db import models, transaction
+from django.db import transaction
 
-from kompass.audit.services import diff_fields, record_event
+from kompass.audit.services import record_event
 from kompass.measures.models import Measure
 from kompass.measures.services import MeasureRelations, measure_create, measure_update
 from kompass.organisations.models import FormerName, Organisation
@@ -27,6 +27,7 @@ from kompass.strategy.models import (
     Strategy,
     Value,
 )
+from kompass.strategy.sections import run_section_loaders, upsert
 
 TEXT_KEYS = ("name", "name_en", "description", "description_en")
 
@@ -70,25 +71,7 @@ def _date(value, end: bool = False) -> datetime.date | None:
     return datetime.date.fromisoformat(text)
 
 
-def _upsert(report: LoadReport, kind: str, model: type[models.Model], lookup: dict, data: dict, actor,
-            label: str) -> models.Model:
-    obj = model.objects.filter(**lookup).first()
-    if obj is None:
-        obj = model.objects.create(**lookup, **data)
-        record_event(actor=actor, action=f"{kind}.created", obj=obj,
-                     changes={k: (None, v) for k, v in data.items()}, label=label)
-        report.count(kind, "created")
-        return obj
-    changes = diff_fields(obj, data)
-    if changes:
-        for key, (_old, new) in changes.items():
-            setattr(obj, key, new)
-        obj.save(update_fields=list(changes))
-        record_event(actor=actor, action=f"{kind}.updated", obj=obj, changes=changes, label=label)
-        report.count(kind, "updated")
-    else:
-        report.count(kind, "unchanged")
-    return obj
+_upsert = upsert  # the framework sections below use the shared helper
 
 
 def strategy_load(*, actor, path: Path, dry_run: bool = False, audit_label: str | None = None) -> LoadReport:
@@ -209,10 +192,7 @@ def _write(document: dict, base_dir: Path, actor, label: str | None, report: Loa
         else:
             report.count("measure", "unchanged")
 
-    if document.get("process") or document.get("selection_criteria"):
-        from kompass.lifecycle.services import load_process
-
-        load_process(strategy, document, actor, label, report)
+    run_section_loaders(strategy, document, actor, label, report)
 
 
 def _sync_former_names(org: Organisation, names: list[dict], actor, label, report: LoadReport) -> None:
