@@ -23,10 +23,10 @@ FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
-    from kompass.strategy.services import strategy_load
+    from kompass.strategy.services import STRATEGY_LOADER, strategy_load
 
     with django_db_blocker.unblock():
-        strategy_load(actor=None, path=BERLIN)
+        strategy_load(actor=STRATEGY_LOADER, path=BERLIN)
 
 
 @pytest.fixture
@@ -77,8 +77,8 @@ def _german_by_default():
 def berlin_committed(transactional_db):
     """Berlin for transactional tests: they flush the database afterwards, so later ones may find it empty."""
     from kompass.strategy.models import Strategy
-    from kompass.strategy.services import strategy_load
+    from kompass.strategy.services import STRATEGY_LOADER, strategy_load
 
     if not Strategy.objects.filter(slug="berlin-gdb").exists():
-        strategy_load(actor=None, path=BERLIN)
+        strategy_load(actor=STRATEGY_LOADER, path=BERLIN)
     return Strategy.objects.get(slug="berlin-gdb")

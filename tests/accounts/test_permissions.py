@@ -65,7 +65,7 @@ EDIT_ALLOWED = {"coordinator_own", "strategy_office", "admin"}
 def test_edit_measure_matrix(client, actors, pilot, role):
     user = actors[role]
     login(client, user)
-    url = reverse("portal:measure_edit", args=[pilot.slug])
+    url = reverse("measures:measure_edit", args=[pilot.slug])
     before_title = pilot.title
     events_before = AuditEvent.objects.count()
     response = client.post(url, edit_payload(pilot, title="Neuer Titel durch " + role))
@@ -87,7 +87,7 @@ def test_edit_measure_matrix(client, actors, pilot, role):
 @pytest.mark.parametrize("role", ROLES)
 def test_edit_form_get_matrix(client, actors, pilot, role):
     login(client, actors[role])
-    response = client.get(reverse("portal:measure_edit", args=[pilot.slug]))
+    response = client.get(reverse("measures:measure_edit", args=[pilot.slug]))
     expected = 200 if role in EDIT_ALLOWED else (302 if role == "visitor" else 403)
     assert response.status_code == expected
 
@@ -99,7 +99,7 @@ def test_create_measure_matrix(client, actors, pilot, berlin, role):
     own = pilot.responsible_organisation
     count = Measure.objects.count()
     payload = edit_payload(pilot, title="Ganz neue Maßnahme", responsible_organisation=own.pk)
-    response = client.post(reverse("portal:measure_create"), payload)
+    response = client.post(reverse("measures:measure_create"), payload)
     if role in {"coordinator_own", "strategy_office", "admin"}:
         assert response.status_code == 302
         assert Measure.objects.count() == count + 1
@@ -116,7 +116,7 @@ def test_create_measure_matrix(client, actors, pilot, berlin, role):
 def test_coordinator_cannot_move_a_measure_to_a_foreign_organisation(client, actors, pilot, berlin):
     client.force_login(actors["coordinator_own"])
     foreign = berlin.organisations.exclude(pk=pilot.responsible_organisation_id).first()
-    response = client.post(reverse("portal:measure_edit", args=[pilot.slug]),
+    response = client.post(reverse("measures:measure_edit", args=[pilot.slug]),
                            edit_payload(pilot, responsible_organisation=foreign.pk))
     assert response.status_code == 400
     pilot.refresh_from_db()
@@ -125,7 +125,7 @@ def test_coordinator_cannot_move_a_measure_to_a_foreign_organisation(client, act
 
 def test_invalid_edit_shows_form_errors_and_changes_nothing(client, actors, pilot):
     client.force_login(actors["coordinator_own"])
-    response = client.post(reverse("portal:measure_edit", args=[pilot.slug]),
+    response = client.post(reverse("measures:measure_edit", args=[pilot.slug]),
                            edit_payload(pilot, title="", start_date="2026-01-01", end_date="2020-01-01"))
     assert response.status_code == 400
     assert response.context["form"].errors.keys() >= {"title", "end_date"}
@@ -214,8 +214,8 @@ def test_services_refuse_a_user_without_permission(actors, pilot):
 @pytest.mark.parametrize("role", ROLES)
 def test_edit_link_only_for_those_who_may_edit(client, actors, pilot, role):
     login(client, actors[role])
-    html = client.get(reverse("portal:measure", args=[pilot.slug])).content.decode()
-    assert (reverse("portal:measure_edit", args=[pilot.slug]) in html) == (role in EDIT_ALLOWED)
+    html = client.get(reverse("measures:measure", args=[pilot.slug])).content.decode()
+    assert (reverse("measures:measure_edit", args=[pilot.slug]) in html) == (role in EDIT_ALLOWED)
 
 
 def test_backoffice_membership_changes_are_audited(client, actors, pilot):

@@ -10,7 +10,7 @@ from kompass.measures.selectors import CatalogueOptions, catalogue, parse_catalo
 from tests.factories import add_measures
 
 pytestmark = pytest.mark.django_db
-URL = reverse("portal:catalogue")
+URL = reverse("measures:catalogue")
 
 
 def slugs(response):
@@ -136,7 +136,7 @@ def test_htmx_request_gets_only_the_results(client):
 
 
 def test_csv_download_respects_filters(client, berlin):
-    response = client.get(reverse("portal:catalogue_csv"), {"pilot": "yes"})
+    response = client.get(reverse("measures:catalogue_csv"), {"pilot": "yes"})
     assert response["Content-Type"].startswith("text/csv")
     rows = response.content.decode().strip().splitlines()
     assert len(rows) - 1 == berlin.measures.filter(is_pilot=True).count()
