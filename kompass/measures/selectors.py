@@ -7,9 +7,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import cached_property
 
+from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.db import connection
-from django.db.models import F, Prefetch, Q, QuerySet
-from django.db.models.expressions import RawSQL
+from django.db.models import Case, Count, F, IntegerField, Prefetch, Q, QuerySet, When
+from django.db.models import Value as V
+from django.db.models.functions import Lower
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
@@ -139,24 +141,26 @@ def parse_catalogue_params(params, options: CatalogueOptions) -> CatalogueQuery:
     return query
 
 
+SEARCH_CONFIG = "german"
+
+
+def search_vector() -> SearchVector:
+    """The measure's text as a German tsvector. The GIN index of migration measures/0003 is built from this very
+    expression, so PostgreSQL can use it."""
+    return SearchVector("search_document", config=SEARCH_CONFIG)
+
+
 def _search(qs: QuerySet, q: str, rank: bool) -> QuerySet:
     if connection.vendor == "postgresql":
-        column = f'"{Measure._meta.db_table}"."search_document"'
-        vector = f"to_tsvector('german'::regconfig, {column})"
-        qs = qs.extra(where=[f"{vector} @@ websearch_to_tsquery('german'::regconfig, %s)"], params=[q])
-        if rank:
-            qs = qs.annotate(rank=RawSQL(f"ts_rank({vector}, websearch_to_tsquery('german'::regconfig, %s))",
-                                         (q,)))
-        return qs
+        # websearch syntax: "exact phrase", OR, -excluded; German stemming and stop words.
+        query = SearchQuery(q, search_type="websearch", config=SEARCH_CONFIG)
+        qs = qs.alias(search=search_vector()).filter(search=query)
+        return qs.annotate(rank=SearchRank(search_vector(), query)) if rank else qs
     # Fallback without stemming: every word must occur; rank by how many words occur in the title.
     terms = [t for t in q.lower().replace('"', " ").split() if t not in {"or", "and", "-"}][:10]
     for term in terms:
         qs = qs.filter(search_document__contains=term)
     if rank:
-        from django.db.models import Case, IntegerField, When
-        from django.db.models import Value as V
-        from django.db.models.functions import Lower
-
         qs = qs.annotate(_title_lower=Lower("title")).annotate(rank=sum(
             (Case(When(_title_lower__contains=t, then=V(1)), default=V(0), output_field=IntegerField())
              for t in terms), V(0)))
@@ -264,8 +268,6 @@ def measures_for_district(strategy, district) -> QuerySet:
 
 def key_figures(strategy) -> dict:
     """Numbers for the home page, in one query."""
-    from django.db.models import Count
-
     agg = Measure.objects.filter(strategy=strategy).aggregate(
         total=Count("pk"),
         running=Count("pk", filter=Q(status=Measure.Status.RUNNING)),

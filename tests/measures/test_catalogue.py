@@ -104,6 +104,44 @@ def test_postgres_search_uses_german_stemming(client, berlin):
     assert measure.slug in slugs(response)
 
 
+POSTGRES = pytest.mark.skipif("connection.vendor != 'postgresql'")
+WEBSEARCH_QUERIES = ["wasser", "Digitalisierung Verwaltung", '"digitale verwaltung"', "schule OR bildung",
+                     "daten -offene", "bürgerhaushalt", "Beteiligungen", "und", "   "]
+
+
+def _raw_sql_search(strategy, q):
+    """The query the catalogue ran before django.contrib.postgres.search (ADR 0006): the reference."""
+    sql = ("SELECT slug, ts_rank(to_tsvector('german'::regconfig, search_document), "
+           "websearch_to_tsquery('german'::regconfig, %s)) FROM measures_measure WHERE strategy_id = %s AND "
+           "to_tsvector('german'::regconfig, search_document) @@ websearch_to_tsquery('german'::regconfig, %s)")
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [q, strategy.pk, q])
+        return {slug: rank for slug, rank in cursor.fetchall()}
+
+
+@POSTGRES
+@pytest.mark.parametrize("q", WEBSEARCH_QUERIES)
+def test_postgres_search_finds_and_ranks_like_the_raw_sql_reference(berlin, q):
+    options = CatalogueOptions(berlin)
+    query = parse_catalogue_params({"q": q, "sort": "relevance"}, options)
+    found = list(catalogue(berlin, query)) if query.q else []
+    expected = _raw_sql_search(berlin, q) if query.q else {}
+    assert {m.slug: m.rank for m in found} == pytest.approx(expected)
+    ranks = [m.rank for m in found]
+    assert ranks == sorted(ranks, reverse=True)
+
+
+@POSTGRES
+def test_postgres_search_uses_the_gin_index(berlin):
+    from kompass.measures.selectors import _search
+
+    qs = _search(Measure.objects.all(), "wasser", rank=False)  # the search condition alone
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        plan = qs.explain()
+    assert "measures_measure_search_de2" in plan, plan
+
+
 @pytest.mark.parametrize("sort", ["title", "newest", "oldest", "status"])
 def test_sorting(client, berlin, sort):
     response = client.get(URL, {"sort": sort, "example": "no"})
