@@ -22,7 +22,7 @@ def test_catalogue_lists_measures_with_count(client, berlin):
     assert response.status_code == 200
     total = berlin.measures.count()
     assert response.context["page"].paginator.count == total
-    assert f"{total} Maßnahmen gefunden".encode() in response.content or str(total).encode() in response.content
+    assert f"{total} Maßnahmen gefunden" in response.content.decode()
 
 
 @pytest.mark.parametrize("param", ["district", "action_field", "value", "perspective", "organisation"])
@@ -161,7 +161,7 @@ def test_pagination_and_shareable_urls(client, berlin):
     assert first.context["page"].has_next()
     assert not set(slugs(first)) & set(slugs(second))
     # The next-page link keeps the filter.
-    assert b"type=decentral&amp;page=2" in first.content or b"page=2&amp;type=decentral" in first.content
+    assert b'href="?type=decentral&amp;page=2" rel="next"' in first.content
     # Out-of-range pages show the last page instead of an error.
     assert client.get(URL, {"page": 999}).status_code == 200
     assert client.get(URL, {"page": "abc"}).status_code == 200

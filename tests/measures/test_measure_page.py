@@ -44,8 +44,10 @@ def test_related_measures_share_action_fields_or_districts(client, pilot):
 
 def test_leichte_sprache_version(client, pilot):
     assert pilot.title_ls
-    html = client.get(reverse("measures:measure", args=[pilot.slug]), {"sprache": "leicht"}).content.decode()
-    assert pilot.title_ls in html and "Standard" in html or pilot.title_ls in html
+    url = reverse("measures:measure", args=[pilot.slug])
+    html = client.get(url, {"sprache": "leicht"}).content.decode()
+    assert f"<h1 id=\"measure-title\">{pilot.title_ls}</h1>" in html
+    assert f'<a href="{url}">Standardsprache</a>' in html  # the way back to the standard text
     plain = client.get(reverse("measures:measure", args=[pilot.slug])).content.decode()
     assert "?sprache=leicht" in plain
 

@@ -60,7 +60,8 @@ def test_fictional_city_runs_on_the_same_code(client):
         assert response.status_code == 200, url
         html = response.content.decode()
         assert "Berlin" not in html, url
-        assert city.name in html or url != "/"
+        if url == "/":
+            assert city.name in html
     # No map data: the districts page falls back to the list.
     html = client.get(urls[3]).content.decode()
     assert "<svg" not in html and city.districts.first().name in html
