@@ -58,6 +58,22 @@ def pilot(berlin):
     return berlin.measures.filter(is_pilot=True).select_related("responsible_organisation").order_by("slug").first()
 
 
+@pytest.fixture
+def role_users(make_user, pilot, berlin):
+    """One person per role around `pilot`: the role matrix of measure permissions (visitor = anonymous)."""
+    own = pilot.responsible_organisation
+    other = berlin.organisations.exclude(pk=own.pk).order_by("slug").first()
+    return {
+        "visitor": None,
+        "citizen": make_user("citizen@example.org"),
+        "member": make_user("member@example.org", member_of=[own]),
+        "coordinator_own": make_user("coord@example.org", coordinator_of=[own]),
+        "coordinator_other": make_user("other@example.org", coordinator_of=[other]),
+        "strategy_office": make_user("office@example.org", office=True),
+        "admin": make_user("admin@example.org", admin=True),
+    }
+
+
 @pytest.fixture(autouse=True)
 def _german_by_default():
     """Each test starts with German active, as a visitor without a language prefix would."""

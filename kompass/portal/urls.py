@@ -22,5 +22,6 @@ urlpatterns = [
 
 # Compatibility: the measures app owns its pages (`measures:catalogue`, `measures:measure`, …, included before
 # the portal in config/urls.py, so requests resolve there). These aliases only keep `portal:catalogue` etc.
-# reversing to the same paths for templates of other apps that still use the old names (ADR 0020).
+# reversing to the same paths for the templates that still use the old names (ADR 0020); remove them once no
+# template names `portal:catalogue|catalogue_csv|measure_create|measure|measure_edit` any more.
 urlpatterns += measure_urls.urlpatterns

@@ -13,18 +13,8 @@ ROLES = ["visitor", "citizen", "member", "coordinator_own", "coordinator_other",
 
 
 @pytest.fixture
-def actors(make_user, pilot, berlin):
-    own = pilot.responsible_organisation
-    other = berlin.organisations.exclude(pk=own.pk).first()
-    return {
-        "visitor": None,
-        "citizen": make_user("citizen@example.org"),
-        "member": make_user("member@example.org", member_of=[own]),
-        "coordinator_own": make_user("coord@example.org", coordinator_of=[own]),
-        "coordinator_other": make_user("other@example.org", coordinator_of=[other]),
-        "strategy_office": make_user("office@example.org", office=True),
-        "admin": make_user("admin@example.org", admin=True),
-    }
+def actors(role_users):
+    return role_users
 
 
 def login(client, user):

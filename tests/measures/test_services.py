@@ -25,22 +25,13 @@ DELETE_ALLOWED = {"strategy_office", "admin", "system"}
 
 
 @pytest.fixture
-def other_org(berlin, pilot):
-    return berlin.organisations.exclude(pk=pilot.responsible_organisation_id).order_by("slug").first()
+def other_org(role_users):
+    return role_users["coordinator_other"].memberships.get().organisation
 
 
 @pytest.fixture
-def actors(make_user, pilot, other_org):
-    own = pilot.responsible_organisation
-    return {
-        "citizen": make_user("citizen@example.org"),
-        "member": make_user("member@example.org", member_of=[own]),
-        "coordinator_own": make_user("coord@example.org", coordinator_of=[own]),
-        "coordinator_other": make_user("other@example.org", coordinator_of=[other_org]),
-        "strategy_office": make_user("office@example.org", office=True),
-        "admin": make_user("admin@example.org", admin=True),
-        "system": system_actor("test-import"),
-    }
+def actors(role_users):
+    return {**role_users, "system": system_actor("test-import")}
 
 
 def _data(org, **extra):
