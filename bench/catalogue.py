@@ -53,11 +53,11 @@ def main() -> int:
     from bench.generate import generate_measures, generate_organisations
     from kompass.measures.models import Measure
     from kompass.organisations.models import Organisation
-    from kompass.strategy.services import strategy_load
+    from kompass.strategy.services import STRATEGY_LOADER, strategy_load
 
     call_command("migrate", verbosity=0)
     strategy = None
-    strategy_load(actor=None, path=ROOT / "data" / "strategies" / "berlin-gdb.yaml")
+    strategy_load(actor=STRATEGY_LOADER, path=ROOT / "data" / "strategies" / "berlin-gdb.yaml")
     from kompass.strategy.models import Strategy
 
     strategy = Strategy.objects.get(is_current=True)

@@ -23,10 +23,10 @@ FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
-    from kompass.strategy.services import strategy_load
+    from kompass.strategy.services import STRATEGY_LOADER, strategy_load
 
     with django_db_blocker.unblock():
-        strategy_load(actor=None, path=BERLIN)
+        strategy_load(actor=STRATEGY_LOADER, path=BERLIN)
 
 
 @pytest.fixture
@@ -58,6 +58,22 @@ def pilot(berlin):
     return berlin.measures.filter(is_pilot=True).select_related("responsible_organisation").order_by("slug").first()
 
 
+@pytest.fixture
+def role_users(make_user, pilot, berlin):
+    """One person per role around `pilot`: the role matrix of measure permissions (visitor = anonymous)."""
+    own = pilot.responsible_organisation
+    other = berlin.organisations.exclude(pk=own.pk).order_by("slug").first()
+    return {
+        "visitor": None,
+        "citizen": make_user("citizen@example.org"),
+        "member": make_user("member@example.org", member_of=[own]),
+        "coordinator_own": make_user("coord@example.org", coordinator_of=[own]),
+        "coordinator_other": make_user("other@example.org", coordinator_of=[other]),
+        "strategy_office": make_user("office@example.org", office=True),
+        "admin": make_user("admin@example.org", admin=True),
+    }
+
+
 @pytest.fixture(autouse=True)
 def _german_by_default():
     """Each test starts with German active, as a visitor without a language prefix would."""
@@ -77,8 +93,8 @@ def _german_by_default():
 def berlin_committed(transactional_db):
     """Berlin for transactional tests: they flush the database afterwards, so later ones may find it empty."""
     from kompass.strategy.models import Strategy
-    from kompass.strategy.services import strategy_load
+    from kompass.strategy.services import STRATEGY_LOADER, strategy_load
 
     if not Strategy.objects.filter(slug="berlin-gdb").exists():
-        strategy_load(actor=None, path=BERLIN)
+        strategy_load(actor=STRATEGY_LOADER, path=BERLIN)
     return Strategy.objects.get(slug="berlin-gdb")

@@ -78,10 +78,10 @@ def main() -> int:
     from kompass.lifecycle.spreadsheets import COLUMNS, import_measures
     from kompass.measures.models import Measure
     from kompass.strategy.models import Strategy
-    from kompass.strategy.services import strategy_load
+    from kompass.strategy.services import STRATEGY_LOADER, strategy_load
 
     call_command("migrate", verbosity=0)
-    strategy_load(actor=None, path=ROOT / "data" / "strategies" / "berlin-gdb.yaml")
+    strategy_load(actor=STRATEGY_LOADER, path=ROOT / "data" / "strategies" / "berlin-gdb.yaml")
     strategy = Strategy.objects.get(is_current=True)
     generate_organisations(strategy, 200)
     office = User.objects.create_user(email="bench@example.org", password="x", is_strategy_office=True)

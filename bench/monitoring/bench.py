@@ -123,12 +123,12 @@ def main() -> int:  # noqa: PLR0915 - one linear script
     from kompass.monitoring.models import EvaluationCycle, Indicator, Measurement
     from kompass.monitoring.reports import report_html
     from kompass.strategy.models import Strategy
-    from kompass.strategy.services import strategy_load
+    from kompass.strategy.services import STRATEGY_LOADER, strategy_load
 
     results: dict = {}
     log = print
     call_command("migrate", verbosity=0)
-    strategy_load(actor=None, path=ROOT / "data" / "strategies" / "berlin-gdb.yaml")
+    strategy_load(actor=STRATEGY_LOADER, path=ROOT / "data" / "strategies" / "berlin-gdb.yaml")
     strategy = Strategy.objects.get(is_current=True)
     t = time.perf_counter()
     generate_measures(strategy, MEASURES, organisations=100, seed=3)

@@ -328,9 +328,9 @@ def main() -> None:
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0)
-    from kompass.strategy.services import strategy_load
+    from kompass.strategy.services import STRATEGY_LOADER, strategy_load
 
-    strategy_load(actor=None, path=ROOT / "data/strategies/berlin-gdb.yaml")
+    strategy_load(actor=STRATEGY_LOADER, path=ROOT / "data/strategies/berlin-gdb.yaml")
     rng = random.Random(42)
     t = time.perf_counter()
     seed_users(USERS)

@@ -1,6 +1,9 @@
-"""Permission predicates (django-rules), in the style of adhocracy4: roles are predicates, permissions combine them.
+"""Role predicates (django-rules), in the style of adhocracy4: roles are predicates, permissions combine them.
 
-Global roles: admin (superuser), strategy office. Organisation roles: member, coordinator.
+Global roles: admin (superuser), strategy office, CDO, reviewer, moderator, lottery officer. Organisation roles:
+member, coordinator. Each app registers its own permissions in its `rules.py` (`measures/rules.py`,
+`strategy/rules.py`, …) from these predicates; this module registers only the accounts permissions and the
+audit permission (audit sits below accounts and has no predicates of its own).
 """
 
 import rules
@@ -76,9 +79,5 @@ def in_group(slug: str):
 
 is_office = is_admin | is_strategy_office
 
-rules.add_perm("strategy.edit_framework", is_office)
 rules.add_perm("accounts.manage_memberships", is_office)
 rules.add_perm("audit.view_events", is_office)
-rules.add_perm("measures.add_measure", is_office | is_coordinator_anywhere)
-rules.add_perm("measures.change_measure", is_office | is_coordinator_of_measure)
-rules.add_perm("measures.delete_measure", is_office)

@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from ninja import Field, Query, Router, Schema
 
-from kompass.core.api_auth import WRITE_AUTH
+from kompass.accounts.api_auth import WRITE_AUTH
 from kompass.core.api_schemas import ErrorResponse, Ref
 from kompass.lifecycle import selectors, services
 from kompass.lifecycle.models import Candidate

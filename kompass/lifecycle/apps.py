@@ -10,3 +10,7 @@ class LifecycleConfig(AppConfig):
         from kompass.strategy.sections import register_section_loader
 
         register_section_loader("process", load_process, sections=("process", "selection_criteria"))
+        from kompass.lifecycle.catalogue import PHASE_FILTER
+        from kompass.measures.filters import register_catalogue_filter
+
+        register_catalogue_filter(PHASE_FILTER)  # the measure catalogue's `phase` filter

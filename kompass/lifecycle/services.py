@@ -17,6 +17,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from kompass.audit.services import actor_label, diff_fields, record_event
+from kompass.core.actors import system_actor
 from kompass.lifecycle import criteria as criteria_registry
 from kompass.lifecycle.models import (
     SECTION_KEYS,
@@ -579,7 +580,8 @@ def candidate_decide(*, actor, candidate: Candidate, decision: str, reason: str,
         slug, n = base, 2
         while Measure.objects.filter(strategy=candidate.strategy, slug=slug).exists():
             slug, n = f"{base}-{n}", n + 1
-        measure = measure_create(actor=None, strategy=candidate.strategy, slug=slug, data={
+        measure = measure_create(actor=system_actor("candidate-decision"), strategy=candidate.strategy,
+                                 slug=slug, data={
             "measure_type": measure_type, "title": candidate.title, "summary": candidate.description[:1000],
             "description": candidate.description, "responsible_organisation": organisation,
             "status": Measure.Status.PLANNED}, audit_label=f"candidate decision by {actor_label(actor)}")

@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from kompass.core.widgets import FastSelect
+from kompass.measures.filters import catalogue_filters
 from kompass.measures.models import Measure
 from kompass.measures.selectors import BOOLEAN_CHOICES, SORTS, CatalogueOptions
 from kompass.organisations.models import Organisation
@@ -38,8 +39,10 @@ class CatalogueFilterForm(forms.Form):
             label=_("Organisation"), required=False,
             choices=[*any_, *[(o.slug, o.abbreviation or o.display_name) for o in
                               sorted(options.organisations, key=lambda o: (o.abbreviation or o.name).lower())]])
-        if options.phases:
-            self.fields["phase"] = forms.ChoiceField(label=_("Phase"), required=False, choices=named(options.phases))
+        for registered in catalogue_filters():  # e.g. the lifecycle's phase filter
+            if options.extra(registered.param):
+                self.fields[registered.param] = forms.ChoiceField(
+                    label=registered.label, required=False, choices=named(options.extra(registered.param)))
         self.fields["pilot"] = forms.ChoiceField(label=_("Pilot measure"), required=False, choices=yes_no)
         self.fields["sort"] = forms.ChoiceField(label=_("Sort by"), required=False,
                                                 choices=[(k, label) for k, (label, _o) in SORTS.items()])

@@ -7,12 +7,15 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import cached_property
 
+from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.db import connection
-from django.db.models import Exists, F, Prefetch, Q, QuerySet
-from django.db.models.expressions import RawSQL
+from django.db.models import Case, Count, F, IntegerField, Prefetch, Q, QuerySet, When
+from django.db.models import Value as V
+from django.db.models.functions import Lower
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
+from kompass.measures.filters import catalogue_filter, catalogue_filters
 from kompass.measures.models import Measure, MeasurePerspective, MeasureValue
 from kompass.organisations.models import Organisation
 from kompass.strategy.models import ActionField, District, FuturePerspective, Value
@@ -28,10 +31,20 @@ BOOLEAN_CHOICES = {"yes": True, "no": False}
 PARAM_LABELS = {
     "type": _("Type"), "status": _("Status"), "district": _("District"), "action_field": _("Action field"),
     "value": _("Value"), "perspective": _("Future perspective"), "organisation": _("Organisation"),
-    "pilot": _("Pilot measure"), "example": _("Illustrative example"), "phase": _("Phase"),
+    "pilot": _("Pilot measure"), "example": _("Illustrative example"),
 }
+# The built-in filters; apps above measures add theirs through `kompass.measures.filters` (e.g. `phase`).
 FILTER_PARAMS = ("type", "status", "district", "action_field", "value", "perspective", "organisation", "pilot",
-                 "example", "phase")
+                 "example")
+
+
+def filter_params() -> tuple[str, ...]:
+    return FILTER_PARAMS + tuple(f.param for f in catalogue_filters())
+
+
+def param_label(param: str):
+    registered = catalogue_filter(param)
+    return registered.label if registered else PARAM_LABELS[param]
 
 
 class CatalogueOptions:
@@ -39,6 +52,7 @@ class CatalogueOptions:
 
     def __init__(self, strategy):
         self.strategy = strategy
+        self._extra: dict[str, list] = {}
 
     @cached_property
     def districts(self):
@@ -63,15 +77,21 @@ class CatalogueOptions:
         return list(Organisation.objects.filter(strategy=self.strategy).only("id", "slug", "name", "name_en",
                                                                                 "abbreviation", "strategy_id"))
 
-    @cached_property
-    def phases(self):
-        from kompass.lifecycle.models import Phase
+    def extra(self, param: str) -> list:
+        """The options of a registered filter (one query, cached)."""
+        if param not in self._extra:
+            self._extra[param] = list(catalogue_filter(param).options(self.strategy))
+        return self._extra[param]
 
-        return list(Phase.objects.filter(strategy=self.strategy).order_by("position", "pk"))
+    @property
+    def phases(self):
+        """The lifecycle's phases when the lifecycle registered its filter, else an empty list."""
+        return self.extra("phase") if catalogue_filter("phase") else []
 
     def by_slug(self, param: str) -> dict:
-        items = {"district": self.districts, "action_field": self.action_fields, "value": self.values,
-                 "perspective": self.perspectives, "organisation": self.organisations, "phase": self.phases}[param]
+        builtin = {"district": "districts", "action_field": "action_fields", "value": "values",
+                   "perspective": "perspectives", "organisation": "organisations"}
+        items = getattr(self, builtin[param]) if param in builtin else self.extra(param)
         return {item.slug: item for item in items}
 
 
@@ -100,7 +120,7 @@ def parse_catalogue_params(params, options: CatalogueOptions) -> CatalogueQuery:
     if query.sort == "relevance" and not query.q:
         query.sort = "title"
     choices = {"type": dict(Measure.Type.choices), "status": dict(Measure.Status.choices)}
-    for param in FILTER_PARAMS:
+    for param in filter_params():
         raw = (params.get(param) or "").strip()
         if not raw:
             continue
@@ -117,28 +137,30 @@ def parse_catalogue_params(params, options: CatalogueOptions) -> CatalogueQuery:
             query.filters[param] = value
         else:
             query.errors[param] = _("Unknown value “%(value)s” for filter “%(param)s”.") % {
-                "value": raw[:80], "param": PARAM_LABELS[param]}
+                "value": raw[:80], "param": param_label(param)}
     return query
+
+
+SEARCH_CONFIG = "german"
+
+
+def search_vector() -> SearchVector:
+    """The measure's text as a German tsvector. The GIN index of migration measures/0003 is built from this very
+    expression, so PostgreSQL can use it."""
+    return SearchVector("search_document", config=SEARCH_CONFIG)
 
 
 def _search(qs: QuerySet, q: str, rank: bool) -> QuerySet:
     if connection.vendor == "postgresql":
-        column = f'"{Measure._meta.db_table}"."search_document"'
-        vector = f"to_tsvector('german'::regconfig, {column})"
-        qs = qs.extra(where=[f"{vector} @@ websearch_to_tsquery('german'::regconfig, %s)"], params=[q])
-        if rank:
-            qs = qs.annotate(rank=RawSQL(f"ts_rank({vector}, websearch_to_tsquery('german'::regconfig, %s))",
-                                         (q,)))
-        return qs
+        # websearch syntax: "exact phrase", OR, -excluded; German stemming and stop words.
+        query = SearchQuery(q, search_type="websearch", config=SEARCH_CONFIG)
+        qs = qs.alias(search=search_vector()).filter(search=query)
+        return qs.annotate(rank=SearchRank(search_vector(), query)) if rank else qs
     # Fallback without stemming: every word must occur; rank by how many words occur in the title.
     terms = [t for t in q.lower().replace('"', " ").split() if t not in {"or", "and", "-"}][:10]
     for term in terms:
         qs = qs.filter(search_document__contains=term)
     if rank:
-        from django.db.models import Case, IntegerField, When
-        from django.db.models import Value as V
-        from django.db.models.functions import Lower
-
         qs = qs.annotate(_title_lower=Lower("title")).annotate(rank=sum(
             (Case(When(_title_lower__contains=t, then=V(1)), default=V(0), output_field=IntegerField())
              for t in terms), V(0)))
@@ -172,16 +194,9 @@ def catalogue(strategy, query: CatalogueQuery) -> QuerySet:
         org = f["organisation"]
         involved = Measure.involved_organisations.through.objects.filter(organisation=org).values("measure_id")
         qs = qs.filter(Q(responsible_organisation=org) | Q(pk__in=involved))
-    if "phase" in f:
-        from kompass.lifecycle.models import MeasureLifecycle, Phase
-
-        phase = f["phase"]
-        in_phase = Q(pk__in=MeasureLifecycle.objects.filter(phase=phase).values("measure_id"))
-        # Measures without a lifecycle record are in the strategy's first phase.
-        earlier = Phase.objects.filter(strategy_id=phase.strategy_id).filter(
-            Q(position__lt=phase.position) | Q(position=phase.position, pk__lt=phase.pk))
-        no_record = ~Q(pk__in=MeasureLifecycle.objects.filter(measure__strategy=strategy).values("measure_id"))
-        qs = qs.filter(in_phase | (no_record & Q(~Exists(earlier))))
+    for registered in catalogue_filters():
+        if registered.param in f:
+            qs = registered.apply(qs, f[registered.param], strategy)
     if query.q:
         qs = _search(qs, query.q, rank=query.sort == "relevance")
     order = SORTS[query.sort][1] or ["-rank", "title", "pk"]
@@ -253,8 +268,6 @@ def measures_for_district(strategy, district) -> QuerySet:
 
 def key_figures(strategy) -> dict:
     """Numbers for the home page, in one query."""
-    from django.db.models import Count
-
     agg = Measure.objects.filter(strategy=strategy).aggregate(
         total=Count("pk"),
         running=Count("pk", filter=Q(status=Measure.Status.RUNNING)),

@@ -1,16 +1,23 @@
-"""Writes to measures. Each public function runs in one transaction, takes the acting user explicitly
-(None for a system process such as the strategy loader) and records an audit event for every change."""
+"""Writes to measures. Each public function runs in one transaction, takes the actor explicitly (a user, or a
+SystemActor for commands, loaders and jobs; `None` raises MissingActor), checks its permission with
+`kompass.core.permissions.require` and records an audit event for every change.
+
+`measures_load_section` writes the `measures` section of a strategy file (registered with the strategy loader
+in `MeasuresConfig.ready()`)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
 from kompass.audit.services import diff_fields, record_event
+from kompass.core.permissions import require
 from kompass.measures.models import Measure, MeasurePerspective, MeasureValue
+from kompass.organisations.models import Organisation
+from kompass.strategy.models import ActionField, District, FuturePerspective, SpatialLevel, Value
+from kompass.strategy.sections import by_slug, parse_date
 
 SCALAR_FIELDS = [
     "measure_type", "title", "title_en", "title_ls", "summary", "summary_en", "summary_ls", "description",
@@ -31,13 +38,6 @@ class MeasureRelations:
     perspectives: dict = field(default_factory=dict)  # FuturePerspective -> strength 1..3
     set_values: bool = False
     set_perspectives: bool = False
-
-
-def _check(actor, perm: str, obj=None) -> None:
-    if actor is None:  # a system process (CLI loader, migrations) acts with full rights
-        return
-    if not actor.has_perm(perm, obj):
-        raise PermissionDenied
 
 
 def build_search_document(measure: Measure) -> str:
@@ -97,7 +97,7 @@ def _refresh_search(measure: Measure) -> None:
 def measure_create(*, actor, strategy, slug: str, data: dict[str, Any],
                    relations: MeasureRelations | None = None, audit_label: str | None = None) -> Measure:
     measure = Measure(strategy=strategy, slug=slug, **data)
-    _check(actor, "measures.change_measure", measure)
+    require(actor, "measures.change_measure", measure)
     measure.full_clean(exclude=["search_document"])
     measure.save()
     _apply_relations(measure, relations or MeasureRelations())
@@ -111,12 +111,12 @@ def measure_create(*, actor, strategy, slug: str, data: dict[str, Any],
 def measure_update(*, actor, measure: Measure, data: dict[str, Any],
                    relations: MeasureRelations | None = None, audit_label: str | None = None) -> dict:
     """Update a measure; returns the changes ({} when nothing changed, and then nothing is written)."""
-    _check(actor, "measures.change_measure", measure)
+    require(actor, "measures.change_measure", measure)
     changes = diff_fields(measure, data)
     if "responsible_organisation" in changes:
         # Moving a measure to another organisation needs the right to edit it there as well.
         probe = Measure(strategy=measure.strategy, responsible_organisation=data["responsible_organisation"])
-        _check(actor, "measures.change_measure", probe)
+        require(actor, "measures.change_measure", probe)
     if changes:
         for key, (_old, new) in changes.items():
             setattr(measure, key, new)
@@ -131,6 +131,51 @@ def measure_update(*, actor, measure: Measure, data: dict[str, Any],
 
 @transaction.atomic
 def measure_delete(*, actor, measure: Measure) -> None:
-    _check(actor, "measures.delete_measure", measure)
+    require(actor, "measures.delete_measure", measure)
     record_event(actor=actor, action="measure.deleted", obj=measure)
     measure.delete()
+
+
+TEXT_FIELDS = ("title", "title_en", "title_ls", "summary", "summary_en", "summary_ls", "description",
+               "description_en", "description_ls", "participation", "participation_en", "impact", "impact_en")
+
+
+def measures_load_section(strategy, document: dict, actor, label: str | None, report) -> None:
+    """Create or update the measures named in `document` (matched by slug) through `measure_create` /
+    `measure_update`; runs inside `strategy_load`'s transaction, after the organisations section."""
+    organisations = by_slug(Organisation.objects.filter(strategy=strategy))
+    spatial_levels = by_slug(SpatialLevel.objects.filter(strategy=strategy))
+    districts = by_slug(District.objects.filter(strategy=strategy))
+    action_fields = by_slug(ActionField.objects.filter(strategy=strategy))
+    values = by_slug(Value.objects.filter(strategy=strategy))
+    perspectives = by_slug(FuturePerspective.objects.filter(strategy=strategy))
+    for item in document.get("measures", []):
+        contact = item.get("contact", {})
+        period = item.get("period", {})
+        data = {
+            "measure_type": item["type"],
+            **{key: item.get(key, "") for key in TEXT_FIELDS},
+            "responsible_organisation": organisations[item["responsible"]],
+            "spatial_level": spatial_levels.get(item.get("spatial_level")),
+            "status": item["status"], "start_date": parse_date(period.get("start")),
+            "end_date": parse_date(period.get("end"), end=True), "is_pilot": item.get("pilot", False),
+            "contact_role": contact.get("role", ""), "contact_email": contact.get("email", ""),
+            "contact_url": contact.get("url", ""), "is_example": item.get("example", False),
+        }
+        relations = MeasureRelations(
+            involved_organisations=[organisations[s] for s in item.get("involved", [])],
+            districts=[districts[s] for s in item.get("districts", [])],
+            action_fields=[action_fields[s] for s in item.get("action_fields", [])],
+            values={values[s]: v for s, v in item.get("values", {}).items()}, set_values=True,
+            perspectives={perspectives[s]: v for s, v in item.get("perspectives", {}).items()},
+            set_perspectives=True,
+        )
+        measure = Measure.objects.filter(strategy=strategy, slug=item["slug"]).first()
+        if measure is None:
+            measure_create(actor=actor, strategy=strategy, slug=item["slug"], data=data, relations=relations,
+                           audit_label=label)
+            report.count("measure", "created")
+        elif measure_update(actor=actor, measure=measure, data=data, relations=relations, audit_label=label):
+            report.count("measure", "updated")
+        else:
+            report.count("measure", "unchanged")

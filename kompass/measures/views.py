@@ -16,13 +16,7 @@ from kompass.measures.forms import CatalogueFilterForm, MeasureForm
 from kompass.measures.models import Measure
 from kompass.measures.services import MeasureRelations, measure_create, measure_update
 from kompass.organisations.models import Organisation
-from kompass.strategy.selectors import current_strategy
-
-
-def _strategy(request):
-    strategy = current_strategy()
-    request._kompass_strategy = strategy
-    return strategy
+from kompass.strategy.selectors import strategy_for_request as _strategy
 
 
 @require_GET
@@ -116,7 +110,7 @@ def edit(request, slug):
         from django.contrib import messages
 
         messages.success(request, _("The measure was saved."))
-        return redirect("portal:measure", slug=fresh.slug)
+        return redirect("measures:measure", slug=fresh.slug)
     return render(request, "measures/edit.html", {"form": form, "measure": measure},
                   status=400 if request.method == "POST" else 200)
 
@@ -131,6 +125,6 @@ def create(request):
                        organisations=_editable_organisations(request.user, strategy))
     if request.method == "POST" and form.is_valid():
         measure = _save(form, actor=request.user, strategy=strategy)
-        return redirect("portal:measure", slug=measure.slug)
+        return redirect("measures:measure", slug=measure.slug)
     return render(request, "measures/edit.html", {"form": form, "measure": None},
                   status=400 if request.method == "POST" else 200)

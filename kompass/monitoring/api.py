@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from ninja import Field, Router, Schema
 
-from kompass.core.api_auth import WRITE_AUTH
+from kompass.accounts.api_auth import WRITE_AUTH
 from kompass.core.api_schemas import ErrorResponse
 from kompass.monitoring import selectors, services
 from kompass.strategy.selectors import current_strategy

@@ -33,13 +33,7 @@ from kompass.monitoring.models import Goal, Indicator
 from kompass.monitoring.reports import report_html
 from kompass.monitoring.tasks import cycle_report_task
 from kompass.strategy.models import District
-from kompass.strategy.selectors import current_strategy
-
-
-def _strategy(request):
-    strategy = current_strategy()
-    request._kompass_strategy = strategy
-    return strategy
+from kompass.strategy.selectors import strategy_for_request as _strategy
 
 
 @require_GET
@@ -78,7 +72,7 @@ def indicator(request, slug):
     primary, rest = _components(page.status)
     district_map = None
     if page.districts:
-        from kompass.portal.maps import district_map as make_map
+        from kompass.strategy.maps import district_map as make_map
 
         values = {d.pk: m for d, m in page.districts}
         shapes = list(District.objects.filter(strategy=strategy, pk__in=values))

@@ -9,8 +9,8 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema, Status
 
+from kompass.accounts.api_auth import WRITE_AUTH
 from kompass.accounts.forms import client_ip
-from kompass.core.api_auth import WRITE_AUTH
 from kompass.core.api_errors import ApiParameterError
 from kompass.core.api_schemas import ErrorResponse, Ref
 from kompass.participation import selectors, services

@@ -31,13 +31,7 @@ from kompass.participation.models import (
     Statement,
 )
 from kompass.participation.svg import opinion_map_svg
-from kompass.strategy.selectors import current_strategy
-
-
-def _strategy(request):
-    strategy = current_strategy()
-    request._kompass_strategy = strategy
-    return strategy
+from kompass.strategy.selectors import strategy_for_request as _strategy
 
 
 def _page_number(request) -> int:
@@ -114,7 +108,7 @@ def idea_create(request):
                 messages.success(request, _("Thank you! Your idea was published."))
                 return redirect("participation:idea", pk=idea.pk)
         status = 400
-    from kompass.portal.maps import district_map
+    from kompass.strategy.maps import district_map
 
     return render(request, "participation/idea_form.html",
                   {"form": form, "map": district_map(list(strategy.districts.all()))}, status=status)

@@ -1,7 +1,6 @@
 from django.urls import path
 
-from kompass.measures import views as measures
-from kompass.organisations import views as organisations
+from kompass.measures import urls as measure_urls
 from kompass.portal import views
 
 app_name = "portal"
@@ -12,16 +11,17 @@ urlpatterns = [
     path("perspectives/", views.perspectives, name="perspectives"),
     path("principles/", views.principles, name="principles"),
     path("action-fields/", views.action_fields, name="action_fields"),
-    path("measures/", measures.catalogue, name="catalogue"),
-    path("measures/export.csv", measures.catalogue_csv, name="catalogue_csv"),
-    path("measures/new/", measures.create, name="measure_create"),
-    path("measures/<slug:slug>/", measures.detail, name="measure"),
-    path("measures/<slug:slug>/edit/", measures.edit, name="measure_edit"),
-    path("organisations/", organisations.organisation_list, name="organisations"),
-    path("organisations/<slug:slug>/", organisations.organisation_detail, name="organisation"),
+    path("organisations/", views.organisation_list, name="organisations"),
+    path("organisations/<slug:slug>/", views.organisation_detail, name="organisation"),
     path("districts/", views.districts, name="districts"),
     path("districts/<slug:slug>/", views.district, name="district"),
     path("data/", views.data, name="data"),
     path("data/schema/strategy-v1.json", views.schema_download, name="schema"),
     path("data/districts.geojson", views.districts_geojson, name="districts_geojson"),
 ]
+
+# Compatibility: the measures app owns its pages (`measures:catalogue`, `measures:measure`, …, included before
+# the portal in config/urls.py, so requests resolve there). These aliases only keep `portal:catalogue` etc.
+# reversing to the same paths for the templates that still use the old names (ADR 0020); remove them once no
+# template names `portal:catalogue|catalogue_csv|measure_create|measure|measure_edit` any more.
+urlpatterns += measure_urls.urlpatterns

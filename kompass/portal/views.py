@@ -1,5 +1,8 @@
 """Public pages of the strategy framework (home, values compass, perspectives, principles, action fields,
-districts, data and licences). Thin: every read goes through a selector."""
+districts, organisations, data and licences). Thin: every read goes through a selector.
+
+The district and organisation pages list measures, so they live here, in the top layer, rather than in
+strategy or organisations (which sit below measures)."""
 
 from django.conf import settings
 from django.core.paginator import Paginator
@@ -8,15 +11,19 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from kompass.measures import selectors as measure_selectors
+from kompass.organisations import selectors as organisation_selectors
+from kompass.organisations.models import Organisation
 from kompass.strategy import selectors
 from kompass.strategy.loader import SCHEMA_PATH
+from kompass.strategy.maps import district_map
 from kompass.strategy.models import District
+from kompass.strategy.selectors import strategy_for_request as _strategy
 
 
-def _strategy(request):
-    strategy = getattr(request, "_kompass_strategy", None) or selectors.current_strategy()
-    request._kompass_strategy = strategy
-    return strategy
+def _measure_page(request, strategy, measures):
+    """One page of measure cards (the lists on the district and organisation pages)."""
+    return Paginator(measure_selectors.with_card_data(measures),
+                     settings.KOMPASS_CATALOGUE_PAGE_SIZE).get_page(request.GET.get("page"))
 
 
 @require_GET
@@ -64,8 +71,6 @@ def action_fields(request):
 
 @require_GET
 def districts(request):
-    from kompass.portal.maps import district_map
-
     strategy = _strategy(request)
     items = list(selectors.districts_with_counts(strategy))
     return render(request, "portal/districts.html", {
@@ -75,16 +80,35 @@ def districts(request):
 
 @require_GET
 def district(request, slug):
-    from kompass.portal.maps import district_map
-
     strategy = _strategy(request)
     item = selectors.district_by_slug(strategy, slug)
-    page = Paginator(measure_selectors.with_card_data(measure_selectors.measures_for_district(strategy, item)),
-                     settings.KOMPASS_CATALOGUE_PAGE_SIZE).get_page(request.GET.get("page"))
+    page = _measure_page(request, strategy, measure_selectors.measures_for_district(strategy, item))
     return render(request, "portal/district.html", {
         "district": item, "page": page, "map": district_map(list(strategy.districts.all()), highlight=item),
         "organisations": item.organisations.all(),
     })
+
+
+@require_GET
+def organisation_list(request):
+    strategy = _strategy(request)
+    kind = request.GET.get("kind") or None
+    notice = None
+    if kind and kind not in Organisation.Kind.values:
+        notice, kind = kind, None
+    page = Paginator(organisation_selectors.organisations_with_counts(strategy, kind), 50).get_page(
+        request.GET.get("page"))
+    return render(request, "organisations/list.html", {
+        "page": page, "kinds": Organisation.Kind.choices, "kind": kind, "unknown_kind": notice,
+    })
+
+
+@require_GET
+def organisation_detail(request, slug):
+    strategy = _strategy(request)
+    organisation = organisation_selectors.organisation_detail(strategy, slug)
+    page = _measure_page(request, strategy, measure_selectors.measures_for_organisation(strategy, organisation))
+    return render(request, "organisations/detail.html", {"organisation": organisation, "page": page})
 
 
 @require_GET

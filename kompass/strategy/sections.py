@@ -6,16 +6,22 @@ owned by lifecycle). The strategy app must not import those apps, so they plug i
 
     register_section_loader("process", load_process, sections=("process", "selection_criteria"))
 
-`strategy_load` calls every registered loader whose sections appear in the document, in registration order,
-inside its own transaction, after the framework and measures are written. A loader has the signature
+The apps that sit directly above strategy use the same mechanism: organisations registers the
+`organisations` section (position 10), measures the `measures` section (position 20).
+
+`strategy_load` calls every registered loader whose sections appear in the document, ordered by `position` and
+then by registration order, inside its own transaction, after the framework sections (values, perspectives,
+principles, action fields, spatial levels, districts) are written. A loader has the signature
 `loader(strategy, document, actor, label, report)`; it writes through `upsert` (or its app's services), so every
 change is counted in the report and audited.
 """
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from django.db import models
 
@@ -29,19 +35,47 @@ class _Registration:
     name: str
     loader: SectionLoader
     sections: tuple[str, ...]
+    position: int
 
+
+DEFAULT_POSITION = 100
+TEXT_KEYS = ("name", "name_en", "description", "description_en")
 
 _LOADERS: dict[str, _Registration] = {}
 
 
-def register_section_loader(name: str, loader: SectionLoader, *, sections: Iterable[str] | None = None) -> None:
-    """Register `loader` for the document sections `sections` (default: just `name`). Re-registering a name
-    replaces the earlier loader, so `ready()` running twice is harmless."""
-    _LOADERS[name] = _Registration(name, loader, tuple(sections or (name,)))
+def register_section_loader(name: str, loader: SectionLoader, *, sections: Iterable[str] | None = None,
+                            position: int = DEFAULT_POSITION) -> None:
+    """Register `loader` for the document sections `sections` (default: just `name`). Loaders run by ascending
+    `position` (then in registration order). Re-registering a name replaces the earlier loader, so `ready()`
+    running twice is harmless."""
+    _LOADERS[name] = _Registration(name, loader, tuple(sections or (name,)), position)
 
 
 def section_loaders() -> list[_Registration]:
-    return list(_LOADERS.values())
+    return sorted(_LOADERS.values(), key=lambda registration: registration.position)  # sort is stable
+
+
+def texts(item: dict, keys: Iterable[str] = TEXT_KEYS) -> dict[str, Any]:
+    """The text fields of a document item, missing ones as empty strings."""
+    return {key: item.get(key, "") for key in keys}
+
+
+def parse_date(value, end: bool = False) -> datetime.date | None:
+    """A date of the strategy file: ISO `YYYY-MM-DD`, or a bare year (1 January, or 31 December with `end`)."""
+    if value is None:
+        return None
+    if isinstance(value, int):
+        return datetime.date(value, 12, 31) if end else datetime.date(value, 1, 1)
+    text = str(value)
+    if len(text) == 4:
+        return parse_date(int(text), end)
+    return datetime.date.fromisoformat(text)
+
+
+def by_slug(queryset) -> dict:
+    """The objects of `queryset` keyed by slug (section loaders resolve the file's references with it)."""
+    return {obj.slug: obj for obj in queryset}
 
 
 def run_section_loaders(strategy, document: dict, actor, label: str | None, report) -> None:

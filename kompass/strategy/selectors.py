@@ -27,6 +27,14 @@ def current_strategy() -> Strategy:
     return strategy
 
 
+def strategy_for_request(request) -> Strategy:
+    """The current strategy for this request (404 when none is loaded), looked up once per request: the page
+    frame (`portal.context_processors`) reads it from `request._kompass_strategy`."""
+    strategy = getattr(request, "_kompass_strategy", None) or current_strategy()
+    request._kompass_strategy = strategy
+    return strategy
+
+
 def values_with_counts(strategy: Strategy):
     return Value.objects.filter(strategy=strategy).annotate(measure_count=Count("measure_links"))
 

@@ -1,8 +1,8 @@
 import pytest
 
+from kompass.accounts.api_auth import TokenAuth
 from kompass.accounts.models import ApiToken
 from kompass.accounts.services import user_for_token
-from kompass.core.api_auth import TokenAuth
 
 pytestmark = pytest.mark.django_db
 

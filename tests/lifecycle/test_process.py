@@ -29,19 +29,19 @@ def test_berlin_process_is_loaded_from_the_data_file(berlin, phases):
 
 
 def test_loading_twice_changes_nothing_and_keeps_team_moves(berlin, phases, pilot):
-    from kompass.strategy.services import strategy_load
+    from kompass.strategy.services import STRATEGY_LOADER, strategy_load
 
     services.phase_move(actor=None, measure=pilot, to_phase=phases["erprobung"], reason="back to prototyping")
-    report = strategy_load(actor=None, path=BERLIN)
+    report = strategy_load(actor=STRATEGY_LOADER, path=BERLIN)
     assert report.changed == 0
     assert MeasureLifecycle.objects.get(measure=pilot).phase.slug == "erprobung"
 
 
 def test_example_city_has_its_own_shorter_process():
     from kompass.strategy.models import Strategy
-    from kompass.strategy.services import strategy_load
+    from kompass.strategy.services import STRATEGY_LOADER, strategy_load
 
-    strategy_load(actor=None, path=EXAMPLE_CITY)
+    strategy_load(actor=STRATEGY_LOADER, path=EXAMPLE_CITY)
     city = Strategy.objects.get(slug="neustadt-digital")
     assert list(city.phases.values_list("slug", flat=True)) == ["idee", "umsetzung", "betrieb"]
     assert MeasureLifecycle.objects.get(measure__slug="faehr-fahrplan-live").phase.slug == "betrieb"
@@ -49,14 +49,14 @@ def test_example_city_has_its_own_shorter_process():
 
 def test_bad_process_references_are_reported_with_their_path(tmp_path):
     from kompass.strategy.loader import StrategyFileError
-    from kompass.strategy.services import strategy_load
+    from kompass.strategy.services import STRATEGY_LOADER, strategy_load
 
     text = BERLIN.read_text(encoding="utf-8").replace("    smart-water: entwicklung", "    smart-water: atlantis")
     text = text.replace("    value: resilient", "    value: unbekannt")
     bad = tmp_path / "bad.yaml"
     bad.write_text(text.replace("file: ../geo/", f"file: {BERLIN.parent.parent}/geo/"), encoding="utf-8")
     with pytest.raises(StrategyFileError) as info:
-        strategy_load(actor=None, path=bad)
+        strategy_load(actor=STRATEGY_LOADER, path=bad)
     rendered = info.value.render()
     assert "process.measure_phases.smart-water: unknown phase 'atlantis'" in rendered
     assert "selection_criteria[2].value: unknown value 'unbekannt'" in rendered

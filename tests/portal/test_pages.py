@@ -13,7 +13,7 @@ from tests.factories import add_measures
 pytestmark = pytest.mark.django_db
 
 PAGES = ["portal:home", "portal:values", "portal:perspectives", "portal:principles", "portal:action_fields",
-         "portal:catalogue", "portal:organisations", "portal:districts", "portal:data"]
+         "measures:catalogue", "portal:organisations", "portal:districts", "portal:data"]
 
 
 @pytest.mark.parametrize("name", PAGES)
@@ -37,14 +37,14 @@ def test_home_shows_values_and_key_figures(client, berlin):
 
 
 def test_language_switch_link_keeps_path_and_query(client, berlin):
-    html = client.get(reverse("portal:catalogue"), {"status": "running"}).content.decode()
+    html = client.get(reverse("measures:catalogue"), {"status": "running"}).content.decode()
     assert 'href="/en/measures/?status=running"' in html
     html_en = client.get("/en/measures/?status=running").content.decode()
     assert 'href="/measures/?status=running"' in html_en
 
 
 def test_german_is_the_default_ui_language(client, berlin):
-    html = client.get(reverse("portal:catalogue")).content.decode()
+    html = client.get(reverse("measures:catalogue")).content.decode()
     assert "Maßnahmen" in html
     assert "Measures" in client.get("/en/measures/").content.decode()
 
@@ -88,7 +88,7 @@ def test_empty_installation_explains_how_to_load_a_strategy(client, berlin):
     Strategy.objects.all().delete()
     response = client.get("/")
     assert response.status_code == 200 and b"load-strategy" in response.content
-    assert client.get(reverse("portal:catalogue")).status_code == 404
+    assert client.get(reverse("measures:catalogue")).status_code == 404
 
 
 @pytest.mark.parametrize("name,args", [("portal:home", []), ("portal:districts", []),

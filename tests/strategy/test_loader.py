@@ -16,7 +16,7 @@ from kompass.measures.models import Measure
 from kompass.organisations.models import Organisation
 from kompass.strategy.loader import StrategyFileError
 from kompass.strategy.models import District, Strategy
-from kompass.strategy.services import strategy_load
+from kompass.strategy.services import STRATEGY_LOADER, strategy_load
 from tests.conftest import EXAMPLE_CITY, FIXTURES, ROOT
 
 pytestmark = pytest.mark.django_db
@@ -44,7 +44,7 @@ def mini() -> dict:
 
 
 def test_fictional_city_loads_next_to_berlin_and_berlin_stays_current():
-    report = strategy_load(actor=None, path=EXAMPLE_CITY)
+    report = strategy_load(actor=STRATEGY_LOADER, path=EXAMPLE_CITY)
     city = Strategy.objects.get(slug=report.strategy)
     assert city.measures.count() >= 5
     assert not city.is_current
@@ -55,20 +55,20 @@ def test_fictional_city_loads_next_to_berlin_and_berlin_stays_current():
 
 def test_loading_the_same_file_twice_changes_nothing(tmp_path):
     path = write(tmp_path, mini())
-    first = strategy_load(actor=None, path=path)
+    first = strategy_load(actor=STRATEGY_LOADER, path=path)
     assert first.changed > 0
     before = counts()
-    second = strategy_load(actor=None, path=path)
+    second = strategy_load(actor=STRATEGY_LOADER, path=path)
     assert second.changed == 0
     assert counts() == before
 
 
 def test_changed_file_updates_by_slug_and_records_what_changed(tmp_path):
     doc = mini()
-    strategy_load(actor=None, path=write(tmp_path, doc))
+    strategy_load(actor=STRATEGY_LOADER, path=write(tmp_path, doc))
     doc["measures"][0]["title"] = "Wasser neu gedacht"
     doc["measures"][0]["districts"] = ["alle"]
-    report = strategy_load(actor=None, path=write(tmp_path, doc))
+    report = strategy_load(actor=STRATEGY_LOADER, path=write(tmp_path, doc))
     assert report.counts["measure"]["updated"] == 1
     measure = Measure.objects.get(slug="wasser", strategy__slug="mini")
     assert measure.title == "Wasser neu gedacht"
@@ -76,17 +76,18 @@ def test_changed_file_updates_by_slug_and_records_what_changed(tmp_path):
     event = AuditEvent.objects.filter(action="measure.updated", object_id=str(measure.pk)).first()
     assert event.changes["title"] == ["Smarte Wassernutzung", "Wasser neu gedacht"]
     assert "districts" in event.changes
-    assert event.actor is None and event.actor_label.startswith("load-strategy")
+    assert event.actor is None
+    assert event.actor_label == "system:load-strategy strategy.yaml"
 
 
 def test_json_files_load_too(tmp_path):
-    report = strategy_load(actor=None, path=write(tmp_path, mini(), name="strategy.json"))
+    report = strategy_load(actor=STRATEGY_LOADER, path=write(tmp_path, mini(), name="strategy.json"))
     assert report.counts["measure"]["created"] == 2
 
 
 def test_dry_run_writes_nothing(tmp_path):
     before = counts()
-    report = strategy_load(actor=None, path=write(tmp_path, mini()), dry_run=True)
+    report = strategy_load(actor=STRATEGY_LOADER, path=write(tmp_path, mini()), dry_run=True)
     assert report.changed > 0 and report.dry_run
     assert counts() == before
 
@@ -118,7 +119,7 @@ def test_bad_file_names_path_and_problem_and_writes_nothing(tmp_path, case, muta
     path = write(tmp_path, doc)
     before = counts()
     with pytest.raises(StrategyFileError) as info:
-        strategy_load(actor=None, path=path)
+        strategy_load(actor=STRATEGY_LOADER, path=path)
     rendered = info.value.render()
     assert str(path) in rendered
     assert any(p.path == where and message in p.message for p in info.value.problems), rendered
@@ -126,15 +127,15 @@ def test_bad_file_names_path_and_problem_and_writes_nothing(tmp_path, case, muta
 
 
 def test_a_failure_while_writing_rolls_everything_back(tmp_path, monkeypatch):
-    from kompass.strategy import services
+    from kompass.measures import services
 
     def explode(*args, **kwargs):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(services, "measure_create", explode)
+    monkeypatch.setattr(services, "measure_create", explode)  # the measures section loader's write
     before = counts()
     with pytest.raises(RuntimeError):
-        strategy_load(actor=None, path=write(tmp_path, mini()))
+        strategy_load(actor=STRATEGY_LOADER, path=write(tmp_path, mini()))
     assert counts() == before
 
 
@@ -142,7 +143,7 @@ def test_invalid_yaml_syntax_names_line(tmp_path):
     path = tmp_path / "broken.yaml"
     path.write_text("schema_version: 1\nstrategy: [unclosed\n", encoding="utf-8")
     with pytest.raises(StrategyFileError) as info:
-        strategy_load(actor=None, path=path)
+        strategy_load(actor=STRATEGY_LOADER, path=path)
     assert "line" in info.value.problems[0].path and "invalid YAML" in info.value.problems[0].message
 
 

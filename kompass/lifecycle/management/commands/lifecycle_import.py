@@ -3,6 +3,7 @@ from pathlib import Path
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
+from kompass.core.actors import system_actor
 from kompass.lifecycle.spreadsheets import import_measures
 from kompass.strategy.selectors import current_strategy
 
@@ -17,7 +18,7 @@ class Command(BaseCommand):
         parser.add_argument("--as", dest="actor", metavar="EMAIL", help="Record the changes as this user.")
 
     def handle(self, *args, file, dry_run, actor, **options):
-        user = None
+        user = system_actor("lifecycle-import")  # a system import unless --as names a person
         if actor:
             user = get_user_model().objects.filter(email=actor.lower()).first()
             if user is None:

@@ -3,7 +3,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from kompass.strategy.loader import StrategyFileError
 from kompass.strategy.models import Strategy
-from kompass.strategy.services import strategy_load
+from kompass.strategy.services import STRATEGY_LOADER, strategy_load
 
 
 class Command(BaseCommand):
@@ -21,7 +21,7 @@ class Command(BaseCommand):
         if if_empty and Strategy.objects.exists():
             self.stdout.write("A strategy is already loaded; nothing to do.")
             return
-        user = None
+        user = STRATEGY_LOADER  # the system, unless --as names a person
         if actor:
             user = get_user_model().objects.filter(email=actor.lower()).first()
             if user is None:

@@ -1,0 +1,18 @@
+"""The measures app's pages: catalogue (HTML and CSV), measure page, editor.
+
+URL names are the ones the portal namespace used before the move (`catalogue`, `measure`, …); `portal/urls.py`
+keeps `portal:<name>` aliases of the same paths so existing links keep working."""
+
+from django.urls import path
+
+from kompass.measures import views
+
+app_name = "measures"
+
+urlpatterns = [
+    path("measures/", views.catalogue, name="catalogue"),
+    path("measures/export.csv", views.catalogue_csv, name="catalogue_csv"),
+    path("measures/new/", views.create, name="measure_create"),
+    path("measures/<slug:slug>/", views.detail, name="measure"),
+    path("measures/<slug:slug>/edit/", views.edit, name="measure_edit"),
+]
