@@ -4,6 +4,7 @@ nothing."""
 import pytest
 
 from kompass.accounts.services import api_token_create
+from kompass.core.actors import SYSTEM
 from kompass.lifecycle import services
 from kompass.lifecycle.models import LessonLearned, Milestone, PhaseTransition
 
@@ -21,7 +22,8 @@ def test_read_endpoints(client, berlin, pilot):
     data = client.get(f"/api/v1/measures/{pilot.slug}/phase").json()
     assert data["phase"] == pilot.lifecycle.phase.slug and data["transitions"][0]["kind"] == "initial"
     assert client.get("/api/v1/measures/nope/phase").status_code == 404
-    idea = services.candidate_from_idea(title="Idee", text="t", url="https://example.org/x", strategy=berlin)
+    idea = services.candidate_from_idea(actor=SYSTEM, strategy=berlin, source_kind="participation.idea", source_id=1,
+                                        title="Idee", text="t")
     listing = client.get("/api/v1/candidates").json()
     assert listing["count"] == 1 and listing["items"][0]["slug"] == idea.slug
     assert client.get("/api/v1/candidates", {"status": "bogus"}).status_code == 400

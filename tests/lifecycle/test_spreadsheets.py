@@ -9,7 +9,8 @@ from openpyxl import Workbook, load_workbook
 
 from kompass.audit.models import AuditEvent
 from kompass.lifecycle.models import MeasureExternalId, MeasureLifecycle, private_root
-from kompass.lifecycle.spreadsheets import COLUMNS, export_csv, export_xlsx, import_measures
+from kompass.lifecycle.services import measures_import as import_measures
+from kompass.lifecycle.spreadsheets import COLUMNS, export_csv, export_xlsx
 from kompass.measures.models import Measure
 
 pytestmark = pytest.mark.django_db

@@ -11,6 +11,7 @@ def _fresh_cache_and_media(settings, tmp_path):
     settings.KOMPASS_PARTICIPATION_RATE_LIMITS = {a: (10_000, 3600) for a in
                                                   ("idea", "comment", "support", "vote", "statement")}
     settings.MEDIA_ROOT = tmp_path / "media"
+    settings.KOMPASS_PRIVATE_ROOT = tmp_path / "private"
     yield
     cache.clear()
 

@@ -115,14 +115,14 @@ def test_idea_page_shows_deleted_placeholder_and_pages_comments(client, idea, ci
 
 def test_idea_path_and_status_service(idea, office, citizen):
     with pytest.raises(PermissionDenied):
-        services.idea_set_status(citizen, idea, "admitted", "")
+        services.idea_set_status(actor=citizen, idea=idea, status="admitted")
     with pytest.raises(ValidationError):
-        services.idea_set_status(office, idea, "not_admitted", "")
-    services.idea_set_status(office, idea, "qualifying", "")
-    services.idea_set_status(office, idea, "not_admitted", "Bereits Teil einer Maßnahme.")
+        services.idea_set_status(actor=office, idea=idea, status="not_admitted", reason="")
+    services.idea_set_status(actor=office, idea=idea, status="qualifying")
+    services.idea_set_status(actor=office, idea=idea, status="not_admitted", reason="Bereits Teil einer Maßnahme.")
     assert [s.status for s in idea.status_changes.all()] == ["submitted", "qualifying", "not_admitted"]
-    services.idea_set_status(None, idea, "admitted", "")  # the lifecycle app as a system process
-    assert AuditEvent.objects.filter(action="idea.status_changed", actor_label="lifecycle").exists()
+    assert list(AuditEvent.objects.filter(action="idea.status_changed", object_id=str(idea.pk))
+                .values_list("actor", flat=True)) == [office.pk, office.pk]
 
 
 def test_ownership_owner_then_partner(idea, make_user, berlin):
@@ -195,8 +195,10 @@ def test_idea_list_and_page_queries_do_not_grow(client, berlin, citizen, django_
 def test_qualifying_idea_becomes_a_lifecycle_candidate_once(idea, office):
     from kompass.lifecycle.models import Candidate
 
-    services.idea_set_status(office, idea, "qualifying", "")
-    services.idea_set_status(office, idea, "submitted", "")
-    services.idea_set_status(office, idea, "qualifying", "")
+    services.idea_set_status(actor=office, idea=idea, status="qualifying")
+    services.idea_set_status(actor=office, idea=idea, status="submitted")
+    services.idea_set_status(actor=office, idea=idea, status="qualifying")
     candidate = Candidate.objects.get(source="citizen_idea")
-    assert candidate.title == idea.title and services.idea_for_source_url(candidate.source_url) == idea
+    assert (candidate.title, candidate.source_kind, candidate.source_id) == (idea.title, "participation.idea", idea.pk)
+    assert candidate.source_link == services.idea_url(idea.pk)
+    assert candidate.submitted_by == idea.author

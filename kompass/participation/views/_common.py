@@ -1,0 +1,40 @@
+"""What the participation pages share: the current strategy, page numbers, and running a service from a post."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+
+from kompass.participation.services import RateLimited
+from kompass.strategy.selectors import current_strategy
+
+
+def _strategy(request):
+    strategy = current_strategy()
+    request._kompass_strategy = strategy
+    return strategy
+
+
+def _page_number(request) -> int:
+    try:
+        return max(1, int(request.GET.get("page", 1)))
+    except ValueError:
+        return 1
+
+
+def _act(request, fn, *, success: str = "", fallback: str = "/"):
+    """Run a service call from a form post: validation errors and rate limits become messages."""
+    back = request.POST.get("next") or request.headers.get("Referer") or fallback
+    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()},
+                                           require_https=request.is_secure()):
+        back = fallback
+    try:
+        fn()
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect(back)
+    except RateLimited as exc:
+        return render(request, "participation/rate_limited.html", {"message": str(exc), "back": back}, status=429)
+    if success:
+        messages.success(request, success)
+    return redirect(back)
