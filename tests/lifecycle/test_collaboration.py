@@ -54,7 +54,7 @@ def test_replication_trees_and_cycles_are_refused(client, berlin, make_user):
     assert len(trees) == 1 and trees[0]["measure"] == a
     assert trees[0]["children"][0]["measure"] == b and trees[0]["children"][0]["children"][0]["measure"] == c
     html = client.get(reverse("portal:measure", args=[a.slug])).content.decode()
-    assert "Replicated by" in html or "Repliziert" in html or b.title in html
+    assert "Nachgenutzt von" in html and reverse("portal:measure", args=[b.slug]) in html
 
 
 def test_office_overview_counts_phases_and_flags_stuck_measures(client, berlin, make_user, phases):

@@ -70,7 +70,7 @@ def test_measures_without_a_record_are_in_the_first_phase(fresh, phases):
 def test_leaving_the_vorprozess_needs_team_mandate_and_description(fresh, people, phases):
     with pytest.raises(ValidationError) as info:
         services.phase_move(actor=people["member"], measure=fresh, to_phase=phases["exploration"])
-    assert "mandate" in str(info.value).lower() or "Mandat" in str(info.value)
+    assert "Es ist noch kein Mandat erfasst." in str(info.value)
     assert not PhaseTransition.objects.filter(measure=fresh).exists()
 
 

@@ -107,7 +107,7 @@ def test_idea_page_shows_deleted_placeholder_and_pages_comments(client, idea, ci
     comments = [services.comment_create(actor=citizen, idea=idea, text=f"Kommentar {i}") for i in range(3)]
     services.comment_delete(actor=citizen, comment=comments[0])
     page1 = client.get(reverse("participation:idea", args=[idea.pk])).content.decode()
-    assert "This comment was deleted." in page1 or "Dieser Kommentar" in page1
+    assert "Dieser Kommentar wurde gelöscht." in page1
     assert "Kommentar 2" not in page1
     page2 = client.get(reverse("participation:idea", args=[idea.pk]) + "?page=2").content.decode()
     assert "Kommentar 2" in page2
