@@ -35,6 +35,9 @@ class PrivateAttachmentStorage(FileSystemStorage):
     def location(self):
         return os.path.abspath(self.base_location)
 
+    def url(self, name):
+        raise ValueError("idea attachments have no public URL; link to participation:attachment instead")
+
 
 def private_attachments() -> PrivateAttachmentStorage:
     return PrivateAttachmentStorage()

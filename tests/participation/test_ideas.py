@@ -202,3 +202,20 @@ def test_qualifying_idea_becomes_a_lifecycle_candidate_once(idea, office):
     assert (candidate.title, candidate.source_kind, candidate.source_id) == (idea.title, "participation.idea", idea.pk)
     assert candidate.source_link == services.idea_url(idea.pk)
     assert candidate.submitted_by == idea.author
+
+
+def test_attachments_are_kept_outside_the_public_media_root(client, berlin, citizen, moderator, settings):
+    from pathlib import Path
+
+    idea = services.idea_create(actor=citizen, strategy=berlin, title="t", text="x", attachments=[
+        SimpleUploadedFile("plan.txt", b"geheim", content_type="text/plain")])
+    stored = idea.attachments.get().file
+    assert Path(stored.path).is_relative_to(Path(settings.KOMPASS_PRIVATE_ROOT))
+    assert not Path(settings.MEDIA_ROOT).exists() or not any(Path(settings.MEDIA_ROOT).rglob("plan*"))
+    with pytest.raises(ValueError):
+        stored.url  # noqa: B018 - no public address exists
+    services.moderation_hide(actor=moderator, target=idea, reason="Werbung")
+    url = reverse("participation:attachment", args=[idea.attachments.get().pk])
+    client.force_login(citizen)  # the author still sees her own file, never cached
+    response = client.get(url)
+    assert response.status_code == 200 and response["Cache-Control"] == "private, no-store"
