@@ -4,7 +4,7 @@
 # SQLite with a reused test database in its own directory, so a run costs seconds, not a migration.
 set -u
 cd "$(dirname "$0")/.."
-changed=$(git diff --name-only -- kompass/ | head -1)
+changed=$(git diff --name-only -- 'kompass/lifecycle/*.py' 'kompass/participation/*.py' | head -1)
 L=tests/lifecycle
 P=tests/participation
 case "$changed" in
@@ -23,7 +23,8 @@ case "$changed" in
   kompass/participation/services/notifications.py) tests="$P/test_notifications.py $P/test_ideas.py" ;;
   kompass/participation/services/privacy.py) tests="$P/test_citizen_accounts.py $P/test_idea_to_measure.py" ;;
   kompass/participation/services/*) tests="$P/test_ideas.py $P/test_api.py $P/test_roles_and_moderation.py" ;;
-  *) echo "flow_tests.sh: no mutated module found (git diff is empty)" >&2; exit 3 ;;
+  # No mutated module found: report "survived" (exit 0), so a broken setup lowers the score instead of raising it.
+  *) echo "flow_tests.sh: no mutated module found (git diff is empty)" >&2; exit 0 ;;
 esac
 export KOMPASS_TESTING=1 DATABASE_URL= KOMPASS_VAR_DIR=${KOMPASS_MUTATION_VAR:-/tmp/kompass-archflow-mutation}
 mkdir -p "$KOMPASS_VAR_DIR"

@@ -41,7 +41,7 @@ def test_write_transition_with_a_token(client, ready, people):
     assert denied.status_code == 403 and denied.json()["detail"][0]["msg"]
     assert not PhaseTransition.objects.filter(measure=ready).exists()
     anonymous = client.post(url, {"to_phase": "exploration"}, content_type="application/json")
-    assert anonymous.status_code == 403  # today's answer of the shared write auth without credentials
+    assert anonymous.status_code == 401  # no credentials
     assert not PhaseTransition.objects.filter(measure=ready).exists()
     bad = client.post(url, {"to_phase": "atlantis"}, content_type="application/json", headers=_auth(people["member"]))
     assert bad.status_code == 400 and bad.json()["detail"][0]["param"] == "to_phase"

@@ -70,7 +70,8 @@ def test_measures_without_a_record_are_in_the_first_phase(fresh, phases):
 def test_leaving_the_vorprozess_needs_team_mandate_and_description(fresh, people, phases):
     with pytest.raises(ValidationError) as info:
         services.phase_move(actor=people["member"], measure=fresh, to_phase=phases["exploration"])
-    assert "Es ist noch kein Mandat erfasst." in str(info.value)
+    assert info.value.messages == [
+        "Austrittskriterien nicht erfüllt: Ein Mandat ist erfasst; Die Maßnahmenbeschreibung ist vollständig"]
     assert not PhaseTransition.objects.filter(measure=fresh).exists()
 
 
