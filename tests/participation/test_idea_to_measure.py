@@ -13,19 +13,13 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def reviewer(make_user):
-    user = make_user("reviewer@example.org")
-    user.is_reviewer = True
-    user.save()
-    return user
+def reviewer(flagged):
+    return flagged("reviewer@example.org", is_reviewer=True)
 
 
 @pytest.fixture
-def cdo(make_user):
-    user = make_user("cdo@example.org")
-    user.is_cdo = True
-    user.save()
-    return user
+def cdo(flagged):
+    return flagged("cdo@example.org", is_cdo=True)
 
 
 def _submit_and_qualify(client, citizen, reviewer, title):

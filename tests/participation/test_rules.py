@@ -27,17 +27,12 @@ IDEA_PERMS = {
 
 
 @pytest.fixture
-def roles(make_user, citizen, blocked, moderator, office):
-    users = {"visitor": AnonymousUser(), "citizen": citizen, "blocked": blocked, "moderator": moderator,
-             "office": office, "admin": make_user("admin@example.org", admin=True)}
-    for flag in ("reviewer", "cdo"):
-        users[flag] = make_user(f"{flag}@example.org")
-        setattr(users[flag], f"is_{flag}", True)
-        users[flag].save()
-    users["inactive"] = make_user("inactive@example.org", office=True)
-    users["inactive"].is_active = False
-    users["inactive"].save()
-    return users
+def roles(make_user, flagged, citizen, blocked, moderator, office):
+    return {"visitor": AnonymousUser(), "citizen": citizen, "blocked": blocked, "moderator": moderator,
+            "office": office, "admin": make_user("admin@example.org", admin=True),
+            "reviewer": flagged("reviewer@example.org", is_reviewer=True),
+            "cdo": flagged("cdo@example.org", is_cdo=True),
+            "inactive": flagged("inactive@example.org", is_strategy_office=True, is_active=False)}
 
 
 def _holders(users, perm, obj=None):

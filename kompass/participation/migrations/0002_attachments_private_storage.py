@@ -10,10 +10,11 @@ from django.db import migrations, models
 import kompass.participation.uploads
 
 
-def move_files(apps, schema_editor):
+def _move(apps, to_private: bool):
     Attachment = apps.get_model("participation", "Attachment")
-    old_root = Path(settings.MEDIA_ROOT)
-    new_root = Path(kompass.participation.uploads.private_attachments().location)
+    public = Path(settings.MEDIA_ROOT)
+    private = Path(kompass.participation.uploads.private_attachments().location)
+    old_root, new_root = (public, private) if to_private else (private, public)
     for name in Attachment.objects.exclude(file="").values_list("file", flat=True):
         source, target = old_root / name, new_root / name
         if source.is_file() and not target.exists():
@@ -21,15 +22,12 @@ def move_files(apps, schema_editor):
             shutil.move(str(source), str(target))
 
 
+def move_files(apps, schema_editor):
+    _move(apps, to_private=True)
+
+
 def move_back(apps, schema_editor):
-    Attachment = apps.get_model("participation", "Attachment")
-    old_root = Path(settings.MEDIA_ROOT)
-    new_root = Path(kompass.participation.uploads.private_attachments().location)
-    for name in Attachment.objects.exclude(file="").values_list("file", flat=True):
-        source, target = new_root / name, old_root / name
-        if source.is_file() and not target.exists():
-            target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.move(str(source), str(target))
+    _move(apps, to_private=False)
 
 
 class Migration(migrations.Migration):

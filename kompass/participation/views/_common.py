@@ -38,3 +38,22 @@ def _act(request, fn, *, success: str = "", fallback: str = "/"):
     if success:
         messages.success(request, success)
     return redirect(back)
+
+
+def _post_comment(request, **target):
+    """Publish a comment (or a reply, `parent` in the form) on an idea or a paragraph: `target` is `idea=…` or
+    `paragraph=…`. A parent that is not a comment of the same target is a 404, not an error."""
+    from django.shortcuts import get_object_or_404
+    from django.utils.translation import gettext as _
+
+    from kompass.accounts.forms import client_ip
+    from kompass.participation.models import Comment
+    from kompass.participation.services import comment_create
+
+    parent = None
+    raw = request.POST.get("parent", "")
+    if raw:
+        parent = get_object_or_404(Comment, pk=int(raw) if raw.isdigit() else 0, **target)
+    return _act(request, lambda: comment_create(actor=request.user, parent=parent, text=request.POST.get("text", ""),
+                                                ip=client_ip(request), **target),
+                success=_("Your comment was published."))

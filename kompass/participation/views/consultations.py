@@ -14,9 +14,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from kompass.accounts.forms import client_ip
 from kompass.core.permissions import require
 from kompass.participation import exports, selectors, services
-from kompass.participation.models import Comment, Consultation, OpinionMapResult, Paragraph, Statement
+from kompass.participation.models import Consultation, OpinionMapResult, Paragraph, Statement
 from kompass.participation.svg import opinion_map_svg
-from kompass.participation.views._common import _act, _strategy
+from kompass.participation.views._common import _act, _post_comment, _strategy
 
 
 @require_GET
@@ -86,14 +86,9 @@ def consultation_detail(request, slug):
 @require_POST
 def consultation_comment(request, slug):
     consultation = get_object_or_404(Consultation, slug=slug)
-    paragraph = get_object_or_404(Paragraph, pk=request.POST.get("paragraph") or 0,
-                                  chapter__consultation=consultation)
-    parent = None
-    if request.POST.get("parent"):
-        parent = get_object_or_404(Comment, pk=request.POST["parent"], paragraph=paragraph)
-    return _act(request, lambda: services.comment_create(actor=request.user, paragraph=paragraph, parent=parent,
-                                                         text=request.POST.get("text", ""), ip=client_ip(request)),
-                success=_("Your comment was published."))
+    raw = request.POST.get("paragraph", "")
+    paragraph = get_object_or_404(Paragraph, pk=int(raw) if raw.isdigit() else 0, chapter__consultation=consultation)
+    return _post_comment(request, paragraph=paragraph)
 
 
 @login_required

@@ -19,7 +19,7 @@ from kompass.core.permissions import allowed, require
 from kompass.participation import selectors, services
 from kompass.participation.forms import IdeaForm
 from kompass.participation.models import Attachment, Comment, Idea, Statement
-from kompass.participation.views._common import _act, _page_number, _strategy
+from kompass.participation.views._common import _act, _page_number, _post_comment, _strategy
 
 
 @require_GET
@@ -125,13 +125,7 @@ def idea_follow(request, pk):
 @login_required
 @require_POST
 def idea_comment(request, pk):
-    idea = _idea(request, pk)
-    parent = None
-    if request.POST.get("parent"):
-        parent = get_object_or_404(Comment, pk=request.POST["parent"], idea=idea)
-    return _act(request, lambda: services.comment_create(actor=request.user, idea=idea, parent=parent,
-                                                         text=request.POST.get("text", ""), ip=client_ip(request)),
-                success=_("Your comment was published."))
+    return _post_comment(request, idea=_idea(request, pk))
 
 
 @login_required

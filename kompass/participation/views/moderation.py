@@ -35,6 +35,12 @@ def moderation_queue(request):
                   {"reports": reports, "pending": pending, "blocked": blocked})
 
 
+def _moderate(request, perform):
+    """Every moderation post: require the right (403), run the service, back to the queue with a message."""
+    _moderator(request)
+    return _act(request, perform, success=_("Done."), fallback=reverse("participation:moderation"))
+
+
 @login_required
 @require_POST
 def moderation_hide(request, kind, pk):
@@ -44,9 +50,8 @@ def moderation_hide(request, kind, pk):
         raise Http404
     target = get_object_or_404(model, pk=pk)
     hide = request.POST.get("action") != "show"
-    return _act(request, lambda: services.moderation_hide(actor=request.user, target=target, hide=hide,
-                                                          reason=request.POST.get("reason", "")),
-                success=_("Done."), fallback=reverse("participation:moderation"))
+    return _moderate(request, lambda: services.moderation_hide(actor=request.user, target=target, hide=hide,
+                                                               reason=request.POST.get("reason", "")))
 
 
 @login_required
@@ -55,9 +60,8 @@ def moderation_block(request, pk):
     _moderator(request)
     user = get_object_or_404(get_user_model(), pk=pk)
     block = request.POST.get("action") != "unblock"
-    return _act(request, lambda: services.user_block(actor=request.user, user=user, block=block,
-                                                     reason=request.POST.get("reason", "")),
-                success=_("Done."), fallback=reverse("participation:moderation"))
+    return _moderate(request, lambda: services.user_block(actor=request.user, user=user, block=block,
+                                                          reason=request.POST.get("reason", "")))
 
 
 @login_required
@@ -65,9 +69,8 @@ def moderation_block(request, pk):
 def moderation_statement(request, pk):
     _moderator(request)
     statement = get_object_or_404(Statement, pk=pk)
-    return _act(request, lambda: services.statement_moderate(actor=request.user, statement=statement,
-                                                             status=request.POST.get("status", "")),
-                success=_("Done."), fallback=reverse("participation:moderation"))
+    return _moderate(request, lambda: services.statement_moderate(actor=request.user, statement=statement,
+                                                                  status=request.POST.get("status", "")))
 
 
 @login_required
@@ -75,5 +78,4 @@ def moderation_statement(request, pk):
 def moderation_dismiss(request, pk):
     _moderator(request)
     item = get_object_or_404(Report, pk=pk)
-    return _act(request, lambda: services.report_dismiss(actor=request.user, report=item),
-                success=_("Done."), fallback=reverse("participation:moderation"))
+    return _moderate(request, lambda: services.report_dismiss(actor=request.user, report=item))
