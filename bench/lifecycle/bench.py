@@ -75,7 +75,8 @@ def main() -> int:
 
     from bench.generate import generate_measures, generate_organisations
     from kompass.accounts.models import User
-    from kompass.lifecycle.spreadsheets import COLUMNS, import_measures
+    from kompass.lifecycle.services import measures_import as import_measures
+    from kompass.lifecycle.spreadsheets import COLUMNS
     from kompass.measures.models import Measure
     from kompass.strategy.models import Strategy
     from kompass.strategy.services import STRATEGY_LOADER, strategy_load

@@ -146,7 +146,7 @@ def _measure_or_404(slug):
 
 def _candidate(c: Candidate) -> dict:
     return {"slug": c.slug, "title": c.title, "description": c.description, "source": c.source,
-            "source_url": c.source_url, "status": c.status, "reviewer_group": c.reviewer_group,
+            "source_url": c.source_link, "status": c.status, "reviewer_group": c.reviewer_group,
             "created_at": c.created_at, "decision_reason": c.decision_reason, "decided_at": c.decided_at,
             "measure": c.measure.slug if c.measure else None}
 

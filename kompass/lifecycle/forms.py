@@ -9,7 +9,7 @@ from kompass.lifecycle.models import (
     Mandate,
     TeamMember,
 )
-from kompass.lifecycle.services import ATTACHMENT_TYPES
+from kompass.lifecycle.uploads import ATTACHMENT_TYPES
 from kompass.measures.models import Measure
 from kompass.organisations.models import Organisation
 

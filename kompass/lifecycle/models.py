@@ -339,7 +339,15 @@ class Candidate(LocalizedMixin, models.Model):
     title = models.CharField(_("title"), max_length=250)
     description = models.TextField(_("description"))
     source = models.CharField(_("source"), max_length=20, choices=Source.choices)
-    source_url = models.URLField(_("source link"), blank=True)
+    source_url = models.URLField(_("source link"), blank=True)  # a link the proposer gave (not the idea page)
+    # A typed reference to the object the candidate came from in a higher-layer app (e.g. a citizen idea:
+    # source_kind "participation.idea", source_id its pk). Resolved to a link through lifecycle.sources.
+    source_kind = models.CharField(max_length=60, blank=True)
+    source_id = models.PositiveBigIntegerField(null=True, blank=True)
+    # Who submitted the source (the idea's author); the name is rendered at display time, so a deleted
+    # account leaves no name behind.
+    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                     related_name="+")
     organisation = models.ForeignKey("organisations.Organisation", null=True, blank=True,
                                      on_delete=models.SET_NULL, related_name="+",
                                      verbose_name=_("proposing organisation"))
@@ -357,10 +365,22 @@ class Candidate(LocalizedMixin, models.Model):
 
     class Meta:
         ordering = ["-created_at", "-id"]
-        constraints = [models.UniqueConstraint(fields=["strategy", "slug"], name="unique_candidate_slug")]
+        constraints = [
+            models.UniqueConstraint(fields=["strategy", "slug"], name="unique_candidate_slug"),
+            models.UniqueConstraint(fields=["strategy", "source_kind", "source_id"],
+                                    condition=models.Q(source_id__isnull=False), name="unique_candidate_source"),
+        ]
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def source_link(self) -> str:
+        """The public link of the candidate's origin: the typed source when one is registered, else the link
+        the proposer gave."""
+        from kompass.lifecycle.sources import source_url
+
+        return source_url(self.source_kind, self.source_id) or self.source_url
 
 
 class Assessment(models.Model):

@@ -8,6 +8,7 @@ from kompass.accounts.rules import (
     is_cdo,
     is_coordinator_of_measure,
     is_office,
+    is_reviewer,
 )
 
 
@@ -72,3 +73,7 @@ rules.add_perm("lifecycle.assess_candidate", is_office | is_assigned_reviewer)
 rules.add_perm("lifecycle.decide_candidate", is_cdo | is_admin)
 rules.add_perm("lifecycle.view_overview", is_office | is_cdo)
 rules.add_perm("lifecycle.import_measures", is_office)
+# Handing a citizen idea to selection: whoever may move an idea along its path (participation.set_idea_status).
+rules.add_perm("lifecycle.forward_idea", is_office | is_reviewer | is_cdo)
+# The digest email of all teams: a system job (SystemActor) or an admin.
+rules.add_perm("lifecycle.send_digest", is_admin)

@@ -40,6 +40,28 @@ def phases(strategy) -> list[Phase]:
     return list(Phase.objects.filter(strategy=strategy).order_by("position", "pk"))
 
 
+def current_phase(measure) -> Phase | None:
+    """The measure's phase; a measure without a lifecycle row is in the first phase (None: no process)."""
+    lifecycle = MeasureLifecycle.objects.filter(measure=measure).select_related("phase").first()
+    if lifecycle is not None:
+        return lifecycle.phase
+    return Phase.objects.filter(strategy_id=measure.strategy_id).order_by("position", "pk").first()
+
+
+def reviewer_group_for(strategy, source: str) -> str:
+    """The slug of the user group that reviews candidates from `source` ("" when none is configured)."""
+    settings_row = ProcessSettings.objects.filter(strategy=strategy).first()
+    return (settings_row.reviewer_groups if settings_row else {}).get(source, "")
+
+
+def selection_criteria(strategy) -> list[SelectionCriterion]:
+    return list(SelectionCriterion.objects.filter(strategy=strategy))
+
+
+def team(measure) -> list[TeamMember]:
+    return list(TeamMember.objects.filter(measure=measure).select_related("user"))
+
+
 def meeting_formats(strategy) -> list[MeetingFormat]:
     return list(MeetingFormat.objects.filter(strategy=strategy))
 
@@ -157,7 +179,7 @@ class CriterionScore:
 def candidate_detail(strategy, slug: str) -> tuple[Candidate, list[CriterionScore], float | None]:
     """A candidate with its assessments aggregated per criterion and an overall weighted mean (0–4)."""
     candidate = (Candidate.objects.filter(strategy=strategy, slug=slug)
-                 .select_related("organisation", "measure", "decided_by").first())
+                 .select_related("organisation", "measure", "decided_by", "submitted_by").first())
     if candidate is None:
         raise Http404
     from kompass.accounts.models import UserGroup

@@ -1,8 +1,9 @@
 """Measures as spreadsheets (XLSX and CSV): export, and an import that validates every row before writing anything.
 
-Rows are matched by a stable `external_id` (MeasureExternalId); re-importing the same file changes nothing. Measures
-are written only through kompass.measures.services. The `phase` column sets the starting phase of a measure that
-has no lifecycle yet; later phase changes go through the phase gates, never through an import."""
+Rows are matched by a stable `external_id` (MeasureExternalId); re-importing the same file changes nothing. This
+module reads, checks and writes files; it never writes to the database: `kompass.lifecycle.services.measures_import`
+writes the checked rows (measures through kompass.measures.services). The `phase` column sets the starting phase of
+a measure that has no lifecycle yet; later phase changes go through the phase gates, never through an import."""
 
 from __future__ import annotations
 
@@ -11,12 +12,10 @@ import datetime
 import io
 from dataclasses import dataclass, field
 
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.core.exceptions import ValidationError
 from django.utils.text import slugify
 
-from kompass.audit.services import record_event
-from kompass.lifecycle.models import MeasureExternalId, MeasureLifecycle, Phase, PhaseTransition
+from kompass.lifecycle.models import MeasureExternalId, Phase
 from kompass.measures.models import Measure
 from kompass.organisations.models import Organisation
 from kompass.strategy.models import ActionField, District
@@ -55,10 +54,6 @@ class ImportReport:
     def as_dict(self) -> dict:
         return {"dry_run": self.dry_run, "rows": self.rows, "created": self.created, "updated": self.updated,
                 "unchanged": self.unchanged, "problems": [vars(p) for p in self.problems]}
-
-
-class _Rollback(Exception):
-    pass
 
 
 def _cell(value) -> str:
@@ -123,19 +118,27 @@ def _date(text: str, end: bool) -> datetime.date:
     return datetime.date.fromisoformat(text[:10])
 
 
-def import_measures(*, actor, strategy, name: str, content: bytes, dry_run: bool = False,
-                    progress=None) -> ImportReport:
-    """Validate all rows; write only when every row is valid and `dry_run` is False. Idempotent.
+@dataclass
+class ParsedRow:
+    """A valid row, ready to write: `existing_pk` is the measure it updates (None: a new measure)."""
 
-    `progress(done, total)` is called while writing (for the background job)."""
-    if actor is not None and not actor.has_perm("lifecycle.import_measures"):
-        raise PermissionDenied
+    number: int
+    row: dict
+    lists: dict
+    dates: dict
+    pilot: bool
+    existing_pk: int | None
+
+
+def validate(*, strategy, name: str, content: bytes, dry_run: bool = False) -> tuple[ImportReport, list[ParsedRow]]:
+    """Read and check every row against the strategy (reads only). The report lists every problem; the parsed
+    rows are complete only when the report is ok. `kompass.lifecycle.services.measures_import` writes them."""
     report = ImportReport(dry_run=dry_run)
     try:
         header, rows = read_rows(name, content)
     except ValidationError as exc:
         report.problems.append(ImportProblem(0, "", "; ".join(exc.messages)))
-        return report
+        return report, []
     for column in REQUIRED:
         if column not in header:
             report.problems.append(ImportProblem(1, column, "required column is missing"))
@@ -145,148 +148,98 @@ def import_measures(*, actor, strategy, name: str, content: bytes, dry_run: bool
     if len(rows) > MAX_ROWS:
         report.problems.append(ImportProblem(MAX_ROWS + 2, "", f"at most {MAX_ROWS} rows per file"))
     if report.problems:
-        return report
+        return report, []
 
-    orgs = {o.slug: o for o in Organisation.objects.filter(strategy=strategy)}
-    districts = {d.slug: d for d in District.objects.filter(strategy=strategy)}
-    fields = {a.slug: a for a in ActionField.objects.filter(strategy=strategy)}
-    phases = {p.slug: p for p in Phase.objects.filter(strategy=strategy)}
-    known_ids = {e.external_id: e.measure_id for e in MeasureExternalId.objects.filter(strategy=strategy)}
-    slug_owner = dict(Measure.objects.filter(strategy=strategy).values_list("slug", "pk"))
-    linked = set(known_ids.values())
+    known = _Known(strategy)
     seen_ids: dict[str, int] = {}
     seen_slugs: dict[str, int] = {}
     parsed = []
     for offset, row in enumerate(rows):
-        number = offset + 2
         if row is None:
             continue
         report.rows += 1
         problems: list[ImportProblem] = []
-
-        def bad(column, reason, number=number, problems=problems):
-            problems.append(ImportProblem(number, column, reason))
-
-        for column in REQUIRED:
-            if not row.get(column):
-                bad(column, "required value is empty")
-        ext = row.get("external_id", "")
-        if len(ext) > 100:
-            bad("external_id", "longer than 100 characters")
-        if ext in seen_ids:
-            bad("external_id", f"duplicate of row {seen_ids[ext]}")
-        seen_ids.setdefault(ext, number)
-        if row.get("type") and row["type"] not in Measure.Type.values:
-            bad("type", f"must be one of {', '.join(Measure.Type.values)}")
-        if row.get("status") and row["status"] not in Measure.Status.values:
-            bad("status", f"must be one of {', '.join(Measure.Status.values)}")
-        if row.get("responsible_organisation") and row["responsible_organisation"] not in orgs:
-            bad("responsible_organisation", f"unknown organisation '{row['responsible_organisation'][:80]}'")
-        lists = {}
-        for column, known, noun in (("involved_organisations", orgs, "organisation"),
-                                    ("districts", districts, "district"),
-                                    ("action_fields", fields, "action field")):
-            slugs = [s.strip() for s in row.get(column, "").split(LIST_SEP) if s.strip()]
-            for s in slugs:
-                if s not in known:
-                    bad(column, f"unknown {noun} '{s[:80]}'")
-            lists[column] = [known[s] for s in slugs if s in known]
-        dates = {}
-        for column in ("start", "end"):
-            if row.get(column):
-                try:
-                    dates[column] = _date(row[column], column == "end")
-                except ValueError:
-                    bad(column, "not a date (YYYY-MM-DD or a year)")
-        if dates.get("start") and dates.get("end") and dates["end"] < dates["start"]:
-            bad("end", "the end lies before the start")
-        pilot = row.get("pilot", "").lower()
-        if pilot not in ("", "yes", "no", "ja", "nein", "true", "false", "1", "0"):
-            bad("pilot", "must be yes or no")
-        if row.get("phase") and row["phase"] not in phases:
-            bad("phase", f"unknown phase '{row['phase'][:80]}'")
-        if len(row.get("title", "")) > 250:
-            bad("title", "longer than 250 characters")
-        slug = row.get("slug", "")
-        existing_pk = known_ids.get(ext)
-        if existing_pk is None and slug and slug_owner.get(slug) and slug_owner[slug] not in linked:
-            existing_pk = slug_owner[slug]  # first import of an exported measure: adopt it by slug
-        if slug:
-            if slugify(slug) != slug or len(slug) > 120:
-                bad("slug", "use lower-case letters, digits and hyphens only")
-            elif slug_owner.get(slug) not in (None, existing_pk):
-                bad("slug", f"'{slug}' belongs to another measure")
-            elif slug in seen_slugs:
-                bad("slug", f"duplicate of row {seen_slugs[slug]}")
-            seen_slugs.setdefault(slug, number)
+        item = _check_row(offset + 2, row, known, seen_ids, seen_slugs, problems)
         report.problems += problems
         if not problems:
-            parsed.append((number, row, lists, dates, pilot in ("yes", "ja", "true", "1"), existing_pk))
+            parsed.append(item)
     if report.problems:
         report.problems.sort(key=lambda p: (p.row, COLUMNS.index(p.column) if p.column in COLUMNS else 99))
-        return report
-
-    try:
-        with transaction.atomic():
-            _write(actor, strategy, parsed, phases, report, progress)
-            if dry_run:
-                raise _Rollback
-    except _Rollback:
-        pass
-    except ValidationError as exc:  # a model validation the row checks did not foresee
-        report.problems.append(ImportProblem(0, "", "; ".join(exc.messages)))
-        report.created = report.updated = report.unchanged = 0
-    return report
+        return report, []
+    return report, parsed
 
 
-def _write(actor, strategy, parsed, phases, report: ImportReport, progress=None) -> None:
-    from kompass.measures.services import MeasureRelations, measure_create, measure_update
+class _Known:
+    """The strategy's slugs a row may name, read once per file."""
 
-    measures = {m.pk: m for m in Measure.objects.filter(
-        pk__in=[p[5] for p in parsed if p[5]]).select_related("responsible_organisation")}
-    orgs = {o.slug: o for o in Organisation.objects.filter(strategy=strategy)}
-    label = None if actor is not None else "import"
-    taken = set(Measure.objects.filter(strategy=strategy).values_list("slug", flat=True))
-    for done, (number, row, lists, dates, pilot, existing_pk) in enumerate(parsed):
-        if progress is not None and done % 25 == 0:
-            progress(done, len(parsed))
-        data = {
-            "title": row["title"], "title_en": row.get("title_en", ""), "measure_type": row["type"],
-            "status": row["status"], "responsible_organisation": orgs[row["responsible_organisation"]],
-            "start_date": dates.get("start"), "end_date": dates.get("end"), "is_pilot": pilot,
-            "summary": row.get("summary", ""), "summary_en": row.get("summary_en", ""),
-        }
-        relations = MeasureRelations(involved_organisations=lists["involved_organisations"],
-                                     districts=lists["districts"], action_fields=lists["action_fields"])
-        measure = measures.get(existing_pk)
-        if measure is None:
-            base = row.get("slug") or slugify(row["title"])[:100] or "massnahme"
-            slug, n = base, 2
-            while slug in taken:
-                slug, n = f"{base}-{n}", n + 1
-            taken.add(slug)
-            measure = measure_create(actor=actor, strategy=strategy, slug=slug, data=data, relations=relations,
-                                     audit_label=label)
-            MeasureExternalId.objects.create(measure=measure, strategy=strategy, external_id=row["external_id"])
-            record_event(actor=actor, action="measure.external_id_set", obj=measure, label=label,
-                         changes={"external_id": (None, row["external_id"])})
-            report.created += 1
-        else:
-            if row.get("slug") and row["slug"] != measure.slug:
-                raise ValidationError(f"row {number}: the slug of an existing measure cannot change")
-            changed = measure_update(actor=actor, measure=measure, data=data, relations=relations,
-                                     audit_label=label)
-            if not MeasureExternalId.objects.filter(measure=measure).exists():
-                MeasureExternalId.objects.create(measure=measure, strategy=strategy, external_id=row["external_id"])
-                record_event(actor=actor, action="measure.external_id_set", obj=measure, label=label,
-                             changes={"external_id": (None, row["external_id"])})
-                changed = True
-            report.updated += 1 if changed else 0
-            report.unchanged += 0 if changed else 1
-        if row.get("phase") and not MeasureLifecycle.objects.filter(measure=measure).exists():
-            from kompass.lifecycle.services import _set_phase
+    def __init__(self, strategy):
+        self.orgs = {o.slug: o for o in Organisation.objects.filter(strategy=strategy)}
+        self.districts = {d.slug: d for d in District.objects.filter(strategy=strategy)}
+        self.fields = {a.slug: a for a in ActionField.objects.filter(strategy=strategy)}
+        self.phases = {p.slug: p for p in Phase.objects.filter(strategy=strategy)}
+        self.ids = {e.external_id: e.measure_id for e in MeasureExternalId.objects.filter(strategy=strategy)}
+        self.slug_owner = dict(Measure.objects.filter(strategy=strategy).values_list("slug", "pk"))
+        self.linked = set(self.ids.values())
 
-            _set_phase(measure, None, phases[row["phase"]], PhaseTransition.Kind.INITIAL, "import", [], actor, label)
+
+def _check_row(number: int, row: dict, known: _Known, seen_ids: dict, seen_slugs: dict,
+               problems: list[ImportProblem]) -> ParsedRow:
+    def bad(column, reason):
+        problems.append(ImportProblem(number, column, reason))
+
+    for column in REQUIRED:
+        if not row.get(column):
+            bad(column, "required value is empty")
+    ext = row.get("external_id", "")
+    if len(ext) > 100:
+        bad("external_id", "longer than 100 characters")
+    if ext in seen_ids:
+        bad("external_id", f"duplicate of row {seen_ids[ext]}")
+    seen_ids.setdefault(ext, number)
+    if row.get("type") and row["type"] not in Measure.Type.values:
+        bad("type", f"must be one of {', '.join(Measure.Type.values)}")
+    if row.get("status") and row["status"] not in Measure.Status.values:
+        bad("status", f"must be one of {', '.join(Measure.Status.values)}")
+    if row.get("responsible_organisation") and row["responsible_organisation"] not in known.orgs:
+        bad("responsible_organisation", f"unknown organisation '{row['responsible_organisation'][:80]}'")
+    lists = {}
+    for column, slugs_known, noun in (("involved_organisations", known.orgs, "organisation"),
+                                      ("districts", known.districts, "district"),
+                                      ("action_fields", known.fields, "action field")):
+        slugs = [s.strip() for s in row.get(column, "").split(LIST_SEP) if s.strip()]
+        for s in slugs:
+            if s not in slugs_known:
+                bad(column, f"unknown {noun} '{s[:80]}'")
+        lists[column] = [slugs_known[s] for s in slugs if s in slugs_known]
+    dates = {}
+    for column in ("start", "end"):
+        if row.get(column):
+            try:
+                dates[column] = _date(row[column], column == "end")
+            except ValueError:
+                bad(column, "not a date (YYYY-MM-DD or a year)")
+    if dates.get("start") and dates.get("end") and dates["end"] < dates["start"]:
+        bad("end", "the end lies before the start")
+    pilot = row.get("pilot", "").lower()
+    if pilot not in ("", "yes", "no", "ja", "nein", "true", "false", "1", "0"):
+        bad("pilot", "must be yes or no")
+    if row.get("phase") and row["phase"] not in known.phases:
+        bad("phase", f"unknown phase '{row['phase'][:80]}'")
+    if len(row.get("title", "")) > 250:
+        bad("title", "longer than 250 characters")
+    slug = row.get("slug", "")
+    existing_pk = known.ids.get(ext)
+    if existing_pk is None and slug and known.slug_owner.get(slug) and known.slug_owner[slug] not in known.linked:
+        existing_pk = known.slug_owner[slug]  # first import of an exported measure: adopt it by slug
+    if slug:
+        if slugify(slug) != slug or len(slug) > 120:
+            bad("slug", "use lower-case letters, digits and hyphens only")
+        elif known.slug_owner.get(slug) not in (None, existing_pk):
+            bad("slug", f"'{slug}' belongs to another measure")
+        elif slug in seen_slugs:
+            bad("slug", f"duplicate of row {seen_slugs[slug]}")
+        seen_slugs.setdefault(slug, number)
+    return ParsedRow(number, row, lists, dates, pilot in ("yes", "ja", "true", "1"), existing_pk)
 
 
 def export_rows(strategy) -> list[list[str]]:

@@ -4,9 +4,10 @@ from django.contrib.auth import get_user_model
 from django.urls import reverse
 from django_tasks import task
 
+from kompass.core.actors import system_actor
 from kompass.jobs.services import job_task
 from kompass.lifecycle.models import private_storage
-from kompass.lifecycle.spreadsheets import import_measures
+from kompass.lifecycle.services import measures_import
 from kompass.strategy.models import Strategy
 
 
@@ -19,8 +20,11 @@ def import_spreadsheet(progress, strategy_id: int, actor_id: int | None, stored_
     try:
         with storage.open(stored_name, "rb") as handle:
             content = handle.read()
-        actor = get_user_model().objects.filter(pk=actor_id).first() if actor_id else None
-        report = import_measures(actor=actor, strategy=Strategy.objects.get(pk=strategy_id), name=name,
+        actor = (get_user_model().objects.filter(pk=actor_id, is_active=True).first() if actor_id
+                 else system_actor("lifecycle import"))
+        if actor is None:
+            raise PermissionError("the account that started the import no longer exists")
+        report = measures_import(actor=actor, strategy=Strategy.objects.get(pk=strategy_id), name=name,
                                  content=content, dry_run=dry_run,
                                  progress=lambda done, total: progress.update(done, total=total))
     finally:

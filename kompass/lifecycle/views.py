@@ -6,7 +6,7 @@ from pathlib import Path
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -14,9 +14,11 @@ from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from kompass.core.permissions import require
 from kompass.lifecycle import forms as lf
 from kompass.lifecycle import selectors, services, spreadsheets
-from kompass.lifecycle.models import Attachment, Candidate, Milestone, SelectionCriterion, TeamMember
+from kompass.lifecycle.models import Attachment, Candidate, Milestone, TeamMember
+from kompass.lifecycle.uploads import attachment_max_bytes
 from kompass.measures.selectors import measure_detail
 from kompass.strategy.selectors import current_strategy
 
@@ -59,8 +61,7 @@ def _workspace_context(request, measure, **forms):
 @require_GET
 def workspace(request, slug):
     measure = _measure(slug)
-    if not request.user.has_perm("lifecycle.view_workspace", measure):
-        raise PermissionDenied
+    require(request.user, "lifecycle.view_workspace", measure)
     return render(request, "lifecycle/workspace.html", _workspace_context(request, measure))
 
 
@@ -74,140 +75,133 @@ def _done(request, measure, text):
     return redirect("lifecycle:workspace", slug=measure.slug)
 
 
+def _workspace_post(request, slug, *, perm: str, perform, success: str, key: str = "", form=None,
+                    error_field: str | None = None, load=None):
+    """The one shape of every write on the team workspace: load the measure (and `load(measure)`, 404 first),
+    `require` the permission (403), bind `form(measure)` and run `perform(measure, data)` with its cleaned data
+    (or with the loaded object). An invalid form or a ValidationError shows the workspace again with 400: the
+    error goes to `error_field` of the form, or above the forms."""
+    measure = _measure(slug)
+    obj = load(measure) if load is not None else None
+    require(request.user, perm, measure)
+    bound = form(measure) if form is not None else None
+    if bound is not None and not bound.is_valid():
+        return _redisplay(request, measure, key, bound)
+    try:
+        perform(measure, bound.cleaned_data if bound is not None else obj)
+    except ValidationError as exc:
+        if error_field:
+            bound.add_error(error_field, _error_text(exc))
+            return _redisplay(request, measure, key, bound)
+        return _redisplay(request, measure, key, bound, _error_text(exc))
+    return _done(request, measure, success)
+
+
 @login_required
 @require_POST
 def transition(request, slug):
-    measure = _measure(slug)
-    if not request.user.has_perm("lifecycle.move_phase", measure):
-        raise PermissionDenied
-    process = selectors.measure_process(measure)
-    criteria = selectors.workspace(measure)["criteria"]
-    form = lf.TransitionForm(request.POST, phases=process.phases, current=process.phase, criteria=criteria,
-                             can_override=request.user.has_perm("lifecycle.override_gate", measure))
-    if not form.is_valid():
-        return _redisplay(request, measure, "transition", form)
-    target = form.cleaned_data["to_phase"]
-    to_phase = None if target == lf.COMPLETE else next(p for p in process.phases if p.slug == target)
-    try:
-        services.phase_move(actor=request.user, measure=measure, to_phase=to_phase,
-                            reason=form.cleaned_data["reason"], override=form.cleaned_data.get("override", False),
-                            confirmed=form.cleaned_data.get("confirmed", []))
-    except ValidationError as exc:
-        return _redisplay(request, measure, "transition", form, _error_text(exc))
-    return _done(request, measure, _("The phase was changed."))
+    def form(measure):
+        process = selectors.measure_process(measure)
+        return lf.TransitionForm(request.POST, phases=process.phases, current=process.phase,
+                                 criteria=selectors.workspace(measure)["criteria"],
+                                 can_override=request.user.has_perm("lifecycle.override_gate", measure))
+
+    def perform(measure, data):
+        target = data["to_phase"]
+        to_phase = None if target == lf.COMPLETE else next(p for p in selectors.phases(measure.strategy_id)
+                                                           if p.slug == target)
+        services.phase_move(actor=request.user, measure=measure, to_phase=to_phase, reason=data["reason"],
+                            override=data.get("override", False), confirmed=data.get("confirmed", []))
+
+    return _workspace_post(request, slug, perm="lifecycle.move_phase", key="transition", form=form,
+                           perform=perform, success=_("The phase was changed."))
 
 
 @login_required
 @require_POST
 def team_add(request, slug):
-    measure = _measure(slug)
-    if not request.user.has_perm("lifecycle.manage_team", measure):
-        raise PermissionDenied
-    form = lf.TeamMemberForm(request.POST, strategy=measure.strategy)
-    if not form.is_valid():
-        return _redisplay(request, measure, "team", form)
-    services.team_member_set(actor=request.user, measure=measure, user=form.cleaned_data["user"],
-                             role=form.cleaned_data["role"], organisation=form.cleaned_data["organisation"])
-    return _done(request, measure, _("The team was updated."))
+    return _workspace_post(
+        request, slug, perm="lifecycle.manage_team", key="team",
+        form=lambda measure: lf.TeamMemberForm(request.POST, strategy=measure.strategy),
+        perform=lambda measure, data: services.team_member_set(
+            actor=request.user, measure=measure, user=data["user"], role=data["role"],
+            organisation=data["organisation"]),
+        success=_("The team was updated."))
 
 
 @login_required
 @require_POST
 def team_remove(request, slug, member_id):
-    measure = _measure(slug)
-    member = get_object_or_404(TeamMember, pk=member_id, measure=measure)
-    if not request.user.has_perm("lifecycle.manage_team", measure):
-        raise PermissionDenied
-    services.team_member_remove(actor=request.user, member=member)
-    return _done(request, measure, _("The team was updated."))
+    return _workspace_post(
+        request, slug, perm="lifecycle.manage_team",
+        load=lambda measure: get_object_or_404(TeamMember, pk=member_id, measure=measure),
+        perform=lambda measure, member: services.team_member_remove(actor=request.user, member=member),
+        success=_("The team was updated."))
 
 
 @login_required
 @require_POST
 def mandate(request, slug):
-    measure = _measure(slug)
-    if not request.user.has_perm("lifecycle.record_mandate", measure):
-        raise PermissionDenied
-    form = lf.MandateForm(request.POST)
-    if not form.is_valid():
-        return _redisplay(request, measure, "mandate", form)
-    services.mandate_record(actor=request.user, measure=measure, **form.cleaned_data)
-    return _done(request, measure, _("The mandate was recorded."))
+    return _workspace_post(
+        request, slug, perm="lifecycle.record_mandate", key="mandate",
+        form=lambda measure: lf.MandateForm(request.POST),
+        perform=lambda measure, data: services.mandate_record(actor=request.user, measure=measure, **data),
+        success=_("The mandate was recorded."))
+
+
+LOGBOOK_FIELDS = ("meeting_format", "held_on", "organisations", "outcomes", "decisions")
 
 
 @login_required
 @require_POST
 def logbook(request, slug):
-    measure = _measure(slug)
-    if not request.user.has_perm("lifecycle.write_logbook", measure):
-        raise PermissionDenied
-    form = lf.LogbookForm(request.POST, request.FILES, strategy=measure.strategy,
-                          formats=selectors.meeting_formats(measure.strategy_id))
-    if not form.is_valid():
-        return _redisplay(request, measure, "logbook", form)
-    try:
-        services.logbook_entry_create(actor=request.user, measure=measure, files=form.cleaned_data["attachments"],
-                                      **{k: form.cleaned_data[k] for k in ("meeting_format", "held_on",
-                                                                           "organisations", "outcomes",
-                                                                           "decisions")})
-    except ValidationError as exc:
-        form.add_error("attachments", _error_text(exc))
-        return _redisplay(request, measure, "logbook", form)
-    return _done(request, measure, _("The logbook entry was saved."))
+    return _workspace_post(
+        request, slug, perm="lifecycle.write_logbook", key="logbook", error_field="attachments",
+        form=lambda measure: lf.LogbookForm(request.POST, request.FILES, strategy=measure.strategy,
+                                            formats=selectors.meeting_formats(measure.strategy_id)),
+        perform=lambda measure, data: services.logbook_entry_create(
+            actor=request.user, measure=measure, files=data["attachments"], **{k: data[k] for k in LOGBOOK_FIELDS}),
+        success=_("The logbook entry was saved."))
 
 
 @login_required
 @require_POST
 def milestone_add(request, slug):
-    measure = _measure(slug)
-    if not request.user.has_perm("lifecycle.manage_milestones", measure):
-        raise PermissionDenied
-    form = lf.MilestoneForm(request.POST, team=list(TeamMember.objects.filter(measure=measure)
-                                                    .select_related("user")))
-    if not form.is_valid():
-        return _redisplay(request, measure, "milestone", form)
-    services.milestone_create(actor=request.user, measure=measure, **form.cleaned_data)
-    return _done(request, measure, _("The milestone was added."))
+    return _workspace_post(
+        request, slug, perm="lifecycle.manage_milestones", key="milestone",
+        form=lambda measure: lf.MilestoneForm(request.POST, team=selectors.team(measure)),
+        perform=lambda measure, data: services.milestone_create(actor=request.user, measure=measure, **data),
+        success=_("The milestone was added."))
 
 
 @login_required
 @require_POST
 def milestone_done(request, slug, milestone_id):
-    measure = _measure(slug)
-    milestone = get_object_or_404(Milestone, pk=milestone_id, measure=measure)
-    if not request.user.has_perm("lifecycle.manage_milestones", measure):
-        raise PermissionDenied
-    services.milestone_done(actor=request.user, milestone=milestone)
-    return _done(request, measure, _("The milestone is done."))
+    return _workspace_post(
+        request, slug, perm="lifecycle.manage_milestones",
+        load=lambda measure: get_object_or_404(Milestone, pk=milestone_id, measure=measure),
+        perform=lambda measure, milestone: services.milestone_done(actor=request.user, milestone=milestone),
+        success=_("The milestone is done."))
 
 
 @login_required
 @require_POST
 def lesson_add(request, slug):
-    measure = _measure(slug)
-    if not request.user.has_perm("lifecycle.add_lesson", measure):
-        raise PermissionDenied
-    form = lf.LessonForm(request.POST)
-    if not form.is_valid():
-        return _redisplay(request, measure, "lesson", form)
-    services.lesson_create(actor=request.user, measure=measure, **form.cleaned_data)
-    return _done(request, measure, _("The lesson was published."))
+    return _workspace_post(
+        request, slug, perm="lifecycle.add_lesson", key="lesson", form=lambda measure: lf.LessonForm(request.POST),
+        perform=lambda measure, data: services.lesson_create(actor=request.user, measure=measure, **data),
+        success=_("The lesson was published."))
 
 
 @login_required
 @require_POST
 def replication(request, slug):
-    measure = _measure(slug)
-    if not request.user.has_perm("lifecycle.mark_replication", measure):
-        raise PermissionDenied
-    form = lf.ReplicationForm(request.POST, measure=measure)
-    if not form.is_valid():
-        return _redisplay(request, measure, "replication", form)
-    try:
-        services.replication_set(actor=request.user, measure=measure, original=form.cleaned_data["original"])
-    except ValidationError as exc:
-        return _redisplay(request, measure, "replication", form, _error_text(exc))
-    return _done(request, measure, _("The replication was saved."))
+    return _workspace_post(
+        request, slug, perm="lifecycle.mark_replication", key="replication",
+        form=lambda measure: lf.ReplicationForm(request.POST, measure=measure),
+        perform=lambda measure, data: services.replication_set(actor=request.user, measure=measure,
+                                                               original=data["original"]),
+        success=_("The replication was saved."))
 
 
 @login_required
@@ -215,8 +209,7 @@ def replication(request, slug):
 def attachment(request, attachment_id):
     item = get_object_or_404(Attachment.objects.select_related("entry__measure__responsible_organisation"),
                              pk=attachment_id)
-    if not request.user.has_perm("lifecycle.view_attachment", item.entry.measure):
-        raise PermissionDenied
+    require(request.user, "lifecycle.view_attachment", item.entry.measure)
     try:
         handle = item.file.open("rb")
     except FileNotFoundError as exc:
@@ -243,8 +236,7 @@ def description(request, slug):
 @require_http_methods(["GET", "POST"])
 def description_edit(request, slug):
     measure = _measure(slug)
-    if not request.user.has_perm("lifecycle.edit_description", measure):
-        raise PermissionDenied
+    require(request.user, "lifecycle.edit_description", measure)
     current = selectors.measure_process(measure).description
     form = lf.DescriptionForm(request.POST or None, initial_sections=current.sections if current else {})
     if request.method == "POST" and form.is_valid():
@@ -336,8 +328,7 @@ def candidate_list(request):
 @require_http_methods(["GET", "POST"])
 def candidate_new(request):
     strategy = current_strategy()
-    if not request.user.has_perm("lifecycle.submit_candidate"):
-        raise PermissionDenied
+    require(request.user, "lifecycle.submit_candidate")
     form = lf.CandidateForm(request.POST or None, strategy=strategy)
     if request.method == "POST" and form.is_valid():
         candidate = services.candidate_submit(actor=request.user, strategy=strategy, **form.cleaned_data)
@@ -368,46 +359,47 @@ def candidate_detail(request, slug):
     return render(request, "lifecycle/candidate.html", _candidate_context(request, strategy, slug))
 
 
+def _candidate_post(request, slug, *, perm: str, key: str, form, perform, success: str):
+    """The one shape of a write on a candidate page: load, `require`, bind, run; errors show the page with 400."""
+    strategy = current_strategy()
+    candidate = get_object_or_404(Candidate, strategy=strategy, slug=slug)
+    require(request.user, perm, candidate)
+    bound = form(strategy)
+    if not bound.is_valid():
+        return render(request, "lifecycle/candidate.html",
+                      _candidate_context(request, strategy, slug, **{key: bound}), status=400)
+    try:
+        perform(candidate, bound)
+    except ValidationError as exc:
+        return render(request, "lifecycle/candidate.html", _candidate_context(
+            request, strategy, slug, **{key: bound, "error": _error_text(exc)}), status=400)
+    messages.success(request, success)
+    return redirect("lifecycle:candidate", slug=slug)
+
+
 @login_required
 @require_POST
 def candidate_assess(request, slug):
-    strategy = current_strategy()
-    candidate = get_object_or_404(Candidate, strategy=strategy, slug=slug)
-    if not request.user.has_perm("lifecycle.assess_candidate", candidate):
-        raise PermissionDenied
-    form = lf.AssessmentForm(request.POST, criteria=SelectionCriterion.objects.filter(strategy=strategy))
-    if form.is_valid():
-        try:
-            for criterion, score, why in form.scores:
-                services.assessment_save(actor=request.user, candidate=candidate, criterion=criterion, score=score,
-                                         justification=why)
-        except ValidationError as exc:
-            return render(request, "lifecycle/candidate.html", _candidate_context(
-                request, strategy, slug, assessment_form=form, error=_error_text(exc)), status=400)
-        messages.success(request, _("Your assessment was saved."))
-        return redirect("lifecycle:candidate", slug=slug)
-    return render(request, "lifecycle/candidate.html",
-                  _candidate_context(request, strategy, slug, assessment_form=form), status=400)
+    def perform(candidate, form):
+        for criterion, score, why in form.scores:
+            services.assessment_save(actor=request.user, candidate=candidate, criterion=criterion, score=score,
+                                     justification=why)
+
+    return _candidate_post(
+        request, slug, perm="lifecycle.assess_candidate", key="assessment_form", perform=perform,
+        form=lambda strategy: lf.AssessmentForm(request.POST, criteria=selectors.selection_criteria(strategy)),
+        success=_("Your assessment was saved."))
 
 
 @login_required
 @require_POST
 def candidate_decide(request, slug):
-    strategy = current_strategy()
-    candidate = get_object_or_404(Candidate, strategy=strategy, slug=slug)
-    if not request.user.has_perm("lifecycle.decide_candidate", candidate):
-        raise PermissionDenied
-    form = lf.DecisionForm(request.POST, strategy=strategy)
-    if form.is_valid():
-        try:
-            services.candidate_decide(actor=request.user, candidate=candidate, **form.cleaned_data)
-        except ValidationError as exc:
-            return render(request, "lifecycle/candidate.html", _candidate_context(
-                request, strategy, slug, decision_form=form, error=_error_text(exc)), status=400)
-        messages.success(request, _("The decision was recorded."))
-        return redirect("lifecycle:candidate", slug=slug)
-    return render(request, "lifecycle/candidate.html",
-                  _candidate_context(request, strategy, slug, decision_form=form), status=400)
+    return _candidate_post(
+        request, slug, perm="lifecycle.decide_candidate", key="decision_form",
+        form=lambda strategy: lf.DecisionForm(request.POST, strategy=strategy),
+        perform=lambda candidate, form: services.candidate_decide(actor=request.user, candidate=candidate,
+                                                                  **form.cleaned_data),
+        success=_("The decision was recorded."))
 
 
 # --- collaboration and the strategy office --------------------------------------------------------------------
@@ -424,8 +416,7 @@ def collaboration(request):
 @login_required
 @require_GET
 def overview(request):
-    if not request.user.has_perm("lifecycle.view_overview"):
-        raise PermissionDenied
+    require(request.user, "lifecycle.view_overview")
     return render(request, "lifecycle/overview.html", selectors.office_overview(current_strategy()))
 
 
@@ -434,8 +425,7 @@ def overview(request):
 def spreadsheet(request):
     """Upload a spreadsheet: it is checked (and imported unless "only check") by a background job."""
     strategy = current_strategy()
-    if not request.user.has_perm("lifecycle.import_measures"):
-        raise PermissionDenied
+    require(request.user, "lifecycle.import_measures")
     form = lf.ImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
@@ -466,15 +456,14 @@ def spreadsheet(request):
 
 
 def spreadsheets_max_bytes() -> int:
-    return services.attachment_max_bytes()
+    return attachment_max_bytes()
 
 
 @login_required
 @require_GET
 def export(request, fmt):
     strategy = current_strategy()
-    if not request.user.has_perm("lifecycle.import_measures"):
-        raise PermissionDenied
+    require(request.user, "lifecycle.import_measures")
     if fmt == "xlsx":
         body = spreadsheets.export_xlsx(strategy)
         ctype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

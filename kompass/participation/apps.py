@@ -7,8 +7,13 @@ class ParticipationConfig(AppConfig):
 
     def ready(self):
         from kompass.accounts import services as account_services
-        from kompass.participation import services
+        from kompass.lifecycle.signals import candidate_decided
+        from kompass.lifecycle.sources import register_source_kind
+        from kompass.participation import selectors, services
 
-        account_services.PERSONAL_DATA_PROVIDERS["participation"] = services.personal_data
+        account_services.PERSONAL_DATA_PROVIDERS["participation"] = selectors.personal_data
         if services.anonymise_contributions not in account_services.ACCOUNT_DELETE_HOOKS:
             account_services.ACCOUNT_DELETE_HOOKS.append(services.anonymise_contributions)
+        # Participation is the higher layer: it plugs into lifecycle's selection, lifecycle never imports it.
+        register_source_kind(services.IDEA_SOURCE, url=services.idea_url)
+        candidate_decided.connect(services.on_candidate_decided, dispatch_uid="participation.idea_decided")

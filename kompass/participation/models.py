@@ -7,6 +7,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from kompass.participation.uploads import private_attachments
+
 USER = settings.AUTH_USER_MODEL
 
 
@@ -70,7 +72,8 @@ class IdeaStatusChange(models.Model):
 
 class Attachment(models.Model):
     idea = models.ForeignKey(Idea, on_delete=models.CASCADE, related_name="attachments")
-    file = models.FileField(upload_to="participation/attachments/%Y/%m/")
+    file = models.FileField(upload_to="participation/attachments/%Y/%m/", storage=private_attachments,
+                            max_length=300)
     name = models.CharField(max_length=200)
     content_type = models.CharField(max_length=100)
     size = models.PositiveIntegerField()

@@ -8,7 +8,18 @@ from django.db.models import F, Prefetch, Q
 from django.db.models.functions import Mod
 from django.http import Http404
 
-from kompass.participation.models import Comment, Consultation, Idea, Ownership, Statement
+from kompass.participation.models import (
+    Comment,
+    Consultation,
+    Follow,
+    Idea,
+    Notification,
+    Ownership,
+    Report,
+    Statement,
+    Support,
+    Vote,
+)
 
 SORTS = ("newest", "supported", "discussed", "random")
 
@@ -121,3 +132,26 @@ def open_statements(consultation, user):
     for s in statements:
         s.my_vote = mine.get(s.pk)
     return statements
+
+
+def personal_data(user) -> dict:
+    """Everything participation stores about a person (accounts' "download my data", PERSONAL_DATA_PROVIDERS)."""
+    return {
+        "ideas": [{"id": i.pk, "title": i.title, "text": i.text, "kind": i.kind, "status": i.status,
+                   "created_at": i.created_at.isoformat(), "latitude": i.latitude, "longitude": i.longitude}
+                  for i in Idea.objects.filter(author=user)],
+        "comments": [{"id": c.pk, "idea": c.idea_id, "paragraph": c.paragraph_id, "parent": c.parent_id,
+                      "text": c.text, "deleted": c.is_deleted, "created_at": c.created_at.isoformat()}
+                     for c in Comment.objects.filter(author=user)],
+        "supports": [{"idea": s.idea_id, "created_at": s.created_at.isoformat()}
+                     for s in Support.objects.filter(user=user)],
+        "statements": [{"id": s.pk, "consultation": s.consultation_id, "text": s.text, "status": s.status}
+                       for s in Statement.objects.filter(author=user)],
+        "votes": [{"statement": v.statement_id, "value": v.value, "created_at": v.created_at.isoformat()}
+                  for v in Vote.objects.filter(user=user)],
+        "follows": [{"idea": f.idea_id, "consultation": f.consultation_id} for f in Follow.objects.filter(user=user)],
+        "reports": [{"reason": r.reason, "created_at": r.created_at.isoformat()}
+                    for r in Report.objects.filter(reporter=user)],
+        "notifications": [{"text": n.text, "url": n.url, "created_at": n.created_at.isoformat(),
+                           "read": n.read_at is not None} for n in Notification.objects.filter(user=user)],
+    }

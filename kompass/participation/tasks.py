@@ -49,6 +49,7 @@ def build_opinion_map(consultation) -> dict:
 @task()
 @job_task
 def opinion_map_task(progress, consultation_id: int) -> dict:
+    from kompass.core.actors import system_actor
     from kompass.participation.models import Consultation
     from kompass.participation.services import opinion_map_store
 
@@ -56,6 +57,6 @@ def opinion_map_task(progress, consultation_id: int) -> dict:
     progress.update(0, total=2, message="reading votes")
     data = build_opinion_map(consultation)
     progress.update(1, total=2, message="storing the map")
-    opinion_map_store(consultation, data)
+    opinion_map_store(actor=system_actor("opinion-map job"), consultation=consultation, data=data)
     progress.update(2, total=2)
     return {"groups": data["k"], "participants": data["n_participants"]}

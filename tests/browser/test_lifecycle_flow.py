@@ -3,6 +3,8 @@ new phase. axe-core finds no violation on the public lifecycle pages."""
 
 import pytest
 
+from kompass.core.actors import SYSTEM
+
 pytestmark = pytest.mark.django_db(transaction=True)
 
 PASSWORD = "S3cure-pass-word"
@@ -21,9 +23,9 @@ def _prepare():
     Membership.objects.create(user=coordinator, organisation=org, role=Membership.Role.COORDINATOR)
     lead = User.objects.create_user(email="lead-lc@example.org", password=PASSWORD)
     member = User.objects.create_user(email="member-lc@example.org", password=PASSWORD)
-    services.team_member_set(actor=None, measure=measure, user=lead, role="lead", organisation=org)
-    services.team_member_set(actor=None, measure=measure, user=member, role="member", organisation=org)
-    services.description_save(actor=None, measure=measure, sections={k: f"Text {k}" for k in SECTION_KEYS})
+    services.team_member_set(actor=SYSTEM, measure=measure, user=lead, role="lead", organisation=org)
+    services.team_member_set(actor=SYSTEM, measure=measure, user=member, role="member", organisation=org)
+    services.description_save(actor=SYSTEM, measure=measure, sections={k: f"Text {k}" for k in SECTION_KEYS})
     return measure
 
 
@@ -55,9 +57,10 @@ def test_public_lifecycle_pages_have_no_axe_violations(site, page, axe):
 
     measure = _prepare()
     pilot = Measure.objects.filter(is_pilot=True).order_by("slug").first()
-    services.lesson_create(actor=None, measure=pilot, title="Früh beteiligen", what_worked="a", what_did_not="b",
+    services.lesson_create(actor=SYSTEM, measure=pilot, title="Früh beteiligen", what_worked="a", what_did_not="b",
                            recommendation="c", tags="beteiligung")
-    idea = services.candidate_from_idea(title="Bank mit WLAN", text="Idee", url="https://example.org/i/1")
+    idea = services.candidate_from_idea(actor=SYSTEM, strategy=measure.strategy, source_kind="participation.idea",
+                                        source_id=1, title="Bank mit WLAN", text="Idee")
     paths = [f"/measures/{measure.slug}/", f"/measures/{pilot.slug}/", f"/measures/{measure.slug}/description/",
              f"/measures/{measure.slug}/description/history/", f"/measures/{measure.slug}/factsheet/",
              "/lessons/", "/candidates/", f"/candidates/{idea.slug}/", "/collaboration/", "/measures/?phase=erprobung",

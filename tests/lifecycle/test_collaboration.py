@@ -9,6 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from kompass.core.actors import SYSTEM
 from kompass.lifecycle import selectors, services
 from kompass.lifecycle.models import MeasureLifecycle
 from tests.factories import add_measures
@@ -53,7 +54,7 @@ def test_replication_trees_and_cycles_are_refused(client, berlin, make_user):
     assert len(trees) == 1 and trees[0]["measure"] == a
     assert trees[0]["children"][0]["measure"] == b and trees[0]["children"][0]["children"][0]["measure"] == c
     html = client.get(reverse("portal:measure", args=[a.slug])).content.decode()
-    assert "Replicated by" in html or "Repliziert" in html or b.title in html
+    assert "Nachgenutzt von" in html and reverse("portal:measure", args=[b.slug]) in html
 
 
 def test_office_overview_counts_phases_and_flags_stuck_measures(client, berlin, make_user, phases):
@@ -75,7 +76,7 @@ def test_office_overview_counts_phases_and_flags_stuck_measures(client, berlin, 
 
 
 def test_time_in_phase_is_measured_from_transitions(berlin, phases, pilot):
-    services.phase_move(actor=None, measure=pilot, to_phase=phases["erprobung"], reason="r")
+    services.phase_move(actor=SYSTEM, measure=pilot, to_phase=phases["erprobung"], reason="r")
     data = selectors.office_overview(berlin, now=timezone.now() + datetime.timedelta(days=10))
     row = next(r for r in data["rows"] if r["phase"] == phases["erprobung"])
     assert row["mean_days"] is not None and row["stays"] >= 1

@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from kompass.core.actors import SYSTEM
 from kompass.lifecycle import selectors, services
 from kompass.lifecycle.models import MeasureLifecycle, PhaseTransition, SelectionCriterion
 
@@ -21,7 +22,7 @@ def test_any_sequence_of_moves_keeps_a_consistent_timeline(fresh, phases, moves)
     for index, override, confirm in moves:
         target = None if index == 5 else ordered[index]
         try:
-            services.phase_move(actor=None, measure=fresh, to_phase=target, reason="r" if override else "",
+            services.phase_move(actor=SYSTEM, measure=fresh, to_phase=target, reason="r" if override else "",
                                 override=override, confirmed=["has_indicator"] if confirm else [])
         except ValidationError:
             pass

@@ -105,7 +105,7 @@ def test_mandate_is_recorded_and_shown(client, fresh, people):
     mandate = fresh.mandates.get()
     assert mandate.budget_eur == 250000 and str(mandate.staff_fte) == "2.50"
     html = client.get(reverse("portal:measure", args=[fresh.slug])).content.decode()
-    assert "Digitalkabinett" in html or "Digital Cabinet" in html
+    assert "Digitalkabinett" in html
 
 
 def test_description_versions_diff_and_public_current_version(client, fresh, people):

@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from kompass.accounts.models import UserGroup
 from kompass.audit.models import AuditEvent
+from kompass.core.actors import SYSTEM
 from kompass.lifecycle import services
 from kompass.lifecycle.models import (
     Candidate,
@@ -28,8 +29,8 @@ ROLES = ["visitor", "citizen", "member", "lead", "coordinator", "reviewer", "cdo
 
 
 def _candidate(berlin):
-    return services.candidate_from_idea(title="Idee für alle", text="t", url="https://example.org/idea/1",
-                                        strategy=berlin)
+    return services.candidate_from_idea(actor=SYSTEM, strategy=berlin, source_kind="participation.idea", source_id=1,
+                                        title="Idee für alle", text="t")
 
 
 ACTIONS = {

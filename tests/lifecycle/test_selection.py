@@ -6,6 +6,7 @@ from django.urls import reverse
 
 from kompass.accounts.models import UserGroup
 from kompass.audit.models import AuditEvent
+from kompass.core.actors import SYSTEM
 from kompass.lifecycle import selectors, services
 from kompass.lifecycle.models import Candidate, MeasureLifecycle, SelectionCriterion
 
@@ -35,18 +36,24 @@ def test_reviewer_group_follows_the_source_as_set_in_the_strategy_file(berlin, m
                                         source="administration")
     outside = services.candidate_submit(actor=clerk, strategy=berlin, title="Sensoren", description="d",
                                         source="external")
-    idea = services.candidate_from_idea(title="Bank mit WLAN", text="Idee", url="https://example.org/ideas/7")
+    idea = _from_idea(berlin, 7, title="Bank mit WLAN")
     assert (admin_c.reviewer_group, outside.reviewer_group, idea.reviewer_group) == (
         "querschnittsteam", "smart-city-unit", "smart-city-unit")
     assert idea.source == "citizen_idea" and idea.status == "submitted"
-    # The hook is idempotent per idea.
-    assert services.candidate_from_idea(title="x", text="y", url="https://example.org/ideas/7") == idea
+    # The hook is idempotent per source reference.
+    assert _from_idea(berlin, 7, title="x") == idea
+    assert Candidate.objects.filter(source_kind="participation.idea", source_id=7).count() == 1
     with pytest.raises(ValidationError):
         services.candidate_submit(actor=clerk, strategy=berlin, title="x", description="y", source="citizen_idea")
 
 
+def _from_idea(strategy, pk, title="Idee", actor=SYSTEM):
+    return services.candidate_from_idea(actor=actor, strategy=strategy, source_kind="participation.idea",
+                                        source_id=pk, title=title, text="Idee")
+
+
 def test_only_the_assigned_group_assesses(berlin, reviewers, crit):
-    idea = services.candidate_from_idea(title="Bank mit WLAN", text="Idee", url="https://example.org/i/1")
+    idea = _from_idea(berlin, 1, title="Bank mit WLAN")
     with pytest.raises(PermissionDenied):
         services.assessment_save(actor=reviewers["team"][0], candidate=idea, criterion=crit[0], score=3,
                                  justification="gut")
@@ -99,7 +106,7 @@ def test_admitting_an_idea_needs_a_responsible_organisation(berlin, make_user):
     cdo = make_user("cdo3@example.org")
     cdo.is_cdo = True
     cdo.save()
-    idea = services.candidate_from_idea(title="Idee", text="t", url="https://example.org/i/2")
+    idea = _from_idea(berlin, 2)
     with pytest.raises(ValidationError):
         services.candidate_decide(actor=cdo, candidate=idea, decision="admitted", reason="gut")
     services.candidate_decide(actor=cdo, candidate=idea, decision="admitted", reason="gut",
@@ -130,23 +137,65 @@ def test_pages_submit_assess_and_decide(client, berlin, reviewers, crit, make_us
     assert client.get(reverse("lifecycle:candidates"), {"status": "nonsense"}).status_code == 200
 
 
-def test_decisions_on_citizen_ideas_are_reported_back_to_the_participation_app(berlin, make_user, monkeypatch):
-    participation = pytest.importorskip("kompass.participation.services")
+def test_a_decision_sends_candidate_decided_inside_the_transaction(berlin, make_user):
+    """Lifecycle tells higher layers through its signal; a receiver's failure rolls the decision back."""
+    from kompass.lifecycle.signals import candidate_decided
 
-    class Idea:
-        status = "qualifying"
-
-    idea, calls = Idea(), []
-    monkeypatch.setattr(participation, "idea_for_source_url",
-                        lambda url: idea if url == "https://example.org/ideas/9/" else None, raising=False)
-    monkeypatch.setattr(participation, "idea_set_status",
-                        lambda actor, i, status, reason: calls.append((i, status, reason)), raising=False)
     cdo = make_user("cdo4@example.org")
     cdo.is_cdo = True
     cdo.save()
-    candidate = services.candidate_from_idea(title="Idee", text="t", url="https://example.org/ideas/9/",
-                                             strategy=berlin)
-    services.candidate_decide(actor=cdo, candidate=candidate, decision="deferred", reason="später")
-    assert calls == []
-    services.candidate_decide(actor=cdo, candidate=candidate, decision="rejected", reason="nicht im Rahmen")
-    assert calls == [(idea, "not_admitted", "nicht im Rahmen")]
+    candidate = _from_idea(berlin, 9)
+    seen = []
+
+    def receiver(sender, candidate, actor, old_status, **kwargs):
+        seen.append((candidate.status, actor, old_status))
+
+    def failing(sender, **kwargs):
+        raise RuntimeError("receiver failed")
+
+    candidate_decided.connect(receiver, dispatch_uid="test-receiver")
+    try:
+        services.candidate_decide(actor=cdo, candidate=candidate, decision="deferred", reason="später")
+        assert seen == [("deferred", cdo, "submitted")]
+        candidate_decided.connect(failing, dispatch_uid="test-failing")
+        with pytest.raises(RuntimeError):
+            services.candidate_decide(actor=cdo, candidate=candidate, decision="rejected", reason="nein")
+    finally:
+        candidate_decided.disconnect(dispatch_uid="test-receiver")
+        candidate_decided.disconnect(dispatch_uid="test-failing")
+    candidate.refresh_from_db()
+    assert candidate.status == "deferred"
+    assert not AuditEvent.objects.filter(action="candidate.decided", changes__status=["deferred", "rejected"]).exists()
+
+
+def test_admission_by_the_cdo_is_audited_as_the_cdo(berlin, make_user, phases):
+    """The measure the decision creates, its first phase and the decision name the CDO, not a system process."""
+    cdo = make_user("cdo5@example.org")
+    cdo.is_cdo = True
+    cdo.save()
+    candidate = _from_idea(berlin, 10, title="Sitzbank mit Solarstrom")
+    services.candidate_decide(actor=cdo, candidate=candidate, decision="admitted", reason="gut",
+                              organisation=berlin.organisations.first())
+    candidate.refresh_from_db()
+    from django.contrib.contenttypes.models import ContentType
+
+    def events(obj):
+        return {(e.action, e.actor) for e in AuditEvent.objects.filter(
+            content_type=ContentType.objects.get_for_model(obj), object_id=str(obj.pk))}
+
+    assert events(candidate.measure) == {("measure.created", cdo), ("measure.phase_changed", cdo)}
+    assert ("candidate.decided", cdo) in events(candidate)
+    assert candidate.measure.lifecycle.phase == phases["vorprozess"]
+    # A CDO holds no measure rights otherwise: the grant is for the admission only.
+    assert not cdo.has_perm("measures.change_measure", candidate.measure)
+
+
+def test_forwarding_an_idea_needs_a_role_that_moves_ideas(berlin, make_user):
+    citizen = make_user("c9@example.org")
+    with pytest.raises(PermissionDenied):
+        _from_idea(berlin, 11, actor=citizen)
+    assert not Candidate.objects.filter(source_id=11).exists()
+    reviewer = make_user("r9@example.org")
+    reviewer.is_reviewer = True
+    reviewer.save()
+    assert _from_idea(berlin, 11, actor=reviewer).proposed_by == reviewer

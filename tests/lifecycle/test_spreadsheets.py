@@ -9,7 +9,8 @@ from openpyxl import Workbook, load_workbook
 
 from kompass.audit.models import AuditEvent
 from kompass.lifecycle.models import MeasureExternalId, MeasureLifecycle, private_root
-from kompass.lifecycle.spreadsheets import COLUMNS, export_csv, export_xlsx, import_measures
+from kompass.lifecycle.services import measures_import as import_measures
+from kompass.lifecycle.spreadsheets import COLUMNS, export_csv, export_xlsx
 from kompass.measures.models import Measure
 
 pytestmark = pytest.mark.django_db
@@ -143,3 +144,66 @@ def test_office_page_runs_the_import_as_a_background_job(client, berlin, make_us
     assert client.get(reverse("lifecycle:spreadsheet")).status_code == 403
     assert client.get(reverse("lifecycle:export", args=["csv"])).status_code == 403
     assert client.get(reverse("lifecycle:spreadsheet"), {"job": str(job.pk)}).status_code == 403
+
+
+def _problems(report):
+    return [(p.row, p.column, p.reason) for p in report.problems]
+
+
+def test_the_slug_guard_refuses_bad_taken_and_duplicate_slugs(berlin, make_user):
+    office = make_user("o@example.org", office=True)
+    taken = berlin.measures.order_by("slug").first()
+    MeasureExternalId.objects.create(measure=taken, strategy=berlin, external_id="OLD-1")
+    before = Measure.objects.count()
+    content = _xlsx([COLUMNS, _row(external_id="A", slug="Neue-Massnahme"), _row(external_id="B", slug="x" * 121),
+                     _row(external_id="C", slug=taken.slug), _row(external_id="D", slug="frei"),
+                     _row(external_id="E", slug="frei")])
+    report = import_measures(actor=office, strategy=berlin, name="m.xlsx", content=content)
+    assert _problems(report) == [
+        (2, "slug", "use lower-case letters, digits and hyphens only"),
+        (3, "slug", "use lower-case letters, digits and hyphens only"),
+        (4, "slug", f"'{taken.slug}' belongs to another measure"),
+        (6, "slug", "duplicate of row 5"),
+    ]
+    assert Measure.objects.count() == before
+
+
+def test_a_given_slug_names_a_new_measure_and_adopts_an_unlinked_one(berlin, make_user):
+    office = make_user("o@example.org", office=True)
+    unlinked = berlin.measures.order_by("slug").first()
+    content = _xlsx([COLUMNS, _row(external_id="N-1", slug="kiez-sensoren"),
+                     _row(external_id="N-2", slug=unlinked.slug, title=unlinked.title, phase="")])
+    report = import_measures(actor=office, strategy=berlin, name="m.xlsx", content=content)
+    assert report.ok, _problems(report)
+    assert report.created == 1
+    assert Measure.objects.get(strategy=berlin, slug="kiez-sensoren").external_id.external_id == "N-1"
+    assert MeasureExternalId.objects.get(external_id="N-2").measure == unlinked
+
+
+def test_an_import_never_moves_a_measure_that_has_a_phase(berlin, make_user, phases):
+    office = make_user("o@example.org", office=True)
+    import_measures(actor=office, strategy=berlin, name="m.xlsx", content=_xlsx([COLUMNS, _row()]))
+    measure = MeasureExternalId.objects.get(external_id="X-1").measure
+    again = import_measures(actor=office, strategy=berlin, name="m.xlsx",
+                            content=_xlsx([COLUMNS, _row(phase="skalierung")]))
+    assert again.ok and MeasureLifecycle.objects.get(measure=measure).phase == phases["exploration"]
+    assert measure.phase_transitions.count() == 1
+
+
+def test_the_command_without_as_acts_as_a_named_system_process(berlin, tmp_path):
+    path = tmp_path / "m.xlsx"
+    path.write_bytes(_xlsx([COLUMNS, _row(external_id="CLI-1", title="Per Kommando")]))
+    call_command("lifecycle_import", str(path))
+    measure = Measure.objects.get(title="Per Kommando")
+    labels = set(AuditEvent.objects.filter(object_id=str(measure.pk), action__startswith="measure.")
+                 .values_list("actor_label", flat=True))
+    assert labels == {"system:lifecycle-import command"}
+
+
+def test_an_import_needs_the_import_right(berlin, make_user):
+    from django.core.exceptions import PermissionDenied
+
+    coordinator = make_user("c@example.org", coordinator_of=[berlin.organisations.get(slug="skzl")])
+    with pytest.raises(PermissionDenied):
+        import_measures(actor=coordinator, strategy=berlin, name="m.xlsx", content=_xlsx([COLUMNS, _row()]))
+    assert not MeasureExternalId.objects.exists()

@@ -11,6 +11,7 @@ def _fresh_cache_and_media(settings, tmp_path):
     settings.KOMPASS_PARTICIPATION_RATE_LIMITS = {a: (10_000, 3600) for a in
                                                   ("idea", "comment", "support", "vote", "statement")}
     settings.MEDIA_ROOT = tmp_path / "media"
+    settings.KOMPASS_PRIVATE_ROOT = tmp_path / "private"
     yield
     cache.clear()
 
@@ -24,20 +25,27 @@ def citizen(make_user):
 
 
 @pytest.fixture
-def moderator(make_user):
-    user = make_user("mod@example.org")
-    user.is_moderator = True
-    user.save()
-    return user
+def flagged(make_user):
+    """A user with role flags set, e.g. `flagged("r@example.org", is_reviewer=True)`."""
+
+    def make(email, **flags):
+        user = make_user(email)
+        for name, value in flags.items():
+            setattr(user, name, value)
+        user.save()
+        return user
+
+    return make
 
 
 @pytest.fixture
-def blocked(make_user):
-    user = make_user("blocked@example.org")
-    user.is_blocked = True
-    user.blocked_reason = "spam"
-    user.save()
-    return user
+def moderator(flagged):
+    return flagged("mod@example.org", is_moderator=True)
+
+
+@pytest.fixture
+def blocked(flagged):
+    return flagged("blocked@example.org", is_blocked=True, blocked_reason="spam")
 
 
 @pytest.fixture

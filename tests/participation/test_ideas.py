@@ -107,7 +107,7 @@ def test_idea_page_shows_deleted_placeholder_and_pages_comments(client, idea, ci
     comments = [services.comment_create(actor=citizen, idea=idea, text=f"Kommentar {i}") for i in range(3)]
     services.comment_delete(actor=citizen, comment=comments[0])
     page1 = client.get(reverse("participation:idea", args=[idea.pk])).content.decode()
-    assert "This comment was deleted." in page1 or "Dieser Kommentar" in page1
+    assert "Dieser Kommentar wurde gelöscht." in page1
     assert "Kommentar 2" not in page1
     page2 = client.get(reverse("participation:idea", args=[idea.pk]) + "?page=2").content.decode()
     assert "Kommentar 2" in page2
@@ -115,14 +115,14 @@ def test_idea_page_shows_deleted_placeholder_and_pages_comments(client, idea, ci
 
 def test_idea_path_and_status_service(idea, office, citizen):
     with pytest.raises(PermissionDenied):
-        services.idea_set_status(citizen, idea, "admitted", "")
+        services.idea_set_status(actor=citizen, idea=idea, status="admitted")
     with pytest.raises(ValidationError):
-        services.idea_set_status(office, idea, "not_admitted", "")
-    services.idea_set_status(office, idea, "qualifying", "")
-    services.idea_set_status(office, idea, "not_admitted", "Bereits Teil einer Maßnahme.")
+        services.idea_set_status(actor=office, idea=idea, status="not_admitted", reason="")
+    services.idea_set_status(actor=office, idea=idea, status="qualifying")
+    services.idea_set_status(actor=office, idea=idea, status="not_admitted", reason="Bereits Teil einer Maßnahme.")
     assert [s.status for s in idea.status_changes.all()] == ["submitted", "qualifying", "not_admitted"]
-    services.idea_set_status(None, idea, "admitted", "")  # the lifecycle app as a system process
-    assert AuditEvent.objects.filter(action="idea.status_changed", actor_label="lifecycle").exists()
+    assert list(AuditEvent.objects.filter(action="idea.status_changed", object_id=str(idea.pk))
+                .values_list("actor", flat=True)) == [office.pk, office.pk]
 
 
 def test_ownership_owner_then_partner(idea, make_user, berlin):
@@ -195,8 +195,27 @@ def test_idea_list_and_page_queries_do_not_grow(client, berlin, citizen, django_
 def test_qualifying_idea_becomes_a_lifecycle_candidate_once(idea, office):
     from kompass.lifecycle.models import Candidate
 
-    services.idea_set_status(office, idea, "qualifying", "")
-    services.idea_set_status(office, idea, "submitted", "")
-    services.idea_set_status(office, idea, "qualifying", "")
+    services.idea_set_status(actor=office, idea=idea, status="qualifying")
+    services.idea_set_status(actor=office, idea=idea, status="submitted")
+    services.idea_set_status(actor=office, idea=idea, status="qualifying")
     candidate = Candidate.objects.get(source="citizen_idea")
-    assert candidate.title == idea.title and services.idea_for_source_url(candidate.source_url) == idea
+    assert (candidate.title, candidate.source_kind, candidate.source_id) == (idea.title, "participation.idea", idea.pk)
+    assert candidate.source_link == services.idea_url(idea.pk)
+    assert candidate.submitted_by == idea.author
+
+
+def test_attachments_are_kept_outside_the_public_media_root(client, berlin, citizen, moderator, settings):
+    from pathlib import Path
+
+    idea = services.idea_create(actor=citizen, strategy=berlin, title="t", text="x", attachments=[
+        SimpleUploadedFile("plan.txt", b"geheim", content_type="text/plain")])
+    stored = idea.attachments.get().file
+    assert Path(stored.path).is_relative_to(Path(settings.KOMPASS_PRIVATE_ROOT))
+    assert not Path(settings.MEDIA_ROOT).exists() or not any(Path(settings.MEDIA_ROOT).rglob("plan*"))
+    with pytest.raises(ValueError):
+        stored.url  # noqa: B018 - no public address exists
+    services.moderation_hide(actor=moderator, target=idea, reason="Werbung")
+    url = reverse("participation:attachment", args=[idea.attachments.get().pk])
+    client.force_login(citizen)  # the author still sees her own file, never cached
+    response = client.get(url)
+    assert response.status_code == 200 and response["Cache-Control"] == "private, no-store"

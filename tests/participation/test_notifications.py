@@ -41,3 +41,32 @@ def test_unread_notifications_tag(rf, idea, citizen, make_user):
     assert tpl.render(Context({"request": request})) == "1"
     request.user = AnonymousUser()
     assert tpl.render(Context({"request": request})) == "0"
+
+
+def test_unsubscribe_links_expire_and_serve_one_purpose(client, citizen, settings):
+    from django.core import signing
+
+    from kompass.accounts.models import User
+
+    token = services.unsubscribe_token(citizen)
+    settings.KOMPASS_UNSUBSCRIBE_MAX_AGE = -1  # every link is older than that
+    assert client.post(reverse("participation:unsubscribe", args=[token])).status_code == 400
+    settings.KOMPASS_UNSUBSCRIBE_MAX_AGE = 3600
+    foreign = signing.dumps(citizen.pk, salt="kompass.accounts.verify")  # same person, another purpose
+    assert client.post(reverse("participation:unsubscribe", args=[foreign])).status_code == 400
+    assert User.objects.get(pk=citizen.pk).email_digest == "weekly"
+    assert client.post(reverse("participation:unsubscribe", args=[token])).status_code == 200
+    assert User.objects.get(pk=citizen.pk).email_digest == "none"
+
+
+def test_digests_are_sent_by_a_named_system_job(idea, citizen, make_user):
+    from kompass.audit.models import AuditEvent
+
+    services.comment_create(actor=make_user("other@example.org"), idea=idea, text="Hallo")
+    call_command("participation_digest", "weekly")
+    event = AuditEvent.objects.get(action="notification.digest_sent")
+    assert (event.actor, event.actor_label) == (None, "system:participation digest")
+    from django.core.exceptions import PermissionDenied
+
+    with pytest.raises(PermissionDenied):
+        services.digest_send(actor=citizen, period="weekly")

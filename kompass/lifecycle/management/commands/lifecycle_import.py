@@ -1,10 +1,11 @@
 from pathlib import Path
 
 from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied
 from django.core.management.base import BaseCommand, CommandError
 
 from kompass.core.actors import system_actor
-from kompass.lifecycle.spreadsheets import import_measures
+from kompass.lifecycle.services import measures_import
 from kompass.strategy.selectors import current_strategy
 
 
@@ -18,7 +19,7 @@ class Command(BaseCommand):
         parser.add_argument("--as", dest="actor", metavar="EMAIL", help="Record the changes as this user.")
 
     def handle(self, *args, file, dry_run, actor, **options):
-        user = system_actor("lifecycle-import")  # a system import unless --as names a person
+        user = system_actor("lifecycle-import command")
         if actor:
             user = get_user_model().objects.filter(email=actor.lower()).first()
             if user is None:
@@ -28,8 +29,11 @@ class Command(BaseCommand):
             content = path.read_bytes()
         except OSError as exc:
             raise CommandError(f"{file}: cannot read: {exc}", returncode=2) from exc
-        report = import_measures(actor=user, strategy=current_strategy(), name=path.name, content=content,
-                                 dry_run=dry_run)
+        try:
+            report = measures_import(actor=user, strategy=current_strategy(), name=path.name, content=content,
+                                     dry_run=dry_run)
+        except PermissionDenied as exc:
+            raise CommandError(f"--as: {actor} may not import measures", returncode=2) from exc
         if report.problems:
             lines = [f"{file}: {len(report.problems)} problem(s), nothing was written:"]
             lines += [f"  {file}: {p}" for p in report.problems]

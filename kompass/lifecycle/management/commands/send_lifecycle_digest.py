@@ -1,5 +1,6 @@
 from django.core.management.base import BaseCommand
 
+from kompass.core.actors import system_actor
 from kompass.lifecycle.services import digest_send
 
 
@@ -8,7 +9,7 @@ class Command(BaseCommand):
             "lifecycle notifications (phase changes, decisions, overdue milestones).")
 
     def handle(self, *args, **options):
-        result = digest_send()
+        result = digest_send(actor=system_actor("lifecycle digest"))
         self.stdout.write(self.style.SUCCESS(
             f"{result['emails']} email(s) with {result['notifications']} notification(s) sent; "
             f"{result['overdue_milestones']} newly overdue milestone(s)."))

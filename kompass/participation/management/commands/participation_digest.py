@@ -1,5 +1,6 @@
 from django.core.management.base import BaseCommand
 
+from kompass.core.actors import system_actor
 from kompass.participation.services import digest_send
 
 
@@ -11,5 +12,5 @@ class Command(BaseCommand):
         parser.add_argument("--base-url", default="", help="Absolute site URL for links, e.g. https://kompass.example")
 
     def handle(self, *args, period, base_url, **options):
-        sent = digest_send(period=period, base_url=base_url.rstrip("/"))
+        sent = digest_send(actor=system_actor("participation digest"), period=period, base_url=base_url.rstrip("/"))
         self.stdout.write(f"{sent} digest email(s) sent.")
