@@ -29,7 +29,7 @@ from kompass.monitoring.models import (
     Review,
     TargetVersion,
 )
-from kompass.monitoring.services import period_label
+from kompass.monitoring.values import period_label
 
 ON_TRACK = ("on_track", "achieved")
 STATUS_ORDER = ["achieved", "on_track", "acceleration_needed", "limited_progress", "deterioration",
@@ -246,6 +246,27 @@ def previous_cycle(cycle: EvaluationCycle) -> EvaluationCycle | None:
     return EvaluationCycle.objects.filter(strategy=cycle.strategy, pk__lt=cycle.pk).order_by("-pk").first()
 
 
+def snapshot(strategy) -> dict:
+    """What a cycle compares: goals, current targets, methods and statuses (keyed by slugs), plus figures."""
+    from django.utils import timezone
+
+    goals = {f"{m}/{g}": {"title": t, "level": lv} for m, g, t, lv in Goal.objects.filter(
+        measure__strategy=strategy).values_list("measure__slug", "slug", "title", "level")}
+    targets = {}
+    for slug, version, value, day in TargetVersion.objects.filter(
+            indicator__measure__strategy=strategy).order_by("indicator_id", "version").values_list(
+            "indicator__slug", "version", "value", "target_date"):
+        targets[slug] = {"version": version, "value": value, "date": day.isoformat()}
+    indicators = {slug: {"method": method, "status": status or "", "measure": measure}
+                  for slug, method, status, measure in Indicator.objects.filter(
+                      measure__strategy=strategy).values_list("slug", "method", "computed__status",
+                                                              "measure__slug")}
+    measures = dict(MeasureStatus.objects.filter(measure__strategy=strategy).values_list(
+        "measure__slug", "status"))
+    return {"taken_at": timezone.now().isoformat(), "goals": goals, "targets": targets,
+            "indicators": indicators, "measures": measures, "figures": strategy_figures(strategy)}
+
+
 @dataclass
 class CycleView:
     cycle: EvaluationCycle
@@ -259,8 +280,6 @@ class CycleView:
 
 def cycle_view(cycle: EvaluationCycle, current_snapshot: dict | None = None) -> CycleView:
     """Reviews with assessments, comments, decisions, the level-3 figures and the diff since the last cycle."""
-    from kompass.monitoring.services import snapshot
-
     reviews = list(Review.objects.filter(cycle=cycle).select_related("measure", "submitted_by").prefetch_related(
         Prefetch("assessments", queryset=GoalAssessment.objects.select_related("goal").order_by(
             "goal__position", "goal__pk"))).order_by("measure__title"))

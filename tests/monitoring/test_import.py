@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 from kompass.monitoring import services
 from kompass.monitoring.models import IndicatorStatus, Measurement
+from kompass.monitoring.values import parse_number
 
 pytestmark = pytest.mark.django_db
 MEASURE = "open-source-baukasten-fachverfahren"
@@ -135,16 +136,16 @@ def test_period_labels_parse_back(day, cadence):
 
 @given(st.floats(min_value=-1e9, max_value=1e9, allow_nan=False).map(lambda f: round(f, 2)))
 def test_german_and_english_number_notation(value):
-    assert services._number(str(value)) == value
+    assert parse_number(str(value)) == value
     german = f"{value:,.2f}".replace(",", "X").replace(".", ",").replace("X", ".")
-    assert services._number(german) == pytest.approx(round(value, 2))
+    assert parse_number(german) == pytest.approx(round(value, 2))
 
 
 def test_ambiguous_number_notation():
-    assert services._number("1.234") == 1.234
-    assert services._number("1.234,5") == 1234.5
-    assert services._number("1.234.567") == 1234567
-    assert services._number("-0,75") == -0.75
+    assert parse_number("1.234") == 1.234
+    assert parse_number("1.234,5") == 1234.5
+    assert parse_number("1.234.567") == 1234567
+    assert parse_number("-0,75") == -0.75
     for bad in ["", "abc", "1,234.5", "nan", "inf", "1 2 3x"]:
         with pytest.raises((TypeError, ValueError)):
-            services._number(bad)
+            parse_number(bad)
