@@ -55,6 +55,7 @@ def test_measurement_form_role_matrix(roles, role, client):
     else:
         assert response.status_code == 403
     assert Measurement.objects.count() == before
+    assert AuditEvent.objects.filter(action="monitoring.measurements_imported").count() == events
 
 
 @pytest.mark.parametrize("role", ["registered", "other_coordinator", "member", "office"])
@@ -93,7 +94,8 @@ def test_api_token_role_matrix(roles, role, client):
 def test_api_without_token_is_refused(seeded, client):
     response = client.post(f"/api/v1/monitoring/indicators/{SLUG}/measurements",
                            {"measurements": [{"period": "2026", "value": 11}]}, content_type="application/json")
-    assert response.status_code in (401, 403)
+    assert (response.status_code, response.json()) == (401, {"detail": "Unauthorized"})
+    assert not Measurement.objects.filter(indicator__slug=SLUG, period="2026-01-01").exists()
 
 
 @pytest.mark.parametrize("role", ["registered", "coordinator", "office"])

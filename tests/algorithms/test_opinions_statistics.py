@@ -1,0 +1,45 @@
+"""Exact values of the vote statistics (Laplace smoothing, z-scores): pinned by hand-computed numbers."""
+
+import math
+
+import numpy as np
+import pytest
+
+from kompass.algorithms.opinions.statistics import (
+    one_proportion_z,
+    smoothed,
+    two_proportion_z,
+    z_critical,
+)
+
+
+@pytest.fixture(autouse=True)
+def _german_by_default():
+    """No Django needed."""
+
+
+@pytest.mark.parametrize(("success", "total", "a", "expected"), [
+    (3, 4, 1.0, 4 / 6), (0, 0, 1.0, 0.5), (0, 2, 1.0, 0.25), (10, 10, 1.0, 11 / 12), (3, 4, 2.0, 5 / 8),
+    (3, 4, 0.0, 0.75), (0, 0, 0.0, 0.5),
+])
+def test_smoothed_probability(success, total, a, expected):
+    assert smoothed(np.array([success]), np.array([total]), a)[0] == pytest.approx(expected, abs=1e-12)
+
+
+def test_one_proportion_z():
+    # p = 4/6, n + 2a = 6: z = (p - 1/2) / sqrt(1/4 / 6) = (1/6) * 2 * sqrt(6)
+    p = smoothed(np.array([3]), np.array([4]), 1.0)
+    assert one_proportion_z(p, np.array([4]), 1.0)[0] == pytest.approx(2 * math.sqrt(6) / 6, abs=1e-12)
+    assert one_proportion_z(np.array([0.5]), np.array([0]), 0.0)[0] == 0.0
+
+
+def test_two_proportion_z():
+    # in: 8 of 10 -> 9/12 = 0.75; out: 2 of 10 -> 3/12 = 0.25; pooled 10 of 20 -> 11/22 = 0.5
+    z = two_proportion_z(np.array([8]), np.array([10]), np.array([2]), np.array([10]), 1.0)[0]
+    expected = (0.75 - 0.25) / math.sqrt(0.5 * 0.5 * (1 / 12 + 1 / 12))
+    assert z == pytest.approx(expected, abs=1e-12)
+    assert two_proportion_z(np.array([0]), np.array([0]), np.array([0]), np.array([0]), 0.0)[0] == 0.0
+
+
+def test_z_critical_of_polis_confidence():
+    assert z_critical(0.9) == pytest.approx(1.2815515655446004, abs=1e-12)
