@@ -326,6 +326,25 @@ def snapshot_diff(before: dict, after: dict) -> dict:
             "since": before.get("taken_at")}
 
 
+# --------------------------------------------------------------------------------------------- uploads
+
+def upload_report(user, job_id) -> dict | None:
+    """The result of an upload job that `user` may see (None without a job id); Http404 for any other id."""
+    if not job_id:
+        return None
+    from django.core.exceptions import ValidationError
+
+    from kompass.jobs.models import Job
+
+    try:
+        job = Job.objects.filter(pk=job_id, kind="monitoring.upload").first()
+    except (ValueError, ValidationError):
+        job = None
+    if job is None or not user.has_perm("jobs.view_job", job):
+        raise Http404
+    return job.result.get("report") or None
+
+
 # --------------------------------------------------------------------------------------------- report
 
 def report_measures(strategy, chunk: int = 200):

@@ -141,7 +141,7 @@ def indicator_datapackage(request, slug):
     return response
 
 
-def _import_errors(request, exc):
+def _import_errors(exc):
     return [str(e) for e in exc.errors]
 
 
@@ -160,7 +160,7 @@ def measurement_add(request, slug):
             services.measurements_import(actor=request.user, strategy=strategy, rows=[form.row(ind)],
                                          measure=ind.measure, source="form")
         except services.ImportRejected as exc:
-            errors = _import_errors(request, exc)
+            errors = _import_errors(exc)
         else:
             messages.success(request, _("The value was saved."))
             return redirect("monitoring:indicator", slug=ind.slug)
@@ -171,25 +171,25 @@ def measurement_add(request, slug):
 @login_required
 @require_http_methods(["GET", "POST"])
 def upload(request, slug):
+    """Upload a CSV/XLSX file: a background job checks every row and imports all or nothing; `?job=` shows its
+    result (counts or row errors) on this page."""
     strategy = _strategy(request)
     measure = measure_selectors.measure_detail(strategy, slug)
     if not request.user.has_perm("monitoring.change_monitoring", measure):
         raise PermissionDenied
     form = UploadForm(request.POST or None, request.FILES or None)
-    errors, result = [], None
     if request.method == "POST" and form.is_valid():
-        upload_file = form.cleaned_data["file"]
-        try:
-            rows = services.read_table(upload_file.name, upload_file.read())
-            result = services.measurements_import(actor=request.user, strategy=strategy, rows=rows,
-                                                  measure=measure, source=f"upload {upload_file.name}"[:100])
-        except services.ImportRejected as exc:
-            errors = _import_errors(request, exc)
+        job = services.measurements_upload_start(actor=request.user, strategy=strategy, measure=measure,
+                                                 upload=form.cleaned_data["file"])
+        return redirect("jobs:detail", pk=job.pk)
+    report = selectors.upload_report(request.user, request.GET.get("job"))
+    errors = [str(services.RowError(**e)) for e in report["errors"]] if report else []
     indicators = list(Indicator.objects.filter(measure=measure).only("slug", "name", "name_en", "unit",
                                                                       "by_district"))
-    status = 400 if request.method == "POST" and (errors or not form.is_valid()) else 200
-    return render(request, "monitoring/upload.html", {"form": form, "measure": measure, "errors": errors,
-                                                      "result": result, "indicators": indicators}, status=status)
+    return render(request, "monitoring/upload.html", {
+        "form": form, "measure": measure, "errors": errors, "report": report,
+        "result": report if report and not report["n_errors"] else None, "indicators": indicators,
+    }, status=400 if request.method == "POST" else 200)
 
 
 @login_required

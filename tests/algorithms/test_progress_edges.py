@@ -4,8 +4,7 @@ that property tests rarely hit exactly."""
 
 import pytest
 
-from kompass.algorithms.progress import Status, status_from_score
-from kompass.algorithms.progress import destatis, eurostat, open_sdg
+from kompass.algorithms.progress import Status, destatis, eurostat, open_sdg, status_from_score
 from kompass.algorithms.progress.growth import target_reached
 from kompass.algorithms.progress.status import clamp_to_band
 

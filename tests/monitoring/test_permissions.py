@@ -63,14 +63,22 @@ def test_upload_role_matrix(roles, role, client):
     users, indicator = roles
     client.force_login(users[role])
     from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.test import TestCase
+
+    from kompass.jobs.models import Job
 
     upload = SimpleUploadedFile("m.csv", f"indicator,period,value\n{SLUG},2026,10\n".encode())
-    before = Measurement.objects.count()
-    response = client.post(f"/monitoring/measures/{indicator.measure.slug}/upload/", {"file": upload})
+    before, events = Measurement.objects.count(), AuditEvent.objects.count()
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        response = client.post(f"/monitoring/measures/{indicator.measure.slug}/upload/", {"file": upload})
     if role in ALLOWED:
-        assert response.status_code == 200 and Measurement.objects.count() == before + 1
+        job = Job.objects.get(kind="monitoring.upload")
+        assert response.status_code == 302 and response["Location"] == f"/jobs/{job.pk}/"
+        assert Measurement.objects.count() == before + 1
+        assert Measurement.objects.get(indicator=indicator, period="2026-01-01").entered_by == users[role]
     else:
         assert response.status_code == 403 and Measurement.objects.count() == before
+        assert AuditEvent.objects.count() == events and not Job.objects.exists()
 
 
 @pytest.mark.parametrize("role", ["registered", "other_coordinator", "member", "coordinator", "office"])

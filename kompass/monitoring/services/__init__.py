@@ -40,7 +40,7 @@ from kompass.monitoring.services.measurements import (
 )
 from kompass.monitoring.services.statuses import compute_indicator, refresh_statuses
 from kompass.monitoring.services.targets import add_target_version, method_change, set_method, target_add
-from kompass.monitoring.services.uploads import read_table
+from kompass.monitoring.services.uploads import measurements_upload_start, read_table, upload_import
 from kompass.monitoring.values import parse_period, period_label, year_fraction
 
 __all__ = [
@@ -62,6 +62,7 @@ __all__ = [
     "indicator_save",
     "inputs_set",
     "measurements_import",
+    "measurements_upload_start",
     "method_change",
     "parse_period",
     "period_label",
@@ -70,6 +71,7 @@ __all__ = [
     "review_submit",
     "set_method",
     "target_add",
+    "upload_import",
     "validate_rows",
     "year_fraction",
 ]

@@ -103,3 +103,47 @@ def read_table(name: str, content: bytes) -> list[dict[str, Any]]:
                 row[column] = raw[index] if index < len(raw) else None
         rows.append(row)
     return rows
+
+
+def measurements_upload_start(*, actor, strategy, measure, upload):
+    """Keep an uploaded file in private storage and start the job that checks and imports it
+    (`monitoring.tasks.measurements_upload_task`; the import records its own audit event)."""
+    import os
+    import uuid
+
+    from kompass.core.permissions import require
+    from kompass.jobs.services import job_start
+    from kompass.lifecycle.models import private_storage
+    from kompass.monitoring.tasks import measurements_upload_task
+
+    require(actor, "monitoring.change_monitoring", measure)
+    ext = ".xlsx" if upload.name.lower().endswith(".xlsx") else ".csv"
+    stored = private_storage().save(f"monitoring/uploads/{uuid.uuid4().hex}{ext}", upload)
+    name = os.path.basename(upload.name)[:100]
+    return job_start(actor=actor, kind=UPLOAD_JOB, title=_("Measurements from %(name)s") % {"name": name},
+                     task=measurements_upload_task,
+                     args=[strategy.pk, measure.pk, actor.pk, stored, name])
+
+
+UPLOAD_JOB = "monitoring.upload"
+#: At most this many row errors are kept in a job's result (the page says how many there were).
+MAX_REPORTED_ERRORS = 200
+
+
+def upload_import(*, actor, strategy, measure, name: str, content: bytes, progress=None) -> dict:
+    """Read and import one uploaded file; the job's result: counts, or the row errors (nothing written)."""
+    from kompass.monitoring.services.measurements import measurements_import
+
+    try:
+        rows = read_table(name, content)
+        if progress:
+            progress(0, len(rows))
+        result = measurements_import(actor=actor, strategy=strategy, rows=rows, measure=measure,
+                                     source=f"upload {name}"[:100])
+    except ImportRejected as exc:
+        return {"rows": 0, "n_errors": len(exc.errors),
+                "errors": [e.as_dict() for e in exc.errors[:MAX_REPORTED_ERRORS]]}
+    if progress:
+        progress(len(rows), len(rows))
+    return {"rows": len(rows), "created": result.created, "updated": result.updated,
+            "unchanged": result.unchanged, "n_errors": 0, "errors": []}
