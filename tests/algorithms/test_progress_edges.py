@@ -101,3 +101,24 @@ def test_destatis_symbol_edges(share, symbol):
 ])
 def test_target_reached_includes_equality(value, target, direction, reached):
     assert target_reached(value, target, direction) is reached
+
+
+@pytest.mark.parametrize("method", ["eurostat", "destatis", "linear"])
+def test_methods_without_a_limit_adjustment_say_that_they_ignore_it(method):
+    from kompass.algorithms.progress import compute_status
+
+    points = [(2020.0, 10.0), (2021.0, 11.0), (2022.0, 12.0), (2023.0, 13.0)]
+    with_limit = compute_status(points, method=method, target=(20.0, 2030.0), natural_limit=100.0)
+    without = compute_status(points, method=method, target=(20.0, 2030.0))
+    assert "natural_limit_ignored" in with_limit.components
+    assert "natural_limit_ignored" not in without.components
+    assert with_limit.status is without.status and with_limit.label == without.label
+
+
+def test_destatis_says_that_it_ignores_an_explicit_baseline():
+    from kompass.algorithms.progress import compute_status
+
+    points = [(2020.0, 10.0), (2021.0, 11.0), (2022.0, 12.0), (2023.0, 13.0)]
+    explicit = compute_status(points, method="destatis", target=(20.0, 2030.0), baseline=(5.0, 2015.0))
+    assert "baseline_ignored" in explicit.components
+    assert "baseline_ignored" not in compute_status(points, method="destatis", target=(20.0, 2030.0)).components
