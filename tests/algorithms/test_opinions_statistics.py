@@ -43,3 +43,33 @@ def test_two_proportion_z():
 
 def test_z_critical_of_polis_confidence():
     assert z_critical(0.9) == pytest.approx(1.2815515655446004, abs=1e-12)
+
+
+def _planted_counts():
+    """Two groups of 20 voters on three statements: statement 0 splits them (group 0 agrees, group 1
+    disagrees), statement 1 is agreed by everyone, statement 2 is passed by everyone."""
+    counts = np.zeros((2, 3, 3), dtype=np.int64)
+    counts[0, 0] = (20, 0, 0)
+    counts[1, 0] = (0, 20, 0)
+    counts[:, 1] = (20, 0, 0)
+    counts[:, 2] = (0, 0, 20)
+    return counts
+
+
+def test_representative_statements_with_the_default_confidence():
+    from kompass.algorithms.opinions.statistics import representative_statements
+
+    per_group = representative_statements(_planted_counts())
+    assert [[(r.statement, r.direction) for r in group] for group in per_group] == [[(0, "agree")],
+                                                                                    [(0, "disagree")]]
+    assert per_group[0][0].probability == pytest.approx(21 / 22)
+
+
+def test_group_consensus_with_the_default_confidence_and_without_groups():
+    from kompass.algorithms.opinions.statistics import group_consensus
+
+    agree, disagree, selected = group_consensus(_planted_counts())
+    assert [(c.statement, c.direction) for c in selected] == [(1, "agree")]
+    assert agree[1] == pytest.approx((21 / 22) ** 2) and disagree.shape == (3,)
+    none_agree, none_disagree, nothing = group_consensus(np.zeros((0, 3, 3), dtype=np.int64))
+    assert (none_agree.shape, none_disagree.shape, nothing) == ((0,), (0,), ())

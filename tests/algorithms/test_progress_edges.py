@@ -122,3 +122,37 @@ def test_destatis_says_that_it_ignores_an_explicit_baseline():
     explicit = compute_status(points, method="destatis", target=(20.0, 2030.0), baseline=(5.0, 2015.0))
     assert "baseline_ignored" in explicit.components
     assert "baseline_ignored" not in compute_status(points, method="destatis", target=(20.0, 2030.0)).components
+
+
+@pytest.mark.parametrize("method", ["open_sdg", "eurostat", "destatis", "linear", "binary"])
+def test_the_registry_says_which_methods_give_a_score(method):
+    from kompass.algorithms.progress import METHODS, compute_status
+
+    points = [(2020.0, 0.0), (2021.0, 1.0)] if method == "binary" else \
+        [(2020.0, 10.0), (2021.0, 11.0), (2022.0, 12.0), (2023.0, 13.0)]
+    result = compute_status(points, method=method, target=(20.0, 2030.0))
+    assert METHODS[method].has_score is (result.score is not None)
+    assert METHODS[method].needs_target is (method in ("destatis", "linear"))
+
+
+def test_trend_and_measure_summary():
+    from kompass.algorithms.progress import ProgressResult, measure_summary, trend
+
+    assert trend([(2020.0, 1.0), (2021.0, 2.0)], 1) == 1 and trend([(2020.0, 1.0), (2021.0, 2.0)], -1) == -1
+    assert trend([(2020.0, 1.0), (2021.0, 1.0)], 1) == 0 and trend([(2021.0, 5.0)], 1) == 0
+    on_track = ProgressResult("open_sdg", Status.ON_TRACK, 3.0, "substantial_progress", {})
+    limited = ProgressResult("open_sdg", Status.LIMITED_PROGRESS, -1.0, "limited_progress", {})
+    goals = [("output", True, on_track, 2), ("outcome", True, limited, 1), ("impact", False, limited, 1)]
+    summary = measure_summary(goals, ["output", "outcome", "impact"], [1, 1, -1], has_inputs=True)
+    assert summary.result.score == pytest.approx(1 / 3) and summary.result.status is Status.ACCELERATION_NEEDED
+    assert summary.level_status == {"output": "on_track", "outcome": "limited_progress",
+                                    "impact": "limited_progress"}
+    assert (summary.n_indicators, summary.trend, summary.chain_complete) == (4, 1, False)  # impact: no assumption
+    complete = measure_summary(goals[:2] + [("impact", True, limited, 1)], ["output", "outcome", "impact"], [-2, 1],
+                               has_inputs=True)
+    assert (complete.chain_complete, complete.trend) == (True, -1)
+    assert measure_summary(goals[:2], ["output", "outcome", "impact"], [], has_inputs=True).level_status["impact"] == ""
+    assert not measure_summary(goals[:2] + [("impact", True, limited, 1)], ["output", "outcome", "impact"], [0],
+                               has_inputs=False).chain_complete
+    with pytest.raises(ValueError, match="at least one goal"):
+        measure_summary([], ["output"], [], has_inputs=True)
