@@ -326,6 +326,55 @@ def snapshot_diff(before: dict, after: dict) -> dict:
             "since": before.get("taken_at")}
 
 
+# --------------------------------------------------------------------------------------------- edit pages
+
+def districts(strategy, ids=None) -> list:
+    from kompass.strategy.models import District
+
+    qs = District.objects.filter(strategy=strategy)
+    return list(qs.filter(pk__in=ids) if ids is not None else qs.only("id", "slug", "name", "name_en"))
+
+
+def measure_indicators(measure, *, with_status: bool = False) -> list[Indicator]:
+    """The indicators of a measure: for the upload help table, or with their stored status (decision form)."""
+    qs = Indicator.objects.filter(measure=measure)
+    if with_status:
+        return list(qs.select_related("computed"))
+    return list(qs.only("slug", "name", "name_en", "unit", "by_district"))
+
+
+def measure_goals(measure) -> list[Goal]:
+    return list(Goal.objects.filter(measure=measure))
+
+
+def goal_of(measure, slug: str) -> Goal:
+    goal = Goal.objects.filter(measure=measure, slug=slug).select_related("measure").first()
+    if goal is None:
+        raise Http404
+    return goal
+
+
+def indicator_for_edit(slug: str) -> Indicator:
+    indicator = Indicator.objects.select_related("goal__measure__strategy", "measure").filter(slug=slug).first()
+    if indicator is None:
+        raise Http404
+    return indicator
+
+
+def indicator_slugs_like(prefix: str) -> set[str]:
+    return set(Indicator.objects.filter(slug__startswith=prefix).values_list("slug", flat=True))
+
+
+def commenting_groups(user) -> list:
+    """Boards and panels `user` may comment for: all of them for the strategy office, else their own."""
+    from kompass.accounts.models import UserGroup
+
+    groups = UserGroup.objects.filter(kind__in=[UserGroup.Kind.BOARD, UserGroup.Kind.PANEL])
+    if not user.has_perm("monitoring.manage_cycles"):
+        groups = groups.filter(members=user)
+    return list(groups)
+
+
 # --------------------------------------------------------------------------------------------- uploads
 
 def upload_report(user, job_id) -> dict | None:

@@ -5,7 +5,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse, JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import translation
@@ -13,7 +13,6 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from kompass.accounts.models import UserGroup
 from kompass.jobs.services import job_start
 from kompass.measures import selectors as measure_selectors
 from kompass.measures.forms import CatalogueFilterForm
@@ -29,10 +28,8 @@ from kompass.monitoring.forms import (
     UploadForm,
 )
 from kompass.monitoring.labels import PRIMARY_COMPONENTS
-from kompass.monitoring.models import Goal, Indicator
 from kompass.monitoring.reports import report_html
 from kompass.monitoring.tasks import cycle_report_task
-from kompass.strategy.models import District
 from kompass.strategy.selectors import current_strategy
 
 
@@ -81,7 +78,7 @@ def indicator(request, slug):
         from kompass.portal.maps import district_map as make_map
 
         values = {d.pk: m for d, m in page.districts}
-        shapes = list(District.objects.filter(strategy=strategy, pk__in=values))
+        shapes = selectors.districts(strategy, ids=values)
         for d in shapes:
             d.measure_count = None
         district_map = make_map(shapes)
@@ -152,7 +149,7 @@ def measurement_add(request, slug):
     ind = selectors.indicator_detail(strategy, slug)
     if not request.user.has_perm("monitoring.change_monitoring", ind.measure):
         raise PermissionDenied
-    districts = list(District.objects.filter(strategy=strategy).only("id", "slug", "name", "name_en"))
+    districts = selectors.districts(strategy)
     form = MeasurementForm(request.POST or None, indicator=ind, districts=districts)
     errors = []
     if request.method == "POST" and form.is_valid():
@@ -184,8 +181,7 @@ def upload(request, slug):
         return redirect("jobs:detail", pk=job.pk)
     report = selectors.upload_report(request.user, request.GET.get("job"))
     errors = [str(services.RowError(**e)) for e in report["errors"]] if report else []
-    indicators = list(Indicator.objects.filter(measure=measure).only("slug", "name", "name_en", "unit",
-                                                                      "by_district"))
+    indicators = selectors.measure_indicators(measure)
     return render(request, "monitoring/upload.html", {
         "form": form, "measure": measure, "errors": errors, "report": report,
         "result": report if report and not report["n_errors"] else None, "indicators": indicators,
@@ -202,9 +198,7 @@ def goal_edit(request, slug, goal_slug=None):
         raise PermissionDenied
     goal = None
     if goal_slug:
-        goal = Goal.objects.filter(measure=measure, slug=goal_slug).first()
-        if goal is None:
-            raise Http404
+        goal = selectors.goal_of(measure, goal_slug)
     initial = {f: getattr(goal, f) for f in ("level", "title", "title_en", "assumption", "assumption_en")} \
         if goal else {}
     form = GoalForm(request.POST or None, initial=initial)
@@ -252,15 +246,12 @@ def indicator_create(request, slug, goal_slug):
     measure = measure_selectors.measure_detail(strategy, slug)
     if not request.user.has_perm("monitoring.change_monitoring", measure):
         raise PermissionDenied
-    goal = Goal.objects.filter(measure=measure, slug=goal_slug).select_related("measure").first()
-    if goal is None:
-        raise Http404
+    goal = selectors.goal_of(measure, goal_slug)
     form = IndicatorForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         target = (data.pop("target_value"), data.pop("target_date"))
-        taken = set(Indicator.objects.filter(slug__startswith=slugify(data["name"])[:100]).values_list("slug",
-                                                                                                       flat=True))
+        taken = selectors.indicator_slugs_like(slugify(data["name"])[:100])
         try:
             indicator = services.indicator_create_with_target(
                 actor=request.user, goal=goal, slug=_free_slug(data["name"], taken),
@@ -283,9 +274,7 @@ EDITABLE_INDICATOR_FIELDS = ["name", "definition", "unit", "direction", "baselin
 def indicator_edit(request, slug):
     """Correct an indicator's description and baseline. Targets and methods change only with a reason:
     as a new target version or a method change (e.g. a decision of an evaluation cycle), never by overwriting."""
-    indicator = Indicator.objects.select_related("goal__measure__strategy", "measure").filter(slug=slug).first()
-    if indicator is None:
-        raise Http404
+    indicator = selectors.indicator_for_edit(slug)
     if not request.user.has_perm("monitoring.change_monitoring", indicator.measure):
         raise PermissionDenied
     initial = {field: getattr(indicator, field) for field in EDITABLE_INDICATOR_FIELDS}
@@ -377,7 +366,7 @@ def review(request, slug, measure_slug):
     cyc, measure = _cycle_measure(request, slug, measure_slug)
     if not request.user.has_perm("monitoring.submit_review", measure):
         raise PermissionDenied
-    goals = list(Goal.objects.filter(measure=measure))
+    goals = selectors.measure_goals(measure)
     form = ReviewForm(request.POST or None, goals=goals)
     if request.method == "POST" and form.is_valid():
         try:
@@ -400,10 +389,7 @@ def comment(request, slug, measure_slug):
     cyc, measure = _cycle_measure(request, slug, measure_slug)
     if not request.user.has_perm("monitoring.comment"):
         raise PermissionDenied
-    groups = UserGroup.objects.filter(kind__in=[UserGroup.Kind.BOARD, UserGroup.Kind.PANEL])
-    if not request.user.has_perm("monitoring.manage_cycles"):
-        groups = groups.filter(members=request.user)
-    form = CommentForm(request.POST or None, groups=list(groups))
+    form = CommentForm(request.POST or None, groups=selectors.commenting_groups(request.user))
     if request.method == "POST" and form.is_valid():
         try:
             services.comment_add(actor=request.user, cycle=cyc, measure=measure,
@@ -423,7 +409,7 @@ def decision(request, slug, measure_slug):
     cyc, measure = _cycle_measure(request, slug, measure_slug)
     if not request.user.has_perm("monitoring.decide", measure):
         raise PermissionDenied
-    indicators = list(Indicator.objects.filter(measure=measure).select_related("computed"))
+    indicators = selectors.measure_indicators(measure, with_status=True)
     form = DecisionForm(request.POST or None, indicators=indicators)
     if request.method == "POST" and form.is_valid():
         targets, methods = form.changes()
