@@ -73,3 +73,15 @@ def test_group_consensus_with_the_default_confidence_and_without_groups():
     assert agree[1] == pytest.approx((21 / 22) ** 2) and disagree.shape == (3,)
     none_agree, none_disagree, nothing = group_consensus(np.zeros((0, 3, 3), dtype=np.int64))
     assert (none_agree.shape, none_disagree.shape, nothing) == ((0,), (0,), ())
+
+
+def test_projection_means_are_zero_for_statements_nobody_voted_on():
+    from kompass.algorithms.opinions.matrix import votes_from_arrays
+    from kompass.algorithms.opinions.projection import fit_projection
+
+    participants = np.array([0, 0, 1, 1, 2, 2, 3, 3])
+    statements = np.array([0, 1, 0, 1, 0, 1, 0, 1])
+    values = np.array([1, -1, 1, 1, -1, -1, 1, 0])
+    votes = votes_from_arrays(participants, statements, values, n_participants=4, n_statements=3)
+    projection = fit_projection(votes, np.ones(4, dtype=bool), 2)
+    assert projection.means.tolist() == [0.5, -0.25, 0.0]  # statement 2: no vote, mean 0 (not NaN)
