@@ -119,6 +119,7 @@ def main() -> int:  # noqa: PLR0915 - one linear script
     from django.test import Client
 
     from bench.generate import generate_measures
+    from kompass.core.actors import system_actor
     from kompass.monitoring import services
     from kompass.monitoring.models import EvaluationCycle, Indicator, Measurement
     from kompass.monitoring.reports import report_html
@@ -128,7 +129,8 @@ def main() -> int:  # noqa: PLR0915 - one linear script
     results: dict = {}
     log = print
     call_command("migrate", verbosity=0)
-    strategy_load(actor=STRATEGY_LOADER, path=ROOT / "data" / "strategies" / "berlin-gdb.yaml")
+    bench_actor = system_actor("monitoring benchmark")
+    strategy_load(actor=bench_actor, path=ROOT / "data" / "strategies" / "berlin-gdb.yaml")
     strategy = Strategy.objects.get(is_current=True)
     t = time.perf_counter()
     generate_measures(strategy, MEASURES, organisations=100, seed=3)
@@ -170,8 +172,7 @@ def main() -> int:  # noqa: PLR0915 - one linear script
                 rows.append({"_row": n + 2, "indicator": ind, "period": month(k).isoformat(), "value": 100 + k})
                 n += 1
     t = time.perf_counter()
-    result = services.measurements_import(actor=None, strategy=strategy, rows=rows, source="bench",
-                                          audit_label="bench")
+    result = services.measurements_import(actor=bench_actor, strategy=strategy, rows=rows, source="bench")
     results["import_100k_with_refresh_s"] = round(time.perf_counter() - t, 1)
     log(f"import {result.created:,} rows incl. status refresh: {results['import_100k_with_refresh_s']} s")
     with connection.cursor() as cursor:
@@ -187,7 +188,7 @@ def main() -> int:  # noqa: PLR0915 - one linear script
     log(f"at {results['measurements']:,}: {large}")
 
     # Cycle report for all measures.
-    cycle = services.cycle_open(actor=None, strategy=strategy, slug="bench", name="Bench",
+    cycle = services.cycle_open(actor=bench_actor, strategy=strategy, slug="bench", name="Bench",
                                 deadline=datetime.date(2026, 12, 31))
     cycle = EvaluationCycle.objects.get(pk=cycle.pk)
     t = time.perf_counter()

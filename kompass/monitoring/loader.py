@@ -1,6 +1,7 @@
 """Loading monitoring seed files (YAML/JSON, format `kompass-monitoring-v1`, see data/monitoring/).
 
-Everything is written through the services (system actor unless one is given). Loading the same file twice
+Everything is written through the services with the given actor (a user, or `system_actor(LABEL)` from the
+command). Loading the same file twice
 changes nothing: goals and indicators are matched by slug, target versions by (value, date), measurements by
 (indicator, period, district), cycles by slug (an existing cycle is left alone)."""
 
@@ -78,7 +79,7 @@ def monitoring_load(*, actor, path: str | Path) -> LoadReport:
     if strategy is None:
         raise MonitoringFileError(path, "strategy", f"unknown strategy {data.get('strategy')!r}")
     report = LoadReport(strategy=strategy.slug)
-    label = None if actor else LABEL
+    label = None  # audit events name the actor (a user, or the system actor "monitoring seed loader")
     for board in data.get("boards") or []:
         services.board_ensure(actor=actor, slug=board["slug"], name=board["name"], name_en=board.get("name_en", ""),
                               kind=board.get("kind", "board"), audit_label=label)

@@ -60,7 +60,7 @@ def measure_chart_png(goals: list[dict], width: int = 560, height: int = 150) ->
 
     from PIL import Image, ImageDraw
 
-    from kompass.monitoring.services import year_fraction
+    from kompass.monitoring.values import year_fraction
 
     img = Image.new("L", (width, height), 255)
     draw = ImageDraw.Draw(img)

@@ -2,7 +2,10 @@
 responsible organisation, plus the members of the measure's team in the lifecycle app (TeamMember); together
 with the strategy office (and admins) it enters measurements, edits goals and indicators and submits the
 measure's review. Boards and panels (UserGroups of kind board/panel) comment on
-reviews; the strategy office opens cycles and records decisions."""
+reviews, each member only for their own group; the strategy office opens cycles and records decisions.
+
+Services check these with `kompass.core.permissions.require(actor, "monitoring.…", obj)`; a `SystemActor`
+(seed loader, jobs, benchmarks) holds every permission."""
 
 import rules
 
@@ -48,9 +51,17 @@ def is_board_member(user) -> bool:
         kind__in=[UserGroup.Kind.BOARD, UserGroup.Kind.PANEL]).exists())
 
 
+@rules.predicate
+def is_group_member(user, group) -> bool:
+    """`user` belongs to the board or panel `group` (a UserGroup)."""
+    return bool(user and user.is_authenticated and user.is_active and group is not None
+                and group.members.filter(pk=user.pk).exists())
+
+
 rules.add_perm("monitoring.change_monitoring", is_office | is_measure_team)
 rules.add_perm("monitoring.submit_review", is_office | is_measure_team)
 rules.add_perm("monitoring.comment", is_office | is_board_member)
+rules.add_perm("monitoring.comment_for_group", is_office | is_group_member)
 rules.add_perm("monitoring.manage_cycles", is_office)
 rules.add_perm("monitoring.decide", is_office)
 rules.add_perm("monitoring.run_report", is_office)

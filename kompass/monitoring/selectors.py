@@ -29,7 +29,7 @@ from kompass.monitoring.models import (
     Review,
     TargetVersion,
 )
-from kompass.monitoring.services import period_label
+from kompass.monitoring.values import period_label
 
 ON_TRACK = ("on_track", "achieved")
 STATUS_ORDER = ["achieved", "on_track", "acceleration_needed", "limited_progress", "deterioration",
@@ -246,6 +246,27 @@ def previous_cycle(cycle: EvaluationCycle) -> EvaluationCycle | None:
     return EvaluationCycle.objects.filter(strategy=cycle.strategy, pk__lt=cycle.pk).order_by("-pk").first()
 
 
+def snapshot(strategy) -> dict:
+    """What a cycle compares: goals, current targets, methods and statuses (keyed by slugs), plus figures."""
+    from django.utils import timezone
+
+    goals = {f"{m}/{g}": {"title": t, "level": lv} for m, g, t, lv in Goal.objects.filter(
+        measure__strategy=strategy).values_list("measure__slug", "slug", "title", "level")}
+    targets = {}
+    for slug, version, value, day in TargetVersion.objects.filter(
+            indicator__measure__strategy=strategy).order_by("indicator_id", "version").values_list(
+            "indicator__slug", "version", "value", "target_date"):
+        targets[slug] = {"version": version, "value": value, "date": day.isoformat()}
+    indicators = {slug: {"method": method, "status": status or "", "measure": measure}
+                  for slug, method, status, measure in Indicator.objects.filter(
+                      measure__strategy=strategy).values_list("slug", "method", "computed__status",
+                                                              "measure__slug")}
+    measures = dict(MeasureStatus.objects.filter(measure__strategy=strategy).values_list(
+        "measure__slug", "status"))
+    return {"taken_at": timezone.now().isoformat(), "goals": goals, "targets": targets,
+            "indicators": indicators, "measures": measures, "figures": strategy_figures(strategy)}
+
+
 @dataclass
 class CycleView:
     cycle: EvaluationCycle
@@ -259,8 +280,6 @@ class CycleView:
 
 def cycle_view(cycle: EvaluationCycle, current_snapshot: dict | None = None) -> CycleView:
     """Reviews with assessments, comments, decisions, the level-3 figures and the diff since the last cycle."""
-    from kompass.monitoring.services import snapshot
-
     reviews = list(Review.objects.filter(cycle=cycle).select_related("measure", "submitted_by").prefetch_related(
         Prefetch("assessments", queryset=GoalAssessment.objects.select_related("goal").order_by(
             "goal__position", "goal__pk"))).order_by("measure__title"))
@@ -305,6 +324,74 @@ def snapshot_diff(before: dict, after: dict) -> dict:
     return {"goals": goals, "targets": targets, "methods": methods, "statuses": statuses, "measures": measures,
             "figures_before": before.get("figures", {}), "figures_after": after.get("figures", {}),
             "since": before.get("taken_at")}
+
+
+# --------------------------------------------------------------------------------------------- edit pages
+
+def districts(strategy, ids=None) -> list:
+    from kompass.strategy.models import District
+
+    qs = District.objects.filter(strategy=strategy)
+    return list(qs.filter(pk__in=ids) if ids is not None else qs.only("id", "slug", "name", "name_en"))
+
+
+def measure_indicators(measure, *, with_status: bool = False) -> list[Indicator]:
+    """The indicators of a measure: for the upload help table, or with their stored status (decision form)."""
+    qs = Indicator.objects.filter(measure=measure)
+    if with_status:
+        return list(qs.select_related("computed"))
+    return list(qs.only("slug", "name", "name_en", "unit", "by_district"))
+
+
+def measure_goals(measure) -> list[Goal]:
+    return list(Goal.objects.filter(measure=measure))
+
+
+def goal_of(measure, slug: str) -> Goal:
+    goal = Goal.objects.filter(measure=measure, slug=slug).select_related("measure").first()
+    if goal is None:
+        raise Http404
+    return goal
+
+
+def indicator_for_edit(slug: str) -> Indicator:
+    indicator = Indicator.objects.select_related("goal__measure__strategy", "measure").filter(slug=slug).first()
+    if indicator is None:
+        raise Http404
+    return indicator
+
+
+def indicator_slugs_like(prefix: str) -> set[str]:
+    return set(Indicator.objects.filter(slug__startswith=prefix).values_list("slug", flat=True))
+
+
+def commenting_groups(user) -> list:
+    """Boards and panels `user` may comment for: all of them for the strategy office, else their own."""
+    from kompass.accounts.models import UserGroup
+
+    groups = UserGroup.objects.filter(kind__in=[UserGroup.Kind.BOARD, UserGroup.Kind.PANEL])
+    if not user.has_perm("monitoring.manage_cycles"):
+        groups = groups.filter(members=user)
+    return list(groups)
+
+
+# --------------------------------------------------------------------------------------------- uploads
+
+def upload_report(user, job_id) -> dict | None:
+    """The result of an upload job that `user` may see (None without a job id); Http404 for any other id."""
+    if not job_id:
+        return None
+    from django.core.exceptions import ValidationError
+
+    from kompass.jobs.models import Job
+
+    try:
+        job = Job.objects.filter(pk=job_id, kind="monitoring.upload").first()
+    except (ValueError, ValidationError):
+        job = None
+    if job is None or not user.has_perm("jobs.view_job", job):
+        raise Http404
+    return job.result.get("report") or None
 
 
 # --------------------------------------------------------------------------------------------- report

@@ -24,3 +24,32 @@ def cycle_report_task(progress, cycle_id: int, language: str = "de"):
         url = reverse("monitoring:cycle", args=[cycle.slug])
     return {"result_url": url, "result_file": (f"monitoring-{cycle.slug}.pdf", ContentFile(pdf)),
             "pages_bytes": len(pdf)}
+
+
+@task()
+@job_task
+def measurements_upload_task(progress, strategy_id: int, measure_id: int, actor_id: int, stored_name: str,
+                             name: str) -> dict:
+    """Check and import an uploaded measurements file kept in private storage; the file is deleted afterwards."""
+    from django.contrib.auth import get_user_model
+
+    from kompass.lifecycle.models import private_storage
+    from kompass.measures.models import Measure
+    from kompass.monitoring.services.uploads import upload_import
+    from kompass.strategy.models import Strategy
+
+    storage = private_storage()
+    try:
+        with storage.open(stored_name, "rb") as handle:
+            content = handle.read()
+        measure = Measure.objects.get(pk=measure_id)
+        report = upload_import(actor=get_user_model().objects.get(pk=actor_id),
+                               strategy=Strategy.objects.get(pk=strategy_id), measure=measure, name=name,
+                               content=content, progress=lambda done, total: progress.update(done, total=total))
+    finally:
+        storage.delete(stored_name)
+    progress.update(report["rows"], total=report["rows"],
+                    message=f"{report.get('created', 0)} new, {report.get('updated', 0)} changed, "
+                            f"{report.get('unchanged', 0)} unchanged, {report['n_errors']} problems")
+    url = reverse("monitoring:upload", args=[measure.slug])
+    return {"report": report, "result_url": f"{url}?job={progress.job_id}"}

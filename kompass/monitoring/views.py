@@ -5,7 +5,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse, JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import translation
@@ -13,7 +13,6 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from kompass.accounts.models import UserGroup
 from kompass.jobs.services import job_start
 from kompass.measures import selectors as measure_selectors
 from kompass.measures.forms import CatalogueFilterForm
@@ -29,10 +28,8 @@ from kompass.monitoring.forms import (
     UploadForm,
 )
 from kompass.monitoring.labels import PRIMARY_COMPONENTS
-from kompass.monitoring.models import Goal, Indicator
 from kompass.monitoring.reports import report_html
 from kompass.monitoring.tasks import cycle_report_task
-from kompass.strategy.models import District
 from kompass.strategy.selectors import strategy_for_request as _strategy
 
 
@@ -75,7 +72,7 @@ def indicator(request, slug):
         from kompass.strategy.maps import district_map as make_map
 
         values = {d.pk: m for d, m in page.districts}
-        shapes = list(District.objects.filter(strategy=strategy, pk__in=values))
+        shapes = selectors.districts(strategy, ids=values)
         for d in shapes:
             d.measure_count = None
         district_map = make_map(shapes)
@@ -135,7 +132,7 @@ def indicator_datapackage(request, slug):
     return response
 
 
-def _import_errors(request, exc):
+def _import_errors(exc):
     return [str(e) for e in exc.errors]
 
 
@@ -146,7 +143,7 @@ def measurement_add(request, slug):
     ind = selectors.indicator_detail(strategy, slug)
     if not request.user.has_perm("monitoring.change_monitoring", ind.measure):
         raise PermissionDenied
-    districts = list(District.objects.filter(strategy=strategy).only("id", "slug", "name", "name_en"))
+    districts = selectors.districts(strategy)
     form = MeasurementForm(request.POST or None, indicator=ind, districts=districts)
     errors = []
     if request.method == "POST" and form.is_valid():
@@ -154,7 +151,7 @@ def measurement_add(request, slug):
             services.measurements_import(actor=request.user, strategy=strategy, rows=[form.row(ind)],
                                          measure=ind.measure, source="form")
         except services.ImportRejected as exc:
-            errors = _import_errors(request, exc)
+            errors = _import_errors(exc)
         else:
             messages.success(request, _("The value was saved."))
             return redirect("monitoring:indicator", slug=ind.slug)
@@ -165,25 +162,24 @@ def measurement_add(request, slug):
 @login_required
 @require_http_methods(["GET", "POST"])
 def upload(request, slug):
+    """Upload a CSV/XLSX file: a background job checks every row and imports all or nothing; `?job=` shows its
+    result (counts or row errors) on this page."""
     strategy = _strategy(request)
     measure = measure_selectors.measure_detail(strategy, slug)
     if not request.user.has_perm("monitoring.change_monitoring", measure):
         raise PermissionDenied
     form = UploadForm(request.POST or None, request.FILES or None)
-    errors, result = [], None
     if request.method == "POST" and form.is_valid():
-        upload_file = form.cleaned_data["file"]
-        try:
-            rows = services.read_table(upload_file.name, upload_file.read())
-            result = services.measurements_import(actor=request.user, strategy=strategy, rows=rows,
-                                                  measure=measure, source=f"upload {upload_file.name}"[:100])
-        except services.ImportRejected as exc:
-            errors = _import_errors(request, exc)
-    indicators = list(Indicator.objects.filter(measure=measure).only("slug", "name", "name_en", "unit",
-                                                                      "by_district"))
-    status = 400 if request.method == "POST" and (errors or not form.is_valid()) else 200
-    return render(request, "monitoring/upload.html", {"form": form, "measure": measure, "errors": errors,
-                                                      "result": result, "indicators": indicators}, status=status)
+        job = services.measurements_upload_start(actor=request.user, strategy=strategy, measure=measure,
+                                                 upload=form.cleaned_data["file"])
+        return redirect("jobs:detail", pk=job.pk)
+    report = selectors.upload_report(request.user, request.GET.get("job"))
+    errors = [str(services.RowError(**e)) for e in report["errors"]] if report else []
+    indicators = selectors.measure_indicators(measure)
+    return render(request, "monitoring/upload.html", {
+        "form": form, "measure": measure, "errors": errors, "report": report,
+        "result": report if report and not report["n_errors"] else None, "indicators": indicators,
+    }, status=400 if request.method == "POST" else 200)
 
 
 @login_required
@@ -196,9 +192,7 @@ def goal_edit(request, slug, goal_slug=None):
         raise PermissionDenied
     goal = None
     if goal_slug:
-        goal = Goal.objects.filter(measure=measure, slug=goal_slug).first()
-        if goal is None:
-            raise Http404
+        goal = selectors.goal_of(measure, goal_slug)
     initial = {f: getattr(goal, f) for f in ("level", "title", "title_en", "assumption", "assumption_en")} \
         if goal else {}
     form = GoalForm(request.POST or None, initial=initial)
@@ -246,15 +240,12 @@ def indicator_create(request, slug, goal_slug):
     measure = measure_selectors.measure_detail(strategy, slug)
     if not request.user.has_perm("monitoring.change_monitoring", measure):
         raise PermissionDenied
-    goal = Goal.objects.filter(measure=measure, slug=goal_slug).select_related("measure").first()
-    if goal is None:
-        raise Http404
+    goal = selectors.goal_of(measure, goal_slug)
     form = IndicatorForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         target = (data.pop("target_value"), data.pop("target_date"))
-        taken = set(Indicator.objects.filter(slug__startswith=slugify(data["name"])[:100]).values_list("slug",
-                                                                                                       flat=True))
+        taken = selectors.indicator_slugs_like(slugify(data["name"])[:100])
         try:
             indicator = services.indicator_create_with_target(
                 actor=request.user, goal=goal, slug=_free_slug(data["name"], taken),
@@ -277,9 +268,7 @@ EDITABLE_INDICATOR_FIELDS = ["name", "definition", "unit", "direction", "baselin
 def indicator_edit(request, slug):
     """Correct an indicator's description and baseline. Targets and methods change only with a reason:
     as a new target version or a method change (e.g. a decision of an evaluation cycle), never by overwriting."""
-    indicator = Indicator.objects.select_related("goal__measure__strategy", "measure").filter(slug=slug).first()
-    if indicator is None:
-        raise Http404
+    indicator = selectors.indicator_for_edit(slug)
     if not request.user.has_perm("monitoring.change_monitoring", indicator.measure):
         raise PermissionDenied
     initial = {field: getattr(indicator, field) for field in EDITABLE_INDICATOR_FIELDS}
@@ -371,7 +360,7 @@ def review(request, slug, measure_slug):
     cyc, measure = _cycle_measure(request, slug, measure_slug)
     if not request.user.has_perm("monitoring.submit_review", measure):
         raise PermissionDenied
-    goals = list(Goal.objects.filter(measure=measure))
+    goals = selectors.measure_goals(measure)
     form = ReviewForm(request.POST or None, goals=goals)
     if request.method == "POST" and form.is_valid():
         try:
@@ -394,10 +383,7 @@ def comment(request, slug, measure_slug):
     cyc, measure = _cycle_measure(request, slug, measure_slug)
     if not request.user.has_perm("monitoring.comment"):
         raise PermissionDenied
-    groups = UserGroup.objects.filter(kind__in=[UserGroup.Kind.BOARD, UserGroup.Kind.PANEL])
-    if not request.user.has_perm("monitoring.manage_cycles"):
-        groups = groups.filter(members=request.user)
-    form = CommentForm(request.POST or None, groups=list(groups))
+    form = CommentForm(request.POST or None, groups=selectors.commenting_groups(request.user))
     if request.method == "POST" and form.is_valid():
         try:
             services.comment_add(actor=request.user, cycle=cyc, measure=measure,
@@ -417,7 +403,7 @@ def decision(request, slug, measure_slug):
     cyc, measure = _cycle_measure(request, slug, measure_slug)
     if not request.user.has_perm("monitoring.decide", measure):
         raise PermissionDenied
-    indicators = list(Indicator.objects.filter(measure=measure).select_related("computed"))
+    indicators = selectors.measure_indicators(measure, with_status=True)
     form = DecisionForm(request.POST or None, indicators=indicators)
     if request.method == "POST" and form.is_valid():
         targets, methods = form.changes()

@@ -10,10 +10,11 @@ PASSWORD = "S3cure-pass-word"
 
 @pytest.fixture
 def monitored(site):
+    from kompass.core.actors import system_actor
     from kompass.monitoring.loader import monitoring_load
     from tests.monitoring.conftest import SEED
 
-    monitoring_load(actor=None, path=SEED)
+    monitoring_load(actor=system_actor("monitoring seed loader"), path=SEED)
     return site
 
 

@@ -19,11 +19,12 @@ def _seed_rows(django_db_setup, django_db_blocker):
     """Load the seed file once through the real loader (services, audit, refresh), keep its rows, roll back."""
     from django.db import transaction
 
+    from kompass.core.actors import system_actor
     from kompass.monitoring.loader import monitoring_load
 
     with django_db_blocker.unblock(), transaction.atomic():
         before = {model: set(model.objects.values_list("pk", flat=True)) for model in _models()}
-        monitoring_load(actor=None, path=SEED)
+        monitoring_load(actor=system_actor("monitoring seed loader"), path=SEED)
         rows = {model: [row for row in model.objects.values() if row[model._meta.pk.attname] not in before[model]]
                 for model in _models()}
         transaction.set_rollback(True)

@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 from kompass.monitoring import services
 from kompass.monitoring.models import IndicatorStatus, Measurement
+from kompass.monitoring.values import parse_number
 
 pytestmark = pytest.mark.django_db
 MEASURE = "open-source-baukasten-fachverfahren"
@@ -24,7 +25,25 @@ def team(seeded, make_user):
 
 
 def _upload(client, name, content):
-    return client.post(f"/en/monitoring/measures/{MEASURE}/upload/", {"file": SimpleUploadedFile(name, content)})
+    """Upload through the page: the POST starts a job (run at commit, immediately in tests) and leads to the
+    job page; the job's result link shows the outcome on the upload page. Returns that page (or the refused
+    POST when the form itself rejects the file)."""
+    from django.test import TestCase
+
+    from kompass.jobs.models import Job
+
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        response = client.post(f"/en/monitoring/measures/{MEASURE}/upload/",
+                               {"file": SimpleUploadedFile(name, content)})
+    if response.status_code != 302:
+        return response
+    job = Job.objects.get(pk=response["Location"].rstrip("/").rsplit("/", 1)[-1])
+    assert (job.kind, job.status) == ("monitoring.upload", "done")
+    assert job.result_url == f"/en/monitoring/measures/{MEASURE}/upload/?job={job.pk}"
+    from kompass.lifecycle.models import private_root
+
+    assert not list((private_root() / "monitoring" / "uploads").glob("*"))  # the upload is deleted afterwards
+    return client.get(job.result_url)
 
 
 def test_bad_rows_are_reported_per_row_and_nothing_is_written(team, client):
@@ -42,8 +61,9 @@ def test_bad_rows_are_reported_per_row_and_nothing_is_written(team, client):
            "bsp-nachnutzungen;2025-07;3;atlantis;\n"            # unknown district
            "bsp-nachnutzungen;2099;3;;\n")                      # in the future
     response = _upload(client, "werte.csv", csv.encode())
-    assert response.status_code == 400
+    assert response.status_code == 200
     text = response.content.decode()
+    assert "Nothing was saved" in text
     for fragment in ["Row 3", "is not a number", "Row 4", "outside the indicator", "Row 5", "Unknown indicator",
                      "Row 6", "Row 7", "disagrees", "Row 8", "no breakdown by district", "Row 9",
                      "Unknown district", "Row 10"]:
@@ -88,10 +108,17 @@ def test_xlsx_upload(team, client):
 def test_unreadable_files_are_rejected(team, client):
     user, _measure = team
     client.force_login(user)
-    assert _upload(client, "werte.xlsx", b"not a workbook").status_code == 400
-    assert _upload(client, "werte.csv", b"\xff\xfe\x00").status_code == 400
-    assert _upload(client, "werte.csv", b"period,value\n2024,1\n").status_code == 400  # column missing
-    assert _upload(client, "werte.txt", b"indicator,period,value\n").status_code == 400
+    before = Measurement.objects.count()
+    for name, content, message in [
+            ("werte.xlsx", b"not a workbook", "not a readable XLSX workbook"),
+            ("werte.csv", b"\xff\xfe\x00", "not UTF-8 encoded CSV"),
+            ("werte.csv", b"period,value\n2024,1\n", "Row 1, column “indicator”: This column is missing."),
+            ("werte.csv", b"\n\n", "The file is empty.")]:
+        page = _upload(client, name, content).content.decode()
+        assert message in page and "Nothing was saved" in page, name
+    refused = _upload(client, "werte.txt", b"indicator,period,value\n")
+    assert refused.status_code == 400 and "Upload a .csv or .xlsx file." in refused.content.decode()
+    assert Measurement.objects.count() == before
 
 
 def test_api_reports_row_errors_without_writing(team, client):
@@ -128,23 +155,59 @@ def test_api_get_indicator_publishes_method_and_components(seeded, client):
 def test_period_labels_parse_back(day, cadence):
     label = services.period_label(day, cadence)
     parsed = services.parse_period(label)
-    assert parsed == day or (label != day.isoformat() and parsed <= day)
+    assert parsed == day  # a label names the period that starts on `day` (else the ISO date itself)
     later = day + __import__("datetime").timedelta(days=1)
     assert services.year_fraction(day) < services.year_fraction(later) <= later.year + 1
 
 
 @given(st.floats(min_value=-1e9, max_value=1e9, allow_nan=False).map(lambda f: round(f, 2)))
 def test_german_and_english_number_notation(value):
-    assert services._number(str(value)) == value
+    assert parse_number(str(value)) == value
     german = f"{value:,.2f}".replace(",", "X").replace(".", ",").replace("X", ".")
-    assert services._number(german) == pytest.approx(round(value, 2))
+    assert parse_number(german) == pytest.approx(round(value, 2))
 
 
 def test_ambiguous_number_notation():
-    assert services._number("1.234") == 1.234
-    assert services._number("1.234,5") == 1234.5
-    assert services._number("1.234.567") == 1234567
-    assert services._number("-0,75") == -0.75
+    assert parse_number("1.234") == 1.234
+    assert parse_number("1.234,5") == 1234.5
+    assert parse_number("1.234.567") == 1234567
+    assert parse_number("-0,75") == -0.75
     for bad in ["", "abc", "1,234.5", "nan", "inf", "1 2 3x"]:
         with pytest.raises((TypeError, ValueError)):
-            services._number(bad)
+            parse_number(bad)
+
+
+def test_reading_stops_at_the_row_limit(settings):
+    settings.KOMPASS_MONITORING_UPLOAD_MAX_ROWS = 3
+    ok = "indicator,period,value\n" + "".join(f"x,{2020 + i},1\n" for i in range(3))
+    assert [r["_row"] for r in services.read_table("a.csv", ok.encode())] == [2, 3, 4]
+    too_many = ok + "x,2030,1\n" + "not even read\"\n" * 10
+    from django.utils import translation
+
+    with translation.override("en"), pytest.raises(services.ImportRejected) as error:
+        services.read_table("a.csv", too_many.encode())
+    assert [(e.row, e.column) for e in error.value.errors] == [(5, "-")]
+    assert "more than 3 rows" in error.value.errors[0].message
+    book = openpyxl.Workbook()
+    for i in range(6):
+        book.active.append(["indicator", "period", "value"] if i == 0 else ["x", 2020 + i, i])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    with translation.override("en"), pytest.raises(services.ImportRejected, match="more than 3 rows"):
+        services.read_table("a.xlsx", buffer.getvalue())
+
+
+def test_a_workbook_too_large_when_unpacked_is_refused_before_parsing(settings, monkeypatch):
+    import zipfile
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("xl/worksheets/sheet1.xml", "<a/>" + " " * 2_000_000)  # 2 MB unpacked, a few KB packed
+    settings.KOMPASS_MONITORING_UPLOAD_MAX_UNCOMPRESSED_BYTES = 1_000_000
+    monkeypatch.setattr("openpyxl.load_workbook", lambda *a, **k: pytest.fail("parsed although too large"))
+    from django.utils import translation
+
+    with translation.override("en"), pytest.raises(services.ImportRejected) as error:
+        services.read_table("bomb.xlsx", buffer.getvalue())
+    assert len(buffer.getvalue()) < 20_000
+    assert [e.message for e in error.value.errors] == ["The workbook is too large when unpacked."]

@@ -55,6 +55,7 @@ def test_measurement_form_role_matrix(roles, role, client):
     else:
         assert response.status_code == 403
     assert Measurement.objects.count() == before
+    assert AuditEvent.objects.filter(action="monitoring.measurements_imported").count() == events
 
 
 @pytest.mark.parametrize("role", ["registered", "other_coordinator", "member", "office"])
@@ -62,14 +63,22 @@ def test_upload_role_matrix(roles, role, client):
     users, indicator = roles
     client.force_login(users[role])
     from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.test import TestCase
+
+    from kompass.jobs.models import Job
 
     upload = SimpleUploadedFile("m.csv", f"indicator,period,value\n{SLUG},2026,10\n".encode())
-    before = Measurement.objects.count()
-    response = client.post(f"/monitoring/measures/{indicator.measure.slug}/upload/", {"file": upload})
+    before, events = Measurement.objects.count(), AuditEvent.objects.count()
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        response = client.post(f"/monitoring/measures/{indicator.measure.slug}/upload/", {"file": upload})
     if role in ALLOWED:
-        assert response.status_code == 200 and Measurement.objects.count() == before + 1
+        job = Job.objects.get(kind="monitoring.upload")
+        assert response.status_code == 302 and response["Location"] == f"/jobs/{job.pk}/"
+        assert Measurement.objects.count() == before + 1
+        assert Measurement.objects.get(indicator=indicator, period="2026-01-01").entered_by == users[role]
     else:
         assert response.status_code == 403 and Measurement.objects.count() == before
+        assert AuditEvent.objects.count() == events and not Job.objects.exists()
 
 
 @pytest.mark.parametrize("role", ["registered", "other_coordinator", "member", "coordinator", "office"])
@@ -93,7 +102,8 @@ def test_api_token_role_matrix(roles, role, client):
 def test_api_without_token_is_refused(seeded, client):
     response = client.post(f"/api/v1/monitoring/indicators/{SLUG}/measurements",
                            {"measurements": [{"period": "2026", "value": 11}]}, content_type="application/json")
-    assert response.status_code in (401, 403)
+    assert (response.status_code, response.json()) == (401, {"detail": "Unauthorized"})
+    assert not Measurement.objects.filter(indicator__slug=SLUG, period="2026-01-01").exists()
 
 
 @pytest.mark.parametrize("role", ["registered", "coordinator", "office"])

@@ -5,6 +5,7 @@ import datetime
 import pytest
 
 from kompass.algorithms.progress import compute_status, roll_up
+from kompass.core.actors import SYSTEM
 from kompass.measures.models import MeasureValue
 from kompass.monitoring import services
 from kompass.monitoring.models import (
@@ -63,7 +64,7 @@ def test_a_new_target_version_never_overwrites_and_changes_the_status(seeded):
     ind = Indicator.objects.select_related("measure__strategy").get(slug="bsp-sensoren-installiert")
     before = IndicatorStatus.objects.get(indicator=ind).status
     v1 = ind.target_versions.get(version=1)
-    services.target_add(actor=None, indicator=ind, value=2000, target_date=datetime.date(2026, 1, 1),
+    services.target_add(actor=SYSTEM, indicator=ind, value=2000, target_date=datetime.date(2026, 1, 1),
                         reason="Test")
     assert list(ind.target_versions.values_list("version", "value")) == [(1, v1.value), (2, 2000)]
     after = IndicatorStatus.objects.get(indicator=ind)
@@ -79,6 +80,6 @@ def test_bulk_refresh_of_all_statuses_is_stable(seeded):
 
 def test_malformed_input_gives_not_computable_not_an_error(seeded):
     ind = Indicator.objects.select_related("measure__strategy").get(slug="bsp-einzelloesungen")
-    services.method_change(actor=None, indicator=ind, method="binary")  # values other than 0/1
+    services.method_change(actor=SYSTEM, indicator=ind, method="binary")  # values other than 0/1
     stored = IndicatorStatus.objects.get(indicator=ind)
     assert stored.status == "not_computable" and stored.reason

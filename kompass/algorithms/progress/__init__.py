@@ -18,6 +18,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from .chain import MeasureSummary, measure_summary, trend
 from .growth import NotComputable
 from .inputs import PARITY_TOLERANCE, ProgressInput, normalise_input, parity_transform
 from .registry import DEFAULT_METHOD, METHODS, MethodInfo, get_method
@@ -30,15 +31,18 @@ __all__ = [
     "METHODS",
     "PARITY_TOLERANCE",
     "FrozenDict",
+    "MeasureSummary",
     "MethodInfo",
     "ProgressInput",
     "ProgressResult",
     "RollUp",
     "Status",
     "compute_status",
+    "measure_summary",
     "parity_transform",
     "roll_up",
     "status_from_score",
+    "trend",
 ]
 
 

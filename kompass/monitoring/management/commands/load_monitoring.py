@@ -1,7 +1,8 @@
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
-from kompass.monitoring.loader import MonitoringFileError, monitoring_load
+from kompass.core.actors import system_actor
+from kompass.monitoring.loader import LABEL, MonitoringFileError, monitoring_load
 
 
 class Command(BaseCommand):
@@ -13,7 +14,7 @@ class Command(BaseCommand):
         parser.add_argument("--as", dest="actor", metavar="EMAIL", help="Record the changes as this user.")
 
     def handle(self, *args, file, actor, **options):
-        user = None
+        user = system_actor(LABEL)
         if actor:
             user = get_user_model().objects.filter(email=actor.lower()).first()
             if user is None:
