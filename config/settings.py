@@ -97,6 +97,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "kompass.core.hardening.InputSanityMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 

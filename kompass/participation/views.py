@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from kompass.accounts.forms import client_ip
+from kompass.core.hardening import MAX_PAGE, bounded_int, pk_or_404
 from kompass.participation import exports, selectors, services
 from kompass.participation.forms import IdeaForm
 from kompass.participation.models import (
@@ -41,10 +42,7 @@ def _strategy(request):
 
 
 def _page_number(request) -> int:
-    try:
-        return max(1, int(request.GET.get("page", 1)))
-    except ValueError:
-        return 1
+    return bounded_int(request.GET.get("page"), 1, minimum=1, maximum=MAX_PAGE)
 
 
 def _act(request, fn, *, success: str = "", fallback: str = "/"):
@@ -174,7 +172,7 @@ def idea_comment(request, pk):
     idea = _idea(request, pk)
     parent = None
     if request.POST.get("parent"):
-        parent = get_object_or_404(Comment, pk=request.POST["parent"], idea=idea)
+        parent = get_object_or_404(Comment, pk=pk_or_404(request.POST["parent"]), idea=idea)
     return _act(request, lambda: services.comment_create(actor=request.user, idea=idea, parent=parent,
                                                          text=request.POST.get("text", ""), ip=client_ip(request)),
                 success=_("Your comment was published."))
@@ -188,9 +186,9 @@ def idea_ownership(request, pk):
     party = request.POST.get("party", "")
     if party.startswith("org:"):
         organisation = get_object_or_404(request.user.memberships.select_related("organisation"),
-                                         organisation_id=party[4:]).organisation
+                                         organisation_id=pk_or_404(party[4:])).organisation
     elif party.startswith("group:"):
-        group = get_object_or_404(request.user.user_groups.all(), pk=party[6:])
+        group = get_object_or_404(request.user.user_groups.all(), pk=pk_or_404(party[6:]))
     return _act(request, lambda: services.ownership_declare(actor=request.user, idea=idea, organisation=organisation,
                                                             group=group, note=request.POST.get("note", "")),
                 success=_("Your declaration was published."))
@@ -399,11 +397,11 @@ def consultation_detail(request, slug):
 @require_POST
 def consultation_comment(request, slug):
     consultation = get_object_or_404(Consultation, slug=slug)
-    paragraph = get_object_or_404(Paragraph, pk=request.POST.get("paragraph") or 0,
+    paragraph = get_object_or_404(Paragraph, pk=pk_or_404(request.POST.get("paragraph")),
                                   chapter__consultation=consultation)
     parent = None
     if request.POST.get("parent"):
-        parent = get_object_or_404(Comment, pk=request.POST["parent"], paragraph=paragraph)
+        parent = get_object_or_404(Comment, pk=pk_or_404(request.POST["parent"]), paragraph=paragraph)
     return _act(request, lambda: services.comment_create(actor=request.user, paragraph=paragraph, parent=parent,
                                                          text=request.POST.get("text", ""), ip=client_ip(request)),
                 success=_("Your comment was published."))
@@ -421,7 +419,7 @@ def consultation_follow(request, slug):
 @login_required
 @require_POST
 def consultation_vote(request, slug):
-    statement = get_object_or_404(Statement, pk=request.POST.get("statement") or 0, consultation__slug=slug)
+    statement = get_object_or_404(Statement, pk=pk_or_404(request.POST.get("statement")), consultation__slug=slug)
     value = {"agree": 1, "disagree": -1, "pass": 0}.get(request.POST.get("vote", ""))
     if value is None:
         messages.error(request, _("A vote is agree, disagree or pass."))

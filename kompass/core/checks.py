@@ -1,0 +1,1 @@
+"""Deployment checks of Kompass (filled in below)."""
