@@ -43,12 +43,8 @@ class RegistrationForm(forms.Form):
     accept = forms.BooleanField(label=_("I accept the community guidelines."))
 
     def clean_email(self):
-        from kompass.accounts.models import User
-
-        email = self.cleaned_data["email"].strip().lower()
-        if User.objects.filter(email=email).exists():
-            raise forms.ValidationError(_("An account with this address exists. Log in or reset your password."))
-        return email
+        # Whether the address has an account is not revealed here: citizen_register emails its owner instead.
+        return self.cleaned_data["email"].strip().lower()
 
     def clean_display_name(self):
         name = self.cleaned_data["display_name"].strip()

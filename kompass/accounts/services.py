@@ -117,16 +117,39 @@ def verification_token(user) -> str:
 
 @transaction.atomic
 def citizen_register(*, email: str, password: str, display_name: str, language: str = "de",
-                     verify_url_builder=None):
-    """Create an inactive account and send the verification link. `verify_url_builder(token) -> absolute URL`."""
+                     verify_url_builder=None, login_url: str = "", reset_url: str = "", ip: str | None = None):
+    """Create an inactive account and send the verification link. `verify_url_builder(token) -> absolute URL`.
+
+    When the address already has an account (also when a parallel request created it a moment ago), nothing is
+    created and its owner gets an email instead, so the answer never tells whether an address is registered.
+    Limited per address and per IP (RateLimited). Returns the new user or None."""
     from django.core.mail import send_mail
+    from django.db import IntegrityError
     from django.utils.translation import gettext as _
 
     from kompass.accounts.models import User
+    from kompass.core.ratelimit import check_rate
 
     email = email.strip().lower()
-    user = User.objects.create_user(email=email, password=password, display_name=display_name.strip()[:80],
-                                    language=language if language in ("de", "en") else "de", is_active=False)
+    check_rate(email, "register", ip)
+    user = None
+    if not User.objects.filter(email=email).exists():
+        try:
+            with transaction.atomic():
+                user = User.objects.create_user(email=email, password=password,
+                                                display_name=display_name.strip()[:80],
+                                                language=language if language in ("de", "en") else "de",
+                                                is_active=False)
+        except IntegrityError:  # a parallel registration of the same address won
+            user = None
+    if user is None:
+        transaction.on_commit(lambda: send_mail(
+            _("Registration attempt with your address"),
+            _("Someone (perhaps you) tried to register a new account with this email address. You already have "
+              "an account. Log in: %(login)s\nForgot your password? Reset it: %(reset)s\nIf it was not you, you "
+              "can ignore this email.") % {"login": login_url, "reset": reset_url},
+            None, [email]))
+        return None
     record_event(actor=user, action="account.registered", obj=user,
                  changes={"display_name": (None, user.display_name)})
     token = verification_token(user)

@@ -7,8 +7,10 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from kompass.accounts.forms import client_ip
 from kompass.accounts.models import ApiToken
 from kompass.accounts.services import api_token_create, api_token_revoke
+from kompass.core.ratelimit import RateLimited
 
 
 @login_required
@@ -48,10 +50,16 @@ def register(request):
     form = RegistrationForm(request.POST or None, initial={"language": request.LANGUAGE_CODE})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        citizen_register(email=data["email"], password=data["password"], display_name=data["display_name"],
-                         language=data["language"],
-                         verify_url_builder=lambda token: request.build_absolute_uri(
-                             reverse("accounts:verify", args=[token])))
+        try:
+            citizen_register(email=data["email"], password=data["password"], display_name=data["display_name"],
+                             language=data["language"], ip=client_ip(request),
+                             verify_url_builder=lambda token: request.build_absolute_uri(
+                                 reverse("accounts:verify", args=[token])),
+                             login_url=request.build_absolute_uri(reverse("accounts:login")),
+                             reset_url=request.build_absolute_uri(reverse("accounts:password_reset")))
+        except RateLimited as exc:
+            form.add_error(None, str(exc))
+            return render(request, "accounts/register.html", {"form": form}, status=429)
         return render(request, "accounts/register_sent.html", {"email": data["email"]})
     return render(request, "accounts/register.html", {"form": form}, status=400 if form.errors else 200)
 
