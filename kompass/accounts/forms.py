@@ -2,11 +2,11 @@ from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
-from kompass.accounts.services import login_blocked, record_login_failure
+from kompass.accounts import throttle
+from kompass.core.clientip import client_ip
+from kompass.core.ratelimit import RateLimited
 
-
-def client_ip(request) -> str:
-    return request.META.get("REMOTE_ADDR", "") if request is not None else ""
+__all__ = ["client_ip", "ThrottledAuthenticationForm", "RegistrationForm", "AccountSettingsForm"]
 
 
 class ThrottledAuthenticationForm(AuthenticationForm):
@@ -22,14 +22,14 @@ class ThrottledAuthenticationForm(AuthenticationForm):
         email = (self.cleaned_data.get("username") or "").strip().lower()
         if email:
             self.cleaned_data["username"] = email  # addresses are stored in lower case
-        ip = client_ip(self.request)
-        if login_blocked(email, ip):
-            raise forms.ValidationError(self.error_messages["throttled"], code="throttled")
-        try:
-            return super().clean()
-        except forms.ValidationError:
-            record_login_failure(email, ip)
-            raise
+        if email:
+            try:
+                throttle.take_attempt(email)
+            except RateLimited:
+                raise forms.ValidationError(self.error_messages["throttled"], code="throttled") from None
+        cleaned = super().clean()  # django-axes counts failures and locks the account out (429)
+        throttle.give_back_attempts(email)
+        return cleaned
 
 
 class RegistrationForm(forms.Form):

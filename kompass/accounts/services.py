@@ -1,39 +1,16 @@
-"""Account writes: memberships (audited) and login throttling."""
+"""Account writes: memberships, tokens, citizen accounts (audited). Login throttling: accounts/throttle.py."""
 
 from __future__ import annotations
 
 import hashlib
-from datetime import timedelta
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
-from kompass.accounts.models import ApiToken, LoginFailure, Membership
+from kompass.accounts.models import ApiToken, Membership
 from kompass.audit.services import record_event
-
-
-def _throttle_keys(email: str, ip: str) -> list[str]:
-    email = (email or "").strip().lower()
-    return [hashlib.sha256(f"user:{email}|{ip}".encode()).hexdigest(),
-            hashlib.sha256(f"ip:{ip}".encode()).hexdigest()]
-
-
-def login_blocked(email: str, ip: str) -> bool:
-    """True when too many recent failures came for this address from this IP (or from this IP overall)."""
-    since = timezone.now() - timedelta(seconds=settings.LOGIN_FAILURE_WINDOW_SECONDS)
-    user_key, ip_key = _throttle_keys(email, ip)
-    limit = settings.LOGIN_FAILURE_LIMIT
-    recent = LoginFailure.objects.filter(occurred_at__gte=since)
-    return (recent.filter(key=user_key).count() >= limit
-            or recent.filter(key=ip_key).count() >= limit * 4)
-
-
-def record_login_failure(email: str, ip: str) -> None:
-    LoginFailure.objects.bulk_create([LoginFailure(key=key) for key in _throttle_keys(email, ip)])
-    cutoff = timezone.now() - timedelta(seconds=settings.LOGIN_FAILURE_WINDOW_SECONDS * 2)
-    LoginFailure.objects.filter(occurred_at__lt=cutoff).delete()
 
 
 @transaction.atomic

@@ -133,6 +133,12 @@ class LanguageAwareLoginView(LoginView):
     """After login, people land in the language they chose in their settings (German paths have no prefix,
     English ones start with /en/)."""
 
+    def form_invalid(self, form):
+        response = super().form_invalid(form)
+        if form.has_error("__all__", "throttled"):
+            response.status_code = 429
+        return response
+
     def get_success_url(self):
         url = super().get_success_url()
         preferred = getattr(self.request.user, "language", "") or ""

@@ -35,7 +35,7 @@ def test_logins_are_throttled_after_repeated_failures(client, make_user):
         client.post(reverse("accounts:login"), {"username": "target@example.org", "password": "guess"})
     # Even the right password is refused while the window lasts.
     response = client.post(reverse("accounts:login"), {"username": "target@example.org", "password": PASSWORD})
-    assert response.status_code == 200
+    assert response.status_code == 429
     assert "throttled" in [e.code for e in response.context["form"].non_field_errors().as_data()]
     assert not response.context["user"].is_authenticated
     # Another account from the same address is not locked yet.
