@@ -1,6 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.views import LoginView
+from django.contrib.auth.views import LoginView, PasswordResetView
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, translate_url
 from django.utils import translation
@@ -10,7 +10,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from kompass.accounts.forms import client_ip
 from kompass.accounts.models import ApiToken
 from kompass.accounts.services import api_token_create, api_token_revoke
-from kompass.core.ratelimit import RateLimited
+from kompass.core.ratelimit import RateLimited, check_rate
 
 
 @login_required
@@ -127,6 +127,21 @@ def delete_account(request):
             return redirect("/")
         error = _("The password is not correct.")
     return render(request, "accounts/delete.html", {"error": error}, status=400 if error else 200)
+
+
+class ThrottledPasswordResetView(PasswordResetView):
+    """Django's reset view answers the same whether or not the address has an account (it mails only owners);
+    this adds per-address and per-IP limits on the shared counter, answered with 429."""
+
+    def form_valid(self, form):
+        try:
+            check_rate(form.cleaned_data["email"].strip().lower(), "password_reset", client_ip(self.request))
+        except RateLimited as exc:
+            form.add_error(None, str(exc))
+            response = self.form_invalid(form)
+            response.status_code = 429
+            return response
+        return super().form_valid(form)
 
 
 class LanguageAwareLoginView(LoginView):

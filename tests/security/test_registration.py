@@ -66,3 +66,16 @@ def test_twenty_parallel_registrations_of_one_address(berlin_committed, monkeypa
         t.join()
     assert results == [200] * 20
     assert User.objects.filter(email="race@example.org").count() == 1
+
+
+@pytest.mark.django_db
+def test_password_reset_same_answer_and_limited(client, make_user, settings):
+    settings.KOMPASS_RATE_LIMITS = {"password_reset": (2, 3600)}
+    make_user("owner@example.org")
+    known = client.post(reverse("accounts:password_reset"), {"email": "owner@example.org"})
+    unknown = client.post(reverse("accounts:password_reset"), {"email": "nobody@example.org"})
+    assert known.status_code == unknown.status_code == 302 and known.url == unknown.url
+    assert [m.to for m in mail.outbox] == [["owner@example.org"]]
+    client.post(reverse("accounts:password_reset"), {"email": "owner@example.org"})
+    third = client.post(reverse("accounts:password_reset"), {"email": "owner@example.org"})
+    assert third.status_code == 429 and len(mail.outbox) == 2
