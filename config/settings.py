@@ -171,6 +171,7 @@ AXES_RESET_ON_SUCCESS = True
 AXES_HTTP_RESPONSE_CODE = 429
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_VERBOSE = False
+AXES_DISABLE_ACCESS_LOG = True  # no log of successful logins (data minimisation)
 AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR") if BEHIND_PROXY else ("REMOTE_ADDR",)
 AXES_IPWARE_PROXY_COUNT = PROXY_COUNT if BEHIND_PROXY else None
 # W006 asks to lock per IP as well; the lock is per account on purpose (it holds across all addresses, and one

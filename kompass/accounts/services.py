@@ -206,8 +206,13 @@ def account_delete(*, actor, user) -> None:
     """Delete the account. Contributions stay, anonymised (their author becomes "deleted account")."""
     if actor is None or actor.pk != user.pk:
         raise PermissionDenied
+    from kompass.accounts import throttle
+    from kompass.audit.services import forget_person
+
     for hook in ACCOUNT_DELETE_HOOKS:
         hook(user)
+    throttle.forget_account(user.email)
+    forget_person(user)
     record_event(actor=None, action="account.deleted", changes={"user_id": (user.pk, None)},
                  label="deleted account")
     user.delete()
