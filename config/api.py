@@ -4,6 +4,7 @@ from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import ValidationError
 
+from kompass.core.api_contract import install as install_error_contract
 from kompass.core.api_errors import ApiParameterError
 from kompass.lifecycle.api import router as lifecycle_router
 from kompass.lottery.api import router as lottery_router
@@ -27,13 +28,15 @@ api.add_router("/", lifecycle_router, tags=["lifecycle"])
 api.add_router("/", monitoring_router, tags=["monitoring"])
 api.add_router("/", participation_router, tags=["participation"])
 api.add_router("/", lottery_router, tags=["lottery"])
+install_error_contract(api)
 
 
 @api.exception_handler(ValidationError)
 def validation_error(request, exc: ValidationError):
     """Bad parameters are a client error (400) whose body names each offending parameter."""
     detail = [
-        {"param": str(err.get("loc", ["", ""])[-1]), "loc": list(err.get("loc", [])), "msg": err.get("msg", "")}
+        {"param": str(err.get("loc", ["", ""])[-1]), "loc": [str(x) for x in err.get("loc", [])],
+         "msg": err.get("msg", "")}
         for err in exc.errors
     ]
     return api.create_response(request, {"detail": detail}, status=400)

@@ -97,6 +97,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "kompass.core.hardening.InputSanityMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
@@ -154,6 +155,28 @@ LOGOUT_REDIRECT_URL = "portal:home"
 # Login throttling: after this many failed attempts per (username, IP) within the window, refuse for the window.
 LOGIN_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", "5"))
 LOGIN_FAILURE_WINDOW_SECONDS = int(os.environ.get("LOGIN_FAILURE_WINDOW_SECONDS", "900"))
+
+# django-axes (ADR 0031): failures per account across all addresses, lock-out for the window, answered with 429;
+# kompass.accounts.throttle adds the atomic gate that parallel guesses cannot pass. Client addresses come from
+# X-Forwarded-For only when BEHIND_PROXY is set (kompass.core.clientip, django-ipware).
+BEHIND_PROXY = env_bool("BEHIND_PROXY")
+PROXY_COUNT = int(os.environ.get("PROXY_COUNT", "1"))
+INSTALLED_APPS += ["axes"]
+MIDDLEWARE += ["axes.middleware.AxesMiddleware"]
+AUTHENTICATION_BACKENDS = ["kompass.accounts.throttle.RequestAxesBackend", *AUTHENTICATION_BACKENDS]
+AXES_FAILURE_LIMIT = "kompass.accounts.throttle.failure_limit"
+AXES_COOLOFF_TIME = "kompass.accounts.throttle.cool_off"
+AXES_LOCKOUT_PARAMETERS = ["username"]
+AXES_RESET_ON_SUCCESS = True
+AXES_HTTP_RESPONSE_CODE = 429
+AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
+AXES_VERBOSE = False
+AXES_DISABLE_ACCESS_LOG = True  # no log of successful logins (data minimisation)
+AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR") if BEHIND_PROXY else ("REMOTE_ADDR",)
+AXES_IPWARE_PROXY_COUNT = PROXY_COUNT if BEHIND_PROXY else None
+# W006 asks to lock per IP as well; the lock is per account on purpose (it holds across all addresses, and one
+# city office behind a NAT must not lock itself out). Per-IP limits are kompass.core.ratelimit's job.
+SILENCED_SYSTEM_CHECKS = [*globals().get("SILENCED_SYSTEM_CHECKS", []), "axes.W006"]
 
 if os.environ.get("KOMPASS_TESTING"):
     # Tests create many users; a fast hash keeps the suite quick. Never used outside tests.

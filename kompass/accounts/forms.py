@@ -2,11 +2,11 @@ from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
-from kompass.accounts.services import login_blocked, record_login_failure
+from kompass.accounts import throttle
+from kompass.core.clientip import client_ip
+from kompass.core.ratelimit import RateLimited
 
-
-def client_ip(request) -> str:
-    return request.META.get("REMOTE_ADDR", "") if request is not None else ""
+__all__ = ["client_ip", "ThrottledAuthenticationForm", "RegistrationForm", "AccountSettingsForm"]
 
 
 class ThrottledAuthenticationForm(AuthenticationForm):
@@ -22,14 +22,14 @@ class ThrottledAuthenticationForm(AuthenticationForm):
         email = (self.cleaned_data.get("username") or "").strip().lower()
         if email:
             self.cleaned_data["username"] = email  # addresses are stored in lower case
-        ip = client_ip(self.request)
-        if login_blocked(email, ip):
-            raise forms.ValidationError(self.error_messages["throttled"], code="throttled")
-        try:
-            return super().clean()
-        except forms.ValidationError:
-            record_login_failure(email, ip)
-            raise
+        if email:
+            try:
+                throttle.take_attempt(email)
+            except RateLimited:
+                raise forms.ValidationError(self.error_messages["throttled"], code="throttled") from None
+        cleaned = super().clean()  # django-axes counts failures and locks the account out (429)
+        throttle.give_back_attempts(email)
+        return cleaned
 
 
 class RegistrationForm(forms.Form):
@@ -43,12 +43,8 @@ class RegistrationForm(forms.Form):
     accept = forms.BooleanField(label=_("I accept the community guidelines."))
 
     def clean_email(self):
-        from kompass.accounts.models import User
-
-        email = self.cleaned_data["email"].strip().lower()
-        if User.objects.filter(email=email).exists():
-            raise forms.ValidationError(_("An account with this address exists. Log in or reset your password."))
-        return email
+        # Whether the address has an account is not revealed here: citizen_register emails its owner instead.
+        return self.cleaned_data["email"].strip().lower()
 
     def clean_display_name(self):
         name = self.cleaned_data["display_name"].strip()

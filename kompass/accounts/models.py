@@ -114,16 +114,6 @@ class Membership(models.Model):
         return f"{self.user} – {self.organisation} ({self.role})"
 
 
-class LoginFailure(models.Model):
-    """Failed login attempts, kept for the throttling window only (no password is stored)."""
-
-    key = models.CharField(max_length=64, db_index=True)
-    occurred_at = models.DateTimeField(auto_now_add=True, db_index=True)
-
-    def __str__(self) -> str:
-        return f"login failure at {self.occurred_at:%Y-%m-%d %H:%M}"
-
-
 class UserGroup(models.Model):
     """A named group of users, e.g. a board (Strategieboard, Strategiebeirat) or a citizens' panel."""
 

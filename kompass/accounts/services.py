@@ -1,39 +1,16 @@
-"""Account writes: memberships (audited) and login throttling."""
+"""Account writes: memberships, tokens, citizen accounts (audited). Login throttling: accounts/throttle.py."""
 
 from __future__ import annotations
 
 import hashlib
-from datetime import timedelta
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
-from kompass.accounts.models import ApiToken, LoginFailure, Membership
+from kompass.accounts.models import ApiToken, Membership
 from kompass.audit.services import record_event
-
-
-def _throttle_keys(email: str, ip: str) -> list[str]:
-    email = (email or "").strip().lower()
-    return [hashlib.sha256(f"user:{email}|{ip}".encode()).hexdigest(),
-            hashlib.sha256(f"ip:{ip}".encode()).hexdigest()]
-
-
-def login_blocked(email: str, ip: str) -> bool:
-    """True when too many recent failures came for this address from this IP (or from this IP overall)."""
-    since = timezone.now() - timedelta(seconds=settings.LOGIN_FAILURE_WINDOW_SECONDS)
-    user_key, ip_key = _throttle_keys(email, ip)
-    limit = settings.LOGIN_FAILURE_LIMIT
-    recent = LoginFailure.objects.filter(occurred_at__gte=since)
-    return (recent.filter(key=user_key).count() >= limit
-            or recent.filter(key=ip_key).count() >= limit * 4)
-
-
-def record_login_failure(email: str, ip: str) -> None:
-    LoginFailure.objects.bulk_create([LoginFailure(key=key) for key in _throttle_keys(email, ip)])
-    cutoff = timezone.now() - timedelta(seconds=settings.LOGIN_FAILURE_WINDOW_SECONDS * 2)
-    LoginFailure.objects.filter(occurred_at__lt=cutoff).delete()
 
 
 @transaction.atomic
@@ -117,16 +94,39 @@ def verification_token(user) -> str:
 
 @transaction.atomic
 def citizen_register(*, email: str, password: str, display_name: str, language: str = "de",
-                     verify_url_builder=None):
-    """Create an inactive account and send the verification link. `verify_url_builder(token) -> absolute URL`."""
+                     verify_url_builder=None, login_url: str = "", reset_url: str = "", ip: str | None = None):
+    """Create an inactive account and send the verification link. `verify_url_builder(token) -> absolute URL`.
+
+    When the address already has an account (also when a parallel request created it a moment ago), nothing is
+    created and its owner gets an email instead, so the answer never tells whether an address is registered.
+    Limited per address and per IP (RateLimited). Returns the new user or None."""
     from django.core.mail import send_mail
+    from django.db import IntegrityError
     from django.utils.translation import gettext as _
 
     from kompass.accounts.models import User
+    from kompass.core.ratelimit import check_rate
 
     email = email.strip().lower()
-    user = User.objects.create_user(email=email, password=password, display_name=display_name.strip()[:80],
-                                    language=language if language in ("de", "en") else "de", is_active=False)
+    check_rate(email, "register", ip)
+    user = None
+    if not User.objects.filter(email=email).exists():
+        try:
+            with transaction.atomic():
+                user = User.objects.create_user(email=email, password=password,
+                                                display_name=display_name.strip()[:80],
+                                                language=language if language in ("de", "en") else "de",
+                                                is_active=False)
+        except IntegrityError:  # a parallel registration of the same address won
+            user = None
+    if user is None:
+        transaction.on_commit(lambda: send_mail(
+            _("Registration attempt with your address"),
+            _("Someone (perhaps you) tried to register a new account with this email address. You already have "
+              "an account. Log in: %(login)s\nForgot your password? Reset it: %(reset)s\nIf it was not you, you "
+              "can ignore this email.") % {"login": login_url, "reset": reset_url},
+            None, [email]))
+        return None
     record_event(actor=user, action="account.registered", obj=user,
                  changes={"display_name": (None, user.display_name)})
     token = verification_token(user)
@@ -206,8 +206,13 @@ def account_delete(*, actor, user) -> None:
     """Delete the account. Contributions stay, anonymised (their author becomes "deleted account")."""
     if actor is None or actor.pk != user.pk:
         raise PermissionDenied
+    from kompass.accounts import throttle
+    from kompass.audit.services import forget_person
+
     for hook in ACCOUNT_DELETE_HOOKS:
         hook(user)
+    throttle.forget_account(user.email)
+    forget_person(user)
     record_event(actor=None, action="account.deleted", changes={"user_id": (user.pk, None)},
                  label="deleted account")
     user.delete()

@@ -1,14 +1,16 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.views import LoginView
+from django.contrib.auth.views import LoginView, PasswordResetView
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, translate_url
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from kompass.accounts.forms import client_ip
 from kompass.accounts.models import ApiToken
 from kompass.accounts.services import api_token_create, api_token_revoke
+from kompass.core.ratelimit import RateLimited, check_rate
 
 
 @login_required
@@ -48,10 +50,16 @@ def register(request):
     form = RegistrationForm(request.POST or None, initial={"language": request.LANGUAGE_CODE})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        citizen_register(email=data["email"], password=data["password"], display_name=data["display_name"],
-                         language=data["language"],
-                         verify_url_builder=lambda token: request.build_absolute_uri(
-                             reverse("accounts:verify", args=[token])))
+        try:
+            citizen_register(email=data["email"], password=data["password"], display_name=data["display_name"],
+                             language=data["language"], ip=client_ip(request),
+                             verify_url_builder=lambda token: request.build_absolute_uri(
+                                 reverse("accounts:verify", args=[token])),
+                             login_url=request.build_absolute_uri(reverse("accounts:login")),
+                             reset_url=request.build_absolute_uri(reverse("accounts:password_reset")))
+        except RateLimited as exc:
+            form.add_error(None, str(exc))
+            return render(request, "accounts/register.html", {"form": form}, status=429)
         return render(request, "accounts/register_sent.html", {"email": data["email"]})
     return render(request, "accounts/register.html", {"form": form}, status=400 if form.errors else 200)
 
@@ -121,9 +129,30 @@ def delete_account(request):
     return render(request, "accounts/delete.html", {"error": error}, status=400 if error else 200)
 
 
+class ThrottledPasswordResetView(PasswordResetView):
+    """Django's reset view answers the same whether or not the address has an account (it mails only owners);
+    this adds per-address and per-IP limits on the shared counter, answered with 429."""
+
+    def form_valid(self, form):
+        try:
+            check_rate(form.cleaned_data["email"].strip().lower(), "password_reset", client_ip(self.request))
+        except RateLimited as exc:
+            form.add_error(None, str(exc))
+            response = self.form_invalid(form)
+            response.status_code = 429
+            return response
+        return super().form_valid(form)
+
+
 class LanguageAwareLoginView(LoginView):
     """After login, people land in the language they chose in their settings (German paths have no prefix,
     English ones start with /en/)."""
+
+    def form_invalid(self, form):
+        response = super().form_invalid(form)
+        if form.has_error("__all__", "throttled"):
+            response.status_code = 429
+        return response
 
     def get_success_url(self):
         url = super().get_success_url()

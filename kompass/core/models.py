@@ -30,3 +30,16 @@ class NamedFrameworkItem(LocalizedMixin, models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class RateCounter(models.Model):
+    """One fixed-window counter of the shared rate limiter (kompass.core.ratelimit) when the cache is not Redis.
+
+    Incremented with a single UPDATE … SET count = count + 1, so concurrent workers never lose a count."""
+
+    key = models.CharField(max_length=200, unique=True)
+    count = models.PositiveIntegerField(default=0)
+    expires_at = models.DateTimeField(db_index=True)
+
+    def __str__(self) -> str:
+        return f"{self.key}: {self.count}"

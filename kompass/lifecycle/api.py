@@ -10,6 +10,7 @@ from ninja import Field, Query, Router, Schema
 
 from kompass.accounts.api_auth import WRITE_AUTH
 from kompass.core.api_schemas import ErrorResponse, Ref
+from kompass.core.hardening import MAX_OFFSET
 from kompass.lifecycle import selectors, services
 from kompass.lifecycle.models import Candidate
 from kompass.measures.selectors import measure_detail
@@ -85,7 +86,7 @@ class CandidatePage(Schema):
 class CandidateFilters(Schema):
     status: str = Field("", description="submitted, in_review, admitted, rejected or deferred")
     limit: int = Field(20, ge=1, le=100)
-    offset: int = Field(0, ge=0)
+    offset: int = Field(0, ge=0, le=MAX_OFFSET)
 
 
 class LessonOut(Schema):
@@ -117,7 +118,7 @@ class LessonFilters(Schema):
     tag: str = ""
     phase: str = ""
     limit: int = Field(20, ge=1, le=100)
-    offset: int = Field(0, ge=0)
+    offset: int = Field(0, ge=0, le=MAX_OFFSET)
 
 
 class MilestoneIn(Schema):
@@ -220,7 +221,7 @@ def get_candidate(request, slug: str):
 
 
 @router.get("decisions", response=list[CandidateOut], summary="Selection decisions of the Chief Digital Officer")
-def list_decisions(request, limit: int = Query(50, ge=1, le=100), offset: int = Query(0, ge=0)):
+def list_decisions(request, limit: int = Query(50, ge=1, le=100), offset: int = Query(0, ge=0, le=MAX_OFFSET)):
     return [_candidate(c) for c in selectors.decisions(current_strategy())[offset:offset + limit]]
 
 

@@ -7,14 +7,13 @@ a measure that has no lifecycle yet; later phase changes go through the phase ga
 
 from __future__ import annotations
 
-import csv
 import datetime
-import io
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.utils.text import slugify
 
+from kompass.core import tabular
 from kompass.lifecycle.models import MeasureExternalId, Phase
 from kompass.measures.models import Measure
 from kompass.organisations.models import Organisation
@@ -56,60 +55,17 @@ class ImportReport:
                 "unchanged": self.unchanged, "problems": [vars(p) for p in self.problems]}
 
 
-def _cell(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, datetime.datetime):
-        return value.date().isoformat()
-    if isinstance(value, datetime.date):
-        return value.isoformat()
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value).strip()
 
 
 def read_rows(name: str, content: bytes) -> tuple[list[str], list[dict]]:
-    """Header and rows (dicts of strings) from XLSX or CSV bytes. Raises ValidationError for unreadable files."""
-    if name.lower().endswith(".xlsx"):
-        import zipfile
+    """Header and rows (dicts of strings; None for a blank row) from XLSX or CSV bytes, through core.tabular.
 
-        from openpyxl import load_workbook
-
-        try:
-            book = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-        except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
-            raise ValidationError(f"not a readable XLSX file: {exc}") from exc
-        sheet = book.worksheets[0]
-        values = [[_cell(v) for v in row] for row in sheet.iter_rows(values_only=True)]
-        book.close()
-    elif name.lower().endswith(".csv"):
-        try:
-            text = content.decode("utf-8-sig")
-        except UnicodeDecodeError as exc:
-            raise ValidationError("the CSV file is not UTF-8 encoded") from exc
-        sample = text[:4096]
-        try:
-            dialect = csv.Sniffer().sniff(sample, delimiters=",;\t")
-        except csv.Error:
-            dialect = csv.excel
-        values = [[c.strip() for c in row] for row in csv.reader(io.StringIO(text), dialect)]
-    else:
-        raise ValidationError("only .xlsx and .csv files can be imported")
-    if not values:
-        raise ValidationError("the file is empty")
-    header = [h.strip().lower() for h in values[0]]
-    rows = []
-    for raw in values[1:MAX_ROWS + 2]:
-        if not any(raw):
-            rows.append(None)
-            continue
-        rows.append({h: _unquote(raw[i] if i < len(raw) else "") for i, h in enumerate(header) if h})
-    return header, rows
-
-
-def _unquote(value: str) -> str:
-    """Undo the formula guard of the export ("'=x" -> "=x")."""
-    return value[1:] if len(value) > 1 and value[0] == "'" and value[1] in "=+-@" else value
+    Raises ValidationError for unreadable files, files over the size limit or with more than MAX_ROWS rows."""
+    try:
+        table = tabular.read_table(name, content, max_rows=MAX_ROWS, keep_blank=True, strip_guard=True)
+    except tabular.TabularError as exc:
+        raise ValidationError(str(exc)) from exc
+    return table.header, [row.values if any(row.values.values()) else None for row in table.rows]
 
 
 def _date(text: str, end: bool) -> datetime.date:
@@ -262,27 +218,8 @@ def export_rows(strategy) -> list[list[str]]:
 
 
 def export_csv(strategy) -> bytes:
-    out = io.StringIO()
-    writer = csv.writer(out)
-    for row in export_rows(strategy):
-        writer.writerow([_safe(c) for c in row])
-    return out.getvalue().encode("utf-8-sig")
+    return tabular.write_csv(None, export_rows(strategy))
 
 
 def export_xlsx(strategy) -> bytes:
-    from openpyxl import Workbook
-
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet("measures")
-    for row in export_rows(strategy):
-        sheet.append([_safe(c) for c in row])
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
-
-
-def _safe(value: str) -> str:
-    """Neutralise spreadsheet formulas (CSV/formula injection)."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
-        return "'" + value
-    return value
+    return tabular.write_xlsx(None, export_rows(strategy), sheet="measures")

@@ -653,6 +653,7 @@ def personal_data_purge(*, actor, panel: Panel | None = None, today: datetime.da
     out = {}
     for p in panels.select_for_update():
         n, _detail = PersonalData.objects.filter(panel=p).delete()
+        Respondent.objects.filter(panel=p, user__isnull=False).update(user=None)  # no link to accounts either
         # keep who shares a household (needed to recompute the lottery), but not the address hash
         labels = household_labels(list(Respondent.objects.filter(panel=p).values_list("pseudonym", "household")))
         Respondent.objects.filter(panel=p).exclude(household="").exclude(household__startswith="H-").update(

@@ -6,6 +6,7 @@ from ninja import Field, Query, Router, Schema
 
 from kompass.core.api_errors import ApiParameterError
 from kompass.core.api_schemas import ErrorResponse, Ref
+from kompass.core.hardening import MAX_OFFSET
 from kompass.measures import selectors
 from kompass.measures.models import Measure
 from kompass.strategy.selectors import current_strategy
@@ -76,7 +77,7 @@ class MeasureFilters(Schema):
     phase: str = Field("", description="Phase slug of the implementation process (e.g. vorprozess)")
     sort: str = Field("", description="title, newest, oldest, status or relevance")
     limit: int = Field(20, ge=1, le=settings.KOMPASS_API_PAGE_SIZE_MAX)
-    offset: int = Field(0, ge=0)
+    offset: int = Field(0, ge=0, le=MAX_OFFSET)
 
 
 def _ref(obj) -> dict:

@@ -1,5 +1,3 @@
-import csv
-
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -11,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from kompass.accounts.models import Membership
+from kompass.core import tabular
 from kompass.measures import selectors
 from kompass.measures.forms import CatalogueFilterForm, MeasureForm
 from kompass.measures.models import Measure
@@ -44,17 +43,14 @@ def catalogue_csv(request):
     qs = selectors.with_card_data(selectors.catalogue(strategy, query)).prefetch_related("involved_organisations")
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{strategy.slug}-measures.csv"'
-    writer = csv.writer(response)
-    writer.writerow(["slug", "title", "title_en", "type", "status", "responsible_organisation",
-                     "involved_organisations", "districts", "action_fields", "start", "end", "pilot", "example",
-                     "summary"])
-    for m in qs.iterator(chunk_size=500):
-        writer.writerow([
-            m.slug, m.title, m.title_en, m.measure_type, m.status, m.responsible_organisation.name,
-            "; ".join(o.name for o in m.involved_organisations.all()), "; ".join(d.name for d in m.districts.all()),
-            "; ".join(a.name for a in m.action_fields.all()), m.start_date or "", m.end_date or "",
-            "yes" if m.is_pilot else "no", "yes" if m.is_example else "no", m.summary,
-        ])
+    header = ["slug", "title", "title_en", "type", "status", "responsible_organisation", "involved_organisations",
+              "districts", "action_fields", "start", "end", "pilot", "example", "summary"]
+    tabular.write_csv_to(response, header, ([
+        m.slug, m.title, m.title_en, m.measure_type, m.status, m.responsible_organisation.name,
+        "; ".join(o.name for o in m.involved_organisations.all()), "; ".join(d.name for d in m.districts.all()),
+        "; ".join(a.name for a in m.action_fields.all()), m.start_date or "", m.end_date or "",
+        "yes" if m.is_pilot else "no", "yes" if m.is_example else "no", m.summary,
+    ] for m in qs.iterator(chunk_size=500)))
     return response
 
 

@@ -13,6 +13,7 @@ from kompass.accounts.api_auth import WRITE_AUTH
 from kompass.accounts.forms import client_ip
 from kompass.core.api_errors import ApiParameterError
 from kompass.core.api_schemas import ErrorResponse, Ref
+from kompass.core.hardening import MAX_OFFSET
 from kompass.participation import selectors, services
 from kompass.participation.models import Comment, Consultation, Idea, OpinionMapResult, Statement
 from kompass.strategy.selectors import current_strategy
@@ -206,7 +207,8 @@ def get_idea(request, idea_id: int):
 
 @router.get("ideas/{idea_id}/comments", response={200: CommentPage, 404: ErrorResponse},
             summary="Comments of an idea, threads in order (replies follow their comment)")
-def list_comments(request, idea_id: int, limit: int = Query(20, ge=1, le=100), offset: int = Query(0, ge=0)):
+def list_comments(request, idea_id: int, limit: int = Query(20, ge=1, le=100),
+                  offset: int = Query(0, ge=0, le=MAX_OFFSET)):
     idea = _visible_idea(request, idea_id)
     threads = list(selectors.comment_threads(idea.comments.all())[offset: offset + limit + 1])
     items = []

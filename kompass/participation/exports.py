@@ -1,24 +1,7 @@
-"""Comment exports of a text consultation as CSV or XLSX bytes."""
+"""Comment exports of a text consultation as CSV or XLSX bytes (through core.tabular: formula guard built in)."""
 
-import csv
-import io
+from kompass.core import tabular
 
 
 def comments_file(columns: list[str], rows: list[list], fmt: str) -> tuple[bytes, str]:
-    if fmt == "csv":
-        buffer = io.StringIO()
-        writer = csv.writer(buffer)
-        writer.writerow(columns)
-        writer.writerows(rows)
-        return buffer.getvalue().encode("utf-8"), "text/csv; charset=utf-8"
-    from openpyxl import Workbook
-
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = "comments"
-    sheet.append(columns)
-    for row in rows:
-        sheet.append(row)
-    out = io.BytesIO()
-    workbook.save(out)
-    return out.getvalue(), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    return tabular.write_table("xlsx" if fmt != "csv" else "csv", columns, rows, sheet="comments")

@@ -64,7 +64,7 @@ def test_comment_per_paragraph_answer_and_export(client, draft, citizen, office,
     assert client.get(reverse("participation:consultation_export", args=[draft.slug, "csv"])).status_code == 403
     client.force_login(office)
     response = client.get(reverse("participation:consultation_export", args=[draft.slug, "csv"]))
-    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
     assert rows[0][0] == "chapter" and [r[7] for r in rows[1:]] == ["Bitte konkreter.", "Stimme zu."]
     assert rows[1][1] == "1.1" and rows[1][5] == "Kiezfuchs"
     xlsx = client.get(reverse("participation:consultation_export", args=[draft.slug, "xlsx"]))

@@ -5,15 +5,13 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 
+from kompass.core.hardening import MAX_PAGE, bounded_int, pk_or_404
 from kompass.participation.services import RateLimited
 from kompass.strategy.selectors import strategy_for_request as _strategy  # noqa: F401 - used by the view modules
 
 
 def _page_number(request) -> int:
-    try:
-        return max(1, int(request.GET.get("page", 1)))
-    except ValueError:
-        return 1
+    return bounded_int(request.GET.get("page"), 1, minimum=1, maximum=MAX_PAGE)
 
 
 def _act(request, fn, *, success: str = "", fallback: str = "/"):
@@ -47,7 +45,7 @@ def _post_comment(request, **target):
     parent = None
     raw = request.POST.get("parent", "")
     if raw:
-        parent = get_object_or_404(Comment, pk=int(raw) if raw.isdigit() else 0, **target)
+        parent = get_object_or_404(Comment, pk=pk_or_404(raw), **target)
     return _act(request, lambda: comment_create(actor=request.user, parent=parent, text=request.POST.get("text", ""),
                                                 ip=client_ip(request), **target),
                 success=_("Your comment was published."))

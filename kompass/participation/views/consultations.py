@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from kompass.accounts.forms import client_ip
 from kompass.core.permissions import require
+from kompass.core.hardening import pk_or_404
 from kompass.participation import exports, selectors, services
 from kompass.participation.models import Consultation, OpinionMapResult, Paragraph, Statement
 from kompass.participation.svg import opinion_map_svg
@@ -103,7 +104,7 @@ def consultation_follow(request, slug):
 @login_required
 @require_POST
 def consultation_vote(request, slug):
-    statement = get_object_or_404(Statement, pk=request.POST.get("statement") or 0, consultation__slug=slug)
+    statement = get_object_or_404(Statement, pk=pk_or_404(request.POST.get("statement")), consultation__slug=slug)
     value = {"agree": 1, "disagree": -1, "pass": 0}.get(request.POST.get("vote", ""))
     if value is None:
         messages.error(request, _("A vote is agree, disagree or pass."))

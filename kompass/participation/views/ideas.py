@@ -19,6 +19,7 @@ from kompass.core.permissions import allowed, require
 from kompass.participation import selectors, services
 from kompass.participation.forms import IdeaForm
 from kompass.participation.models import Attachment, Comment, Idea, Statement
+from kompass.core.hardening import pk_or_404
 from kompass.participation.views._common import _act, _page_number, _post_comment, _strategy
 
 
@@ -136,9 +137,9 @@ def idea_ownership(request, pk):
     party = request.POST.get("party", "")
     if party.startswith("org:"):
         organisation = get_object_or_404(request.user.memberships.select_related("organisation"),
-                                         organisation_id=party[4:]).organisation
+                                         organisation_id=pk_or_404(party[4:])).organisation
     elif party.startswith("group:"):
-        group = get_object_or_404(request.user.user_groups.all(), pk=party[6:])
+        group = get_object_or_404(request.user.user_groups.all(), pk=pk_or_404(party[6:]))
     return _act(request, lambda: services.ownership_declare(actor=request.user, idea=idea, organisation=organisation,
                                                             group=group, note=request.POST.get("note", "")),
                 success=_("Your declaration was published."))

@@ -1,0 +1,121 @@
+"""The shared rate limiter: limits that hold across all web workers and servers (ADR 0030).
+
+`check_rate(actor, action, ip=None)` has the signature of participation's former limiter: it counts one event of
+`action` for the account and, when given, for the client address (with `KOMPASS_RATE_IP_FACTOR` times the limit),
+and raises `RateLimited` (a message for people) once a count is over its limit within the current window.
+
+Counting is atomic wherever it happens: on a Redis cache with Redis' INCR, otherwise in the database table
+`core.RateCounter` with `UPDATE … SET count = count + 1` (the database serialises concurrent updates of a row). A
+per-process cache (local memory) is never used for counting, so several workers always share one count."""
+
+from __future__ import annotations
+
+import hashlib
+import math
+from datetime import UTC, datetime, timedelta
+
+from django.conf import settings
+from django.core.cache import caches
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+#: action: (events per account or address, window in seconds). Settings override: KOMPASS_RATE_LIMITS.
+DEFAULT_RATE_LIMITS = {
+    "idea": (5, 3600),
+    "comment": (20, 600),
+    "support": (60, 600),
+    "vote": (300, 600),
+    "statement": (10, 3600),
+    "register": (3, 3600),  # per address; per IP 4x
+    "password_reset": (3, 3600),
+    "pdf": (30, 600),  # expensive anonymous PDFs per client address
+}
+
+
+class RateLimited(Exception):
+    """The account or address reached the limit for an action; `str(exc)` is a message for people."""
+
+    def __init__(self, message: str = "", *, retry_after: int = 60):
+        self.retry_after = retry_after
+        super().__init__(message)
+
+
+def limits(action: str) -> tuple[int, int]:
+    configured = {**getattr(settings, "KOMPASS_PARTICIPATION_RATE_LIMITS", {}),
+                  **getattr(settings, "KOMPASS_RATE_LIMITS", {})}
+    return configured.get(action) or DEFAULT_RATE_LIMITS[action]
+
+
+def uses_redis() -> bool:
+    return "redis" in caches["default"].__class__.__module__.lower()
+
+
+def hit(key: str, window: int) -> int:
+    """Count one event under `key` in the current fixed window of `window` seconds; return the count so far."""
+    bucket = int(timezone.now().timestamp() // window)
+    full = f"rl:{key}:{bucket}"
+    if uses_redis():
+        cache = caches["default"]
+        cache.add(full, 0, window)
+        try:
+            return cache.incr(full)
+        except ValueError:  # expired between add and incr
+            cache.add(full, 1, window)
+            return 1
+    return _db_hit(full, window, bucket)
+
+
+def _db_hit(key: str, window: int, bucket: int) -> int:
+    from kompass.core.models import RateCounter
+
+    if len(key) > 200:
+        key = "rl:" + hashlib.sha256(key.encode()).hexdigest()
+    expires = datetime.fromtimestamp((bucket + 1) * window, tz=UTC)
+    with transaction.atomic():
+        if not RateCounter.objects.filter(key=key).update(count=F("count") + 1):
+            try:
+                with transaction.atomic():
+                    RateCounter.objects.create(key=key, count=1, expires_at=expires)
+                RateCounter.objects.filter(expires_at__lt=timezone.now() - timedelta(seconds=60)).delete()
+                return 1
+            except IntegrityError:  # another worker created it first
+                RateCounter.objects.filter(key=key).update(count=F("count") + 1)
+        return RateCounter.objects.filter(key=key).values_list("count", flat=True).first() or 1
+
+
+def reset(key: str, window: int) -> None:
+    """Forget the count of `key` in the current window."""
+    bucket = int(timezone.now().timestamp() // window)
+    full = f"rl:{key}:{bucket}"
+    if uses_redis():
+        caches["default"].delete(full)
+        return
+    from kompass.core.models import RateCounter
+
+    if len(full) > 200:
+        full = "rl:" + hashlib.sha256(full.encode()).hexdigest()
+    RateCounter.objects.filter(key=full).delete()
+
+
+def check_key(key: str, limit: int, window: int) -> None:
+    """Raise RateLimited when the event counted now is over `limit` within the window."""
+    if hit(key, window) > limit:
+        minutes = max(1, math.ceil(window / 60))
+        raise RateLimited(_("You have reached the limit of %(limit)s for this action. Please try again "
+                            "in up to %(minutes)s minutes.") % {"limit": limit, "minutes": minutes},
+                          retry_after=window)
+
+
+def check_rate(actor, action: str, ip: str | None = None) -> None:
+    """Count one event of `action` for the account (and the IP); raise RateLimited when over the limit.
+
+    `actor` may be a user (counted by primary key) or any string (an email address, counted by its hash)."""
+    limit, window = limits(action)
+    who = f"u:{actor.pk}" if hasattr(actor, "pk") else "s:" + hashlib.sha256(str(actor).encode()).hexdigest()[:32]
+    keys = [(f"{action}:{who}", limit)] if actor is not None else []
+    if ip:
+        keys.append((f"{action}:ip:{ip}", limit * getattr(settings, "KOMPASS_RATE_IP_FACTOR", 4)))
+    for key, allowed in keys:
+        check_key(key, allowed, window)

@@ -1,0 +1,96 @@
+""""Delete my account" leaves no personal data: after each path, a dump of every table holds neither the
+person's email address nor their display name."""
+
+import io
+from datetime import timedelta
+
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+from django.utils import timezone
+
+from kompass.participation import services
+
+pytestmark = pytest.mark.django_db
+
+EMAIL = "Erika.Mustermann@example.org"
+NAME = "Erika Musterfrau-Zyx"
+PASSWORD = "S3cure-pass-word"
+
+
+def _dump() -> str:
+    out = io.StringIO()
+    call_command("dumpdata", "--natural-foreign", stdout=out)
+    return out.getvalue().lower()
+
+
+def _leaks() -> list[str]:
+    dump = _dump()
+    return [needle for needle in (EMAIL.lower(), NAME.lower()) if needle in dump]
+
+
+@pytest.fixture
+def person(client, berlin, make_user, django_capture_on_commit_callbacks):
+    """A citizen who registered through the page, verified, logged in (with one typo) and changed settings."""
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("accounts:register"), {"email": EMAIL, "display_name": NAME, "password": PASSWORD,
+                                                   "language": "de", "accept": "on"})
+    from kompass.accounts.models import User
+    from kompass.accounts.services import citizen_verify, verification_token
+
+    user = User.objects.get(email=EMAIL.lower())
+    citizen_verify(token=verification_token(user))
+    client.post(reverse("accounts:login"), {"username": EMAIL, "password": "typo-typo"})
+    assert client.post(reverse("accounts:login"), {"username": EMAIL, "password": PASSWORD}).status_code == 302
+    client.post(reverse("accounts:settings"), {"display_name": NAME, "language": "en", "email_digest": "daily",
+                                               "notify_in_app": "on"})
+    user.refresh_from_db()
+    return user
+
+
+def _participate(person, berlin, make_user):
+    other = make_user("other@example.org")
+    office = make_user("office@example.org", office=True)
+    own = services.idea_create(actor=person, strategy=berlin, title="Bänke am Ufer", text="Mehr Bänke.")
+    theirs = services.idea_create(actor=other, strategy=berlin, title="Bäume", text="Mehr Bäume.")
+    services.follow_set(actor=person, idea=theirs, follow=True)
+    services.comment_create(actor=person, idea=theirs, text="Gute Idee!")
+    services.comment_create(actor=other, idea=own, text="Danke!")  # notifies the person
+    services.support_add(actor=person, idea=theirs)
+    services.report_create(actor=person, target=theirs, reason="Doppelt")
+    now = timezone.now()
+    consultation = services.consultation_create(
+        actor=office, strategy=berlin, slug="bild", title="Bild", kind="statements", opens_at=now - timedelta(1),
+        closes_at=now + timedelta(7), statements=["Mehr Grün"])
+    services.vote_cast(actor=person, statement=consultation.statements.get(), value=1)
+    services.statement_add(actor=person, consultation=consultation, text="Weniger Autos")
+
+
+def _delete_through_the_page(client, person):
+    response = client.post(reverse("accounts:delete"), {"password": PASSWORD})
+    assert response.status_code == 302
+    from kompass.accounts.models import User
+
+    assert not User.objects.filter(pk=person.pk).exists()
+
+
+def test_account_only(client, person):
+    assert _leaks() == [EMAIL.lower(), NAME.lower()]  # the search finds them while the account exists
+    _delete_through_the_page(client, person)
+    assert _leaks() == []
+
+
+def test_after_participating(client, person, berlin, make_user):
+    _participate(person, berlin, make_user)
+    _delete_through_the_page(client, person)
+    assert _leaks() == []
+
+
+def test_after_team_work_and_tokens(client, person, berlin, make_user, pilot):
+    from kompass.accounts.services import api_token_create, membership_set
+
+    office = make_user("office2@example.org", office=True)
+    membership_set(actor=office, user=person, organisation=pilot.responsible_organisation, role="member")
+    api_token_create(actor=person, user=person, name="Mein Skript")
+    _delete_through_the_page(client, person)
+    assert _leaks() == []
