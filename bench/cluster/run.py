@@ -40,8 +40,8 @@ PG = os.environ.get("CLUSTER_PG", "postgres://postgres@127.0.0.1:5432")
 DB = "kompass_cluster"
 NGINX, APPS, PGB, REDIS = 18100, [18101, 18102], 18110, 18120
 SECONDS = float(os.environ.get("CLUSTER_SECONDS", "180"))
-BROWSERS = int(os.environ.get("CLUSTER_BROWSERS", "10"))
-CITIZEN_THREADS = int(os.environ.get("CLUSTER_CITIZEN_THREADS", "6"))
+BROWSERS = int(os.environ.get("CLUSTER_BROWSERS", "8"))
+CITIZEN_THREADS = int(os.environ.get("CLUSTER_CITIZEN_THREADS", "4"))
 GRACE = 5.0  # seconds after a restarted part is ready again that still count as its kill window
 BASE = f"http://127.0.0.1:{NGINX}"
 VENV = ROOT / ".venv/bin"
@@ -62,7 +62,7 @@ class Cluster:
             "CACHE_URL": f"redis://127.0.0.1:{REDIS}/0", "SECRET_KEY": "cluster-test-only-" + "x" * 40,
             "HTTPS_ONLY": "0", "BEHIND_PROXY": "1", "ALLOWED_HOSTS": "127.0.0.1,localhost",
             "KOMPASS_VAR_DIR": str(work / "var"), "X_ACCEL_REDIRECT": "/_protected/", "WEB_CONCURRENCY": "2",
-            "LOG_FORMAT": "json", "LOG_LEVEL": "WARNING", "CONN_MAX_AGE": "60",
+            "LOG_FORMAT": "json", "LOG_LEVEL": "WARNING", "CONN_MAX_AGE": "60", "PYTHONPATH": str(ROOT),
         })
 
     def start(self, name: str, argv: list[str], env: dict | None = None) -> None:
@@ -270,7 +270,7 @@ def main() -> int:
     try:
         log(f"scratch database {DB}, seeding (CLUSTER_SCALE={os.environ.get('CLUSTER_SCALE', '1')})")
         recreate_database(f"{PG}/{DB}")
-        seed_env = {**cluster.env, "DATABASE_URL": f"{PG}/{DB}"}
+        seed_env = {**cluster.env, "DATABASE_URL": f"{PG}/{DB}", "CACHE_URL": ""}  # Redis is not up yet
         seed = subprocess.run([str(VENV / "python"), str(ROOT / "bench/cluster/seed.py")], env=seed_env, cwd=ROOT,
                               capture_output=True, text=True)
         if seed.returncode:

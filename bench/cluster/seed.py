@@ -21,6 +21,7 @@ url = os.environ["DATABASE_URL"]
 from bench.participation import bench as participation  # noqa: E402 - sets DATABASE_URL to its own database
 
 os.environ["DATABASE_URL"] = url
+os.environ.pop("KOMPASS_TESTING", None)  # that module sets it; the cluster's passwords need production hashers
 os.environ["DJANGO_SETTINGS_MODULE"] = "bench.cluster.settings"
 
 import django  # noqa: E402

@@ -70,9 +70,11 @@ def _schedule(using: str) -> None:
     transaction.on_commit(bump, using=using)
 
 
-def _on_write(sender, using="default", **kwargs) -> None:
+def _on_write(sender, using="default", update_fields=None, **kwargs) -> None:
     if sender._meta.label in IGNORED:
         return
+    if update_fields is not None and set(update_fields) <= {"last_login"}:
+        return  # a login changes no public page
     _schedule(using)
 
 

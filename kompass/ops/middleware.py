@@ -13,7 +13,9 @@ from kompass.ops.metrics import LATENCY, REQUESTS
 access_log = logging.getLogger("kompass.request")
 
 
-def _view_name(request) -> str:
+def _view_name(request, response) -> str:
+    if response.get("X-Kompass-Cache") == "hit":
+        return "page_cache_hit"  # answered before URL resolution
     match = getattr(request, "resolver_match", None)
     if match is None:
         return "unmatched"
@@ -32,7 +34,7 @@ class OpsMiddleware:
         try:
             response = self.get_response(request)
             elapsed = time.perf_counter() - start
-            view = _view_name(request)
+            view = _view_name(request, response)
             REQUESTS.labels(request.method if request.method in _METHODS else "other", view,
                             str(response.status_code)).inc()
             LATENCY.labels(view).observe(elapsed)
