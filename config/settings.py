@@ -197,7 +197,8 @@ else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 # Anonymous page cache lifetime in seconds (0 switches it off); invalidated on every committed write.
 # Off in the test suite (tests read response.context; tests/ops switch it on).
-KOMPASS_PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "0" if os.environ.get("KOMPASS_TESTING") else "60"))
+KOMPASS_PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS",
+                                                "0" if os.environ.get("KOMPASS_TESTING") else "60"))
 
 LANGUAGE_CODE = "de"
 LANGUAGES = [("de", _("German")), ("en", _("English"))]

@@ -58,7 +58,7 @@ def test_restore_drill_every_page_and_api_answer_identical(berlin_committed, tmp
     private_root = tmp_path / "private"
     settings.KOMPASS_PRIVATE_ROOT = private_root
     storages["default"].save("jobs/2026/12/report.pdf", ContentFile(b"%PDF-1.4 report"))
-    private_storage().save("lifecycle/2026/12/protokoll.txt", ContentFile("Protokoll".encode()))
+    private_storage().save("lifecycle/2026/12/protokoll.txt", ContentFile(b"Protokoll"))
     from tests.factories import add_measures
 
     add_measures(berlin_committed, 30)

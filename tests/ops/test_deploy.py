@@ -137,9 +137,9 @@ def test_pgbouncer_config_runs_and_pools_transactions(tmp_path):
 
     binary = _tool("pgbouncer")
     sys.path.insert(0, str(ROOT))
-    from bench.cluster.config import pgbouncer_ini
-
     import tempfile
+
+    from bench.cluster.config import pgbouncer_ini
 
     port = _free_port()
     workdir = Path(tempfile.mkdtemp(prefix="kompass-pgbouncer-", dir="/tmp"))

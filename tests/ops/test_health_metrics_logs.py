@@ -55,8 +55,8 @@ def test_metrics_count_requests_by_view_and_report_queue(client):
     response = client.get("/metrics", REMOTE_ADDR="127.0.0.1")
     assert response.status_code == 200
     text = response.content.decode()
-    line = next(li for li in text.splitlines()
-                if li.startswith("kompass_http_requests_total{") and 'view="portal:values"' in li and 'status="200"' in li)
+    line = next(li for li in text.splitlines() if li.startswith("kompass_http_requests_total{")
+                and 'view="portal:values"' in li and 'status="200"' in li)
     assert float(line.rsplit(" ", 1)[1]) >= 2
     assert 'kompass_http_request_duration_seconds_bucket{le="0.005",view="portal:values"}' in text
     assert 'kompass_jobs{status="queued"}' in text

@@ -88,7 +88,7 @@ def test_job_result_file_is_stored_in_s3(s3, settings):
 
     settings.STORAGES = _settings_for(*s3)
     job = Job.objects.create(kind="test", title="Bericht")
-    job.result_file.save("bericht.csv", ContentFile("a;b\n1;2\n".encode()), save=True)
+    job.result_file.save("bericht.csv", ContentFile(b"a;b\n1;2\n"), save=True)
     job.refresh_from_db()
     assert storages["default"].exists(job.result_file.name)
     assert job.result_file.open("rb").read() == b"a;b\n1;2\n"
