@@ -104,6 +104,13 @@ bench-opinions: venv-dev
 # The production topology on loopback under load and failures (bench/cluster/run.py); not part of `make test`.
 cluster-test: venv-dev messages deploy-tools
 	flock /tmp/kompass-heavy.lock $(BIN)/python bench/cluster/run.py
+	$(BIN)/python bench/collect.py
+
+# Load benchmark of the same topology (bench/load/run.py, needs Debian's wrk); writes docs/benchmarks.md.
+bench-load: venv-dev messages deploy-tools
+	@command -v wrk >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null)
+	flock /tmp/kompass-heavy.lock $(BIN)/python bench/load/run.py
+	$(BIN)/python bench/collect.py
 
 vendor: node_modules/.package-lock.json
 	cp node_modules/htmx.org/dist/htmx.min.js kompass/portal/static/vendor/htmx/htmx.min.js
