@@ -8,7 +8,7 @@ PG_URL ?= $(or $(DATABASE_URL),postgres://postgres@127.0.0.1:5432/kompass)
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
 .PHONY: run test venv venv-dev messages migrate lint test-sqlite test-postgres bench bench-catalogue \
-        bench-lottery bench-opinions vendor clean help
+        bench-lottery bench-opinions vendor clean help cluster-test bench-load deploy-tools
 
 help:
 	@echo "make run     set up everything and serve the portal at http://127.0.0.1:$(PORT) (PORT=… to change)"
@@ -53,6 +53,11 @@ run: migrate
 /usr/bin/chromium:
 	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-dejavu-core >/dev/null
 
+# The deployment files are validated by Debian's nginx and PgBouncer (tests/ops/test_deploy.py, make cluster-test).
+/usr/sbin/nginx /usr/sbin/pgbouncer:
+	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx-light pgbouncer openssl >/dev/null
+deploy-tools: /usr/sbin/nginx /usr/sbin/pgbouncer
+
 node_modules/.package-lock.json: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 
@@ -60,7 +65,7 @@ lint: venv-dev
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports
 
-test: venv-dev messages /usr/bin/chromium node_modules/.package-lock.json lint
+test: venv-dev messages /usr/bin/chromium node_modules/.package-lock.json deploy-tools lint
 	@set -e; ran="sqlite"; \
 	echo "== Test suite on SQLite"; \
 	KOMPASS_TESTING=1 DATABASE_URL= $(BIN)/pytest $(PYTEST_ARGS); \
@@ -95,6 +100,17 @@ bench-lottery: venv-dev
 
 bench-opinions: venv-dev
 	bash bench/opinions/run.sh
+
+# The production topology on loopback under load and failures (bench/cluster/run.py); not part of `make test`.
+cluster-test: venv-dev messages deploy-tools
+	flock /tmp/kompass-heavy.lock $(BIN)/python bench/cluster/run.py
+	$(BIN)/python bench/collect.py
+
+# Load benchmark of the same topology (bench/load/run.py, needs Debian's wrk); writes docs/benchmarks.md.
+bench-load: venv-dev messages deploy-tools
+	@command -v wrk >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null)
+	flock /tmp/kompass-heavy.lock $(BIN)/python bench/load/run.py
+	$(BIN)/python bench/collect.py
 
 vendor: node_modules/.package-lock.json
 	cp node_modules/htmx.org/dist/htmx.min.js kompass/portal/static/vendor/htmx/htmx.min.js

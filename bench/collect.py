@@ -16,6 +16,8 @@ SECTIONS = [
     ("participation", "Participation under load, supports per second (issue 5)", "make bench-participation"),
     ("opinions", "Opinion mapping against red-dwarf 0.4.0 (issue 5)", "make bench-opinions"),
     ("lottery", "Citizens' panel lottery against sortition-algorithms 0.12.15 (issue 6)", "make bench-lottery"),
+    ("load", "Production topology under load: page cache, static reference, scaling (issue 12)", "make bench-load"),
+    ("cluster", "Cluster test: failures under load, acknowledged writes checked (issue 12)", "make cluster-test"),
 ]
 START, END = "<!-- bench:catalogue:start -->", "<!-- bench:catalogue:end -->"
 

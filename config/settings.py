@@ -85,14 +85,18 @@ INSTALLED_APPS = [
     "kompass.participation",
     "django_tasks",
     "django_tasks_db",
+    "kompass.ops",
 ]
 
 MIDDLEWARE = [
+    "kompass.ops.middleware.OpsMiddleware",  # request id, request log, metrics (outermost)
     "django.middleware.security.SecurityMiddleware",
     "kompass.core.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    "kompass.ops.pagecache.PageCacheMiddleware",  # anonymous pages from the shared cache (after Locale)
+    "kompass.ops.xaccel.XAccelRedirectMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -122,12 +126,27 @@ TEMPLATES = [
 ]
 
 VAR_DIR.mkdir(parents=True, exist_ok=True)
+# --- Database (issue 12). CONN_MAX_AGE keeps connections per worker; behind PgBouncer in transaction mode set
+# DB_PGBOUNCER=1 (no server-side cursors, no prepared statements); DB_POOL=1 uses Django's psycopg pool instead
+# (DB_POOL_MIN_SIZE/DB_POOL_MAX_SIZE per process, CONN_MAX_AGE must then be 0). docs/operations.md: sizing.
 DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL") or f"sqlite:///{VAR_DIR / 'kompass.sqlite3'}",
         conn_max_age=int(os.environ.get("CONN_MAX_AGE", "60")),
+        conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    _db_options = DATABASES["default"].setdefault("OPTIONS", {})
+    _db_options.setdefault("connect_timeout", int(os.environ.get("DB_CONNECT_TIMEOUT", "5")))
+    if env_bool("DB_PGBOUNCER"):
+        DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
+        _db_options["prepare_threshold"] = None  # PgBouncer < 1.21 in transaction mode: no prepared statements
+    if env_bool("DB_POOL"):
+        DATABASES["default"]["CONN_MAX_AGE"] = 0
+        _db_options["pool"] = {"min_size": int(os.environ.get("DB_POOL_MIN_SIZE", "1")),
+                               "max_size": int(os.environ.get("DB_POOL_MAX_SIZE", "4")),
+                               "timeout": float(os.environ.get("DB_POOL_TIMEOUT", "10"))}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     if not os.environ.get("KOMPASS_TESTING"):
@@ -135,6 +154,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         # next to stale -wal/-shm files of an interrupted run fails with "disk I/O error".
         DATABASES["default"].setdefault("OPTIONS", {})["init_command"] = "PRAGMA journal_mode=WAL;"
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test-kompass.sqlite3")}
+
+# Worker processes per app server (gunicorn's standard variable; deploy/gunicorn.conf.py reads the same one).
+WEB_CONCURRENCY = int(os.environ.get("WEB_CONCURRENCY", "1"))
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
@@ -182,10 +204,24 @@ if os.environ.get("KOMPASS_TESTING"):
     # Tests create many users; a fast hash keeps the suite quick. Never used outside tests.
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-if os.environ.get("CACHE_URL", "").startswith("redis://"):
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
-                          "LOCATION": os.environ["CACHE_URL"]}}
+# --- Cache (issue 12). `default` is the cache shared by all workers and app servers (page cache, rate limits,
+# login throttling). CACHE_URL: empty or locmem:// = per process (one worker only), redis://host:port/db =
+# Django's RedisCache, db:// = Django's DatabaseCache in the table kompass_cache (created after migrate).
+_cache_url = os.environ.get("CACHE_URL", "")
+if _cache_url.startswith(("redis://", "rediss://", "unix://")):
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": _cache_url,
+                          "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "kompass"),
+                          "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1,
+                                      "retry_on_timeout": True, "health_check_interval": 15}}}
+elif _cache_url.startswith("db://"):
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache",
+                          "LOCATION": _cache_url[len("db://"):].strip("/") or "kompass_cache"}}
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Anonymous page cache lifetime in seconds (0 switches it off); invalidated on every committed write.
+# Off in the test suite (tests read response.context; tests/ops switch it on).
+KOMPASS_PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS",
+                                                "0" if os.environ.get("KOMPASS_TESTING") else "60"))
 
 LANGUAGE_CODE = "de"
 LANGUAGES = [("de", _("German")), ("en", _("English"))]
@@ -199,10 +235,24 @@ STATIC_ROOT = VAR_DIR / "static"
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 MEDIA_URL = "/media/"
 MEDIA_ROOT = VAR_DIR / "media"
+# --- Media storage (issue 12): the local filesystem by default; S3-compatible object storage through
+# django-storages when MEDIA_STORAGE=s3 (bucket AWS_STORAGE_BUCKET_NAME, endpoint AWS_S3_ENDPOINT_URL,
+# credentials AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY from the environment). Private files stay on their own
+# storage (lifecycle.models.PrivateStorage) and are served only through permission-checked views.
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
+if os.environ.get("MEDIA_STORAGE", "").lower() == "s3":
+    STORAGES["default"] = {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": {
+        "bucket_name": os.environ.get("AWS_STORAGE_BUCKET_NAME", "kompass-media"),
+        "endpoint_url": os.environ.get("AWS_S3_ENDPOINT_URL") or None,
+        "region_name": os.environ.get("AWS_S3_REGION_NAME") or None,
+        "default_acl": None, "querystring_auth": True, "file_overwrite": False,
+        "location": os.environ.get("AWS_LOCATION", "media"),
+    }}
+# nginx sends protected files itself when this prefix is set (deploy/nginx/kompass.conf: location /_protected/).
+KOMPASS_X_ACCEL_REDIRECT = os.environ.get("X_ACCEL_REDIRECT", "")
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
 
@@ -234,12 +284,25 @@ CONTENT_SECURITY_POLICY = (
 
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
+# --- Logging (issue 12): JSON lines on stdout with a request id (LOG_FORMAT=json, the default outside DEBUG) or
+# plain text (LOG_FORMAT=text). One `kompass.request` line per request unless REQUEST_LOG=0.
+LOG_FORMAT = os.environ.get("LOG_FORMAT", "text" if DEBUG or os.environ.get("KOMPASS_TESTING") else "json")
+KOMPASS_REQUEST_LOG = env_bool("REQUEST_LOG", default=not os.environ.get("KOMPASS_TESTING"))
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_id": {"()": "kompass.ops.requestid.RequestIdFilter"}},
+    "formatters": {
+        "json": {"()": "kompass.ops.logs.JsonFormatter"},
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "stream": "ext://sys.stdout",
+                             "formatter": "json" if LOG_FORMAT == "json" else "text", "filters": ["request_id"]}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
+    "loggers": {"kompass.request": {"level": "INFO"}},
 }
+# /metrics answers loopback only, or any address with `Authorization: Bearer $METRICS_TOKEN`.
+KOMPASS_METRICS_TOKEN = os.environ.get("METRICS_TOKEN", "")
 
 # Background tasks (django-tasks, the backport of Django 6's Tasks API). Production and `make run` use the
 # database backend with a worker (`kompass db_worker`); tests run tasks immediately.

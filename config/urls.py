@@ -1,6 +1,5 @@
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
-from django.http import HttpResponse
 from django.urls import include, path
 
 from config.api import api
@@ -11,7 +10,7 @@ admin.site.site_title = "Kompass Backoffice"
 urlpatterns = [
     path("api/v1/", api.urls),
     path("backoffice/", admin.site.urls),
-    path("healthz", lambda request: HttpResponse("ok", content_type="text/plain"), name="healthz"),
+    path("", include("kompass.ops.urls")),  # /healthz, /readyz, /metrics
 ]
 urlpatterns += i18n_patterns(
     path("accounts/", include("kompass.accounts.urls")),

@@ -8,7 +8,7 @@ def organisations_with_counts(strategy, kind: str | None = None):
     qs = Organisation.objects.filter(strategy=strategy).select_related("district").annotate(
         responsible_count=Count("responsible_for", distinct=True),
         involved_count=Count("involved_in", distinct=True),
-    )
+    ).order_by("name", "pk")  # GROUP BY queries ignore Meta.ordering; pagination needs a fixed order
     return qs.filter(kind=kind) if kind else qs
 
 

@@ -36,11 +36,13 @@ def strategy_for_request(request) -> Strategy:
 
 
 def values_with_counts(strategy: Strategy):
-    return Value.objects.filter(strategy=strategy).annotate(measure_count=Count("measure_links"))
+    return Value.objects.filter(strategy=strategy).annotate(measure_count=Count("measure_links")).order_by(
+        "position", "name", "pk")  # GROUP BY queries ignore Meta.ordering: without this the order is arbitrary
 
 
 def perspectives_with_counts(strategy: Strategy):
-    return FuturePerspective.objects.filter(strategy=strategy).annotate(measure_count=Count("measure_links"))
+    return FuturePerspective.objects.filter(strategy=strategy).annotate(measure_count=Count("measure_links")).order_by(
+        "position", "name", "pk")
 
 
 def principle_groups(strategy: Strategy):
@@ -55,7 +57,8 @@ def clusters_with_fields(strategy: Strategy):
 
 
 def districts_with_counts(strategy: Strategy):
-    return District.objects.filter(strategy=strategy).annotate(measure_count=Count("measures"))
+    return District.objects.filter(strategy=strategy).annotate(measure_count=Count("measures")).order_by(
+        "position", "name", "pk")
 
 
 def district_by_slug(strategy: Strategy, slug: str) -> District:

@@ -1,0 +1,412 @@
+"""`make cluster-test`: the production topology on loopback, under load and failures.
+
+Starts nginx (deploy/nginx/kompass-locations.conf), 2 gunicorn app servers (deploy/gunicorn.conf.py), 2 task
+workers (`kompass db_worker`), PgBouncer (deploy/pgbouncer/pgbouncer.ini) in front of the machine's PostgreSQL
+(scratch database kompass_cluster) and an own redis-server; seeds the data with COPY (bench/cluster/seed.py);
+runs a mixed workload for CLUSTER_SECONDS (default 180): anonymous browsing of every page type and the API,
+citizens logging in and posting ideas, comments and supports, background jobs (probes, a spreadsheet import,
+an opinion map). Meanwhile it kills (SIGKILL) and restarts one app server and the Redis server, stops (SIGTERM,
+as systemd and Kubernetes do) and restarts one worker, and restarts PgBouncer. Then it compares the database
+with what the clients were told and prints
+
+    cluster: requests=N errors=E lost=L p95_ms=… jobs=done/total
+
+Exit 0 only when errors=0 and lost=0. Everything it started is stopped and the scratch database dropped.
+Ports: 127.0.0.1:18100-18120. Run it under `flock /tmp/kompass-heavy.lock` (make cluster-test does)."""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+import requests
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+from bench.cluster.config import nginx_conf, pgbouncer_ini  # noqa: E402
+from bench.common import recreate_database  # noqa: E402
+
+PG = os.environ.get("CLUSTER_PG", "postgres://postgres@127.0.0.1:5432")
+DB = "kompass_cluster"
+NGINX, APPS, PGB, REDIS = 18100, [18101, 18102], 18110, 18120
+SECONDS = float(os.environ.get("CLUSTER_SECONDS", "180"))
+BROWSERS = int(os.environ.get("CLUSTER_BROWSERS", "8"))
+CITIZEN_THREADS = int(os.environ.get("CLUSTER_CITIZEN_THREADS", "4"))
+GRACE = 5.0  # seconds after a restarted part is ready again that still count as its kill window
+BASE = f"http://127.0.0.1:{NGINX}"
+VENV = ROOT / ".venv/bin"
+
+
+def log(msg: str) -> None:
+    print(f"[{time.strftime('%H:%M:%S')}] {msg}", file=sys.stderr, flush=True)
+
+
+class Cluster:
+    def __init__(self, work: Path):
+        self.work = work
+        self.procs: dict[str, subprocess.Popen] = {}
+        self.env = {k: v for k, v in os.environ.items() if k not in ("KOMPASS_TESTING", "DEBUG", "DATABASE_URL")}
+        self.env.update({
+            "DJANGO_SETTINGS_MODULE": "bench.cluster.settings",
+            "DATABASE_URL": f"postgres://postgres@127.0.0.1:{PGB}/kompass", "DB_PGBOUNCER": "1",
+            "CACHE_URL": f"redis://127.0.0.1:{REDIS}/0", "SECRET_KEY": "cluster-test-only-" + "x" * 40,
+            "HTTPS_ONLY": "0", "BEHIND_PROXY": "1", "ALLOWED_HOSTS": "127.0.0.1,localhost",
+            "KOMPASS_VAR_DIR": str(work / "var"), "X_ACCEL_REDIRECT": "/_protected/", "WEB_CONCURRENCY": "2",
+            "LOG_FORMAT": "json", "LOG_LEVEL": "WARNING", "CONN_MAX_AGE": "60", "PYTHONPATH": str(ROOT),
+        })
+
+    def start(self, name: str, argv: list[str], env: dict | None = None) -> None:
+        out = open(self.work / f"{name}.log", "ab")  # noqa: SIM115 - lives as long as the process
+        self.procs[name] = subprocess.Popen(argv, cwd=ROOT, env=env or self.env, stdout=out, stderr=subprocess.STDOUT,
+                                            start_new_session=True)
+
+    def kill(self, name: str, sig=signal.SIGKILL, wait: float = 30) -> None:
+        proc = self.procs.get(name)
+        if proc is None or proc.poll() is not None:
+            return
+        try:
+            os.killpg(proc.pid, sig)
+        except ProcessLookupError:
+            return
+        try:
+            proc.wait(timeout=wait)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait(timeout=10)
+
+    def start_redis(self) -> None:
+        self.start("redis", ["redis-server", "--port", str(REDIS), "--bind", "127.0.0.1", "--save", "",
+                             "--appendonly", "no", "--dir", str(self.work)])
+        wait_for(lambda: subprocess.run(["redis-cli", "-p", str(REDIS), "ping"], capture_output=True,
+                                        text=True).stdout.strip() == "PONG", "redis")
+
+    def start_pgbouncer(self) -> None:
+        ini = pgbouncer_ini(ROOT / "deploy/pgbouncer/pgbouncer.ini", self.pgb_dir, port=PGB, dbname=DB)
+        argv = ["pgbouncer", str(ini)]
+        if os.geteuid() == 0:
+            argv[1:1] = ["-u", "postgres"]  # PgBouncer refuses to run as root
+        self.start("pgbouncer", argv)
+        wait_for(lambda: port_open(PGB), "pgbouncer")
+
+    def start_app(self, i: int) -> None:
+        port = APPS[i]
+        env = {**self.env, "GUNICORN_BIND": f"127.0.0.1:{port}",
+               "PROMETHEUS_MULTIPROC_DIR": str(self.work / f"metrics-{i}")}
+        self.start(f"app{i}", [str(VENV / "gunicorn"), "-c", str(ROOT / "deploy/gunicorn.conf.py"),
+                               "config.wsgi:application"], env)
+        wait_for(lambda: http_ok(f"http://127.0.0.1:{port}/readyz"), f"app{i}", timeout=60)
+
+    def start_worker(self, i: int) -> None:
+        self.start(f"worker{i}", [str(VENV / "kompass"), "db_worker", "--interval", "0.5", "--worker-id",
+                                  f"cluster-worker-{i}", "--no-startup-delay"])
+
+    def start_nginx(self) -> None:
+        var = self.work / "var"
+        conf = nginx_conf(self.work, listen=NGINX, upstreams=APPS, static_root=var / "static",
+                          private_root=var / "private", media_root=var / "media")
+        self.start("nginx", ["nginx", "-p", str(self.work), "-c", str(conf), "-g", "daemon off;"])
+        wait_for(lambda: http_ok(f"{BASE}/healthz"), "nginx")
+
+    def stop_all(self) -> None:
+        for name in list(self.procs):
+            self.kill(name, signal.SIGTERM, wait=15)
+
+
+def port_open(port: int) -> bool:
+    import socket
+
+    with socket.socket() as sock:
+        sock.settimeout(0.5)
+        return sock.connect_ex(("127.0.0.1", port)) == 0
+
+
+def http_ok(url: str) -> bool:
+    try:
+        return requests.get(url, timeout=3).status_code == 200
+    except requests.RequestException:
+        return False
+
+
+def wait_for(check, what: str, timeout: float = 30) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if check():
+            return
+        time.sleep(0.2)
+    raise RuntimeError(f"{what} did not become ready")
+
+
+class Stats:
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.latencies: list[float] = []
+        self.failures: list[tuple[float, str]] = []  # (time, what) for 5xx and connection failures
+        self.requests = 0
+        self.acks = {"supports": [], "ideas": [], "comments": []}
+        self.statuses: dict[int, int] = {}
+
+    def record(self, started: float, elapsed: float, status: int | None, what: str) -> None:
+        with self.lock:
+            self.requests += 1
+            self.latencies.append(elapsed)
+            if status is not None:
+                self.statuses[status] = self.statuses.get(status, 0) + 1
+            if status is None or status >= 500:
+                self.failures.append((started, f"{what} -> {status}"))
+
+
+def timed(stats: Stats, session: requests.Session, method: str, path: str, **kwargs):
+    started = time.time()
+    t = time.perf_counter()
+    try:
+        response = session.request(method, BASE + path, timeout=30, allow_redirects=False, **kwargs)
+    except requests.RequestException as exc:
+        stats.record(started, time.perf_counter() - t, None, f"{method} {path} {type(exc).__name__}")
+        return None
+    stats.record(started, time.perf_counter() - t, response.status_code, f"{method} {path}")
+    return response
+
+
+def browse(stats: Stats, urls: list[str], stop: threading.Event, seed: int) -> None:
+    rng = random.Random(seed)
+    session = requests.Session()
+    while not stop.is_set():
+        timed(stats, session, "GET", rng.choice(urls))
+
+
+def citizen(stats: Stats, emails: list[str], ideas: tuple[int, int], stop: threading.Event, seed: int) -> None:
+    rng = random.Random(seed)
+    sessions = []
+    for email in emails:
+        session = requests.Session()
+        page = timed(stats, session, "GET", "/accounts/login/")
+        if page is None or page.status_code != 200:
+            continue
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text).group(1)
+        done = timed(stats, session, "POST", "/accounts/login/", data={
+            "csrfmiddlewaretoken": token, "username": email, "password": "Cluster-pass-2026"})
+        if done is not None and done.status_code == 302:
+            sessions.append((email, session, set(), [0]))
+    while not stop.is_set() and sessions:
+        email, session, supported, made = rng.choice(sessions)
+        headers = {"X-CSRFToken": session.cookies.get("csrftoken", "")}
+        action = rng.random()
+        tag = f"{seed}-{rng.getrandbits(48):012x}"
+        if action < 0.55:
+            idea = rng.randint(*ideas)
+            if idea in supported:
+                continue
+            supported.add(idea)
+            r = timed(stats, session, "POST", f"/ideas/{idea}/support/", headers=headers,
+                      data={"next": f"/ideas/{idea}/"})
+            if r is not None and r.status_code == 302 and r.headers.get("Location") == f"/ideas/{idea}/":
+                with stats.lock:
+                    stats.acks["supports"].append((email, idea))
+        elif action < 0.8:
+            idea = rng.randint(*ideas)
+            r = timed(stats, session, "POST", f"/ideas/{idea}/comment/", headers=headers,
+                      data={"text": f"Kommentar aus dem Lasttest {tag}", "next": f"/ideas/{idea}/"})
+            if r is not None and r.status_code == 302:
+                with stats.lock:
+                    stats.acks["comments"].append(tag)
+        elif action < 0.9 and made[0] < 5:
+            made[0] += 1
+            r = timed(stats, session, "POST", "/ideas/new/", headers=headers,
+                      data={"kind": "idea", "title": f"Idee aus dem Lasttest {tag}",
+                            "text": "Eine Idee, die ein Lasttest eingereicht hat, mit genug Text."})
+            if r is not None and r.status_code == 302 and re.match(r"^/ideas/\d+/$", r.headers.get("Location", "")):
+                with stats.lock:
+                    stats.acks["ideas"].append(tag)
+        else:
+            timed(stats, session, "GET", f"/ideas/{rng.randint(*ideas)}/")
+
+
+def psql(sql: str) -> str:
+    return subprocess.run(["psql", f"{PG}/{DB}", "-At", "-c", sql], capture_output=True, text=True,
+                          check=True).stdout.strip()
+
+
+def page_urls() -> list[str]:
+    slugs = psql("SELECT slug FROM measures_measure ORDER BY id LIMIT 40").split()
+    districts = psql("SELECT slug FROM strategy_district ORDER BY id LIMIT 5").split()
+    orgs = psql("SELECT slug FROM organisations_organisation ORDER BY id LIMIT 5").split()
+    ideas = psql("SELECT id FROM participation_idea ORDER BY id LIMIT 40").split()
+    indicators = psql("SELECT slug FROM monitoring_indicator ORDER BY id LIMIT 5").split()
+    urls = ["/", "/values/", "/perspectives/", "/principles/", "/action-fields/", "/districts/", "/data/",
+            "/organisations/", "/measures/", "/measures/?page=3", "/measures/?q=daten", "/ideas/",
+            "/ideas/?sort=supported", "/consultations/", "/consultations/cluster-polis/", "/monitoring/",
+            "/en/measures/", "/api/v1/strategy", "/api/v1/measures?limit=20", "/api/v1/ideas",
+            "/static/lifecycle/lifecycle.css"]
+    urls += [f"/measures/{s}/" for s in slugs] + [f"/api/v1/measures/{s}" for s in slugs[:10]]
+    urls += [f"/districts/{d}/" for d in districts] + [f"/organisations/{o}/" for o in orgs]
+    urls += [f"/ideas/{i}/" for i in ideas] + [f"/monitoring/indicators/{s}/" for s in indicators]
+    return urls
+
+
+def check_urls(urls: list[str]) -> list[str]:
+    """Every URL of the workload answers 200 before the run (a typo would otherwise only count as 404s)."""
+    return [u for u in urls if requests.get(BASE + u, timeout=30).status_code != 200]
+
+
+def main() -> int:
+    work = Path(tempfile.mkdtemp(prefix="kompass-cluster-", dir="/tmp"))
+    os.chmod(work, 0o755)
+    cluster = Cluster(work)
+    cluster.pgb_dir = work / "pgbouncer"
+    cluster.pgb_dir.mkdir()
+    os.chmod(cluster.pgb_dir, 0o777)
+    windows: list[list[float]] = []
+    code = 1
+    try:
+        log(f"scratch database {DB}, seeding (CLUSTER_SCALE={os.environ.get('CLUSTER_SCALE', '1')})")
+        recreate_database(f"{PG}/{DB}")
+        seed_env = {**cluster.env, "DATABASE_URL": f"{PG}/{DB}", "CACHE_URL": ""}  # Redis is not up yet
+        seed = subprocess.run([str(VENV / "python"), str(ROOT / "bench/cluster/seed.py")], env=seed_env, cwd=ROOT,
+                              capture_output=True, text=True)
+        if seed.returncode:
+            raise RuntimeError("seeding failed:\n" + seed.stderr[-3000:])
+        log(f"seeded: {seed.stdout.strip()}")
+        subprocess.run([str(VENV / "kompass"), "collectstatic", "--noinput", "-v", "0"], env=seed_env, cwd=ROOT,
+                       check=True)
+        cluster.start_redis()
+        cluster.start_pgbouncer()
+        for i in range(2):
+            cluster.start_app(i)
+            cluster.start_worker(i)
+        cluster.start_nginx()
+        urls = page_urls()
+        bad = check_urls(urls)
+        if bad:
+            raise RuntimeError(f"workload URLs that do not answer 200: {bad}")
+        low, high = (int(x) for x in psql("SELECT MIN(id), MAX(id) FROM participation_idea").split("|"))
+        log(f"{len(urls)} URLs, ideas {low}..{high}; load for {SECONDS:.0f} s with failures")
+        stats, stop = Stats(), threading.Event()
+        threads = [threading.Thread(target=browse, args=(stats, urls, stop, i)) for i in range(BROWSERS)]
+        emails = [f"citizen{i}@example.org" for i in range(120)]
+        threads += [threading.Thread(target=citizen, args=(stats, emails[i::CITIZEN_THREADS], (low, high), stop,
+                                                           1000 + i)) for i in range(CITIZEN_THREADS)]
+        t0 = time.time()
+        for t in threads:
+            t.start()
+        job_acks = {"probes": [], "jobs": []}
+
+        def at(offset: float) -> None:
+            time.sleep(max(0.0, t0 + offset - time.time()))
+
+        def start_jobs(n: int) -> None:
+            out = work / f"jobs-{n}.json"
+            subprocess.run([str(VENV / "python"), str(ROOT / "bench/cluster/django_side.py"), "jobs", str(out)],
+                           env=cluster.env, cwd=ROOT, check=True, capture_output=True)
+            data = json.loads(out.read_text())
+            job_acks["probes"] += data["probes"]
+            job_acks["jobs"] += data["jobs"]
+            log(f"started {len(data['probes'])} probe tasks and jobs {data['jobs']}")
+
+        def failure(label: str, stop_it, start_it) -> None:
+            begin = time.time()
+            log(f"{label}: stop")
+            stop_it()
+            time.sleep(3)
+            start_it()
+            windows.append([begin, time.time() + GRACE])
+            log(f"{label}: back after {time.time() - begin:.1f} s")
+
+        at(SECONDS * 0.08)
+        start_jobs(1)
+        at(SECONDS * 0.17)
+        failure("app server 1 (SIGKILL)", lambda: cluster.kill("app0"), lambda: cluster.start_app(0))
+        at(SECONDS * 0.30)
+        start_jobs(2)
+        at(SECONDS * 0.33)
+        failure("worker 1 (SIGTERM)", lambda: cluster.kill("worker0", signal.SIGTERM, wait=120),
+                lambda: cluster.start_worker(0))
+        at(SECONDS * 0.50)
+        failure("redis (SIGKILL)", lambda: cluster.kill("redis"), cluster.start_redis)
+        at(SECONDS * 0.67)
+        failure("pgbouncer (restart)", lambda: cluster.kill("pgbouncer", signal.SIGINT, wait=20),
+                cluster.start_pgbouncer)
+        at(SECONDS)
+        stop.set()
+        for t in threads:
+            t.join(timeout=60)
+        log("load stopped; waiting for the task queue to drain")
+        deadline = time.time() + 300
+        while time.time() < deadline:
+            pending = int(psql("SELECT COUNT(*) FROM django_tasks_database_dbtaskresult "
+                               "WHERE status IN ('READY', 'RUNNING')") or 0)
+            if not pending:
+                break
+            time.sleep(2)
+        acks = {**stats.acks, **job_acks}
+        (work / "acks.json").write_text(json.dumps(acks))
+        verify_env = {**cluster.env, "DATABASE_URL": f"{PG}/{DB}"}
+        result = subprocess.run([str(VENV / "python"), str(ROOT / "bench/cluster/django_side.py"), "verify",
+                                 str(work / "acks.json")], env=verify_env, cwd=ROOT, capture_output=True, text=True)
+        if result.returncode:
+            raise RuntimeError("verify failed:\n" + result.stderr[-3000:])
+        check = json.loads(result.stdout.strip().splitlines()[-1])
+        outside = [f for f in stats.failures if not any(a <= f[0] <= b for a, b in windows)]
+        inside = len(stats.failures) - len(outside)
+        latencies = sorted(stats.latencies)
+        p95 = latencies[int(0.95 * (len(latencies) - 1))] * 1000 if latencies else 0
+        n_jobs = len(acks["probes"]) + len(acks["jobs"])
+        jobs_ok = n_jobs - sum(1 for n in check["notes"] if n.startswith(("probes", "jobs")))
+        statuses = ", ".join(f"{k}: {v}" for k, v in sorted(stats.statuses.items()))
+        log(f"statuses {statuses}; failures inside kill windows: {inside}; acknowledged supports "
+            f"{check['supports']}, ideas {check['ideas']}, comments {check['comments']}; jobs {check['jobs']}; "
+            f"task statuses {check['task_statuses']}")
+        for f in outside[:10]:
+            log(f"error outside a kill window: {f}")
+        for note in check["notes"]:
+            log(f"lost: {note}")
+        summary = (f"cluster: requests={stats.requests} errors={len(outside)} lost={check['lost']} p95_ms={p95:.0f} "
+                   f"jobs={jobs_ok if not check['lost'] else n_jobs - check['lost']}/{n_jobs}")
+        print(summary, flush=True)
+        write_results(summary, stats, inside, check, windows, t0)
+        code = 0 if not outside and not check["lost"] else 1
+    finally:
+        cluster.stop_all()
+        try:
+            recreate_database(f"{PG}/{DB}")
+            subprocess.run(["psql", f"{PG}/postgres", "-qc", f'DROP DATABASE IF EXISTS "{DB}"'], capture_output=True)
+        except Exception as exc:  # noqa: BLE001
+            log(f"could not drop {DB}: {exc}")
+        if os.environ.get("CLUSTER_KEEP_LOGS"):
+            log(f"logs kept in {work}")
+        else:
+            shutil.rmtree(work, ignore_errors=True)
+    return code
+
+
+def write_results(summary: str, stats: Stats, inside: int, check: dict, windows, t0) -> None:
+    import platform
+    from datetime import UTC, datetime
+
+    cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
+                if line.startswith("model name")), platform.processor())
+    lines = ["# Cluster test", "",
+             f"Run: `make cluster-test` on {datetime.now(UTC):%Y-%m-%d %H:%M} UTC, {os.cpu_count()} CPUs ({cpu}), "
+             f"shared with other engineers' work. {SECONDS:.0f} s of load: {BROWSERS} anonymous browsers and "
+             f"{CITIZEN_THREADS} citizen threads (120 accounts) through nginx to 2 gunicorn app servers "
+             "(2 workers each), 2 task workers, PgBouncer (transaction mode), PostgreSQL, Redis.", "",
+             "```", summary, "```", "",
+             f"Failures during the planned kill windows (not counted as errors): {inside}. Windows (s after start): "
+             + ", ".join(f"{a - t0:.0f}–{b - t0:.0f}" for a, b in windows) + ".", "",
+             f"Acknowledged writes checked in the database: {check['supports']} supports, {check['ideas']} ideas, "
+             f"{check['comments']} comments; {check['probes']} probe tasks run exactly once; jobs {check['jobs']}.",
+             "", "Status codes: " + ", ".join(f"{k}: {v}" for k, v in sorted(stats.statuses.items())) + "."]
+    (ROOT / "bench/cluster/RESULTS.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

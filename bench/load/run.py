@@ -1,0 +1,182 @@
+"""Load benchmark for the "fast under load" goals (make bench-load).
+
+Same topology and configuration as `make cluster-test` (nginx → 2 gunicorn app servers with 2 workers each,
+PgBouncer, Redis, the machine's PostgreSQL with the scratch database kompass_cluster_load), data seeded with
+bench/cluster/seed.py at LOAD_SCALE (default 0.2: 2,000 measures, 20,000 ideas, 200,000 supports). wrk
+(Debian) with 50 connections for LOAD_SECONDS (10) per URL, in the same run as a static file through the same
+nginx → gunicorn path (WhiteNoise) and as a static file served by nginx itself:
+
+- anonymous catalogue, measure page, idea list, indicator page, fact-sheet PDF, API list (page cache warm);
+- the measure page with a cache-busting query string (every request rendered), with 2 and with 1 app server;
+- a logged-in page (session cookie, never cached).
+
+Writes bench/load/RESULTS.md (docs/benchmarks.md via bench/collect.py)."""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import re
+import subprocess
+import sys
+import tempfile
+from datetime import UTC, datetime
+from pathlib import Path
+
+import requests
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+from bench.cluster import run as cluster_run  # noqa: E402
+from bench.common import recreate_database  # noqa: E402
+
+DB = "kompass_cluster_load"
+SECONDS = int(os.environ.get("LOAD_SECONDS", "10"))
+CONNECTIONS = int(os.environ.get("LOAD_CONNECTIONS", "50"))
+SCALE = os.environ.get("LOAD_SCALE", "0.2")
+HERE = Path(__file__).resolve().parent
+LUA = """
+counter = 0
+request = function()
+  counter = counter + 1
+  local path = wrk.path
+  if BUST then
+    path = path .. (string.find(path, "?") and "&" or "?") .. "bust=" .. counter .. "-" .. math.random(1e9)
+  end
+  return wrk.format(nil, path)
+end
+done = function(summary, latency, requests)
+  io.write(string.format("JSON{\\"rps\\": %.1f, \\"p50_ms\\": %.1f, \\"p95_ms\\": %.1f, \\"p99_ms\\": %.1f, " ..
+    "\\"requests\\": %d, \\"errors\\": %d, \\"non2xx\\": %d}\\n",
+    summary.requests / (summary.duration / 1e6), latency:percentile(50) / 1000, latency:percentile(95) / 1000,
+    latency:percentile(99) / 1000, summary.requests,
+    summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout,
+    summary.errors.status))
+end
+"""
+
+
+def wrk(path: str, work: Path, *, bust: bool = False, cookie: str = "") -> dict:
+    script = work / ("bust.lua" if bust else "plain.lua")
+    script.write_text(("BUST = true\n" if bust else "") + LUA)
+    argv = ["wrk", "-t2", f"-c{CONNECTIONS}", f"-d{SECONDS}s", "--timeout", "10s", "-s", str(script)]
+    if cookie:
+        argv += ["-H", f"Cookie: {cookie}"]
+    out = subprocess.run([*argv, cluster_run.BASE + path], capture_output=True, text=True, timeout=SECONDS + 60)
+    match = re.search(r"JSON(\{.*\})", out.stdout)
+    if not match:
+        raise RuntimeError(out.stdout + out.stderr)
+    return json.loads(match.group(1))
+
+
+def login_cookie() -> str:
+    session = requests.Session()
+    page = session.get(cluster_run.BASE + "/accounts/login/", timeout=30)
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text).group(1)
+    session.post(cluster_run.BASE + "/accounts/login/", data={"csrfmiddlewaretoken": token,
+                 "username": "citizen0@example.org", "password": "Cluster-pass-2026"}, timeout=30,
+                 allow_redirects=False)
+    return "; ".join(f"{k}={v}" for k, v in session.cookies.items())
+
+
+def main() -> int:
+    cluster_run.DB = DB
+    work = Path(tempfile.mkdtemp(prefix="kompass-load-", dir="/tmp"))
+    os.chmod(work, 0o755)
+    cluster = cluster_run.Cluster(work)
+    cluster.pgb_dir = work / "pgbouncer"
+    cluster.pgb_dir.mkdir()
+    os.chmod(cluster.pgb_dir, 0o777)
+    pg = cluster_run.PG
+    try:
+        recreate_database(f"{pg}/{DB}")
+        env = {**cluster.env, "DATABASE_URL": f"{pg}/{DB}", "CACHE_URL": "", "CLUSTER_SCALE": SCALE}
+        seed = subprocess.run([str(cluster_run.VENV / "python"), str(ROOT / "bench/cluster/seed.py")], env=env,
+                              cwd=ROOT, capture_output=True, text=True)
+        if seed.returncode:
+            raise RuntimeError(seed.stderr[-3000:])
+        seeded = json.loads(seed.stdout.strip().splitlines()[-1])
+        subprocess.run([str(cluster_run.VENV / "kompass"), "collectstatic", "--noinput", "-v", "0"], env=env,
+                       cwd=ROOT, check=True)
+        cluster.env["REQUEST_LOG"] = "0"  # the benchmark measures serving, not log writing
+        cluster.start_redis()
+        cluster.start_pgbouncer()
+        for i in range(2):
+            cluster.start_app(i)
+        cluster.start_nginx()
+        psql = cluster_run.psql
+        slug = psql("SELECT slug FROM measures_measure WHERE slug LIKE 'gen-%' ORDER BY id LIMIT 1")
+        indicator = psql("SELECT slug FROM monitoring_indicator ORDER BY id LIMIT 1")
+        pilot = psql("SELECT slug FROM measures_measure WHERE slug NOT LIKE 'gen-%' ORDER BY id LIMIT 1")
+        static = "/static/lifecycle/lifecycle.css"
+        urls = {"static file via nginx": static,
+                "catalogue": "/measures/", "measure page": f"/measures/{slug}/", "idea list": "/ideas/",
+                "indicator page": f"/monitoring/indicators/{indicator}/",
+                "fact-sheet PDF": f"/measures/{pilot}/factsheet.pdf", "API list": "/api/v1/measures?limit=20"}
+        for path in urls.values():  # every URL answers 200 (and fills the page cache)
+            r = requests.get(cluster_run.BASE + path, timeout=60)
+            assert r.status_code == 200, (path, r.status_code)
+        results = {"static file via gunicorn (WhiteNoise)": wrk_app(static, work)}
+        for name, path in urls.items():
+            results[name] = wrk(path, work)
+            cluster_run.log(f"{name}: {results[name]}")
+        results["measure page, rendered every time (2 app servers)"] = wrk(f"/measures/{slug}/", work, bust=True)
+        results["logged-in idea list (2 app servers)"] = wrk("/ideas/", work, cookie=login_cookie())
+        cluster.kill("app1", wait=20)
+        results["measure page, rendered every time (1 app server)"] = wrk(f"/measures/{slug}/", work, bust=True)
+        results["logged-in idea list (1 app server)"] = wrk("/ideas/", work, cookie=login_cookie())
+        for name in list(results)[-4:]:
+            cluster_run.log(f"{name}: {results[name]}")
+        write_results(results, seeded)
+        return 0
+    finally:
+        cluster.stop_all()
+        subprocess.run(["psql", f"{pg}/postgres", "-qc", f'DROP DATABASE IF EXISTS "{DB}"'], capture_output=True)
+        import shutil
+
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def wrk_app(path: str, work: Path) -> dict:
+    """The static file from gunicorn/WhiteNoise, wrk against one app server's own port (nginx serves /static/
+    itself, so this is the Python stack's own ceiling for a trivial response)."""
+    base = cluster_run.BASE
+    cluster_run.BASE = f"http://127.0.0.1:{cluster_run.APPS[0]}"
+    try:
+        return wrk(path, work)
+    finally:
+        cluster_run.BASE = base
+
+
+def write_results(results: dict, seeded: dict) -> None:
+    cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
+                if line.startswith("model name")), platform.processor())
+    static = results["static file via gunicorn (WhiteNoise)"]["rps"]
+    direct = results["static file via nginx"]["rps"]
+    lines = ["# Load benchmark", "",
+             f"Run: `make bench-load` on {datetime.now(UTC):%Y-%m-%d %H:%M} UTC, {os.cpu_count()} CPUs ({cpu}), "
+             "machine shared with other engineers' work (numbers are noisy; ratios within the run are what counts). "
+             f"Data: {seeded['measures']:,} measures, ideas/supports/comments at scale {SCALE} of 100,000/1,000,000/"
+             "500,000. Topology as in `make cluster-test`: nginx → 2 gunicorn app servers × 2 sync workers, "
+             "PgBouncer, Redis page cache, the load generator (wrk) on the same 2 cores.", "",
+             f"wrk: {CONNECTIONS} connections, {SECONDS} s per URL. Two references in the same run: the static "
+             "file served by nginx itself (the load balancer's own limit) and the same file from gunicorn/WhiteNoise "
+             "on one app server's port (the Python stack's limit). The goal is ≥ 40 % of the static file's "
+             "requests per second with p95 < 250 ms for anonymous pages.",
+             "", "| URL | req/s | % of static via nginx | % of static via gunicorn | p50 ms | p95 ms | p99 ms | "
+             "errors / non-2xx |", "|---|---|---|---|---|---|---|---|"]
+    for name, r in results.items():
+        lines.append(f"| {name} | {r['rps']:,.0f} | {100 * r['rps'] / direct:.0f} % | "
+                     f"{100 * r['rps'] / static:.0f} % | {r['p50_ms']:.1f} | "
+                     f"{r['p95_ms']:.1f} | {r['p99_ms']:.1f} | {r['errors']} / {r['non2xx']} |")
+    two = results["measure page, rendered every time (2 app servers)"]["rps"]
+    one = results["measure page, rendered every time (1 app server)"]["rps"]
+    lines += ["", f"Scaling (rendered measure page): 2 app servers {two:,.0f} req/s, 1 app server {one:,.0f} req/s "
+              f"(×{two / one:.2f}). On this 2-core machine the load generator, nginx, PostgreSQL and both servers "
+              "share the same cores, so a second server can only help while a core is idle."]
+    (HERE / "RESULTS.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,89 @@
+"""Invalidation of the anonymous page cache: one "generation" number in the shared cache.
+
+Every cached page's key contains the generation current when it was rendered. Any committed write — a model
+saved, deleted or its many-to-many links changed, including every `AuditEvent` that services record next to
+their `.update()` calls — bumps the generation in `transaction.on_commit`, once per transaction. Pages of the
+old generation are never read again and expire on their own.
+
+Ordering argument (why no stale page is served after a write commits): a request reads the generation
+*before* it reads the database. The writer bumps right after its COMMIT and before its own response is sent.
+So a request that saw the new generation started its reads after the commit and sees the new data; a request
+that rendered old data stored it under the old generation, which nobody reads any more.
+
+If the bump itself fails (cache unreachable), pages still expire after `KOMPASS_PAGE_CACHE_SECONDS`; a restarted
+Redis without persistence is empty anyway."""
+
+from __future__ import annotations
+
+import logging
+import time
+
+from django.db import transaction
+from django.db.models.signals import m2m_changed, post_delete, post_save
+
+from kompass.ops.metrics import CACHE_ERRORS
+
+log = logging.getLogger("kompass.ops.cache")
+GENERATION_KEY = "kompass:pagecache:generation"
+# Writes that never change what an anonymous visitor sees (and happen constantly).
+IGNORED = {"sessions.Session", "django_tasks_db.DBTaskResult", "contenttypes.ContentType", "admin.LogEntry"}
+
+
+def generation() -> int | None:
+    """The current generation, created on first use; None when the cache cannot be reached."""
+    from django.core.cache import caches
+
+    cache = caches["default"]
+    try:
+        value = cache.get(GENERATION_KEY)
+        if value is None:
+            # A fresh cache (first start, restarted Redis): start from the clock so that numbers never repeat.
+            cache.add(GENERATION_KEY, time.time_ns(), None)
+            value = cache.get(GENERATION_KEY)
+        return value
+    except Exception:  # noqa: BLE001
+        CACHE_ERRORS.labels("generation").inc()
+        log.warning("cache generation read failed", exc_info=True)
+        return None
+
+
+def bump() -> None:
+    from django.core.cache import caches
+
+    cache = caches["default"]
+    try:
+        try:
+            cache.incr(GENERATION_KEY)
+        except ValueError:  # no generation yet: every page in the cache is of no generation at all
+            cache.add(GENERATION_KEY, time.time_ns(), None)
+    except Exception:  # noqa: BLE001
+        CACHE_ERRORS.labels("bump").inc()
+        log.error("page cache generation bump failed; pages may be stale until they expire", exc_info=True)
+
+
+def _schedule(using: str) -> None:
+    connection = transaction.get_connection(using)
+    if connection.in_atomic_block:
+        # once per transaction: on_commit callbacks of a rolled-back block are dropped together with ours
+        if any(func is bump for _sids, func, _robust in connection.run_on_commit):
+            return
+    transaction.on_commit(bump, using=using)
+
+
+def _on_write(sender, using="default", update_fields=None, **kwargs) -> None:
+    if sender._meta.label in IGNORED:
+        return
+    if update_fields is not None and set(update_fields) <= {"last_login"}:
+        return  # a login changes no public page
+    _schedule(using)
+
+
+def _on_m2m(sender, action, using="default", **kwargs) -> None:
+    if action.startswith("post_"):
+        _on_write(sender, using=using)
+
+
+def connect() -> None:
+    post_save.connect(_on_write, dispatch_uid="kompass.ops.pagecache.save")
+    post_delete.connect(_on_write, dispatch_uid="kompass.ops.pagecache.delete")
+    m2m_changed.connect(_on_m2m, dispatch_uid="kompass.ops.pagecache.m2m")

@@ -1,0 +1,127 @@
+"""Prometheus metrics (prometheus-client).
+
+Per-request counters and latency histograms are written by `OpsMiddleware`. With several gunicorn workers set
+`PROMETHEUS_MULTIPROC_DIR` to an empty directory writable by all workers (deploy/gunicorn.conf.py does); the
+scrape then merges every worker's values. Queue and database gauges are computed at scrape time by
+`StateCollector`, so any app server reports the same cluster-wide numbers."""
+
+from __future__ import annotations
+
+import logging
+import os
+import time
+
+from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest
+from prometheus_client.core import GaugeMetricFamily
+
+log = logging.getLogger(__name__)
+
+BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
+
+REQUESTS = Counter("kompass_http_requests", "HTTP requests answered, by method, view and status code",
+                   ["method", "view", "status"])
+LATENCY = Histogram("kompass_http_request_duration_seconds", "Time from request to response, by view",
+                    ["view"], buckets=BUCKETS)
+PAGE_CACHE = Counter("kompass_page_cache", "Anonymous page cache lookups by result (hit, miss, bypass, error)",
+                     ["result"])
+CACHE_ERRORS = Counter("kompass_cache_errors", "Failed operations on the shared cache (the request went on)",
+                       ["operation"])
+
+
+class StateCollector:
+    """Gauges read at scrape time: job queue length and age, Kompass jobs by status, database connections."""
+
+    def collect(self):
+        from django.db import connection
+
+        try:
+            yield from self._queue()
+            yield from self._jobs()
+            yield from self._db(connection)
+        except Exception:  # noqa: BLE001 - a broken dependency must not break the scrape itself
+            log.warning("metrics: state collection failed", exc_info=True)
+            up = GaugeMetricFamily("kompass_state_up", "1 when the scrape could read the database")
+            up.add_metric([], 0)
+            yield up
+            return
+        up = GaugeMetricFamily("kompass_state_up", "1 when the scrape could read the database")
+        up.add_metric([], 1)
+        yield up
+
+    def _queue(self):
+        from django.apps import apps
+        from django.db.models import Count, Min
+
+        if not apps.is_installed("django_tasks_db"):
+            return
+        from django_tasks_db.models import DBTaskResult
+
+        length = GaugeMetricFamily("kompass_task_queue_length", "Tasks by status in the task queue", labels=["status"])
+        for row in DBTaskResult.objects.values("status").annotate(n=Count("id")).order_by("status"):
+            length.add_metric([str(row["status"]).lower()], row["n"])
+        yield length
+        oldest = DBTaskResult.objects.ready().aggregate(t=Min("enqueued_at"))["t"]
+        age = GaugeMetricFamily("kompass_task_queue_oldest_age_seconds",
+                                "Age of the oldest task waiting for a worker (0 when none waits)")
+        age.add_metric([], max(0.0, time.time() - oldest.timestamp()) if oldest else 0.0)
+        yield age
+
+    def _jobs(self):
+        from django.db.models import Count
+
+        from kompass.jobs.models import Job
+
+        jobs = GaugeMetricFamily("kompass_jobs", "Kompass background jobs by status", labels=["status"])
+        counts = {row["status"]: row["n"] for row in Job.objects.values("status").annotate(n=Count("pk")).order_by()}
+        for status in Job.Status.values:
+            jobs.add_metric([status], counts.get(status, 0))
+        yield jobs
+
+    def _db(self, connection):
+        if connection.vendor != "postgresql":
+            return
+        with connection.cursor() as cur:
+            cur.execute("SELECT COALESCE(state, 'unknown'), COUNT(*) FROM pg_stat_activity "
+                        "WHERE datname = current_database() GROUP BY 1 ORDER BY 1")
+            rows = cur.fetchall()
+            cur.execute("SHOW max_connections")
+            max_conn = int(cur.fetchone()[0])
+        conns = GaugeMetricFamily("kompass_db_connections", "Server connections to this database by state "
+                                  "(seen by PostgreSQL; behind PgBouncer these are PgBouncer's)", labels=["state"])
+        for state, n in rows:
+            conns.add_metric([state], n)
+        yield conns
+        limit = GaugeMetricFamily("kompass_db_max_connections", "PostgreSQL's max_connections")
+        limit.add_metric([], max_conn)
+        yield limit
+        pool = getattr(connection, "pool", None)
+        if pool is not None:
+            stats = pool.get_stats()
+            for key, help_text in (("pool_size", "connections in this process's pool"),
+                                   ("pool_available", "idle connections in this process's pool"),
+                                   ("requests_waiting", "requests waiting for a pooled connection")):
+                g = GaugeMetricFamily(f"kompass_db_{key}", help_text)
+                g.add_metric([], stats.get(key, 0))
+                yield g
+
+
+def render() -> bytes:
+    """The metrics page: every worker's counters (multiprocess mode) plus the state gauges."""
+    registry = CollectorRegistry()
+    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        from prometheus_client import multiprocess
+
+        multiprocess.MultiProcessCollector(registry)
+    else:
+        from prometheus_client import REGISTRY
+
+        registry = REGISTRY
+        return generate_latest(registry) + generate_latest(_state_registry())
+    registry.register(StateCollector())
+    return generate_latest(registry)
+
+
+def _state_registry() -> CollectorRegistry:
+    registry = CollectorRegistry()
+    registry.register(StateCollector())
+    return registry

@@ -1,0 +1,81 @@
+"""Anonymous page cache in the shared `default` cache.
+
+Serves GET/HEAD requests of visitors without a session or messages cookie from the cache. A response is stored
+only when it is a 200 that sets no cookie, does not vary on Cookie (a page that used the CSRF token does) and is
+not marked private/no-store. Keys hold the invalidation generation (kompass.ops.invalidation), the language, the
+htmx flag, the host and the full path with query string. Sits after LocaleMiddleware and before
+CommonMiddleware/CsrfViewMiddleware in MIDDLEWARE."""
+
+from __future__ import annotations
+
+import hashlib
+
+from django.conf import settings
+from django.utils.cache import cc_delim_re, has_vary_header
+
+from kompass.ops import cache_safe, invalidation
+from kompass.ops.metrics import PAGE_CACHE
+
+SKIP_PREFIXES = ("/backoffice/", "/healthz", "/readyz", "/metrics", "/static/", "/media/")
+
+
+def _skip_path(path: str) -> bool:
+    if path.startswith(SKIP_PREFIXES):
+        return True
+    # per-visitor pages (accounts, jobs, notifications) also under the /en/ prefix
+    bare = path[3:] if path.startswith("/en/") else path
+    return bare.startswith(("/accounts/", "/jobs/", "/notifications/", "/moderation/"))
+
+
+def cacheable_request(request) -> bool:
+    if request.method not in ("GET", "HEAD") or not settings.KOMPASS_PAGE_CACHE_SECONDS:
+        return False
+    cookies = request.COOKIES
+    if settings.SESSION_COOKIE_NAME in cookies or "messages" in cookies:
+        return False
+    if "HTTP_AUTHORIZATION" in request.META:  # API tokens
+        return False
+    return not _skip_path(request.path)
+
+
+def cacheable_response(response) -> bool:
+    if response.status_code != 200 or response.streaming or response.cookies:
+        return False
+    if has_vary_header(response, "Cookie"):
+        return False
+    cache_control = {part.strip().lower() for part in cc_delim_re.split(response.get("Cache-Control", ""))}
+    return not cache_control & {"private", "no-store", "no-cache"}
+
+
+def key(request, generation: int) -> str:
+    raw = "|".join([request.method, request.get_host(), request.get_full_path(), getattr(request, "LANGUAGE_CODE", ""),
+                    "hx" if request.headers.get("HX-Request") else ""])
+    return f"kompass:page:{generation}:{hashlib.sha256(raw.encode('utf-8', 'surrogateescape')).hexdigest()}"
+
+
+class PageCacheMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not cacheable_request(request):
+            PAGE_CACHE.labels("bypass").inc()
+            return self.get_response(request)
+        generation = invalidation.generation()  # read BEFORE the view reads the database
+        if generation is None:
+            PAGE_CACHE.labels("error").inc()
+            return self.get_response(request)
+        cache_key = key(request, generation)
+        cached = cache_safe.get(cache_key)
+        if cached is not None:
+            PAGE_CACHE.labels("hit").inc()
+            cached["X-Kompass-Cache"] = "hit"
+            return cached
+        PAGE_CACHE.labels("miss").inc()
+        response = self.get_response(request)
+        if cacheable_response(response):
+            if hasattr(response, "render") and callable(response.render) and not response.is_rendered:
+                response.render()
+            cache_safe.set(cache_key, response, settings.KOMPASS_PAGE_CACHE_SECONDS)
+            response["X-Kompass-Cache"] = "miss"
+        return response

@@ -1,0 +1,120 @@
+"""Backup, restore drill and backup expiry (issue 12)."""
+
+import json
+import os
+import subprocess
+import sys
+import tarfile
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from django.core.files.base import ContentFile
+from django.core.management import call_command
+from django.db import connection
+
+from kompass.ops import backup as ops_backup
+from kompass.ops.drill import drill_urls, snapshot
+
+ROOT = Path(__file__).resolve().parents[2]
+DRILL_DB = "kompass_cluster_restore_drill"  # a scratch database name this project reserves for ops
+
+
+def _target_url(tmp_path: Path) -> str:
+    db = connection.settings_dict
+    if connection.vendor == "sqlite":
+        return f"sqlite:///{tmp_path / 'restored.sqlite3'}"
+    import psycopg
+
+    with psycopg.connect(host=db["HOST"] or "127.0.0.1", port=db["PORT"] or 5432, user=db["USER"] or "postgres",
+                         dbname="postgres", autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{DRILL_DB}"')
+        conn.execute(f'CREATE DATABASE "{DRILL_DB}"')
+    return f"postgres://{db['USER'] or 'postgres'}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{DRILL_DB}"
+
+
+def _drop_target():
+    if connection.vendor != "postgresql":
+        return
+    import psycopg
+
+    db = connection.settings_dict
+    with psycopg.connect(host=db["HOST"] or "127.0.0.1", port=db["PORT"] or 5432, user=db["USER"] or "postgres",
+                         dbname="postgres", autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{DRILL_DB}"')
+
+
+def _run(args, env):
+    return subprocess.run([sys.executable, *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_restore_drill_every_page_and_api_answer_identical(berlin_committed, tmp_path, settings):
+    from django.core.files.storage import storages
+
+    from kompass.lifecycle.models import private_storage
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    private_root = tmp_path / "private"
+    settings.KOMPASS_PRIVATE_ROOT = private_root
+    storages["default"].save("jobs/2026/12/report.pdf", ContentFile(b"%PDF-1.4 report"))
+    private_storage().save("lifecycle/2026/12/protokoll.txt", ContentFile(b"Protokoll"))
+    from tests.factories import add_measures
+
+    add_measures(berlin_committed, 30)
+    urls = drill_urls()
+    original = snapshot(urls)
+    assert all(v.startswith("200:") for v in original.values()), original
+
+    archive = ops_backup.backup(tmp_path / "backups")
+    with tarfile.open(archive) as tar:
+        names = set(tar.getnames())
+    assert {"manifest.json", "media/jobs/2026/12/report.pdf", "private/lifecycle/2026/12/protokoll.txt"} <= names
+
+    target = _target_url(tmp_path)
+    restored_var = tmp_path / "restored-var"
+    env = {**os.environ, "KOMPASS_TESTING": "1", "DATABASE_URL": target, "KOMPASS_VAR_DIR": str(restored_var)}
+    try:
+        result = _run(["-m", "kompass.cli", "restore", str(archive)], env)
+        assert result.returncode == 0, result.stderr
+        assert "1 media and 1 private files" in result.stdout
+        assert (restored_var / "media/jobs/2026/12/report.pdf").read_bytes() == b"%PDF-1.4 report"
+        assert (restored_var / "private/lifecycle/2026/12/protokoll.txt").read_text() == "Protokoll"
+        code = ("import django, json, sys; django.setup(); from kompass.ops.drill import snapshot; "
+                "print(json.dumps(snapshot(json.loads(sys.argv[1]))))")
+        result = _run(["-c", code, json.dumps(urls)], {**env, "DJANGO_SETTINGS_MODULE": "config.settings"})
+        assert result.returncode == 0, result.stderr
+        restored = json.loads(result.stdout.strip().splitlines()[-1])
+        assert restored == original
+        again = _run(["-m", "kompass.cli", "restore", str(archive)], env)
+        assert again.returncode == 2 and "is not empty" in again.stderr  # never over existing data by accident
+    finally:
+        _drop_target()
+
+
+def test_restore_refuses_what_is_not_a_backup(tmp_path):
+    bogus = tmp_path / "x.tar.gz"
+    bogus.write_bytes(b"not a tar")
+    with pytest.raises(ops_backup.BackupError, match="not a Kompass backup"):
+        ops_backup.restore(bogus, {"ENGINE": "django.db.backends.sqlite3", "NAME": str(tmp_path / "db")})
+    with pytest.raises(ops_backup.BackupError, match="no such file"):
+        ops_backup.restore(tmp_path / "missing.tar.gz", {"ENGINE": "django.db.backends.sqlite3", "NAME": "x"})
+
+
+def test_backups_expire_after_keep_days(tmp_path):
+    now = datetime(2026, 12, 1, 3, 15, tzinfo=UTC)
+    for days in (0, 10, 29, 31, 400):
+        (tmp_path / f"kompass-{now - timedelta(days=days):%Y%m%d-%H%M%S}.tar.gz").write_bytes(b"x")
+    (tmp_path / "kompass-notes.tar.gz").write_bytes(b"keep: not a backup name")
+    removed = ops_backup.prune(tmp_path, 30, now=now)
+    assert sorted(p.name for p in removed) == ["kompass-20251027-031500.tar.gz", "kompass-20261031-031500.tar.gz"]
+    assert len(list(tmp_path.glob("kompass-*.tar.gz"))) == 4
+
+
+@pytest.mark.django_db
+def test_backup_command_rejects_bad_keep_days(tmp_path):
+    from django.core.management.base import CommandError
+
+    with pytest.raises(CommandError) as info:
+        call_command("backup", output_dir=str(tmp_path), keep_days=0)
+    assert info.value.returncode == 2
