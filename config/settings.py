@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     "kompass.lifecycle",
     "kompass.monitoring",
     "kompass.participation",
+    "kompass.opendata",
     "django_tasks",
     "django_tasks_db",
 ]

@@ -11,6 +11,7 @@ admin.site.site_title = "Kompass Backoffice"
 urlpatterns = [
     path("api/v1/", api.urls),
     path("backoffice/", admin.site.urls),
+    path("", include("kompass.opendata.urls")),
     path("healthz", lambda request: HttpResponse("ok", content_type="text/plain"), name="healthz"),
 ]
 urlpatterns += i18n_patterns(
