@@ -11,19 +11,20 @@ from django.db.models import CharField, DateTimeField, F, Max, OuterRef, Q, Quer
 from django.db.models.functions import Cast, Coalesce, Greatest
 
 from kompass.audit.models import AuditEvent
-from kompass.lifecycle.models import Candidate, LessonLearned, MeasureLifecycle, Phase, PhaseTransition
+from kompass.lifecycle.models import Candidate, LessonLearned, Phase, PhaseTransition
+from kompass.lifecycle.selectors_public import phase_of_measures
 from kompass.lottery.models import Panel
 from kompass.measures.models import Measure
+from kompass.monitoring.models import Decision as CycleDecision
 from kompass.monitoring.models import (
     EvaluationCycle,
     Goal,
     Indicator,
-    Measurement,
     MeasureInput,
+    Measurement,
     Review,
     TargetVersion,
 )
-from kompass.monitoring.models import Decision as CycleDecision
 from kompass.strategy.models import District
 
 EPOCH = datetime.datetime(2000, 1, 1, tzinfo=datetime.UTC)
@@ -44,14 +45,6 @@ def _since(qs: QuerySet, since: datetime.datetime | None) -> QuerySet:
 
 def phases(strategy) -> list[Phase]:
     return list(Phase.objects.filter(strategy=strategy).order_by("position", "pk"))
-
-
-def phase_of_measures(strategy, measure_ids) -> dict[int, Phase | None]:
-    """Each measure's current phase; measures without a lifecycle record are in the first phase (2 queries)."""
-    first = Phase.objects.filter(strategy=strategy).order_by("position", "pk").first()
-    found = {lc.measure_id: lc.phase for lc in
-             MeasureLifecycle.objects.filter(measure_id__in=list(measure_ids)).select_related("phase")}
-    return {mid: found.get(mid, first) for mid in measure_ids}
 
 
 def measures_for_export(strategy) -> list[Measure]:
