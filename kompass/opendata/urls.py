@@ -9,6 +9,7 @@ app_name = "opendata"
 urlpatterns = [
     path("catalog", views.catalog_negotiated, name="catalog"),
     re_path(r"^catalog\.(?P<fmt>ttl|jsonld|rdf)$", views.catalog_file, name="catalog_file"),
+    path("opendata/open-sdg.zip", views.opensdg_zip, name="opensdg_zip"),
     path("opendata/<slug:key>.json", views.dataset_json, name="dataset_json"),
     path("opendata/<slug:key>.geojson", views.dataset_geojson, name="dataset_geojson"),
     path("opendata/<slug:key>/datapackage.json", views.datapackage, name="datapackage"),

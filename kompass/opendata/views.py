@@ -119,3 +119,12 @@ def dataset_geojson(request, key: str):
     if body is None:
         raise Http404
     return _download(body, "application/geo+json", f"{key}.geojson")
+
+
+@require_safe
+def opensdg_zip(request):
+    from kompass.opendata import opensdg
+
+    response = HttpResponse(opensdg.export_zip(_strategy()), content_type="application/zip")
+    response["Content-Disposition"] = 'attachment; filename="open-sdg-data.zip"'
+    return response
