@@ -81,9 +81,9 @@ def opensdg_import(*, actor, strategy, measure, indicators: list[SdgIndicator], 
         known_rows = {(m.period.year, m.district_id): (m.source_note, m.is_provisional)
                       for m in indicator.measurements.all()}
 
-        def row(year, value, district=None):
+        def row(year, value, district=None, known_rows=known_rows, slug=indicator.slug):
             note, provisional = known_rows.get((year, district.pk if district else None), ("Open SDG", False))
-            rows.append({"_row": len(rows) + 1, "indicator": indicator.slug, "period": str(year), "value": value,
+            rows.append({"_row": len(rows) + 1, "indicator": slug, "period": str(year), "value": value,
                          "district": district.slug if district else "", "source_note": note,
                          "provisional": "yes" if provisional else "no"})
 
