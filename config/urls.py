@@ -21,6 +21,7 @@ urlpatterns += i18n_patterns(
     path("", include("kompass.monitoring.urls")),
     path("", include("kompass.participation.urls")),
     path("", include("kompass.lottery.urls")),
+    path("", include("kompass.opendata.urls_pages")),
     path("", include("kompass.portal.urls")),
     prefix_default_language=False,
 )

@@ -131,9 +131,10 @@ def _framework(strategy, districts) -> Dataset:
 
 MEASURE_COLUMNS = [
     _s("slug", "Kennung", True), _s("title", "Titel", True), _s("title_en", "Titel (English)"),
-    _s("type", "Art"), _s("status", "Status"), _s("phase", "Umsetzungsphase"),
+    _s("summary", "Kurzbeschreibung"), _s("type", "Art"), _s("status", "Status"), _s("phase", "Umsetzungsphase"),
     _s("responsible_organisation", "Verantwortliche Organisation"), _s("districts", "Bezirke"),
-    _s("action_fields", "Handlungsfelder"), Column("start_date", "date", "Beginn"),
+    _s("action_fields", "Handlungsfelder"), _s("action_field_names", "Handlungsfelder (Namen)"),
+    Column("start_date", "date", "Beginn"),
     Column("end_date", "date", "Ende"), Column("is_pilot", "boolean", "Pilotmaßnahme"),
     Column("is_example", "boolean", "Veranschaulichendes Beispiel"), _s("url", "Webseite"),
 ]
@@ -141,7 +142,8 @@ MEASURE_COLUMNS = [
 
 def _measures(strategy, measures, districts, base_url) -> Dataset:
     def tables():
-        rows = [{"slug": m.slug, "title": m.title, "title_en": m.title_en, "type": m.measure_type,
+        rows = [{"slug": m.slug, "title": m.title, "title_en": m.title_en, "summary": m.summary,
+                 "type": m.measure_type, "action_field_names": ";".join(a.name for a in m.action_fields.all()),
                  "status": m.status, "phase": m.current_phase.slug if m.current_phase else "",
                  "responsible_organisation": m.responsible_organisation.name,
                  "districts": ";".join(d.slug for d in m.districts.all()),

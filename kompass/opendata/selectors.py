@@ -212,3 +212,48 @@ def public_filter_measures(qs: QuerySet, *, q: str = "") -> QuerySet:
     for term in q.lower().split()[:10]:
         qs = qs.filter(Q(title__icontains=term) | Q(summary__icontains=term) | Q(slug__icontains=term))
     return qs
+
+
+# --- federation ---------------------------------------------------------------------------------------------
+
+SIMILAR_CANDIDATES = 3000
+
+
+def similar_measures(measure, limit: int = 5) -> list[tuple]:
+    """Harvested measures of other cities most similar to `measure` (text and action fields), best first."""
+    from kompass.algorithms.similarity import Doc, similar
+    from kompass.opendata.models import HarvestedRecord
+
+    records = list(HarvestedRecord.objects.filter(kind="measure", state="active").select_related("source")
+                   .only("id", "title", "summary", "tags", "url", "publisher", "licence_title", "licence_url",
+                         "source__name", "source__url")[:SIMILAR_CANDIDATES])
+    if not records:
+        return []
+    fields = tuple(a.name for a in measure.action_fields.all())
+    query = Doc("q", " ".join([measure.title, measure.summary, measure.description[:2000]]), fields)
+    docs = [Doc(str(r.pk), f"{r.title} {r.summary}", tuple(r.tags or ())) for r in records]
+    by_pk = {str(r.pk): r for r in records}
+    return [(by_pk[key], score) for key, score in similar(query, docs, limit=limit)]
+
+
+def replications_of(measure) -> list:
+    from kompass.opendata.models import Replication
+
+    return list(Replication.objects.filter(measure=measure).select_related("record", "record__source"))
+
+
+def harvested_lessons(q: str = "", source: str = ""):
+    from kompass.opendata.models import HarvestedRecord
+
+    qs = HarvestedRecord.objects.filter(kind="lesson", state="active").select_related("source")
+    for term in q.split()[:10]:
+        qs = qs.filter(Q(title__icontains=term) | Q(summary__icontains=term) | Q(body__icontains=term))
+    if source:
+        qs = qs.filter(source_id=source) if source.isdigit() else qs.none()
+    return qs.order_by("-changed_at", "pk")
+
+
+def followed_sources():
+    from kompass.opendata.models import Source
+
+    return list(Source.objects.filter(is_active=True).order_by("name"))
