@@ -75,7 +75,8 @@ def api_reference(request):
                        "type": p.get("schema", {}).get("type") or ", ".join(
                            s.get("type", "") for s in p.get("schema", {}).get("anyOf", []) if s.get("type"))}
                       for p in op.get("parameters", [])]
-            responses = [(code, r.get("description", "")) for code, r in sorted(op.get("responses", {}).items())]
+            responses = [(code, r.get("description", "")) for code, r in
+                         sorted(op.get("responses", {}).items(), key=lambda kv: str(kv[0]))]
             operations.append({"path": path, "method": method.upper(), "summary": op.get("summary", ""),
                                "description": op.get("description", ""), "tags": op.get("tags", []),
                                "parameters": params, "responses": responses,
