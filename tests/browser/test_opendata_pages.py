@@ -34,7 +34,8 @@ def test_open_data_pages_have_no_axe_violations(federated, page, axe, width):
     failures = {}
     for path in ["/catalog", "/data/api/", "/lessons/other-cities/", f"/measures/{measure.slug}/",
                  "/en/lessons/other-cities/"]:
-        page.goto(site + path)
+        response = page.goto(site + path)
+        assert response.status == 200, path
         violations = axe(page)
         if violations:
             failures[path] = violations

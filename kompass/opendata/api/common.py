@@ -57,4 +57,5 @@ def responses(schema) -> dict:
 
 def describe(text: str, example: str) -> str:
     return (f"{text}\n\nSupports `limit`/`offset` pagination, `modified_since` for incremental sync and "
-            f"`If-None-Match` (answers 304 when nothing changed).\n\nExample: `GET /api/v1/{example}`")
+            f"`If-None-Match` (answers 304 when nothing changed).\n\nExample: `GET /api/v1/{example}`\n\n"
+            f"Errors: **400** – {ERROR_400} **304** – {NOT_MODIFIED}")
