@@ -10,6 +10,8 @@ from kompass.lifecycle.api import router as lifecycle_router
 from kompass.lottery.api import router as lottery_router
 from kompass.measures.api import router as measures_router
 from kompass.monitoring.api import router as monitoring_router
+from kompass.opendata.api.monitoring import router as opendata_monitoring_router
+from kompass.opendata.api.public import router as opendata_public_router
 from kompass.organisations.api import router as organisations_router
 from kompass.participation.api import router as participation_router
 from kompass.strategy.api import router as strategy_router
@@ -28,6 +30,8 @@ api.add_router("/", lifecycle_router, tags=["lifecycle"])
 api.add_router("/", monitoring_router, tags=["monitoring"])
 api.add_router("/", participation_router, tags=["participation"])
 api.add_router("/", lottery_router, tags=["lottery"])
+api.add_router("/", opendata_monitoring_router, tags=["monitoring"])
+api.add_router("/", opendata_public_router, tags=["open data"])
 install_error_contract(api)
 
 

@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     "kompass.lifecycle",
     "kompass.monitoring",
     "kompass.participation",
+    "kompass.opendata",
     "django_tasks",
     "django_tasks_db",
     "kompass.ops",
@@ -98,6 +99,7 @@ MIDDLEWARE = [
     "kompass.ops.pagecache.PageCacheMiddleware",  # anonymous pages from the shared cache (after Locale)
     "kompass.ops.xaccel.XAccelRedirectMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "kompass.opendata.middleware.OpenDataConditionalGetMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",

@@ -11,6 +11,7 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("backoffice/", admin.site.urls),
     path("", include("kompass.ops.urls")),  # /healthz, /readyz, /metrics
+    path("", include("kompass.opendata.urls")),
 ]
 urlpatterns += i18n_patterns(
     path("accounts/", include("kompass.accounts.urls")),
@@ -20,6 +21,7 @@ urlpatterns += i18n_patterns(
     path("", include("kompass.participation.urls")),
     path("", include("kompass.lottery.urls")),
     path("", include("kompass.measures.urls")),
+    path("", include("kompass.opendata.urls_pages")),
     path("", include("kompass.portal.urls")),
     prefix_default_language=False,
 )

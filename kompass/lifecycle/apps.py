@@ -11,6 +11,8 @@ class LifecycleConfig(AppConfig):
 
         register_section_loader("process", load_process, sections=("process", "selection_criteria"))
         from kompass.lifecycle.catalogue import PHASE_FILTER
-        from kompass.measures.filters import register_catalogue_filter
+        from kompass.lifecycle.selectors_public import phase_of_measures
+        from kompass.measures.filters import register_catalogue_filter, register_item_field
 
         register_catalogue_filter(PHASE_FILTER)  # the measure catalogue's `phase` filter
+        register_item_field("phase", phase_of_measures)  # the phase in every measure list item of the API

@@ -8,6 +8,7 @@ from kompass.core.api_errors import ApiParameterError
 from kompass.core.api_schemas import ErrorResponse, Ref
 from kompass.core.hardening import MAX_OFFSET
 from kompass.measures import selectors
+from kompass.measures.filters import item_field
 from kompass.measures.models import Measure
 from kompass.strategy.selectors import current_strategy
 
@@ -37,6 +38,8 @@ class MeasureListItem(Schema):
     responsible_organisation: OrganisationRef
     districts: list[Ref]
     action_fields: list[Ref]
+    phase: Ref | None = Field(None, description="Current phase of the implementation process")
+    updated_at: datetime.datetime | None = None
 
 
 class MeasureDetail(MeasureListItem):
@@ -78,6 +81,8 @@ class MeasureFilters(Schema):
     sort: str = Field("", description="title, newest, oldest, status or relevance")
     limit: int = Field(20, ge=1, le=settings.KOMPASS_API_PAGE_SIZE_MAX)
     offset: int = Field(0, ge=0, le=MAX_OFFSET)
+    modified_since: datetime.datetime | None = Field(None, description="Only measures changed after this moment "
+                                                                       "(ISO 8601; without a zone it is UTC)")
 
 
 def _ref(obj) -> dict:
@@ -88,8 +93,9 @@ def _org(obj) -> dict:
     return {**_ref(obj), "abbreviation": obj.abbreviation}
 
 
-def _list_item(m: Measure) -> dict:
+def _list_item(m: Measure, phase=None) -> dict:
     return {
+        "phase": _ref(phase) if phase else None, "updated_at": m.updated_at,
         "slug": m.slug, "type": m.measure_type, "title": m.title, "title_en": m.title_en, "summary": m.summary,
         "summary_en": m.summary_en, "status": m.status, "is_pilot": m.is_pilot, "is_example": m.is_example,
         "start_date": m.start_date, "end_date": m.end_date,
@@ -106,9 +112,13 @@ def list_measures(request, filters: Query[MeasureFilters]):
     if query.errors:
         raise ApiParameterError(query.errors)
     qs = selectors.catalogue(strategy, query)
+    if filters.modified_since:
+        since = filters.modified_since
+        qs = qs.filter(updated_at__gt=since if since.tzinfo else since.replace(tzinfo=datetime.UTC))
     count = qs.count()
-    page = selectors.with_card_data(qs)[filters.offset:filters.offset + filters.limit]
-    return 200, {"count": count, "items": [_list_item(m) for m in page]}
+    page = list(selectors.with_card_data(qs)[filters.offset:filters.offset + filters.limit])
+    phases = item_field("phase", strategy, [m.pk for m in page])
+    return 200, {"count": count, "items": [_list_item(m, phases.get(m.pk)) for m in page]}
 
 
 @router.get("measures/{slug}", response={200: MeasureDetail, 404: ErrorResponse}, summary="One measure")
@@ -119,7 +129,7 @@ def get_measure(request, slug: str):
     except Http404:
         return 404, {"detail": [{"param": "slug", "loc": ["path", "slug"], "msg": f"No measure '{slug}'."}]}
     return 200, {
-        **_list_item(m),
+        **_list_item(m, item_field("phase", strategy, [m.pk]).get(m.pk)),
         **{k: getattr(m, k) for k in ("title_ls", "summary_ls", "description", "description_en", "description_ls",
                                       "participation", "participation_en", "impact", "impact_en", "contact_role",
                                       "contact_email", "contact_url")},

@@ -40,3 +40,20 @@ def catalogue_filters() -> list[CatalogueFilter]:
 
 def catalogue_filter(param: str) -> CatalogueFilter | None:
     return _FILTERS.get(param)
+
+
+# --- fields of a measure that apps above measures contribute (the lifecycle's current phase) ----------------
+
+_ITEM_FIELDS: dict[str, Callable[[Any, list[int]], dict]] = {}
+
+
+def register_item_field(name: str, resolve: Callable[[Any, list[int]], dict]) -> None:
+    """Register `resolve(strategy, measure_ids) -> {measure_id: value}` for the measure field `name` (the API's
+    list and detail items read it, e.g. `phase`). Re-registering replaces, so `ready()` may run twice."""
+    _ITEM_FIELDS[name] = resolve
+
+
+def item_field(name: str, strategy, measure_ids: list[int]) -> dict:
+    """{measure_id: value} for a contributed field; empty when no app contributes it."""
+    resolve = _ITEM_FIELDS.get(name)
+    return resolve(strategy, measure_ids) if resolve else {}

@@ -88,7 +88,7 @@ def consultation_detail(request, slug):
 def consultation_comment(request, slug):
     consultation = get_object_or_404(Consultation, slug=slug)
     raw = request.POST.get("paragraph", "")
-    paragraph = get_object_or_404(Paragraph, pk=int(raw) if raw.isdigit() else 0, chapter__consultation=consultation)
+    paragraph = get_object_or_404(Paragraph, pk=pk_or_404(raw), chapter__consultation=consultation)
     return _post_comment(request, paragraph=paragraph)
 
 

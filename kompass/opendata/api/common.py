@@ -1,0 +1,61 @@
+"""Shared pieces of the public list endpoints: pagination, `modified_since`, documented error and 304 responses."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.utils import timezone
+from ninja import Field, Schema
+
+from kompass.core.api_errors import ApiParameterError
+from kompass.core.api_schemas import ErrorResponse
+
+MAX_LIMIT = 500
+
+ERROR_400 = "A parameter has a wrong type or an unknown value; `detail[].param` names it."
+NOT_MODIFIED = "Not modified: the `If-None-Match` header carries the current ETag of this response."
+
+
+class ListParams(Schema):
+    limit: int = Field(100, ge=1, le=MAX_LIMIT, description="Page size (1–500)", examples=[50])
+    offset: int = Field(0, ge=0, le=10_000_000, description="Number of items to skip", examples=[0])
+    modified_since: datetime.datetime | None = Field(
+        None, description="Only items changed after this moment (ISO 8601; without a zone it is UTC)",
+        examples=["2025-01-01T00:00:00Z"])
+
+
+def since(params: ListParams) -> datetime.datetime | None:
+    value = params.modified_since
+    if value is None:
+        return None
+    if timezone.is_naive(value):
+        value = value.replace(tzinfo=datetime.UTC)
+    return value
+
+
+def page(qs_or_list, params: ListParams, item) -> dict:
+    """One page of a queryset or list: {count, limit, offset, items} with `item` applied to each row."""
+    if isinstance(qs_or_list, list):
+        count = len(qs_or_list)
+    else:
+        count = qs_or_list.count()
+    rows = qs_or_list[params.offset:params.offset + params.limit]
+    return {"count": count, "limit": params.limit, "offset": params.offset, "items": [item(r) for r in rows]}
+
+
+def choice(name: str, value: str, allowed) -> str:
+    value = (value or "").strip()
+    if value and value not in allowed:
+        raise ApiParameterError({name: f"Unknown value '{value[:80]}'; allowed: {', '.join(sorted(allowed))}."})
+    return value
+
+
+def responses(schema) -> dict:
+    """The documented responses of a public list: 200, 304 (ETag) and 400."""
+    return {200: schema, 304: None, 400: ErrorResponse}
+
+
+def describe(text: str, example: str) -> str:
+    return (f"{text}\n\nSupports `limit`/`offset` pagination, `modified_since` for incremental sync and "
+            f"`If-None-Match` (answers 304 when nothing changed).\n\nExample: `GET /api/v1/{example}`\n\n"
+            f"Errors: **400** – {ERROR_400} **304** – {NOT_MODIFIED}")
