@@ -96,8 +96,17 @@ bench-lottery: venv-dev
 bench-opinions: venv-dev
 	bash bench/opinions/run.sh
 
+KERN := node_modules/@kern-ux/native
+KERN_OUT := kompass/portal/static/vendor/kern
 vendor: node_modules/.package-lock.json
 	cp node_modules/htmx.org/dist/htmx.min.js kompass/portal/static/vendor/htmx/htmx.min.js
+	rm -rf $(KERN_OUT) && mkdir -p $(KERN_OUT)/fonts/fira-sans
+	cp $(KERN)/dist/kern.min.css $(KERN)/LICENSE.md $(KERN_OUT)/
+	cp $(KERN)/dist/fonts/fira-sans.css $(KERN_OUT)/fonts/
+	for f in $$(grep -o 'fira-sans/[A-Za-z-]*\.woff2' $(KERN)/dist/fonts/fira-sans.css); do cp $(KERN)/dist/fonts/$$f $(KERN_OUT)/fonts/$$f; done
+	printf '%s\n' "KERN UX $$(node -p "require('./$(KERN)/package.json').version") (npm @kern-ux/native), EUPL-1.2: see LICENSE.md." \
+	  "Fonts: Fira Sans (Mozilla, Carrois), SIL Open Font License 1.1, as shipped in @kern-ux/native." \
+	  "Copied here by \`make vendor\` from node_modules; served by Kompass itself (no CDN)." > $(KERN_OUT)/NOTICE
 
 clean:
 	rm -rf $(VENV) node_modules var/static

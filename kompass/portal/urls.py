@@ -2,7 +2,7 @@ from django.urls import path
 
 from kompass.measures import views as measures
 from kompass.organisations import views as organisations
-from kompass.portal import views
+from kompass.portal import legal, views
 
 app_name = "portal"
 
@@ -24,4 +24,8 @@ urlpatterns = [
     path("data/", views.data, name="data"),
     path("data/schema/strategy-v1.json", views.schema_download, name="schema"),
     path("data/districts.geojson", views.districts_geojson, name="districts_geojson"),
+    path("impressum/", legal.imprint, name="imprint"),
+    path("datenschutz/", legal.privacy, name="privacy"),
+    path("barrierefreiheit/", legal.accessibility, name="accessibility"),
+    path("theme.css", legal.theme_css, name="theme_css"),
 ]

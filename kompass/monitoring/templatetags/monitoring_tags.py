@@ -38,14 +38,13 @@ def component_label(key):
 
 @register.filter
 def number(value):
-    """Numbers for people: up to 4 significant decimals, no trailing zeros; None as a dash."""
-    if value is None or value == "":
-        return "–"
-    if isinstance(value, bool):
-        return str(value)
-    if isinstance(value, int | float):
-        return f"{value:.4g}" if abs(value) < 1e6 else f"{value:,.0f}"
-    return value
+    """Numbers for people in the active language: up to 4 significant digits, no trailing zeros ("1,247");
+    None as a dash."""
+    from kompass.core import formats
+
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return formats.number(value)
+    return formats.number(value) if value is None or value == "" else value
 
 
 @register.filter
@@ -58,7 +57,7 @@ def status_badge(status):
     from django.utils.html import format_html
 
     status = status or ""
-    return format_html('<span class="mon-status mon-{}"><span aria-hidden="true">{}</span> {}</span>',
+    return format_html('<span class="kern-badge kern-badge--small mon-status mon-{}"><span aria-hidden="true">{}</span> {}</span>',
                        status or "none", status_symbol(status), STATUS_LABELS.get(status, status))
 
 
