@@ -8,7 +8,7 @@ PG_URL ?= $(or $(DATABASE_URL),postgres://postgres@127.0.0.1:5432/kompass)
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
 .PHONY: run test venv venv-dev messages migrate lint test-sqlite test-postgres bench bench-catalogue \
-        bench-lottery bench-opinions vendor clean help
+        bench-lottery bench-opinions vendor screenshots clean help
 
 help:
 	@echo "make run     set up everything and serve the portal at http://127.0.0.1:$(PORT) (PORT=… to change)"
@@ -107,6 +107,10 @@ vendor: node_modules/.package-lock.json
 	printf '%s\n' "KERN UX $$(node -p "require('./$(KERN)/package.json').version") (npm @kern-ux/native), EUPL-1.2: see LICENSE.md." \
 	  "Fonts: Fira Sans (Mozilla, Carrois), SIL Open Font License 1.1, as shipped in @kern-ux/native." \
 	  "Copied here by \`make vendor\` from node_modules; served by Kompass itself (no CDN)." > $(KERN_OUT)/NOTICE
+
+# Screenshots of every page type at phone and desktop width (German UI) into docs/screenshots/.
+screenshots: venv-dev messages /usr/bin/chromium node_modules/.package-lock.json
+	KOMPASS_SCREENSHOTS=1 KOMPASS_TESTING=1 DATABASE_URL= $(BIN)/pytest tests/browser/test_screenshots.py -q -p no:randomly
 
 clean:
 	rm -rf $(VENV) node_modules var/static

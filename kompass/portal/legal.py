@@ -37,15 +37,23 @@ COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
 class DataCategory:
     title: str
     model: str  # "app_label.ModelName"
-    fields: tuple[str, ...]
+    fields: tuple[str, ...]  # model fields; FIELD_LABELS says what a person calls them
     purpose: str
     basis: str
     retention: str
 
 
+FIELD_LABELS = {
+    "email": _("e-mail address"), "display_name": _("display name"), "language": _("language"),
+    "email_digest": _("email digest"), "last_login": _("last login"), "date_joined": _("registered on"),
+    "key": _("hash of address and e-mail"), "occurred_at": _("time"), "created_at": _("time"), "title": _("title"),
+    "text": _("text"), "latitude": _("place on the map"), "idea": _("idea"), "user": _("user account"),
+    "name": _("name"), "address": _("postal address"), "role": _("role"), "organisation": _("organisation"),
+    "actor_label": _("name of the person acting"), "action": _("action"),
+}
 DATA_CATEGORIES = (
-    DataCategory(_("User account"), "accounts.User", ("email", "display_name", "language", "email_digest",
-                                                      "last_login", "date_joined"),
+    DataCategory(_("User account"), "accounts.User",
+                 ("email", "display_name", "language", "email_digest", "last_login", "date_joined"),
                  _("Logging in, showing your contributions under your chosen name, sending the notifications you "
                    "asked for."),
                  _("Art. 6(1)(e) GDPR with your consent when registering (Art. 6(1)(a))."),
@@ -56,8 +64,7 @@ DATA_CATEGORIES = (
                    "password."),
                  _("Art. 6(1)(e) GDPR and Art. 32 GDPR (security of processing)."),
                  _("Removed automatically soon after the throttling window has passed.")),
-    DataCategory(_("Ideas and comments"), "participation.Idea", ("title", "text", "latitude", "longitude",
-                                                                 "created_at"),
+    DataCategory(_("Ideas and comments"), "participation.Idea", ("title", "text", "latitude", "created_at"),
                  _("Publishing your idea in the Arena of ideas and discussing it."),
                  _("Art. 6(1)(e) GDPR."),
                  _("As long as the strategy runs; you can delete your own comments, moderators hide contributions "
@@ -96,9 +103,10 @@ def data_categories():
         labels = []
         for name in category.fields:
             try:
-                labels.append(str(model._meta.get_field(name).verbose_name))
+                model._meta.get_field(name)
             except FieldDoesNotExist:
-                continue
+                continue  # a field the platform no longer stores is not claimed
+            labels.append(str(FIELD_LABELS[name]))
         result.append({"category": category, "fields": labels})
     return result
 

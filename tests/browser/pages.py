@@ -10,6 +10,17 @@ import datetime
 from dataclasses import dataclass
 
 PASSWORD = "S3cure-pass-word"
+CATEGORIES = {"Geschlecht": ["weiblich", "männlich"], "Bezirk": ["Mitte", "Pankow", "Spandau"]}
+QUOTAS = {"Geschlecht": {"weiblich": (3, 5), "männlich": (3, 5)},
+          "Bezirk": {"Mitte": (2, 4), "Pankow": (2, 4), "Spandau": (1, 3)}}
+
+
+def pool_csv(n: int = 30) -> bytes:
+    lines = ["name,email,address,Geschlecht,Bezirk"]
+    for i in range(n):
+        lines.append(f"Vorname{i} Zufallsname,p{i}@example.org,Straße {i},{CATEGORIES['Geschlecht'][i % 2]},"
+                     f"{CATEGORIES['Bezirk'][i % 3]}")
+    return ("\n".join(lines) + "\n").encode()
 ROLES = {"visitor": None, "citizen": "buerger@example.org", "admin": "admin-ui@example.org"}
 
 
@@ -34,7 +45,6 @@ def build_world() -> list[Page]:
     from kompass.monitoring.models import EvaluationCycle
     from kompass.participation import services as participation
     from kompass.strategy.models import Strategy
-    from tests.lottery_web.conftest import CATEGORIES, QUOTAS, pool_csv
     from tests.monitoring.conftest import SEED
 
     strategy = Strategy.objects.get(is_current=True)
@@ -51,8 +61,9 @@ def build_world() -> list[Page]:
     monitored = "bodenfeuchte-sensoren-strassenbaeume"
     fresh = (Measure.objects.exclude(pk__in=MeasureLifecycle.objects.values("measure_id"))
              .select_related("responsible_organisation").order_by("slug").first())
-    lifecycle.description_save(actor=admin, measure=fresh, sections={k: f"Beschreibung: {k}" for k in SECTION_KEYS})
-    lifecycle.description_save(actor=admin, measure=fresh, sections={k: f"Überarbeitet: {k}" for k in SECTION_KEYS})
+    for draft in ("Erster Entwurf", "Überarbeitete Fassung"):
+        lifecycle.description_save(actor=admin, measure=fresh,
+                                   sections={k: f"{draft}, Abschnitt {n}." for n, k in enumerate(SECTION_KEYS, 1)})
     lifecycle.team_member_set(actor=admin, measure=fresh, user=admin, role="lead",
                               organisation=fresh.responsible_organisation)
     lifecycle.lesson_create(actor=admin, measure=fresh, title="Früh mit den Bezirken sprechen",
