@@ -41,7 +41,7 @@ def test_accessibility_statement_has_status_feedback_contact_and_german_date(cli
     html = client.get("/barrierefreiheit/").content.decode()
     assert "vollständig vereinbar" in html
     assert 'href="mailto:barrieren@example.org?subject=' in html
-    assert "30.11.2026" in html and "Schlichtungsstelle BGG" in html
+    assert "30. November 2026" in html and "Schlichtungsstelle BGG" in html
 
 
 def test_accessibility_statement_falls_back_to_the_general_address(client, berlin):
