@@ -8,7 +8,7 @@ PG_URL ?= $(or $(DATABASE_URL),postgres://postgres@127.0.0.1:5432/kompass)
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
 .PHONY: run test venv venv-dev messages migrate lint test-sqlite test-postgres bench bench-catalogue \
-        bench-lottery bench-opinions vendor clean help cluster-test bench-load deploy-tools
+        bench-lottery bench-opinions vendor screenshots clean help cluster-test bench-load deploy-tools
 
 help:
 	@echo "make run     set up everything and serve the portal at http://127.0.0.1:$(PORT) (PORT=… to change)"
@@ -112,8 +112,21 @@ bench-load: venv-dev messages deploy-tools
 	flock /tmp/kompass-heavy.lock $(BIN)/python bench/load/run.py
 	$(BIN)/python bench/collect.py
 
+KERN := node_modules/@kern-ux/native
+KERN_OUT := kompass/portal/static/vendor/kern
 vendor: node_modules/.package-lock.json
 	cp node_modules/htmx.org/dist/htmx.min.js kompass/portal/static/vendor/htmx/htmx.min.js
+	rm -rf $(KERN_OUT) && mkdir -p $(KERN_OUT)/fonts/fira-sans
+	cp $(KERN)/dist/kern.min.css $(KERN)/LICENSE.md $(KERN_OUT)/
+	cp $(KERN)/dist/fonts/fira-sans.css $(KERN_OUT)/fonts/
+	for f in $$(grep -o 'fira-sans/[A-Za-z-]*\.woff2' $(KERN)/dist/fonts/fira-sans.css); do cp $(KERN)/dist/fonts/$$f $(KERN_OUT)/fonts/$$f; done
+	printf '%s\n' "KERN UX $$(node -p "require('./$(KERN)/package.json').version") (npm @kern-ux/native), EUPL-1.2: see LICENSE.md." \
+	  "Fonts: Fira Sans (Mozilla, Carrois), SIL Open Font License 1.1, as shipped in @kern-ux/native." \
+	  "Copied here by \`make vendor\` from node_modules; served by Kompass itself (no CDN)." > $(KERN_OUT)/NOTICE
+
+# Screenshots of every page type at phone and desktop width (German UI) into docs/screenshots/.
+screenshots: venv-dev messages /usr/bin/chromium node_modules/.package-lock.json
+	KOMPASS_SCREENSHOTS=1 KOMPASS_TESTING=1 DATABASE_URL= $(BIN)/pytest tests/browser/test_screenshots.py -q -p no:randomly
 
 clean:
 	rm -rf $(VENV) node_modules var/static

@@ -13,6 +13,7 @@ from types import SimpleNamespace
 from django.db.models import Count, Q
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext, ngettext
 
 from kompass.lifecycle import criteria as criteria_registry
 from kompass.lifecycle.models import (
@@ -276,6 +277,12 @@ def collaboration(strategy, edge_limit: int = 150) -> dict:
     }
 
 
+def network_desc(count: int) -> str:
+    return ngettext("%(n)s organisation linked by shared measures; the table below lists every link.",
+                    "%(n)s organisations linked by shared measures; the table below lists every link.",
+                    count) % {"n": count}
+
+
 def network_svg(nodes: list, edges: list, degree: Counter, size: int = 640, limit: int = 40) -> str:
     """The organisation network as SVG: nodes on a circle (largest first), edges with width by shared measures.
 
@@ -289,9 +296,8 @@ def network_svg(nodes: list, edges: list, degree: Counter, size: int = 640, limi
         pos[o.pk] = (centre + radius * math.cos(angle), centre + radius * math.sin(angle), angle)
     parts = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {size} {size}" role="img" '
              f'aria-labelledby="network-title network-desc" class="network">']
-    parts.append('<title id="network-title">Organisation network</title>')
-    parts.append(f'<desc id="network-desc">{len(nodes)} organisations linked by shared measures; '
-                 f'the table below lists every link.</desc>')
+    parts.append(f'<title id="network-title">{html.escape(gettext("Organisation network"))}</title>')
+    parts.append(f'<desc id="network-desc">{html.escape(network_desc(len(nodes)))}</desc>')
     for e in edges:
         a, b = e["a"].pk, e["b"].pk
         if a in keep and b in keep:

@@ -2,6 +2,7 @@
 
 from django.contrib.auth import get_user_model
 from django.urls import reverse
+from django.utils.translation import ngettext
 from django_tasks import task
 
 from kompass.core.actors import system_actor
@@ -30,7 +31,11 @@ def import_spreadsheet(progress, strategy_id: int, actor_id: int | None, stored_
     finally:
         storage.delete(stored_name)
     progress.update(report.rows, total=report.rows,
-                    message=f"{report.rows} rows: {report.created} new, {report.updated} changed, "
-                            f"{report.unchanged} unchanged, {len(report.problems)} problems")
+                    message=ngettext("%(rows)s row: %(created)s new, %(updated)s changed, %(unchanged)s unchanged, "
+                                     "%(problems)s problems",
+                                     "%(rows)s rows: %(created)s new, %(updated)s changed, %(unchanged)s unchanged, "
+                                     "%(problems)s problems", report.rows)
+                    % {"rows": report.rows, "created": report.created, "updated": report.updated,
+                       "unchanged": report.unchanged, "problems": len(report.problems)})
     return {"report": report.as_dict(),
             "result_url": reverse("lifecycle:spreadsheet") + f"?job={progress.job_id}"}

@@ -7,6 +7,7 @@ from collections import Counter
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404
 
+from kompass.core.formats import share
 from kompass.lottery.models import Invitation, Panel, Replacement, Respondent
 
 PUBLIC_STAGES = (Panel.Stage.HASH_PUBLISHED, Panel.Stage.DRAWN, Panel.Stage.PUBLISHED)
@@ -75,7 +76,7 @@ def probability_curve(probabilities: list[float], width: int = 600, height: int 
     ticks = []
     for j in range(5):
         v = top * j / 4
-        ticks.append({"y": f"{pad + ih - ih * v / top:.1f}", "label": f"{100 * v:.1f} %"})
+        ticks.append({"y": f"{pad + ih - ih * v / top:.1f}", "label": share(v)})
     return {"points": " ".join(pts), "width": width, "height": height, "ticks": ticks, "pad": pad,
             "x0": pad, "x1": pad + iw, "y0": pad, "y1": pad + ih, "n": n}
 

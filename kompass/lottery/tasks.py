@@ -2,6 +2,7 @@
 
 from django.contrib.auth import get_user_model
 from django.urls import reverse
+from django.utils.translation import gettext
 from django_tasks import task
 
 from kompass.algorithms.sortition import select
@@ -34,6 +35,6 @@ def compute_lottery(progress, panel_id: int, actor_id: int | None) -> dict:
         services.selection_failed(panel=panel)
         raise
     progress.update(10, total=10, message=result.infeasible.message if result.infeasible else
-                    f"list hash {result.list_hash[:16]}…")
+                    gettext("Lottery list hash %(hash)s…") % {"hash": result.list_hash[:16]})
     return {"list_hash": result.list_hash, "ok": result.ok,
             "result_url": reverse("lottery:manage", args=[panel.slug])}

@@ -40,7 +40,10 @@ def _nice(low: float, high: float) -> tuple[float, float, list[float]]:
 
 
 def _fmt(value: float) -> str:
-    return f"{value:,.10g}".replace(",", "\u202f") if abs(value) >= 10000 else f"{value:.10g}"
+    """Axis labels in the active language ("2,5", "12.000")."""
+    from kompass.core.formats import number
+
+    return number(value, significant=10)
 
 
 def _f(value: float) -> str:

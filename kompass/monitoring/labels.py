@@ -31,6 +31,10 @@ COMPONENT_LABELS = {
     "natural_limit": _("Natural limit"), "years_elapsed": _("Years elapsed"),
     "cagr_observed": _("Observed growth rate (CAGR)"), "projection": _("Projected value at the target year"),
     "shortfall_share": _("Shortfall as share of the gap"), "mean_annual_change": _("Mean annual change"),
+    "base_value_used": _("Base value used"), "current_value_used": _("Current value used"),
+    "baseline_source": _("Source of the base value"), "parity_transform": _("Falling target mirrored"),
+    "sign": _("Sign of the direction"), "target_value_used": _("Target value used"),
+    "thresholds": _("Thresholds of the status"),
 }
 PRIMARY_COMPONENTS = ["base_time", "base_value", "current_time", "current_value", "target_time", "target_value",
                       "years_elapsed", "cagr_observed", "cagr_required", "growth_rate", "ratio", "achievement",

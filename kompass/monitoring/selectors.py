@@ -12,6 +12,7 @@ from django.db.models import Count, Prefetch, Q
 from django.http import Http404
 from django.utils.translation import gettext as _
 
+from kompass.core import formats
 from kompass.measures.models import Measure
 from kompass.monitoring.charts import ChartTarget, line_chart
 from kompass.monitoring.models import (
@@ -212,7 +213,8 @@ def indicator_chart(indicator, targets, measurements, *, compact: bool = False, 
     base = (indicator.baseline_date, indicator.baseline_value)
     lines = [ChartTarget(base, (t.target_date, t.value), i == len(targets) - 1,
                          _("Target %(version)s: %(value)s by %(date)s") % {
-                             "version": t.version, "value": f"{t.value:g}", "date": t.target_date.isoformat()})
+                             "version": t.version, "value": formats.number(t.value),
+                             "date": formats.date(t.target_date)})
              for i, t in enumerate(targets)]
     # measurements: Measurement objects or (period, value, provisional) tuples (reports)
     rows = [m if isinstance(m, tuple) else (m.period, m.value, m.is_provisional) for m in measurements]
@@ -315,7 +317,8 @@ def snapshot_diff(before: dict, after: dict) -> dict:
     goals = changed(before.get("goals", {}), after.get("goals", {}),
                     lambda g: f"{g['title']} ({g['level']})" if g else None)
     targets = changed(before.get("targets", {}), after.get("targets", {}),
-                      lambda t: f"{t['value']:g} ({t['date']}, v{t['version']})" if t else None)
+                      lambda t: f"{formats.number(t['value'])} ({formats.date(t['date'])}, v{t['version']})"
+                      if t else None)
     methods = changed(before.get("indicators", {}), after.get("indicators", {}),
                       lambda i: i["method"] if i else None)
     statuses = changed(before.get("indicators", {}), after.get("indicators", {}),

@@ -1,5 +1,6 @@
 """Background task: compute the opinion map of a consultation with kompass.algorithms.opinions."""
 
+from django.utils.translation import gettext
 from django_tasks import task
 
 from kompass.jobs.services import job_task
@@ -54,9 +55,9 @@ def opinion_map_task(progress, consultation_id: int) -> dict:
     from kompass.participation.services import opinion_map_store
 
     consultation = Consultation.objects.get(pk=consultation_id)
-    progress.update(0, total=2, message="reading votes")
+    progress.update(0, total=2, message=gettext("Reading the votes"))
     data = build_opinion_map(consultation)
-    progress.update(1, total=2, message="storing the map")
+    progress.update(1, total=2, message=gettext("Storing the opinion map"))
     opinion_map_store(actor=system_actor("opinion-map job"), consultation=consultation, data=data)
     progress.update(2, total=2)
     return {"groups": data["k"], "participants": data["n_participants"]}

@@ -1,7 +1,7 @@
 from django.urls import path
 
 from kompass.measures import urls as measure_urls
-from kompass.portal import views
+from kompass.portal import legal, views
 
 app_name = "portal"
 
@@ -18,6 +18,10 @@ urlpatterns = [
     path("data/", views.data, name="data"),
     path("data/schema/strategy-v1.json", views.schema_download, name="schema"),
     path("data/districts.geojson", views.districts_geojson, name="districts_geojson"),
+    path("impressum/", legal.imprint, name="imprint"),
+    path("datenschutz/", legal.privacy, name="privacy"),
+    path("barrierefreiheit/", legal.accessibility, name="accessibility"),
+    path("theme.css", legal.theme_css, name="theme_css"),
 ]
 
 # Compatibility: the measures app owns its pages (`measures:catalogue`, `measures:measure`, …, included before

@@ -25,6 +25,10 @@ class Strategy(LocalizedMixin, models.Model):
     data_licence = models.CharField(max_length=200, blank=True)
     data_licence_url = models.URLField(blank=True)
     map_attribution = models.TextField(blank=True)
+    # Legal pages (Impressum, privacy, accessibility statement): see kompass/portal/legal.py for the keys.
+    legal = models.JSONField(default=dict, blank=True)
+    theme_colour = models.CharField(max_length=7, blank=True,
+                                    help_text=_("The strategy's own brand colour (#rrggbb); empty keeps KERN's."))
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -100,6 +100,7 @@ def _write(document: dict, base_dir: Path, actor, label: str | None, report: Loa
         "adopted_on": parse_date(spec.get("adopted_on")), "source_url": spec.get("source_url", ""),
         "data_licence": spec.get("data_licence", ""), "data_licence_url": spec.get("data_licence_url", ""),
         "map_attribution": map_spec.get("attribution", ""),
+        "legal": spec.get("legal", {}), "theme_colour": spec.get("theme_colour", ""),
     }
     existing = Strategy.objects.filter(slug=spec["slug"]).first()
     if make_current or existing is None:

@@ -38,14 +38,28 @@ def component_label(key):
 
 @register.filter
 def number(value):
-    """Numbers for people: up to 4 significant decimals, no trailing zeros; None as a dash."""
-    if value is None or value == "":
-        return "–"
+    """Numbers for people in the active language: up to 4 significant digits, no trailing zeros ("1,247");
+    None as a dash."""
+    from django.utils.translation import gettext
+
+    from kompass.core import formats
+
     if isinstance(value, bool):
-        return str(value)
+        return gettext("yes") if value else gettext("no")
     if isinstance(value, int | float):
-        return f"{value:.4g}" if abs(value) < 1e6 else f"{value:,.0f}"
-    return value
+        return formats.number(value)
+    return formats.number(value) if value is None or value == "" else value
+
+
+@register.filter
+def component_value(value):
+    """A status component for people: numbers in the active language, status codes as their labels."""
+    if isinstance(value, dict):
+        return "; ".join(f"{STATUS_LABELS.get(k, COMPONENT_LABELS.get(k, k))}: {component_value(v)}"
+                         for k, v in value.items())
+    if isinstance(value, list | tuple):
+        return ", ".join(str(component_value(v)) for v in value)
+    return number(value)
 
 
 @register.filter
@@ -58,8 +72,9 @@ def status_badge(status):
     from django.utils.html import format_html
 
     status = status or ""
-    return format_html('<span class="mon-status mon-{}"><span aria-hidden="true">{}</span> {}</span>',
-                       status or "none", status_symbol(status), STATUS_LABELS.get(status, status))
+    return format_html('<span class="kern-badge kern-badge--small mon-status mon-{}">'
+                       '<span aria-hidden="true">{}</span> {}</span>', status or "none", status_symbol(status),
+                       STATUS_LABELS.get(status, status))
 
 
 @register.simple_tag
