@@ -124,7 +124,7 @@ def main() -> int:  # noqa: PLR0915 - one linear script
     from kompass.monitoring.models import EvaluationCycle, Indicator, Measurement
     from kompass.monitoring.reports import report_html
     from kompass.strategy.models import Strategy
-    from kompass.strategy.services import STRATEGY_LOADER, strategy_load
+    from kompass.strategy.services import strategy_load
 
     results: dict = {}
     log = print

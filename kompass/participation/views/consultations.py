@@ -12,8 +12,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from kompass.accounts.forms import client_ip
-from kompass.core.permissions import require
 from kompass.core.hardening import pk_or_404
+from kompass.core.permissions import require
 from kompass.participation import exports, selectors, services
 from kompass.participation.models import Consultation, OpinionMapResult, Paragraph, Statement
 from kompass.participation.svg import opinion_map_svg

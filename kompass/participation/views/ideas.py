@@ -15,11 +15,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from kompass.accounts.forms import client_ip
+from kompass.core.hardening import pk_or_404
 from kompass.core.permissions import allowed, require
 from kompass.participation import selectors, services
 from kompass.participation.forms import IdeaForm
 from kompass.participation.models import Attachment, Comment, Idea, Statement
-from kompass.core.hardening import pk_or_404
 from kompass.participation.views._common import _act, _page_number, _post_comment, _strategy
 
 
