@@ -111,9 +111,9 @@ def test_unreadable_files_are_rejected(team, client):
     before = Measurement.objects.count()
     for name, content, message in [
             ("werte.xlsx", b"not a workbook", "not a readable XLSX workbook"),
-            ("werte.csv", b"\xff\xfe\x00", "not UTF-8 encoded CSV"),
-            ("werte.csv", b"period,value\n2024,1\n", "Row 1, column “indicator”: This column is missing."),
-            ("werte.csv", b"\n\n", "The file is empty.")]:
+            ("werte.csv", b"\xff\xfe\x00", "UTF-8"),
+            ("werte.csv", b"period,value\n2024,1\n", "Row 1, column “indicator”: This required column is missing."),
+            ("werte.csv", b"\n\n", "The file is empty or its first row (the header) is blank.")]:
         page = _upload(client, name, content).content.decode()
         assert message in page and "Nothing was saved" in page, name
     refused = _upload(client, "werte.txt", b"indicator,period,value\n")
@@ -187,13 +187,13 @@ def test_reading_stops_at_the_row_limit(settings):
     with translation.override("en"), pytest.raises(services.ImportRejected) as error:
         services.read_table("a.csv", too_many.encode())
     assert [(e.row, e.column) for e in error.value.errors] == [(5, "-")]
-    assert "more than 3 rows" in error.value.errors[0].message
+    assert error.value.errors[0].message == "The file has more than 3 data rows."
     book = openpyxl.Workbook()
     for i in range(6):
         book.active.append(["indicator", "period", "value"] if i == 0 else ["x", 2020 + i, i])
     buffer = io.BytesIO()
     book.save(buffer)
-    with translation.override("en"), pytest.raises(services.ImportRejected, match="more than 3 rows"):
+    with translation.override("en"), pytest.raises(services.ImportRejected, match="more than 3 data rows"):
         services.read_table("a.xlsx", buffer.getvalue())
 
 
@@ -210,4 +210,4 @@ def test_a_workbook_too_large_when_unpacked_is_refused_before_parsing(settings, 
     with translation.override("en"), pytest.raises(services.ImportRejected) as error:
         services.read_table("bomb.xlsx", buffer.getvalue())
     assert len(buffer.getvalue()) < 20_000
-    assert [e.message for e in error.value.errors] == ["The workbook is too large when unpacked."]
+    assert [e.message for e in error.value.errors] == ["The workbook unpacks to more than 976 KB; it is refused."]
