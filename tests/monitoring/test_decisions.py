@@ -138,3 +138,17 @@ def test_denied_cycle_writes_are_403_and_change_nothing(cycle, make_user, client
     assert [r.status_code for r in responses] == [403, 403, 403, 403]
     assert _state() == before
     assert EvaluationCycle.objects.get(pk=cyc.pk).state == "open" and EvaluationCycle.objects.count() == 3
+
+
+def test_unknown_indicators_are_named_for_the_measure_or_the_strategy(seeded):
+    from kompass.core.actors import SYSTEM
+
+    measure = Indicator.objects.select_related("measure").get(slug=INDICATOR).measure
+    rows = [{"_row": 2, "indicator": "gibt-es-nicht", "period": "2025", "value": "1"}]
+    messages = []
+    for scope in (measure, None):
+        with pytest.raises(services.ImportRejected) as error:
+            services.measurements_import(actor=SYSTEM, strategy=seeded, rows=rows, measure=scope)
+        messages.append([str(e) for e in error.value.errors])
+    assert messages == [["Row 2, column “indicator”: Unknown indicator “gibt-es-nicht” of this measure."],
+                        ["Row 2, column “indicator”: Unknown indicator “gibt-es-nicht” in this strategy."]]
