@@ -1,5 +1,6 @@
 """Measurements by form, CSV/XLSX upload and API: row-level errors, all or nothing, idempotent."""
 
+import datetime
 import io
 
 import openpyxl
@@ -211,3 +212,21 @@ def test_a_workbook_too_large_when_unpacked_is_refused_before_parsing(settings, 
         services.read_table("bomb.xlsx", buffer.getvalue())
     assert len(buffer.getvalue()) < 20_000
     assert [e.message for e in error.value.errors] == ["The workbook unpacks to more than 976 KB; it is refused."]
+
+
+@pytest.mark.parametrize(("day", "cadence", "label"), [
+    (datetime.date(2024, 1, 1), "yearly", "2024"), (datetime.date(2024, 2, 1), "yearly", "2024-02-01"),
+    (datetime.date(2024, 1, 2), "yearly", "2024-01-02"), (datetime.date(2024, 4, 1), "quarterly", "2024-Q2"),
+    (datetime.date(2024, 5, 1), "quarterly", "2024-05-01"), (datetime.date(2024, 10, 1), "quarterly", "2024-Q4"),
+    (datetime.date(2024, 5, 1), "monthly", "2024-05"), (datetime.date(2024, 5, 2), "monthly", "2024-05-02"),
+    (datetime.date(2024, 1, 1), "irregular", "2024-01-01"),
+])
+def test_period_labels(day, cadence, label):
+    assert services.period_label(day, cadence) == label
+
+
+def test_default_upload_bounds():
+    from kompass.core import tabular
+    from kompass.monitoring.services import uploads
+
+    assert (uploads.max_rows(), uploads.max_uncompressed_bytes()) == (100_000, tabular.MAX_BYTES)
