@@ -138,3 +138,31 @@ def test_denied_cycle_writes_are_403_and_change_nothing(cycle, make_user, client
     assert [r.status_code for r in responses] == [403, 403, 403, 403]
     assert _state() == before
     assert EvaluationCycle.objects.get(pk=cyc.pk).state == "open" and EvaluationCycle.objects.count() == 3
+
+
+def test_unknown_indicators_are_named_for_the_measure_or_the_strategy(seeded):
+    from kompass.core.actors import SYSTEM
+
+    measure = Indicator.objects.select_related("measure").get(slug=INDICATOR).measure
+    rows = [{"_row": 2, "indicator": "gibt-es-nicht", "period": "2025", "value": "1"}]
+    messages = []
+    for scope in (measure, None):
+        with pytest.raises(services.ImportRejected) as error:
+            services.measurements_import(actor=SYSTEM, strategy=seeded, rows=rows, measure=scope)
+        messages.append([str(e) for e in error.value.errors])
+    assert messages == [["Row 2, column “indicator”: Unknown indicator “gibt-es-nicht” of this measure."],
+                        ["Row 2, column “indicator”: Unknown indicator “gibt-es-nicht” in this strategy."]]
+
+
+def test_a_method_change_says_whether_anything_changed(seeded):
+    from kompass.core.actors import SYSTEM
+
+    ind = Indicator.objects.select_related("measure__strategy").get(slug=INDICATOR)
+    events = AuditEvent.objects.filter(action="monitoring.method_changed").count()
+    assert services.method_change(actor=SYSTEM, indicator=ind, method=ind.method) is False
+    assert AuditEvent.objects.filter(action="monitoring.method_changed").count() == events
+    assert services.method_change(actor=SYSTEM, indicator=ind, method="linear", reason="Zählgröße") is True
+    assert AuditEvent.objects.filter(action="monitoring.method_changed").count() == events + 1
+    with pytest.raises(ValidationError) as error:
+        services.method_change(actor=SYSTEM, indicator=ind, method="astrology")
+    assert error.value.message_dict == {"method": ["Unknown progress method."]}

@@ -1,5 +1,6 @@
 """Measurements by form, CSV/XLSX upload and API: row-level errors, all or nothing, idempotent."""
 
+import datetime
 import io
 
 import openpyxl
@@ -111,9 +112,9 @@ def test_unreadable_files_are_rejected(team, client):
     before = Measurement.objects.count()
     for name, content, message in [
             ("werte.xlsx", b"not a workbook", "not a readable XLSX workbook"),
-            ("werte.csv", b"\xff\xfe\x00", "not UTF-8 encoded CSV"),
-            ("werte.csv", b"period,value\n2024,1\n", "Row 1, column “indicator”: This column is missing."),
-            ("werte.csv", b"\n\n", "The file is empty.")]:
+            ("werte.csv", b"\xff\xfe\x00", "UTF-8"),
+            ("werte.csv", b"period,value\n2024,1\n", "Row 1, column “indicator”: This required column is missing."),
+            ("werte.csv", b"\n\n", "The file is empty or its first row (the header) is blank.")]:
         page = _upload(client, name, content).content.decode()
         assert message in page and "Nothing was saved" in page, name
     refused = _upload(client, "werte.txt", b"indicator,period,value\n")
@@ -187,13 +188,13 @@ def test_reading_stops_at_the_row_limit(settings):
     with translation.override("en"), pytest.raises(services.ImportRejected) as error:
         services.read_table("a.csv", too_many.encode())
     assert [(e.row, e.column) for e in error.value.errors] == [(5, "-")]
-    assert "more than 3 rows" in error.value.errors[0].message
+    assert error.value.errors[0].message == "The file has more than 3 data rows."
     book = openpyxl.Workbook()
     for i in range(6):
         book.active.append(["indicator", "period", "value"] if i == 0 else ["x", 2020 + i, i])
     buffer = io.BytesIO()
     book.save(buffer)
-    with translation.override("en"), pytest.raises(services.ImportRejected, match="more than 3 rows"):
+    with translation.override("en"), pytest.raises(services.ImportRejected, match="more than 3 data rows"):
         services.read_table("a.xlsx", buffer.getvalue())
 
 
@@ -210,4 +211,22 @@ def test_a_workbook_too_large_when_unpacked_is_refused_before_parsing(settings, 
     with translation.override("en"), pytest.raises(services.ImportRejected) as error:
         services.read_table("bomb.xlsx", buffer.getvalue())
     assert len(buffer.getvalue()) < 20_000
-    assert [e.message for e in error.value.errors] == ["The workbook is too large when unpacked."]
+    assert [e.message for e in error.value.errors] == ["The workbook unpacks to more than 976 KB; it is refused."]
+
+
+@pytest.mark.parametrize(("day", "cadence", "label"), [
+    (datetime.date(2024, 1, 1), "yearly", "2024"), (datetime.date(2024, 2, 1), "yearly", "2024-02-01"),
+    (datetime.date(2024, 1, 2), "yearly", "2024-01-02"), (datetime.date(2024, 4, 1), "quarterly", "2024-Q2"),
+    (datetime.date(2024, 5, 1), "quarterly", "2024-05-01"), (datetime.date(2024, 10, 1), "quarterly", "2024-Q4"),
+    (datetime.date(2024, 5, 1), "monthly", "2024-05"), (datetime.date(2024, 5, 2), "monthly", "2024-05-02"),
+    (datetime.date(2024, 1, 1), "irregular", "2024-01-01"),
+])
+def test_period_labels(day, cadence, label):
+    assert services.period_label(day, cadence) == label
+
+
+def test_default_upload_bounds():
+    from kompass.core import tabular
+    from kompass.monitoring.services import uploads
+
+    assert (uploads.max_rows(), uploads.max_uncompressed_bytes()) == (100_000, tabular.MAX_BYTES)

@@ -1,24 +1,20 @@
-"""Reading an uploaded CSV/XLSX file of measurements, with bounds: the reader stops early on too many rows and
-refuses a workbook whose uncompressed size is too large (a "zip bomb"), before anything is parsed.
-
-The shared tabular reader (`kompass.core.tabular`) was not on main yet when this was written; once it is,
-`read_table` should delegate the file handling to it and keep only the column mapping."""
+"""Reading an uploaded CSV/XLSX file of measurements through the shared bounded reader `kompass.core.tabular`
+(row limit while reading, unpacked-size check of a workbook before it is parsed, errors naming row and column),
+and the background job that checks and imports it."""
 
 from __future__ import annotations
 
-import csv
-import io
-import zipfile
 from typing import Any
 
 from django.conf import settings
 from django.utils.translation import gettext as _
 
+from kompass.core import tabular
 from kompass.monitoring.services.measurements import COLUMNS, REQUIRED_COLUMNS, ImportRejected, RowError
 
 #: Defaults of the bounds (override with KOMPASS_MONITORING_UPLOAD_MAX_ROWS / _MAX_UNCOMPRESSED_BYTES).
 MAX_ROWS = 100_000
-MAX_UNCOMPRESSED_BYTES = 64 * 1024 * 1024
+MAX_UNCOMPRESSED_BYTES = tabular.MAX_BYTES
 
 
 def max_rows() -> int:
@@ -29,80 +25,17 @@ def max_uncompressed_bytes() -> int:
     return int(getattr(settings, "KOMPASS_MONITORING_UPLOAD_MAX_UNCOMPRESSED_BYTES", MAX_UNCOMPRESSED_BYTES))
 
 
-def _too_many_rows(limit: int) -> ImportRejected:
-    return ImportRejected([RowError(limit + 2, "-", _("The file has more than %(limit)s rows; split it.")
-                                    % {"limit": f"{limit:,}".replace(",", ".")})])
-
-
-def _bounded(rows, limit: int) -> list[list]:
-    """Non-empty rows (header included), at most `limit` data rows; stops reading at the first row too many."""
-    kept = []
-    for raw in rows:
-        row = list(raw)
-        if not any(c not in (None, "") for c in row):
-            continue
-        if len(kept) > limit:  # header + limit data rows are kept already
-            raise _too_many_rows(limit)
-        kept.append(row)
-    return kept
-
-
-def _xlsx_rows(content: bytes, limit: int) -> list[list]:
-    unreadable = ImportRejected([RowError(0, "-", _("The file is not a readable XLSX workbook."))])
-    try:
-        with zipfile.ZipFile(io.BytesIO(content)) as archive:
-            unpacked = sum(info.file_size for info in archive.infolist())
-    except (zipfile.BadZipFile, ValueError, OSError) as exc:
-        raise unreadable from exc
-    if unpacked > max_uncompressed_bytes():
-        raise ImportRejected([RowError(0, "-", _("The workbook is too large when unpacked."))])
-    try:
-        import openpyxl
-
-        book = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-        try:
-            return _bounded(book.worksheets[0].iter_rows(values_only=True), limit)
-        finally:
-            book.close()
-    except ImportRejected:
-        raise
-    except Exception as exc:  # noqa: BLE001 - any unreadable workbook is a user error
-        raise unreadable from exc
-
-
-def _csv_rows(content: bytes, limit: int) -> list[list]:
-    try:
-        text = content.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise ImportRejected([RowError(0, "-", _("The file is not UTF-8 encoded CSV."))]) from exc
-    first = text.split("\n", 1)[0]
-    dialect = ";" if first.count(";") > first.count(",") else ","
-    try:
-        return _bounded(csv.reader(io.StringIO(text), delimiter=dialect), limit)
-    except csv.Error as exc:
-        raise ImportRejected([RowError(0, "-", _("The file is not readable CSV."))]) from exc
-
-
 def read_table(name: str, content: bytes) -> list[dict[str, Any]]:
-    """Rows of an uploaded CSV (UTF-8, comma or semicolon) or XLSX file as dicts of the known columns.
+    """Rows of an uploaded CSV (UTF-8, comma or semicolon) or XLSX file as dicts of the known columns (text
+    cells), each with its row number in the file as `_row`.
 
     Raises ImportRejected for an unreadable or too large file or a missing required column."""
-    limit = max_rows()
-    raw_rows = _xlsx_rows(content, limit) if (name or "").lower().endswith(".xlsx") else _csv_rows(content, limit)
-    if not raw_rows:
-        raise ImportRejected([RowError(0, "-", _("The file is empty."))])
-    header = [str(c or "").strip().lower() for c in raw_rows[0]]
-    missing = [c for c in REQUIRED_COLUMNS if c not in header]
-    if missing:
-        raise ImportRejected([RowError(1, c, _("This column is missing.")) for c in missing])
-    rows = []
-    for number, raw in enumerate(raw_rows[1:], start=2):
-        row = {"_row": number}
-        for index, column in enumerate(header):
-            if column in COLUMNS:
-                row[column] = raw[index] if index < len(raw) else None
-        rows.append(row)
-    return rows
+    try:
+        table = tabular.read_table(name, content, max_rows=max_rows(), max_bytes=max_uncompressed_bytes(),
+                                   required=REQUIRED_COLUMNS)
+    except tabular.TabularError as exc:
+        raise ImportRejected([RowError(exc.row or 0, exc.column or "-", exc.problem)]) from exc
+    return [{"_row": row.number, **{c: v for c, v in row.values.items() if c in COLUMNS}} for row in table.rows]
 
 
 def measurements_upload_start(*, actor, strategy, measure, upload):
