@@ -5,6 +5,7 @@ from django.urls import reverse
 from django_tasks import task
 
 from kompass.algorithms.sortition import select
+from kompass.core.actors import system_actor
 from kompass.jobs.services import job_task
 from kompass.lottery import services
 from kompass.lottery.models import Panel
@@ -16,7 +17,8 @@ def compute_lottery(progress, panel_id: int, actor_id: int | None) -> dict:
     """LEXIMIN (or the panel's algorithm) over the pool, rounded to a uniform lottery; the panel itself is drawn
     later from the published list with a public seed."""
     panel = Panel.objects.get(pk=panel_id)
-    actor = get_user_model().objects.filter(pk=actor_id).first() if actor_id else None
+    user = get_user_model().objects.filter(pk=actor_id).first() if actor_id else None
+    actor = user or system_actor("lottery job")
     pool = services._pool(panel)
     quotas = {c: {v: tuple(b) for v, b in vals.items()} for c, vals in panel.quotas.items()}
     steps = {"n": 0}

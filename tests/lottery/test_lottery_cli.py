@@ -9,7 +9,8 @@ import pytest
 
 from kompass.lottery.cli import main
 
-DATA = Path("/work/shared/data/sortition")
+# the shared instances live next to the repository: <repo>/../shared/data/sortition
+DATA = (Path(__file__).resolve().parents[2] / ".." / "shared" / "data" / "sortition").resolve()
 needs_data = pytest.mark.skipif(not DATA.exists(), reason="public instances not available")
 
 

@@ -12,6 +12,7 @@ from django.utils import translation
 
 from kompass.algorithms.sortition import draw, lottery_hash
 from kompass.audit.models import AuditEvent
+from kompass.core.actors import system_actor
 from kompass.jobs.models import Job
 from kompass.lottery import services
 from kompass.lottery.models import Invitation, Panel, PersonalData, Respondent
@@ -254,7 +255,7 @@ def test_verification_bundle_is_checked_by_the_cli(published, officer, tmp_path)
     leaving = Respondent.objects.filter(panel=published, status="selected").first()
     services.member_replace(actor=officer, panel=published, respondent=leaving, seed="7")
     later = published.retention_date + datetime.timedelta(days=1)
-    services.personal_data_purge(actor=None, today=later)
+    services.personal_data_purge(actor=system_actor("purge test"), today=later)
     assert check(bundle(published), tmp_path / "b") == 0  # still verifiable after replacement and purge
     tampered = tmp_path / "c"
     zipfile.ZipFile(io.BytesIO(bundle(published))).extractall(tampered)
