@@ -133,7 +133,10 @@ def select(
     time_limit: float = 300.0,
     progress: Callable[[str], None] | None = None,
     state: dict | None = None,
+    progress_info: Callable[[dict], None] | None = None,
 ) -> SelectionResult:
+    """progress gets one English line per step; progress_info (optional) gets the optimiser's raw progress
+    (phase, level, fixed, types, lower, upper) for callers that word it themselves."""
     if algorithm not in ALGORITHMS:
         raise ValueError(f"unknown algorithm {algorithm!r}; choose one of {', '.join(ALGORITHMS)}")
     say = progress or (lambda msg: None)
@@ -160,7 +163,7 @@ def select(
             algorithm,
             gamma,
             time_limit,
-            progress=lambda info: say(progress_message(info)),
+            progress=progress_info or (lambda info: say(progress_message(info))),
             state=state,
         )
     res.distribution = dist

@@ -91,6 +91,7 @@ def quotas_set(*, actor, panel: Panel, quotas: dict, shares: dict | None = None,
     panel.feasibility = feasibility_of(panel, clean, panel.size)
     if panel.stage == Panel.Stage.COMPUTED:  # new quotas invalidate a computed (unpublished) lottery
         panel.lottery, panel.list_hash, panel.summary = None, "", {}
+    panel.solver_state = None
     panel.stage = Panel.Stage.QUOTAS
     panel.save()
     record_event(actor=actor, action="lottery.quotas_set", obj=panel,
@@ -108,7 +109,8 @@ def input_hash(pool: list[SRespondent], quotas: dict, size: int, algorithm: str,
 
 @transaction.atomic
 def selection_start(*, actor, panel: Panel):
-    """Start the long computation as a background job (after the feasibility check passed)."""
+    """Start the long computation as a background job (after the feasibility check passed). A lottery that
+    stopped at the time limit (computed, not yet fully optimal) is continued from its saved solver state."""
     from django.urls import reverse
 
     from kompass.jobs.services import job_start
@@ -116,7 +118,9 @@ def selection_start(*, actor, panel: Panel):
 
     _check(actor, "lottery.run_process", panel)
     panel = _locked(panel)
-    _stage(panel, Panel.Stage.QUOTAS)
+    resume = panel.stage == Panel.Stage.COMPUTED and panel.summary.get("complete") is False and panel.solver_state
+    if not resume:
+        _stage(panel, Panel.Stage.QUOTAS)
     panel.feasibility = feasibility_of(panel, panel.quotas, panel.size)
     if not panel.feasibility["ok"]:
         panel.save(update_fields=["feasibility"])
@@ -126,14 +130,16 @@ def selection_start(*, actor, panel: Panel):
                     result_url=reverse("lottery:manage", args=[panel.slug]))
     panel.stage, panel.job = Panel.Stage.COMPUTING, job
     panel.save(update_fields=["stage", "job"])
-    record_event(actor=actor, action="lottery.selection_started", obj=panel, changes={"job": (None, str(job.pk))})
+    record_event(actor=actor, action="lottery.selection_resumed" if resume else "lottery.selection_started", obj=panel,
+                 changes={"job": (None, str(job.pk))})
     return job
 
 
 @transaction.atomic
 def selection_failed(*, panel: Panel) -> None:
     """The computation failed (solver error, worker crash): back to the quotas stage so the officer can retry."""
-    if Panel.objects.filter(pk=panel.pk, stage=Panel.Stage.COMPUTING).update(stage=Panel.Stage.QUOTAS):
+    if Panel.objects.filter(pk=panel.pk, stage=Panel.Stage.COMPUTING).update(stage=Panel.Stage.QUOTAS,
+                                                                              solver_state=None):
         record_event(actor=system_actor("lottery job"), action="lottery.selection_failed", obj=panel)
 
 
@@ -153,6 +159,9 @@ def lottery_store(*, actor, panel: Panel, result, digest: str) -> Panel:
     summary = result.summary()
     summary.pop("panel_index", None)
     panel.lottery, panel.list_hash, panel.summary, panel.input_hash = result.lottery, result.list_hash, summary, digest
+    # stopped at the time limit: the lottery is valid but not yet proven optimal; keep what the officer needs to
+    # continue from where it stopped
+    panel.solver_state = None if result.complete else result.distribution.state
     panel.stage = Panel.Stage.COMPUTED
     panel.save()
     rows = list(Respondent.objects.filter(panel=panel))
@@ -162,7 +171,8 @@ def lottery_store(*, actor, panel: Panel, result, digest: str) -> Panel:
     Respondent.objects.bulk_update(rows, ["probability", "lottery_probability"])
     record_event(actor=actor, action="lottery.lottery_computed", obj=panel,
                  changes={"list_hash": (None, result.list_hash), "input_hash": (None, digest),
-                          "min_probability": (None, summary["min_probability"])})
+                          "min_probability": (None, summary["min_probability"]),
+                          "complete": (None, result.complete)})
     return panel
 
 
