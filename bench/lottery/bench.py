@@ -36,6 +36,7 @@ RUNS = int(os.environ.get("RUNS", "1"))
 LIMIT = float(os.environ.get("KOMPASS_LIMIT", "300"))
 PEER_TIMEOUT = float(os.environ.get("PEER_TIMEOUT", "300"))
 GOALS = {450: 5, 1000: 20, 2400: 60, 5000: 300}  # issue 10: LEXIMIN seconds by pool size
+ONLY = [x for x in os.environ.get("BENCH_ONLY", "").split(",") if x]  # e.g. BENCH_ONLY=sfscot_22,berlin_450_70
 
 
 def log(msg: str) -> None:
@@ -76,7 +77,7 @@ def instances() -> list[dict]:
         rows.append({"name": path.name, "folder": path, "expected": None, "public": False, "n": pool.n,
                      "k": pool.k, "distinct": distinct, "unique_share": unique,
                      "exact": pool.name.startswith("berlin_exact"), "features": len(pool.features)})
-    return rows
+    return [r for r in rows if not ONLY or r["name"] in ONLY]
 
 
 def rounding_and_verify(folder: Path) -> dict:
