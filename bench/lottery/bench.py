@@ -64,6 +64,7 @@ def series(cmd: list[str], timeout: float) -> dict:
     out["runs"] = len(runs)
     if len(ok) == len(runs):
         out["median"] = statistics.median(r["seconds"] for r in ok)
+        out["cpu_median"] = statistics.median(r.get("cpu_seconds", float("nan")) for r in ok)
         out["all_complete"] = all(r.get("complete", True) for r in ok)
     return out
 
@@ -138,7 +139,7 @@ def fmt_s(r: dict) -> str:
     if "median" not in r:
         return r.get("status", "–")
     flag = "" if r.get("all_complete", True) else " (incomplete)"
-    return f"{r['median']:.2f}{flag}"
+    return f"{r['median']:.2f} ({r['cpu_median']:.2f}){flag}"
 
 
 def pct(v) -> str:
@@ -163,7 +164,8 @@ def markdown(rows: list[dict], cli: dict, load) -> str:
         "(`peer_run.py`). Reading the CSV files is not timed for either.",
         "- Certificate: `relaxation` = the distribution attains the LEXIMIN point of the LP relaxation (an upper "
         "bound for every lottery) up to the reported shortfall, so every level is optimal; `column generation` "
-        "= classic level-by-level certificate with the reported pricing gap.",
+        "= classic level-by-level certificate with the reported pricing gap. Seconds are wall clock with CPU "
+        "seconds of the process in brackets (on a loaded machine the wall time is several times the CPU time).",
         "",
         "## Instances",
         "",
