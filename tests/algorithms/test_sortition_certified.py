@@ -157,3 +157,17 @@ def test_profile_stats_count_distinct_and_unique_profiles():
     p.rows = [dict(p.rows[0], id="a"), dict(p.rows[0], id="b"), dict(p.rows[1], id="c")]
     p.rows[2]["Bezirk"] = "Mitte" if p.rows[0]["Bezirk"] != "Mitte" else "Spandau"
     assert p.profile_stats() == (2, pytest.approx(1 / 3))
+
+
+def test_progress_reports_phase_level_profiles_fixed_and_bounds():
+    inst = instance(n=80, k=12, seed=6)
+    seen = []
+    dist = leximin(inst, progress=seen.append)
+    assert {"relaxation", "peeling", "verify"} <= {s["phase"] for s in seen}
+    for s in seen:
+        assert {"level", "fixed", "types", "lower", "upper"} <= set(s)
+        assert 0 <= s["fixed"] <= s["types"] == len(inst.types)
+        assert s["lower"] <= s["upper"] + 1e-9
+    last = seen[-1]
+    assert last["phase"] == "verify" and last["fixed"] == len(inst.types)
+    assert last["lower"] == pytest.approx(dist.type_prob.min(), abs=1e-12)

@@ -268,7 +268,11 @@ def leximin(
     if relaxation and not fixed:
         # 2. Caratheodory peeling (continued from the saved panels and weights when resuming)
         if peel is not None or len(pool.panels) <= 1:
-            panels, weights, left, cstats = caratheodory(poly, target, deadline, start=peel)
+            def peeling(steps: int, mass_left: float) -> None:
+                say({"phase": "peeling", "level": len(rlevels), "fixed": 0, "types": nt, "lower": 0.0,
+                     "upper": upper, "panels": steps, "mass_left": mass_left})
+
+            panels, weights, left, cstats = caratheodory(poly, target, deadline, start=peel, progress=peeling)
             if cstats["status"] == "time limit":
                 peeled = (panels, weights)
             for p in panels:
@@ -286,7 +290,8 @@ def leximin(
             prob = lam @ (np.array(pool.panels, dtype=float) / counts)
             worst = float(np.max(np.where(free, target - prob, 0.0))) if free.any() else 0.0
             lower = float(prob[free].min()) if free.any() else 1.0
-            say({"phase": "verify", "level": len(rlevels), "fixed": 0, "types": nt, "lower": lower,
+            reached = int((free & (prob >= target - ATTAIN_TOL)).sum() + forced.sum())
+            say({"phase": "verify", "level": len(rlevels), "fixed": reached, "types": nt, "lower": lower,
                  "upper": upper, "shortfall": max(worst, 0.0)})
             if worst <= ATTAIN_TOL:
                 cert = _cert("relaxation", True, max(worst, 0.0), 0.0, lower, upper, len(rlevels), nt)

@@ -166,6 +166,7 @@ def caratheodory(
     deadline: float,
     eps: float = 1e-9,
     start: tuple[list, list] | None = None,
+    progress=None,
 ) -> tuple[list[tuple[int, ...]], list[float], float, dict]:
     """Peel integer panels off the expected composition target * c. Returns (panels, weights, mass left,
     stats); stops early at a dead end (the residual left H), on the deadline, or when little mass is left.
@@ -226,6 +227,8 @@ def caratheodory(
             break
         panels.append(tuple(int(v) for v in x))
         weights.append(theta * remaining)
+        if progress is not None:
+            progress(len(panels), remaining * (1 - theta))
         if theta >= 1 - 1e-12:
             remaining = 0.0
             break
