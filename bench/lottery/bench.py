@@ -1,15 +1,15 @@
-"""Benchmark Kompass LEXIMIN / Goldilocks against published optima and the peer `sortition-algorithms`.
+"""Lottery benchmark (issues 6 and 10): Kompass LEXIMIN / MAXIMIN against the peer `sortition-algorithms`.
 
-Run with `bash bench/lottery/run.sh` (creates the peer venv if needed). Writes bench/lottery/RESULTS.md and
-bench/lottery/results.json. Kompass is timed in-process (median of REPEAT runs; wall and CPU time of
-building the types + feasibility check + optimisation); the peer runs in its own venv as a subprocess with a
-timeout, timing only its distribution computation (find_distribution_maximin, which is what it runs for
-"leximin" without Gurobi).
+Run with `make bench-lottery` (= `bash bench/lottery/run.sh`, which creates the peer venv on first use).
+Instances: the four public ones in ../shared/data/sortition and the Berlin-like pools of generate.py. For each
+instance and each of RUNS runs, Kompass LEXIMIN, Kompass MAXIMIN and the peer's MAXIMIN each run cold in a
+fresh process (kompass_run.py / peer_run.py), so both tools pay their start-up the same way; the peer runs in
+its own venv (GPL-3.0, never imported by Kompass). Writes bench/lottery/RESULTS.md, results.json and replaces
+the lottery section of docs/benchmarks.md.
 """
 
 from __future__ import annotations
 
-import csv
 import json
 import os
 import platform
@@ -20,324 +20,241 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
-import numpy as np
-
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
-from kompass.algorithms.sortition import build_instance, check_feasible, gini, goldilocks, leximin  # noqa: E402
-from kompass.algorithms.sortition.api import legacy_distribution  # noqa: E402
-from kompass.lottery import io as lio  # noqa: E402
+from bench.collect import DOC, SECTIONS, demote  # noqa: E402
+from bench.lottery import generate  # noqa: E402
 
-DATA = Path(os.environ.get("SORTITION_DATA", "/work/shared/data/sortition"))
+DATA = Path(os.environ.get("SORTITION_DATA", ROOT / ".." / "shared" / "data" / "sortition")).resolve()
+OUT = ROOT / "bench" / "out" / "lottery"
 PEER_PY = ROOT / "bench" / ".venv-sortition-peer" / "bin" / "python"
-INSTANCES = [  # name, expected LEXIMIN minimum, peer timeout (s)
-    ("example_small_20", 0.1, 120),
-    ("example_large_200", 0.1, int(os.environ.get("PEER_TIMEOUT_LARGE", "600"))),
-    ("sfscot_22", 1 / 11, 120),
-    ("opendlp_monitoring_30", 0.29670329670, 120),
-]
-REPEAT = int(os.environ.get("REPEAT", "5"))
-LEGACY_RUNS = int(os.environ.get("LEGACY_RUNS", "0"))
+PY = sys.executable
+PUBLIC = [("example_small_20", 0.1), ("example_large_200", 0.1), ("sfscot_22", 1 / 11),
+          ("opendlp_monitoring_30", 0.29670329670)]
+RUNS = int(os.environ.get("RUNS", "1"))
+LIMIT = float(os.environ.get("KOMPASS_LIMIT", "300"))
+PEER_TIMEOUT = float(os.environ.get("PEER_TIMEOUT", "300"))
+GOALS = {450: 5, 1000: 20, 2400: 60, 5000: 300}  # issue 10: LEXIMIN seconds by pool size
+ONLY = [x for x in os.environ.get("BENCH_ONLY", "").split(",") if x]  # e.g. BENCH_ONLY=sfscot_22,berlin_450_70
 
 
-def load(name):
-    files = lio.locate(str(DATA / name), None, None)
-    quotas = lio.read_quotas(files.quotas)
-    pool = lio.read_pool(files.pool, quotas)
-    return files, quotas, pool
+def log(msg: str) -> None:
+    print(msg, file=sys.stderr, flush=True)
 
 
-def timed(fn):
-    w, c = time.perf_counter(), time.process_time()
-    out = fn()
-    return out, time.perf_counter() - w, time.process_time() - c
+def run_json(cmd: list[str], timeout: float) -> dict:
+    w = time.perf_counter()
+    try:
+        proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, cwd=ROOT)
+    except subprocess.TimeoutExpired:
+        return {"status": f"timeout after {timeout:.0f} s", "wall": time.perf_counter() - w}
+    lines = [ln for ln in proc.stdout.splitlines() if ln.startswith("{")]
+    if proc.returncode != 0 or not lines:
+        tail = (proc.stderr.strip().splitlines() or ["?"])[-1]
+        return {"status": f"failed: {tail[:120]}"}
+    return {"status": "ok", "wall": time.perf_counter() - w, **json.loads(lines[-1])}
 
 
-def person_probs(inst, dist):
-    return np.array([dist.type_prob[ti] for ti, t in enumerate(inst.types) for _ in t.members])
-
-
-def reference_curve(name):
-    path = DATA / "published_reference_output" / f"{name}_prob_allocs_data.csv"
-    if not path.exists():
-        return None
-    with open(path) as f:
-        rows = [r for r in csv.DictReader(f) if r["algorithm"].strip().upper() == "LEXIMIN"]
-    return np.array([float(r["selection probability"]) for r in rows])
-
-
-def run_kompass(name):
-    files, quotas, pool = load(name)
-
-    def solve():
-        inst = build_instance(pool.respondents, quotas, files.k)
-        assert check_feasible(inst) is None
-        return inst, leximin(inst)
-
-    walls, cpus = [], []
-    for _ in range(REPEAT):
-        (inst, dist), w, c = timed(solve)
-        walls.append(w)
-        cpus.append(c)
-    p = person_probs(inst, dist)
-    (gl), gw, _ = timed(lambda: goldilocks(inst))
-    pg = person_probs(inst, gl)
-    row = {
-        "instance": name,
-        "n": inst.n,
-        "k": inst.k,
-        "types": len(inst.types),
-        "leximin_min": float(p.min()),
-        "leximin_max": float(p.max()),
-        "leximin_gini": gini(p),
-        "leximin_support": len(dist.panels),
-        "leximin_wall_median": statistics.median(walls),
-        "leximin_wall_max": max(walls),
-        "leximin_cpu_median": statistics.median(cpus),
-        "goldilocks_min": float(pg.min()),
-        "goldilocks_max": float(pg.max()),
-        "goldilocks_gini": gini(pg),
-        "goldilocks_wall": gw,
-        "leximin_stats": dist.stats,
-    }
-    ref = reference_curve(name)
-    if ref is not None:
-        ours = np.sort(p)
-        q = np.linspace(0, 1, len(ref))
-        ours_at = np.quantile(ours, q)
-        row["reference_curve_max_abs_diff"] = float(np.max(np.abs(ours_at - np.sort(ref))))
-        row["reference_min"], row["reference_max"] = float(ref.min()), float(ref.max())
-    if LEGACY_RUNS:
-        ld, lw, _ = timed(lambda: legacy_distribution(inst, LEGACY_RUNS))
-        pl = person_probs(inst, ld)
-        row.update(legacy_min=float(pl.min()), legacy_max=float(pl.max()), legacy_gini=gini(pl), legacy_wall=lw)
-    return row
-
-
-def synthetic_instances():
-    """Pools where most respondents have a unique profile (no published optimum; scaling check only)."""
-    from kompass.algorithms.sortition import Respondent
-
-    rng = np.random.default_rng(1)
-    out = []
-    for n, k, cats in [(500, 40, [2, 4, 5, 3, 4]), (1000, 60, [2, 5, 6, 4, 3, 3])]:
-        quotas, feats = {}, []
-        for ci, nv in enumerate(cats):
-            p = rng.dirichlet(np.ones(nv) * 3)
-            feats.append(rng.choice(nv, size=n, p=p))
-            quotas[f"c{ci}"] = {
-                f"v{j}": (max(0, int(np.floor(k * p[j] * 0.8))), int(np.ceil(k * p[j] * 1.2)) + 1) for j in range(nv)
-            }
-        resp = [Respondent(str(i), {f"c{ci}": f"v{feats[ci][i]}" for ci in range(len(cats))}) for i in range(n)]
-        out.append((f"synthetic_{n}_{k}", build_instance(resp, quotas, k)))
+def series(cmd: list[str], timeout: float) -> dict:
+    """RUNS cold runs; median seconds over the successful ones (all must succeed to count)."""
+    runs = [run_json(cmd, timeout) for _ in range(RUNS)]
+    ok = [r for r in runs if r["status"] == "ok"]
+    out = dict(runs[-1])
+    out["runs"] = len(runs)
+    if len(ok) == len(runs):
+        out["median"] = statistics.median(r["seconds"] for r in ok)
+        out["cpu_median"] = statistics.median(r.get("cpu_seconds", float("nan")) for r in ok)
+        out["all_complete"] = all(r.get("complete", True) for r in ok)
     return out
 
 
-def run_synthetic(limit):
-    from kompass.algorithms.sortition import SolveError
-
-    rows = []
-    for name, inst in synthetic_instances():
-        print(f"[kompass] {name} (time limit {limit} s)", file=sys.stderr, flush=True)
-        w, c = time.perf_counter(), time.process_time()
-        try:
-            dist = leximin(inst, time_limit=limit)
-            p = person_probs(inst, dist)
-            status = "ok"
-        except SolveError:
-            p, status = None, f"not finished in {limit} s"
-        rows.append(
-            {
-                "instance": name,
-                "n": inst.n,
-                "k": inst.k,
-                "types": len(inst.types),
-                "status": status,
-                "wall": time.perf_counter() - w,
-                "cpu": time.process_time() - c,
-                "min": float(p.min()) if p is not None else None,
-                "max": float(p.max()) if p is not None else None,
-            }
-        )
-    return rows
+def instances() -> list[dict]:
+    rows = [{"name": name, "folder": DATA / name, "expected": exp, "public": True} for name, exp in PUBLIC]
+    folder = OUT / "instances"
+    for pool in generate.suite():
+        path = generate.write(pool, folder)
+        distinct, unique = pool.profile_stats()
+        rows.append({"name": path.name, "folder": path, "expected": None, "public": False, "n": pool.n,
+                     "k": pool.k, "distinct": distinct, "unique_share": unique,
+                     "exact": pool.name.startswith("berlin_exact"), "features": len(pool.features)})
+    return [r for r in rows if not ONLY or r["name"] in ONLY]
 
 
-def run_cli(name, out):
-    cmd = [
-        sys.executable,
-        "-m",
-        "kompass.lottery.cli",
-        "select",
-        "--pool",
-        str(DATA / name),
-        "--seed",
-        "bench",
-        "--out",
-        str(out / name),
-        "-q",
-    ]
+def rounding_and_verify(folder: Path) -> dict:
+    """CLI select (rounding time from report.json) and CLI verify (draw from lottery.json + recomputation)."""
+    out = OUT / "cli" / folder.name
+    sel = [PY, "-m", "kompass.lottery.cli", "select", "--pool", str(folder), "--seed", "bench", "--out", str(out),
+           "-q", "--time-limit", str(LIMIT)]
     w = time.perf_counter()
-    code = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True).returncode
-    return code, time.perf_counter() - w
-
-
-def run_peer(name, k, timeout):
-    if not PEER_PY.exists():
-        return {"status": "peer venv missing"}
-    cmd = [
-        str(PEER_PY),
-        str(Path(__file__).with_name("peer_run.py")),
-        str(DATA / name),
-        str(k),
-        "leximin",
-        "highspy",
-    ]
+    code = subprocess.run(sel, cwd=ROOT, capture_output=True, text=True).returncode
+    sel_wall = time.perf_counter() - w
+    if code != 0:
+        return {"status": f"select exit {code}"}
+    report = json.loads((out / "report.json").read_text())
+    ver = [PY, "-m", "kompass.lottery.cli", "verify", "--pool", str(folder), "--report", str(out / "report.json"),
+           "-q"]
     w = time.perf_counter()
-    try:
-        proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout)
-    except subprocess.TimeoutExpired:
-        return {"status": f"timeout after {timeout} s", "wall": time.perf_counter() - w}
-    if proc.returncode != 0:
-        return {"status": f"failed ({proc.stderr.strip().splitlines()[-1:]})"}
-    line = [ln for ln in proc.stdout.splitlines() if ln.startswith("{")][-1]
-    return {"status": "ok", **json.loads(line)}
+    vcode = subprocess.run(ver, cwd=ROOT, capture_output=True, text=True).returncode
+    return {"status": "ok", "select_wall": sel_wall, "rounding": report["runtime_seconds"]["rounding"],
+            "optimisation": report["runtime_seconds"]["optimisation"], "verify_wall": time.perf_counter() - w,
+            "verify_exit": vcode, "rounding_error": report["rounding_error"]}
 
 
-def cpu_model():
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor()
-
-
-def main():
-    out = ROOT / "bench" / "out" / "lottery"
-    out.mkdir(parents=True, exist_ok=True)
+def main() -> None:
     rows = []
-    for name, expected, timeout in INSTANCES:
-        print(f"[kompass] {name}", file=sys.stderr, flush=True)
-        r = run_kompass(name)
-        r["expected_min"] = expected
-        r["min_ok"] = abs(r["leximin_min"] - expected) <= 1e-6
-        r["cli_exit"], r["cli_wall"] = run_cli(name, out)
-        print(f"[peer] {name} (timeout {timeout} s)", file=sys.stderr, flush=True)
-        r["peer"] = run_peer(name, r["k"], timeout)
-        if r["peer"].get("status") == "ok":
-            r["ratio"] = r["leximin_wall_median"] / r["peer"]["seconds"]
-            r["cpu_ratio"] = r["leximin_cpu_median"] / r["peer"]["cpu_seconds"]
-        rows.append(r)
-        print(json.dumps({k: v for k, v in r.items() if k != "leximin_stats"}), file=sys.stderr, flush=True)
-    synthetic = run_synthetic(float(os.environ.get("SYNTHETIC_LIMIT", "60")))
-    load1 = os.getloadavg()[0]
-    (Path(__file__).with_name("results.json")).write_text(
-        json.dumps({"instances": rows, "synthetic": synthetic}, indent=2) + "\n"
-    )
-    write_markdown(rows, load1, synthetic)
+    for inst in instances():
+        folder = str(inst["folder"])
+        log(f"[kompass leximin] {inst['name']}")
+        inst["leximin"] = series([PY, str(Path(__file__).with_name("kompass_run.py")), folder, "leximin",
+                                  str(LIMIT)], LIMIT + 120)
+        log(f"  {inst['leximin']}")
+        log(f"[kompass maximin] {inst['name']}")
+        inst["maximin"] = series([PY, str(Path(__file__).with_name("kompass_run.py")), folder, "maximin",
+                                  str(LIMIT)], LIMIT + 120)
+        log(f"[peer maximin] {inst['name']} (timeout {PEER_TIMEOUT:.0f} s)")
+        if PEER_PY.exists():
+            k = inst.get("k") or inst["leximin"].get("k")
+            inst["peer"] = series([str(PEER_PY), str(Path(__file__).with_name("peer_run.py")), folder, str(k),
+                                   "maximin", "highspy"], PEER_TIMEOUT)
+        else:
+            inst["peer"] = {"status": "peer venv missing"}
+        log(f"  {inst['peer']}")
+        rows.append(inst)
+    log("[kompass CLI] rounding and verification on the largest pool")
+    big = max((r for r in rows if not r["public"]), key=lambda r: r["n"])
+    cli = rounding_and_verify(Path(big["folder"]))
+    cli["instance"] = big["name"]
+    log(f"  {cli}")
+    load = os.getloadavg()
+    data = {"runs": RUNS, "instances": [{k: (str(v) if isinstance(v, Path) else v) for k, v in r.items()}
+                                        for r in rows], "cli": cli, "load": load, "only": ONLY,
+            "date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"), "peer_timeout": PEER_TIMEOUT,
+            "limit": LIMIT}
+    Path(__file__).with_name("results.json").write_text(json.dumps(data, indent=2) + "\n")
+    render(data)
 
 
-def write_markdown(rows, load1, synthetic=()):
-    now = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
+def render(data: dict) -> None:
+    """RESULTS.md and the docs section from a results.json (`bench.py --render` redoes only this step)."""
+    text = markdown(data["instances"], data["cli"], data["load"], data)
+    Path(__file__).with_name("RESULTS.md").write_text(text)
+    write_section(text)
+
+
+def fmt_s(r: dict) -> str:
+    if "median" not in r:
+        return r.get("status", "–")
+    flag = "" if r.get("all_complete", True) else " (incomplete)"
+    cpu = r.get("cpu_median", r.get("cpu_seconds"))
+    cpu_s = f" ({cpu:.2f})" if isinstance(cpu, (int, float)) else ""
+    return f"{r['median']:.2f}{cpu_s}{flag}"
+
+
+def pct(v) -> str:
+    return f"{v * 100:.4f} %" if isinstance(v, (int, float)) else "–"
+
+
+def markdown(rows: list[dict], cli: dict, load, data: dict) -> str:
+    now = data["date"]
+    runs, peer_timeout, limit = data.get("runs", RUNS), data.get("peer_timeout", PEER_TIMEOUT), data.get("limit", LIMIT)
+    cpu = next((ln.split(":", 1)[1].strip() for ln in Path("/proc/cpuinfo").read_text().splitlines()
+                if ln.startswith("model name")), platform.processor())
     lines = [
-        "# Citizens' panel lottery benchmark (Kompass LEXIMIN on HiGHS)",
+        "# Citizens' panel lottery benchmark (Kompass LEXIMIN on HiGHS against sortition-algorithms 0.12.15)",
         "",
-        f"- Date: {now}",
-        f"- Machine: {os.cpu_count()} CPUs (`nproc`), {cpu_model()}; load average at the end {load1:.2f} "
-        "(the machine was shared with other work during the run, so wall times are noisy)",
-        f"- Python {platform.python_version()}, numpy {np.__version__}",
-        "- Command: `bash bench/lottery/run.sh`",
-        f"- Kompass time: median of {REPEAT} in-process runs (types + feasibility MIP + LEXIMIN), "
-        "wall clock; peer time: `find_distribution_maximin` of sortition-algorithms 0.12.15 with the "
-        "`highspy` backend (its LEXIMIN needs Gurobi and falls back to MAXIMIN without it), wall clock, "
-        "separate venv.",
+        f"- Date: {now}; machine: {os.cpu_count()} CPUs, {cpu}; load average at the end "
+        f"{load[0]:.2f} / {load[1]:.2f} / {load[2]:.2f} (1 / 5 / 15 min; the machine is shared, wall times are "
+        "noisy)",
+        f"- Python {platform.python_version()}; command: `make bench-lottery` (`bash bench/lottery/run.sh`); "
+        f"RUNS={runs} cold runs per tool and instance (a fresh process each), median reported; Kompass time "
+        f"limit {limit:.0f} s, peer timeout {peer_timeout:.0f} s.",
+        "- Kompass: types + feasibility MIP + optimisation (`kompass_run.py`). Peer: `find_distribution_maximin` "
+        "of sortition-algorithms 0.12.15 with the highspy backend (its LEXIMIN needs Gurobi), in its own venv "
+        "(`peer_run.py`). Reading the CSV files is not timed for either.",
+        "- Certificate: `relaxation` = the distribution attains the LEXIMIN point of the LP relaxation (an upper "
+        "bound for every lottery) up to the reported shortfall, so every level is optimal; `column generation` "
+        "= classic level-by-level certificate with the reported pricing gap. Seconds are wall clock with CPU "
+        "seconds of the process in brackets (on a loaded machine the wall time is several times the CPU time).",
+        *([f"- **Partial run**: only {', '.join(data['only'])} (`BENCH_ONLY`); run `make bench-lottery` for all "
+           "instances.", ""] if data.get("only") else [""]),
+        "## Instances",
         "",
-        "## LEXIMIN minimum probability and runtime",
+        "Generated by `bench/lottery/generate.py` (Berlin district, gender, age, education and migration shares "
+        "with self-selection bias; quotas from population shares with slack max(1, 10 %); `berlin7` adds "
+        "housing and employment; `berlin_exact` has min = max everywhere).",
         "",
-        "| instance | n | k | types | expected min | Kompass min | ok (1e-6) | Kompass s (median / max) "
-        "| CPU s "
-        "| peer s | peer CPU s | peer min | Kompass / peer (wall) | Kompass / peer (CPU) | CLI select s |",
-        "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
+        "| instance | n | k | features | distinct profiles | unique-profile share | exact quotas |",
+        "|---|---|---|---|---|---|---|",
     ]
     for r in rows:
-        p = r["peer"]
-        peer_s = f"{p['seconds']:.2f}" if p.get("status") == "ok" else p.get("status")
-        peer_min = f"{p['min'] * 100:.4f} %" if p.get("status") == "ok" else "–"
-        ratio = f"{r['ratio']:.3f}" if "ratio" in r else "–"
-        cpu_ratio = f"{r['cpu_ratio']:.3f}" if "cpu_ratio" in r else "–"
-        peer_cpu = f"{p['cpu_seconds']:.2f}" if p.get("status") == "ok" else "–"
+        if r["public"]:
+            lx = r["leximin"]
+            lines.append(f"| {r['name']} (public) | {lx.get('n', '–')} | {lx.get('k', '–')} | – "
+                         f"| {lx.get('types', '–')} | – | no |")
+        else:
+            lines.append(f"| {r['name']} | {r['n']} | {r['k']} | {r['features']} | {r['distinct']} "
+                         f"| {r['unique_share'] * 100:.1f} % | {'yes' if r['exact'] else 'no'} |")
+    lines += [
+        "",
+        "## LEXIMIN and MAXIMIN: minimum probability, certificate, seconds",
+        "",
+        "| instance | Kompass LEXIMIN min | peer MAXIMIN min | equal (1e-6) | certificate | max shortfall "
+        "| Kompass LEXIMIN s | goal s | Kompass MAXIMIN s | peer MAXIMIN s | LEXIMIN / peer | MAXIMIN speed-up |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    for r in rows:
+        lx, mx, pe = r["leximin"], r["maximin"], r["peer"]
+        ref = pe.get("min") if pe.get("status") == "ok" else r["expected"]
+        equal = "–" if ref is None or "min" not in lx else ("yes" if abs(lx["min"] - ref) <= 1e-6 else "NO")
+        goal = GOALS.get(r.get("n")) if not r["public"] else None
+        ratio = f"{lx['median'] / pe['median']:.3f}" if "median" in lx and "median" in pe else "–"
+        speed = f"{pe['median'] / mx['median']:.1f}×" if "median" in mx and "median" in pe else "–"
+        if "median" in mx and "median" not in pe and pe.get("status", "").startswith("timeout"):
+            speed = f"> {peer_timeout / mx['median']:.1f}×"
+            ratio = f"< {lx['median'] / peer_timeout:.3f}" if "median" in lx else "–"
+        short = lx.get("max_shortfall")
+        short_s = f"{short:.1e}" if isinstance(short, (int, float)) else "–"
         lines.append(
-            f"| {r['instance']} | {r['n']} | {r['k']} | {r['types']} | {r['expected_min'] * 100:.4f} % "
-            f"| {r['leximin_min'] * 100:.6f} % | {'yes' if r['min_ok'] else 'NO'} "
-            f"| {r['leximin_wall_median']:.3f} / {r['leximin_wall_max']:.3f} | {r['leximin_cpu_median']:.3f} "
-            f"| {peer_s} | {peer_cpu} | {peer_min} | {ratio} | {cpu_ratio} "
-            f"| {r['cli_wall']:.2f} (exit {r['cli_exit']}) |"
+            f"| {r['name']} | {pct(lx.get('min'))} | {pct(pe.get('min'))} | {equal} | {lx.get('method', '–')} "
+            f"| {short_s} | {fmt_s(lx)} | {goal or '–'} | {fmt_s(mx)} | {fmt_s(pe)} | {ratio} | {speed} |"
         )
     lines += [
         "",
-        "## Fairness: LEXIMIN vs Goldilocks (gamma = 1)",
-        "",
-        "| instance | LEXIMIN min | LEXIMIN max | LEXIMIN Gini | Goldilocks min | Goldilocks max "
-        "| Goldilocks Gini "
-        "| Goldilocks s |",
-        "|---|---|---|---|---|---|---|---|",
-    ]
-    for r in rows:
-        lines.append(
-            f"| {r['instance']} | {r['leximin_min']:.5f} | {r['leximin_max']:.5f} | {r['leximin_gini']:.4f} "
-            f"| {r['goldilocks_min']:.5f} | {r['goldilocks_max']:.5f} | {r['goldilocks_gini']:.4f} "
-            f"| {r['goldilocks_wall']:.3f} |"
-        )
-    if any("legacy_min" in r for r in rows):
-        lines += [
-            "",
-            "## LEGACY (greedy, estimated)",
-            "",
-            "| instance | min | max | Gini | s |",
-            "|---|---|---|---|---|",
-        ]
-        for r in rows:
-            if "legacy_min" in r:
-                lines.append(
-                    f"| {r['instance']} | {r['legacy_min']:.4f} | {r['legacy_max']:.4f} "
-                    f"| {r['legacy_gini']:.4f} | {r['legacy_wall']:.2f} |"
-                )
-    lines += [
-        "",
-        "## Shape versus the published LEXIMIN curves (Flanigan et al. 2021 replication output)",
+        "## Rounding and verification on the largest pool (CLI)",
         "",
     ]
-    for r in rows:
-        if "reference_curve_max_abs_diff" in r:
-            lines.append(
-                f"- {r['instance']}: published LEXIMIN curve min {r['reference_min']:.4f}, max "
-                f"{r['reference_max']:.4f}; Kompass sorted curve differs by at most "
-                f"{r['reference_curve_max_abs_diff']:.2e} at matching percentiles (both flat at k/n = 10 %)."
-            )
-    if synthetic:
+    if cli.get("status") == "ok":
         lines += [
-            "",
-            "## Scaling check: synthetic pools where most respondents have a unique profile",
-            "",
-            "No published optimum; generated with numpy seed 1 (see `synthetic_instances` in bench.py). The number",
-            "of types approaches n here, so the type reduction does not help and column generation needs hundreds",
-            "of panels.",
-            "",
-            "| instance | n | k | types | status | wall s | CPU s | min | max |",
-            "|---|---|---|---|---|---|---|---|---|",
+            f"- {cli['instance']}: `kompass lottery select` {cli['select_wall']:.2f} s in all (optimisation "
+            f"{cli['optimisation']:.2f} s, rounding to 1000 panels {cli['rounding']:.2f} s, rounding error "
+            f"{cli['rounding_error']:.2e}); `kompass lottery verify` (draw from lottery.json plus full "
+            f"recomputation) {cli['verify_wall']:.2f} s, exit {cli['verify_exit']}.",
         ]
-        for r in synthetic:
-            mn = f"{r['min']:.6f}" if r["min"] is not None else "–"
-            mx = f"{r['max']:.6f}" if r["max"] is not None else "–"
-            lines.append(
-                f"| {r['instance']} | {r['n']} | {r['k']} | {r['types']} | {r['status']} | {r['wall']:.2f} "
-                f"| {r['cpu']:.2f} | {mn} | {mx} |"
-            )
+    else:
+        lines.append(f"- {cli.get('instance')}: {cli.get('status')}")
     lines.append("")
-    Path(__file__).with_name("RESULTS.md").write_text("\n".join(lines) + "\n")
+    return "\n".join(lines) + "\n"
+
+
+def write_section(text: str) -> None:
+    """Replace only the lottery section of docs/benchmarks.md (the heading bench/collect.py gives it)."""
+    title, command = next((t, c) for name, t, c in SECTIONS if name == "lottery")
+    heading = f"## {title} (`{command}`)"
+    body = f"{heading}\n\n{demote(text)}\n"
+    doc = DOC.read_text(encoding="utf-8") if DOC.exists() else "# Benchmarks\n"
+    if heading in doc:
+        head, rest = doc.split(heading, 1)
+        nxt = rest.find("\n## ")
+        tail = rest[nxt + 1 :] if nxt >= 0 else ""
+        doc = head + body + ("\n" + tail if tail else "")
+    else:
+        doc = doc.rstrip("\n") + "\n\n" + body
+    DOC.write_text(doc, encoding="utf-8")
 
 
 if __name__ == "__main__":
-    main()
+    if "--render" in sys.argv:
+        render(json.loads(Path(__file__).with_name("results.json").read_text()))
+    else:
+        main()

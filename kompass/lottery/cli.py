@@ -16,6 +16,7 @@ import highspy
 
 from kompass.algorithms.sortition import SolveError, SortitionError, select
 from kompass.algorithms.sortition.invite import invite_sample
+from kompass.algorithms.sortition.leximin import STATE_FORMAT
 from kompass.algorithms.sortition.lottery import draw, lottery_hash
 
 from . import io as lio
@@ -53,6 +54,11 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--panels", type=int, default=1000, help="panels in the uniform lottery (default 1000)")
     s.add_argument("--gamma", type=float, default=1.0, help="Goldilocks gamma (default 1)")
     s.add_argument("--time-limit", type=float, default=300.0, help="solver time limit in seconds")
+    s.add_argument(
+        "--resume",
+        help="state.json of an earlier run that stopped at the time limit: continue from its certified levels "
+        "and panels",
+    )
     s.add_argument("--out", default="lottery-out", help="output folder (default ./lottery-out)")
     s.add_argument("--quiet", "-q", action="store_true")
 
@@ -93,6 +99,15 @@ class _Console:
         else:
             print(msg, file=sys.stderr)
 
+    def warn(self, msg: str) -> None:
+        """Shown even with --quiet: the result needs the officer's attention."""
+        if self.console:
+            from rich.markup import escape
+
+            self.console.print(f"[bold yellow]warning:[/] {escape(msg)}", highlight=False)
+        else:
+            print(f"warning: {msg}", file=sys.stderr)
+
     def error(self, msg: str) -> None:
         if self.console:
             self.console.print(f"[bold red]error:[/] {msg}", highlight=False)
@@ -123,7 +138,7 @@ def _load(args):
     return files, quotas, pool
 
 
-def _run_select(args, files, quotas, pool, seed, algorithm, panels, gamma, time_limit, con):
+def _run_select(args, files, quotas, pool, seed, algorithm, panels, gamma, time_limit, con, state=None):
     with con.status("selecting") as update:
         return select(
             pool.respondents,
@@ -137,6 +152,7 @@ def _run_select(args, files, quotas, pool, seed, algorithm, panels, gamma, time_
             gamma=gamma,
             time_limit=time_limit,
             progress=update,
+            state=state,
         )
 
 
@@ -144,12 +160,25 @@ def cmd_select(args, con: _Console) -> int:
     files, quotas, pool = _load(args)
     if args.panels < 1:
         raise _ArgError("--panels must be >= 1")
+    if args.time_limit <= 0:
+        raise _ArgError("--time-limit must be > 0")
+    state = None
+    if args.resume:
+        state = lio.read_json(args.resume)
+        if state.get("format") != STATE_FORMAT:
+            raise lio.InputError(args.resume, f"not a saved computation state (format {state.get('format')!r})")
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     t0 = time.perf_counter()
-    res = _run_select(
-        args, files, quotas, pool, args.seed, args.algorithm, args.panels, args.gamma, args.time_limit, con
-    )
+    try:
+        res = _run_select(
+            args, files, quotas, pool, args.seed, args.algorithm, args.panels, args.gamma, args.time_limit, con,
+            state,
+        )
+    except SolveError as e:
+        if args.resume and "different pool" in str(e):
+            raise lio.InputError(args.resume, str(e)) from None
+        raise
     report = {
         "format": REPORT_FORMAT,
         "algorithm": args.algorithm,
@@ -207,6 +236,11 @@ def cmd_select(args, con: _Console) -> int:
     )
     lio.write_json(out / "lottery.json", res.lottery)
     lio.write_json(out / "report.json", report)
+    state_path = out / "state.json"
+    if not res.complete:
+        lio.write_json(state_path, res.distribution.state)
+    elif state_path.exists():
+        state_path.unlink()
     s = summary
     con.info(
         f"{args.algorithm}: n={s['n']} k={s['k']} types={s['types']} min={s['min_probability']:.6f} "
@@ -215,6 +249,16 @@ def cmd_select(args, con: _Console) -> int:
     )
     con.info(f"lottery list hash {res.list_hash}; seed {res.seed!r} -> panel #{res.panel_index}")
     con.info(f"wrote {out}/panel.csv, probabilities.csv, lottery.json, report.json")
+    if not res.complete:
+        cert = res.distribution.certificate
+        upper = cert.get("min_probability_upper")
+        bound = f"{upper:.6f}" if upper is not None else "unknown"
+        con.warn(
+            f"time limit reached: the lottery is valid (every panel meets the quotas) but NOT yet fully "
+            f"{args.algorithm.upper()}; {cert.get('levels_certified', 0)} levels certified, minimum probability "
+            f"proven between {cert.get('min_probability_lower', 0.0):.6f} and {bound}. Continue with: "
+            f"--resume {state_path}"
+        )
     return EXIT_OK
 
 

@@ -43,6 +43,8 @@ class Panel(models.Model):
     list_hash = models.CharField(max_length=64, blank=True)
     input_hash = models.CharField(max_length=64, blank=True)
     summary = models.JSONField(default=dict, blank=True)
+    # the optimiser's resumable state (column pool + certified levels) when it stopped at the time limit
+    solver_state = models.JSONField(null=True, blank=True)
     hash_published_at = models.DateTimeField(null=True, blank=True)
     seed = models.CharField(max_length=200, blank=True)
     panel_index = models.IntegerField(null=True, blank=True)

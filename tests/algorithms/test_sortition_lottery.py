@@ -23,7 +23,8 @@ from kompass.algorithms.sortition import (
     select,
 )
 
-DATA = Path("/work/shared/data/sortition")
+# the shared instances live next to the repository: <repo>/../shared/data/sortition
+DATA = (Path(__file__).resolve().parents[2] / ".." / "shared" / "data" / "sortition").resolve()
 
 
 @pytest.fixture(autouse=True)

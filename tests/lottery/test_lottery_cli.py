@@ -9,7 +9,8 @@ import pytest
 
 from kompass.lottery.cli import main
 
-DATA = Path("/work/shared/data/sortition")
+# the shared instances live next to the repository: <repo>/../shared/data/sortition
+DATA = (Path(__file__).resolve().parents[2] / ".." / "shared" / "data" / "sortition").resolve()
 needs_data = pytest.mark.skipif(not DATA.exists(), reason="public instances not available")
 
 
@@ -255,3 +256,34 @@ def test_invite(tmp_path, capsys):
     assert main(args) == 0 and out.read_text() == first
     assert main(["invite", "--register", str(reg), "--count", "10", "--strata", "nope", "--seed", "s"]) == 2
     assert "column 'nope'" in capsys.readouterr().err
+
+
+def test_time_limit_writes_a_valid_lottery_a_warning_and_a_state_to_resume(tmp_path, capsys):
+    from bench.lottery import generate
+
+    folder = generate.write(generate.generate("berlin", 150, 20, seed=11), tmp_path)
+    out = tmp_path / "out"
+    code = main(["select", "--pool", str(folder), "--seed", "s", "--out", str(out), "--time-limit", "0.000001",
+                 "-q"])
+    assert code == 0
+    err = capsys.readouterr().err
+    assert "NOT yet fully LEXIMIN" in err and f"--resume {out / 'state.json'}" in err
+    report = json.loads((out / "report.json").read_text())
+    assert report["complete"] is False and report["certificate"]["complete"] is False
+    assert (out / "state.json").is_file() and len(list(csv.DictReader(open(out / "panel.csv")))) == 20
+    # continue: finishes, optimal, and the state file is gone
+    code = main(["select", "--pool", str(folder), "--seed", "s", "--out", str(out), "--resume",
+                 str(out / "state.json"), "-q"])
+    assert code == 0
+    report = json.loads((out / "report.json").read_text())
+    assert report["complete"] is True and report["certificate"]["max_shortfall"] <= 1e-7
+    assert not (out / "state.json").exists()
+    # a state of another pool is refused with exit 2, naming the file
+    other = generate.write(generate.generate("other", 150, 20, seed=12), tmp_path)
+    main(["select", "--pool", str(other), "--seed", "s", "--out", str(tmp_path / "o2"), "--time-limit", "0.000001",
+          "-q"])
+    capsys.readouterr()
+    code = main(["select", "--pool", str(folder), "--out", str(tmp_path / "o3"), "--resume",
+                 str(tmp_path / "o2" / "state.json"), "-q"])
+    assert code == 2 and "state.json" in capsys.readouterr().err
+    assert main(["select", "--pool", str(folder), "--out", str(tmp_path / "o4"), "--time-limit", "0", "-q"]) == 2

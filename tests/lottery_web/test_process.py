@@ -12,6 +12,7 @@ from django.utils import translation
 
 from kompass.algorithms.sortition import draw, lottery_hash
 from kompass.audit.models import AuditEvent
+from kompass.core.actors import system_actor
 from kompass.jobs.models import Job
 from kompass.lottery import services
 from kompass.lottery.models import Invitation, Panel, PersonalData, Respondent
@@ -254,7 +255,7 @@ def test_verification_bundle_is_checked_by_the_cli(published, officer, tmp_path)
     leaving = Respondent.objects.filter(panel=published, status="selected").first()
     services.member_replace(actor=officer, panel=published, respondent=leaving, seed="7")
     later = published.retention_date + datetime.timedelta(days=1)
-    services.personal_data_purge(actor=None, today=later)
+    services.personal_data_purge(actor=system_actor("purge test"), today=later)
     assert check(bundle(published), tmp_path / "b") == 0  # still verifiable after replacement and purge
     tampered = tmp_path / "c"
     zipfile.ZipFile(io.BytesIO(bundle(published))).extractall(tampered)
@@ -278,3 +279,47 @@ def test_a_failing_computation_returns_to_the_quotas_stage(pooled, officer, djan
     assert pooled.stage == Panel.Stage.QUOTAS and not pooled.list_hash
     assert Job.objects.get(kind="lottery.select").status == Job.Status.FAILED
     assert AuditEvent.objects.filter(action="lottery.selection_failed").exists()
+
+
+def test_time_limit_keeps_a_valid_lottery_and_the_officer_can_continue(pooled, officer, client, settings,
+                                                                      django_capture_on_commit_callbacks):
+    from django.urls import reverse
+
+    settings.LOTTERY_TIME_LIMIT = 1e-6
+    with django_capture_on_commit_callbacks(execute=True):
+        services.selection_start(actor=officer, panel=pooled)
+    pooled.refresh_from_db()
+    assert pooled.stage == Panel.Stage.COMPUTED and pooled.summary["complete"] is False
+    assert pooled.solver_state and pooled.solver_state["panels"]
+    assert len(pooled.lottery["panels"]) == 200  # a valid uniform lottery all the same
+    for composition in pooled.lottery["panels"]:
+        assert sum(composition) == 8
+    cert = pooled.summary["certificate"]
+    assert cert["min_probability_lower"] <= cert["min_probability_upper"]
+    client.force_login(officer)
+    with translation.override("de"):
+        page = client.get(reverse("lottery:manage", args=[pooled.slug]), HTTP_ACCEPT_LANGUAGE="de")
+    html = page.content.decode()
+    assert "Noch nicht vollständig optimal." in html and "Berechnung fortsetzen" in html
+    # continue from the saved state with the normal time limit: complete and optimal
+    settings.LOTTERY_TIME_LIMIT = 300.0
+    with django_capture_on_commit_callbacks(execute=True):
+        services.selection_start(actor=officer, panel=pooled)
+    pooled.refresh_from_db()
+    assert pooled.stage == Panel.Stage.COMPUTED and pooled.summary["complete"] is True
+    assert pooled.solver_state is None
+    assert AuditEvent.objects.filter(action="lottery.selection_resumed").exists()
+    page = client.get(reverse("lottery:manage", args=[pooled.slug]))
+    assert "Berechnung fortsetzen" not in page.content.decode()
+    # a complete lottery cannot be "continued" again
+    with pytest.raises(ValidationError):
+        services.selection_start(actor=officer, panel=pooled)
+
+
+def test_progress_text_names_level_profiles_and_bounds_in_german():
+    from kompass.lottery.tasks import progress_text
+
+    with translation.override("de"):
+        text = progress_text({"level": 3, "fixed": 12, "types": 40, "lower": 0.05, "upper": 0.0625})
+    assert text == ("Stufe 3: 12 von 40 Profilen festgelegt; niedrigste Wahrscheinlichkeit zwischen 5,0000 % und "
+                    "6,2500 %")

@@ -41,6 +41,12 @@ class SelectionResult:
     def ok(self) -> bool:
         return self.infeasible is None
 
+    @property
+    def complete(self) -> bool:
+        """False when the optimisation stopped at the time limit: the lottery is valid (every panel meets the
+        quotas) but not proven LEXIMIN / MAXIMIN; `distribution.state` lets a later run continue."""
+        return self.distribution is None or self.distribution.complete
+
     def summary(self) -> dict:
         p = np.array(list(self.probabilities.values())) if self.probabilities else np.zeros(0)
         lp = np.array(list(self.lottery_probabilities.values())) if self.lottery_probabilities else np.zeros(0)
@@ -62,6 +68,8 @@ class SelectionResult:
             "list_hash": self.list_hash,
             "panel_index": self.panel_index,
             "runtime_seconds": self.runtime,
+            "complete": self.complete,
+            "certificate": self.distribution.certificate if self.distribution else {},
         }
 
 
@@ -70,16 +78,30 @@ def optimise(
     algorithm: str,
     gamma: float = 1.0,
     time_limit: float = 300.0,
-    progress: Callable | None = None,
+    progress: Callable[[dict], None] | None = None,
+    state: dict | None = None,
 ) -> Distribution:
-    oracle = PanelOracle(inst, time_limit=min(60.0, time_limit))
+    # the pricing MIP's own limit never goes below a few seconds: a MIP cut off without any panel would read as
+    # "infeasible"; the overall deadline is enforced by the optimiser between solver calls
+    oracle = PanelOracle(inst, time_limit=max(5.0, min(60.0, time_limit)))
     if algorithm == "leximin":
-        return leximin(inst, oracle, time_limit=time_limit, progress=progress)
+        return leximin(inst, oracle, time_limit=time_limit, progress=progress, state=state)
     if algorithm == "maximin":
-        return maximin(inst, oracle, time_limit=time_limit)
+        return maximin(inst, oracle, time_limit=time_limit, progress=progress, state=state)
     if algorithm == "goldilocks":
         return goldilocks(inst, gamma=gamma, oracle=oracle, time_limit=time_limit)
     raise ValueError(f"unknown algorithm {algorithm!r}")
+
+
+def progress_message(info: dict) -> str:
+    """One line for the optimiser's progress: phase, level, profiles fixed, bounds on the minimum."""
+    upper = info.get("upper")
+    bounds = f"min probability in [{info.get('lower', 0.0):.6f}, {upper:.6f}]" if upper is not None else ""
+    extra = f", shortfall {info['shortfall']:.2e}" if "shortfall" in info else ""
+    return (
+        f"{info.get('phase')}: level {info.get('level')}, {info.get('fixed')}/{info.get('types')} profiles fixed, "
+        f"{bounds}{extra}"
+    )
 
 
 def legacy_distribution(inst: Instance, runs: int, rng_seed: int = 0) -> Distribution:
@@ -110,7 +132,11 @@ def select(
     gamma: float = 1.0,
     time_limit: float = 300.0,
     progress: Callable[[str], None] | None = None,
+    state: dict | None = None,
+    progress_info: Callable[[dict], None] | None = None,
 ) -> SelectionResult:
+    """progress gets one English line per step; progress_info (optional) gets the optimiser's raw progress
+    (phase, level, fixed, types, lower, upper) for callers that word it themselves."""
     if algorithm not in ALGORITHMS:
         raise ValueError(f"unknown algorithm {algorithm!r}; choose one of {', '.join(ALGORITHMS)}")
     say = progress or (lambda msg: None)
@@ -123,7 +149,7 @@ def select(
     seed = str(seed) if seed is not None else secrets.token_hex(16)
     res = SelectionResult(algorithm, inst, seed)
     say(f"{inst.n} respondents in {len(inst.types)} types; checking feasibility")
-    res.infeasible = check_feasible(inst, time_limit=min(60.0, time_limit))
+    res.infeasible = check_feasible(inst, time_limit=max(10.0, min(60.0, time_limit)))
     t1 = time.perf_counter()
     res.runtime["feasibility"] = t1 - t0
     if res.infeasible:
@@ -137,7 +163,8 @@ def select(
             algorithm,
             gamma,
             time_limit,
-            progress=lambda fixed_, total, z: say(f"level {z:.6f}: {fixed_}/{total} types fixed"),
+            progress=progress_info or (lambda info: say(progress_message(info))),
+            state=state,
         )
     res.distribution = dist
     t2 = time.perf_counter()

@@ -20,9 +20,15 @@ def round_to_uniform(
     m: int = 1000,
     time_limit: float = 60.0,
     max_nodes: int = 20,
+    mip_size: int = 20_000,
+    max_moves: int = 400,
 ) -> tuple[list[int], float]:
-    """Integer multiplicities n_j >= 0, sum m, minimising the largest change of any type's (= member's)
-    selection probability. Returns (multiplicities, achieved max change)."""
+    """Integer multiplicities n_j >= 0, sum m, with a small largest change of any type's (= member's)
+    selection probability. Returns (multiplicities, achieved max change).
+
+    Largest-remainder rounding, then a deterministic local search (move one of the m slots from one panel to
+    another while that lowers the largest change), then, for small problems (panels x types <= mip_size), the
+    integer program limited by a node count. Every step is deterministic, so `verify` reproduces the list."""
     weights = np.asarray(weights, dtype=float)
     A = np.array(panels, dtype=float) / np.asarray(counts, dtype=float)  # [j, t]
     target = weights @ A
@@ -35,9 +41,9 @@ def round_to_uniform(
     def err(nj):
         return float(np.max(np.abs((nj @ A) / m - target))) if len(nj) else 0.0
 
-    best = base
     J, T = A.shape
-    if J > 1:
+    best = _local_search(base.copy(), A, target, m, max_moves) if J > 1 else base
+    if 1 < J and J * T <= mip_size:
         h = new_highs(time_limit, mip=True)
         h.setOptionValue("mip_rel_gap", 1e-4)
         h.setOptionValue("mip_max_nodes", int(max_nodes))  # deterministic effort limit (not time)
@@ -53,14 +59,39 @@ def round_to_uniform(
             h.addRow(-INF, target[t], len(idx), idx, np.concatenate((coef, [-1.0])))
             h.addRow(target[t], INF, len(idx), idx, np.concatenate((coef, [1.0])))
         start = highspy.HighsSolution()
-        start.col_value = list(base.astype(float)) + [err(base)]
+        start.col_value = list(best.astype(float)) + [err(best)]
         h.setSolution(start)
         h.run()
         if h.getInfo().primal_solution_status != 0:
             cand = np.rint(np.array(h.getSolution().col_value[:J])).astype(int)
-            if cand.sum() == m and (cand >= 0).all() and err(cand) <= err(base):
+            if cand.sum() == m and (cand >= 0).all() and err(cand) <= err(best):
                 best = cand
     return [int(v) for v in best], err(best)
+
+
+def _local_search(n: np.ndarray, A: np.ndarray, target: np.ndarray, m: int, max_moves: int, tries: int = 4):
+    """Greedy 1-slot moves against the type with the largest change (ties broken by index)."""
+    err = n @ A / m - target
+    for _ in range(max_moves):
+        cur = float(np.abs(err).max())
+        t = int(np.argmax(np.abs(err)))
+        sign = 1.0 if err[t] > 0 else -1.0
+        donors = np.nonzero(n > 0)[0]
+        donors = donors[np.argsort(-sign * A[donors, t], kind="stable")][:tries]
+        best_val, move = cur - 1e-15, None
+        for j in donors:
+            val = np.abs(err[None, :] + (A - A[j][None, :]) / m).max(axis=1)
+            val[j] = np.inf
+            jj = int(np.argmin(val))
+            if val[jj] < best_val:
+                best_val, move = float(val[jj]), (int(j), jj)
+        if move is None:
+            break
+        j, jj = move
+        n[j] -= 1
+        n[jj] += 1
+        err += (A[jj] - A[j]) / m
+    return n
 
 
 def canonical_lottery(inst: Instance, panels: list[tuple[int, ...]], mult: list[int]) -> dict:

@@ -1,11 +1,12 @@
 from django import template
+from django.utils.formats import number_format
 
 register = template.Library()
 
 
 @register.filter
 def pct(value, digits: int = 2) -> str:
-    """0.1234 -> "12.34 %"; None -> "–"."""
+    """0.1234 -> "12,34 %" in German ("12.34 %" in English); None -> "–"."""
     if value is None or value == "":
         return "–"
-    return f"{100 * float(value):.{int(digits)}f} %"
+    return f"{number_format(100 * float(value), int(digits))} %"

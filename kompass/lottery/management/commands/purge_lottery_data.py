@@ -4,6 +4,7 @@ import datetime
 
 from django.core.management.base import BaseCommand
 
+from kompass.core.actors import system_actor
 from kompass.lottery.services import personal_data_purge
 
 
@@ -15,7 +16,7 @@ class Command(BaseCommand):
                             help="act as if today were this date (YYYY-MM-DD)")
 
     def handle(self, *args, **options):
-        done = personal_data_purge(actor=None, today=options.get("today"))
+        done = personal_data_purge(actor=system_actor("purge_lottery_data"), today=options.get("today"))
         for slug, n in sorted(done.items()):
             self.stdout.write(f"{slug}: {n} personal data records deleted")
         if not done:
