@@ -49,7 +49,8 @@ def test_example_city_has_its_own_shorter_process():
     assert dict(city.meeting_formats.values_list("slug", "gives_mandate")) == {"teamtreffen": False,
                                                                               "ratsbeschluss": True}
     transition = PhaseTransition.objects.get(measure__slug="faehr-fahrplan-live")
-    assert (transition.kind, transition.from_phase, transition.actor_label) == ("initial", None, "load-strategy example-city.yaml")
+    assert (transition.kind, transition.from_phase, transition.actor_label) == (
+        "initial", None, "load-strategy example-city.yaml")
 
 
 def test_bad_process_references_are_reported_with_their_path(tmp_path):
