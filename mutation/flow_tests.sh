@@ -15,6 +15,8 @@ case "$changed" in
   kompass/lifecycle/services/imports.py) tests="$L/test_spreadsheets.py" ;;
   kompass/lifecycle/services/selection.py) tests="$L/test_selection.py $L/test_roles.py $P/test_idea_to_measure.py" ;;
   kompass/lifecycle/services/lessons.py) tests="$L/test_collaboration.py $L/test_records.py $L/test_api.py" ;;
+  kompass/lifecycle/services/_common.py)
+    tests="$L/test_selection.py $L/test_spreadsheets.py $L/test_records.py $L/test_process.py" ;;
   kompass/lifecycle/services/*) tests="$L/test_records.py $L/test_roles.py $L/test_process.py" ;;
   kompass/participation/services/ideas.py) tests="$P/test_ideas.py $P/test_idea_to_measure.py $P/test_api.py" ;;
   kompass/participation/services/moderation.py|kompass/participation/services/ratelimit.py)

@@ -238,34 +238,35 @@ def list_lessons(request, filters: Query[LessonFilters]):
     return {"count": qs.count(), "items": [_lesson(x) for x in qs[filters.offset:filters.offset + filters.limit]]}
 
 
-@router.post("measures/{slug}/lessons", auth=WRITE_AUTH,
-             response={201: LessonOut, 400: ErrorResponse, 403: ErrorResponse, 404: ErrorResponse},
-             summary="Publish a lesson learned (team members)")
-def create_lesson(request, slug: str, payload: LessonIn):
+def _measure_write(slug: str, write, denied: str):
+    """The one shape of a write on a measure: 404 naming the slug, the service's 403 and 400 as error bodies."""
     measure = _measure_or_404(slug)
     if measure is None:
         return 404, _err("slug", f"No measure '{slug}'.", "path")
     try:
-        lesson = services.lesson_create(actor=request.auth, measure=measure, **payload.dict())
+        return 201, write(measure)
     except PermissionDenied:
-        return 403, _err("", "You may not add lessons to this measure.")
+        return 403, _err("", denied)
     except ValidationError as exc:
         return 400, _err("", " ".join(exc.messages))
-    return 201, _lesson(lesson)
+
+
+@router.post("measures/{slug}/lessons", auth=WRITE_AUTH,
+             response={201: LessonOut, 400: ErrorResponse, 403: ErrorResponse, 404: ErrorResponse},
+             summary="Publish a lesson learned (team members)")
+def create_lesson(request, slug: str, payload: LessonIn):
+    return _measure_write(slug, lambda measure: _lesson(services.lesson_create(
+        actor=request.auth, measure=measure, **payload.dict())), "You may not add lessons to this measure.")
+
+
+def _milestone(m) -> dict:
+    return {"id": m.pk, "title": m.title, "due_on": m.due_on, "done_on": m.done_on, "overdue": m.is_overdue}
 
 
 @router.post("measures/{slug}/milestones", auth=WRITE_AUTH,
              response={201: MilestoneOut, 400: ErrorResponse, 403: ErrorResponse, 404: ErrorResponse},
              summary="Add a milestone (team members)")
 def create_milestone(request, slug: str, payload: MilestoneIn):
-    measure = _measure_or_404(slug)
-    if measure is None:
-        return 404, _err("slug", f"No measure '{slug}'.", "path")
-    try:
-        m = services.milestone_create(actor=request.auth, measure=measure, title=payload.title,
-                                      due_on=payload.due_on)
-    except PermissionDenied:
-        return 403, _err("", "You may not add milestones to this measure.")
-    except ValidationError as exc:
-        return 400, _err("", " ".join(exc.messages))
-    return 201, {"id": m.pk, "title": m.title, "due_on": m.due_on, "done_on": m.done_on, "overdue": m.is_overdue}
+    return _measure_write(slug, lambda measure: _milestone(services.milestone_create(
+        actor=request.auth, measure=measure, title=payload.title, due_on=payload.due_on)),
+        "You may not add milestones to this measure.")

@@ -80,3 +80,17 @@ def test_time_in_phase_is_measured_from_transitions(berlin, phases, pilot):
     data = selectors.office_overview(berlin, now=timezone.now() + datetime.timedelta(days=10))
     row = next(r for r in data["rows"] if r["phase"] == phases["erprobung"])
     assert row["mean_days"] is not None and row["stays"] >= 1
+
+
+def test_a_measure_cannot_replicate_one_of_another_strategy(berlin, make_user):
+    from kompass.strategy.models import Strategy
+    from kompass.strategy.services import strategy_load
+    from tests.conftest import EXAMPLE_CITY
+
+    strategy_load(actor=SYSTEM, path=EXAMPLE_CITY)
+    foreign = Strategy.objects.get(slug="neustadt-digital").measures.order_by("slug").first()
+    office = make_user("o2@example.org", office=True)
+    for measure, original in ((berlin.measures.order_by("slug").first(), foreign),
+                              (foreign, berlin.measures.order_by("slug").first())):
+        with pytest.raises(ValidationError):
+            services.replication_set(actor=office, measure=measure, original=original)

@@ -46,6 +46,11 @@ def test_example_city_has_its_own_shorter_process():
     city = Strategy.objects.get(slug="neustadt-digital")
     assert list(city.phases.values_list("slug", flat=True)) == ["idee", "umsetzung", "betrieb"]
     assert MeasureLifecycle.objects.get(measure__slug="faehr-fahrplan-live").phase.slug == "betrieb"
+    assert dict(city.meeting_formats.values_list("slug", "gives_mandate")) == {"teamtreffen": False,
+                                                                              "ratsbeschluss": True}
+    transition = PhaseTransition.objects.get(measure__slug="faehr-fahrplan-live")
+    assert (transition.kind, transition.from_phase, transition.actor_label) == (
+        "initial", None, "load-strategy example-city.yaml")
 
 
 def test_bad_process_references_are_reported_with_their_path(tmp_path):

@@ -173,3 +173,15 @@ def test_lessons_library_is_searchable(client, fresh, people):
     assert hit.context["page"].paginator.count == 1
     assert client.get(reverse("lifecycle:lessons"), {"q": "xylophon"}).context["page"].paginator.count == 0
     assert client.get(reverse("lifecycle:lessons"), {"tag": "bezirke"}).context["page"].paginator.count == 1
+
+
+def test_changing_a_team_role_is_written_and_audited_once(fresh, people):
+    from kompass.audit.models import AuditEvent
+    from kompass.lifecycle.models import TeamMember
+
+    before = AuditEvent.objects.filter(action="team_member.changed").count()
+    services.team_member_set(actor=people["coordinator"], measure=fresh, user=people["member"], role="lead")
+    assert TeamMember.objects.get(measure=fresh, user=people["member"]).role == "lead"
+    assert AuditEvent.objects.filter(action="team_member.changed").count() == before + 1
+    services.team_member_set(actor=people["coordinator"], measure=fresh, user=people["member"], role="lead")
+    assert AuditEvent.objects.filter(action="team_member.changed").count() == before + 1  # nothing changed

@@ -44,6 +44,15 @@ def roles(people, fresh, make_user, berlin):
     users["group_reviewer"].is_reviewer = True
     users["group_reviewer"].save()
     UserGroup.objects.get(slug="smart-city-unit").members.add(users["group_reviewer"])
+    # People with two roles: an XOR where an OR belongs would lock them out.
+    users["office_member"] = make_user("office-member@example.org", office=True)
+    users["cdo_member"] = make_user("cdo-member@example.org")
+    users["cdo_member"].is_cdo = True
+    users["cdo_member"].save()
+    users["office_coordinator"] = make_user("office-coord@example.org", office=True, coordinator_of=[org])
+    users["coordinator_member"] = make_user("coord-member@example.org", coordinator_of=[org])
+    for both in ("office_member", "cdo_member", "coordinator_member"):
+        TeamMember.objects.create(measure=fresh, user=users[both], role="member")
     users["inactive_office"] = make_user("gone@example.org", office=True)
     users["inactive_office"].is_active = False
     users["inactive_office"].save()
@@ -58,15 +67,32 @@ def _holders(users, perm, obj=None):
     return {name for name, user in users.items() if user.has_perm(perm, obj)}
 
 
+def _with_double_roles(expected: set[str]) -> set[str]:
+    """The office member holds what the office holds; the CDO on the team holds what the CDO or a member holds."""
+    extra = {"office_member", "office_coordinator"} if "office" in expected else set()
+    if "cdo" in expected or "member" in expected:
+        extra.add("cdo_member")
+    if "coordinator" in expected or "member" in expected:
+        extra.add("coordinator_member")
+    return expected | extra
+
+
 @pytest.mark.parametrize("perm", sorted(MEASURE_PERMS))
 def test_measure_permissions(roles, fresh, perm):
-    assert _holders(roles, perm, fresh) == MEASURE_PERMS[perm]
+    assert _holders(roles, perm, fresh) == _with_double_roles(MEASURE_PERMS[perm])
     assert SYSTEM.has_perm(perm, fresh)
 
 
 @pytest.mark.parametrize("perm", sorted(GLOBAL_PERMS))
 def test_global_permissions(roles, perm):
-    assert _holders(roles, perm) == GLOBAL_PERMS[perm]
+    expected = set(GLOBAL_PERMS[perm])
+    if "office" in expected:
+        expected |= {"office_member", "office_coordinator"}
+    if "cdo" in expected:
+        expected.add("cdo_member")
+    if "coordinator" in expected:
+        expected.add("coordinator_member")
+    assert _holders(roles, perm) == expected
 
 
 def test_only_the_assigned_reviewer_group_assesses_and_only_the_cdo_or_an_admin_decides(roles, berlin):
@@ -74,10 +100,10 @@ def test_only_the_assigned_reviewer_group_assesses_and_only_the_cdo_or_an_admin_
                                         source="citizen_idea", reviewer_group="smart-city-unit")
     unassigned = Candidate.objects.create(strategy=berlin, slug="b", title="b", description="d",
                                           source="external", reviewer_group="")
-    assert _holders(roles, "lifecycle.assess_candidate", assigned) == {"office", "admin", "group_reviewer"}
-    assert _holders(roles, "lifecycle.assess_candidate", unassigned) == {"office", "admin", "group_reviewer",
-                                                                        "reviewer"}
-    assert _holders(roles, "lifecycle.decide_candidate", assigned) == {"cdo", "admin"}
+    offices = {"office", "admin", "office_member", "office_coordinator"}
+    assert _holders(roles, "lifecycle.assess_candidate", assigned) == offices | {"group_reviewer"}
+    assert _holders(roles, "lifecycle.assess_candidate", unassigned) == offices | {"group_reviewer", "reviewer"}
+    assert _holders(roles, "lifecycle.decide_candidate", assigned) == {"cdo", "admin", "cdo_member"}
     assert not roles["reviewer"].has_perm("lifecycle.assess_candidate", None)
 
 

@@ -199,3 +199,21 @@ def test_forwarding_an_idea_needs_a_role_that_moves_ideas(berlin, make_user):
     reviewer.is_reviewer = True
     reviewer.save()
     assert _from_idea(berlin, 11, actor=reviewer).proposed_by == reviewer
+
+
+def test_candidates_with_the_same_title_get_numbered_addresses(berlin):
+    first, second, third = (_from_idea(berlin, pk, title="Offene Bänke") for pk in (21, 22, 23))
+    assert [first.slug, second.slug, third.slug] == ["offene-banke", "offene-banke-2", "offene-banke-3"]
+
+
+def test_assessment_scores_stay_between_0_and_4(berlin, reviewers, crit):
+    candidate = _from_idea(berlin, 24)
+    for bad in (-1, 5):
+        with pytest.raises(ValidationError):
+            services.assessment_save(actor=reviewers["unit"][0], candidate=candidate, criterion=crit[0], score=bad,
+                                     justification="x")
+    for good in (0, 4):
+        assert services.assessment_save(actor=reviewers["unit"][0], candidate=candidate, criterion=crit[0],
+                                        score=good, justification="x").score == good
+    with pytest.raises(PermissionDenied):  # an assessment is a person's judgement, not a system's
+        services.assessment_save(actor=SYSTEM, candidate=candidate, criterion=crit[0], score=1, justification="x")

@@ -207,3 +207,13 @@ def test_an_import_needs_the_import_right(berlin, make_user):
     with pytest.raises(PermissionDenied):
         import_measures(actor=coordinator, strategy=berlin, name="m.xlsx", content=_xlsx([COLUMNS, _row()]))
     assert not MeasureExternalId.objects.exists()
+
+
+def test_the_import_reports_progress_every_25_rows(berlin, make_user):
+    office = make_user("o@example.org", office=True)
+    rows = [_row(external_id=f"P-{i}", title=f"Maßnahme {i}", districts="", phase="") for i in range(30)]
+    calls = []
+    report = import_measures(actor=office, strategy=berlin, name="m.xlsx", content=_xlsx([COLUMNS, *rows]),
+                             progress=lambda done, total: calls.append((done, total)))
+    assert report.ok and report.created == 30
+    assert calls == [(0, 30), (25, 30)]

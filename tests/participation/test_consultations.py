@@ -132,3 +132,19 @@ def test_opinion_map_without_votes_and_permission(client, polis, citizen, django
     client.force_login(citizen)
     assert client.post(reverse("participation:opinion_map_compute", args=[polis.slug])).status_code == 403
     assert client.get(reverse("participation:opinion_map", args=[polis.slug])).status_code == 200
+
+
+def test_a_consultation_address_is_taken_once(office):
+    from django.core.exceptions import ValidationError
+    from django.utils import timezone
+
+    from kompass.strategy.models import Strategy
+
+    strategy = Strategy.objects.get(slug="berlin-gdb")
+    now = timezone.now()
+    args = {"actor": office, "strategy": strategy, "slug": "doppelt", "title": "T", "opens_at": now,
+            "closes_at": now + timezone.timedelta(days=1)}
+    services.consultation_create(**args)
+    with pytest.raises(ValidationError) as info:
+        services.consultation_create(**args)
+    assert info.value.messages == ["Die Adresse doppelt ist bereits vergeben."]

@@ -136,6 +136,9 @@ def test_ownership_owner_then_partner(idea, make_user, berlin):
         services.ownership_declare(actor=outsider, idea=idea, organisation=orgs[2])
     with pytest.raises(ValidationError):
         services.ownership_declare(actor=first, idea=idea, organisation=orgs[0])
+    texts = list(idea.author.notifications.order_by("created_at", "id").values_list("text", flat=True))
+    assert texts == [f"{orgs[0]} möchte „Offenes WLAN im Park“ umsetzen.",
+                     f"{orgs[1]} möchte „Offenes WLAN im Park“ umsetzen."]
 
 
 def test_follow_and_notifications(client, idea, citizen, make_user):
@@ -202,6 +205,7 @@ def test_qualifying_idea_becomes_a_lifecycle_candidate_once(idea, office):
     assert (candidate.title, candidate.source_kind, candidate.source_id) == (idea.title, "participation.idea", idea.pk)
     assert candidate.source_link == services.idea_url(idea.pk)
     assert candidate.submitted_by == idea.author
+    assert candidate.description == "Überall im Park.\n\nUnterstützt von 0 Personen."
 
 
 def test_attachments_are_kept_outside_the_public_media_root(client, berlin, citizen, moderator, settings):

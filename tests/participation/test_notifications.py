@@ -70,3 +70,11 @@ def test_digests_are_sent_by_a_named_system_job(idea, citizen, make_user):
 
     with pytest.raises(PermissionDenied):
         services.digest_send(actor=citizen, period="weekly")
+
+
+def test_unsubscribe_links_last_90_days_by_default(settings):
+    from kompass.participation.services.notifications import unsubscribe_max_age
+
+    assert unsubscribe_max_age() == 90 * 24 * 3600
+    settings.KOMPASS_UNSUBSCRIBE_MAX_AGE = 60
+    assert unsubscribe_max_age() == 60

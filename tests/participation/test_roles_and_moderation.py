@@ -142,7 +142,8 @@ def test_rate_limits_per_account_and_ip(client, idea, settings, make_user):
     assert client.post(url, {"text": "2"}).status_code == 302
     response = client.post(url, {"text": "3"})
     assert response.status_code == 429
-    assert "Sie haben das Limit von 2 für diese Aktion erreicht." in response.content.decode()
+    assert ("Sie haben das Limit von 2 für diese Aktion erreicht. Bitte versuchen Sie es in spätestens 10 Minuten "
+            "erneut.") in response.content.decode()
     assert Comment.objects.filter(idea=idea).count() == 2
     # Per IP: 1 support x 4 per address; the fifth account from the same address is refused.
     results = []
@@ -154,3 +155,11 @@ def test_rate_limits_per_account_and_ip(client, idea, settings, make_user):
 
 def test_guidelines_page(client):
     assert client.get(reverse("participation:guidelines")).status_code == 200
+
+
+def test_documented_default_limits_apply_without_configuration(settings):
+    from kompass.participation.services.ratelimit import _limits
+
+    del settings.KOMPASS_PARTICIPATION_RATE_LIMITS
+    assert [_limits(a) for a in ("idea", "comment", "support", "vote", "statement")] == [
+        (5, 3600), (20, 600), (60, 600), (300, 600), (10, 3600)]
