@@ -172,6 +172,7 @@ AXES_HTTP_RESPONSE_CODE = 429
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_VERBOSE = False
 AXES_DISABLE_ACCESS_LOG = True  # no log of successful logins (data minimisation)
+AXES_USE_ATTEMPT_EXPIRATION = True  # failed attempts expire with the lock-out window
 AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR") if BEHIND_PROXY else ("REMOTE_ADDR",)
 AXES_IPWARE_PROXY_COUNT = PROXY_COUNT if BEHIND_PROXY else None
 # W006 asks to lock per IP as well; the lock is per account on purpose (it holds across all addresses, and one
@@ -226,6 +227,12 @@ HTTPS_ONLY = env_bool("HTTPS_ONLY", default=not DEBUG and not os.environ.get("KO
 SESSION_COOKIE_SECURE = HTTPS_ONLY
 CSRF_COOKIE_SECURE = HTTPS_ONLY
 SECURE_HSTS_SECONDS = 31536000 if HTTPS_ONLY else 0
+# Production (docs/deployment in README): HTTPS_ONLY=1 redirects to HTTPS (except the health check);
+# HSTS_INCLUDE_SUBDOMAINS / HSTS_PRELOAD are commitments for the whole host name, so they are opt-in.
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=HTTPS_ONLY)
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("HSTS_INCLUDE_SUBDOMAINS")
+SECURE_HSTS_PRELOAD = env_bool("HSTS_PRELOAD")
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("BEHIND_PROXY") else None
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "

@@ -113,9 +113,11 @@ def check_rate(actor, action: str, ip: str | None = None) -> None:
 
     `actor` may be a user (counted by primary key) or any string (an email address, counted by its hash)."""
     limit, window = limits(action)
-    who = f"u:{actor.pk}" if hasattr(actor, "pk") else "s:" + hashlib.sha256(str(actor).encode()).hexdigest()[:32]
+    who = f"u:{actor.pk}" if hasattr(actor, "pk") else "s:" + hashlib.sha256(
+        f"{settings.SECRET_KEY}|{actor}".encode()).hexdigest()[:32]
     keys = [(f"{action}:{who}", limit)] if actor is not None else []
     if ip:
-        keys.append((f"{action}:ip:{ip}", limit * getattr(settings, "KOMPASS_RATE_IP_FACTOR", 4)))
+        hashed_ip = hashlib.sha256(f"{settings.SECRET_KEY}|{ip}".encode()).hexdigest()[:32]  # no address kept
+        keys.append((f"{action}:ip:{hashed_ip}", limit * getattr(settings, "KOMPASS_RATE_IP_FACTOR", 4)))
     for key, allowed in keys:
         check_key(key, allowed, window)
