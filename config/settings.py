@@ -254,6 +254,11 @@ TASKS = {"default": {"BACKEND": os.environ.get("TASKS_BACKEND") or (
     "django_tasks.backends.immediate.ImmediateBackend" if os.environ.get("KOMPASS_TESTING")
     else "django_tasks_db.DatabaseBackend")}}
 
+# Background jobs (ADR 0016): a running job's worker touches its heartbeat every JOB_HEARTBEAT_SECONDS; a job
+# without one for JOB_LEASE_SECONDS is marked failed by the sweep (heartbeats, each job start, `kompass jobs_sweep`).
+JOB_HEARTBEAT_SECONDS = float(os.environ.get("JOB_HEARTBEAT_SECONDS", "10"))
+JOB_LEASE_SECONDS = int(os.environ.get("JOB_LEASE_SECONDS", "120"))
+
 # Kompass
 KOMPASS_CATALOGUE_PAGE_SIZE = 20
 KOMPASS_API_PAGE_SIZE_MAX = 100
