@@ -14,6 +14,8 @@ from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from kompass.audit.selectors import latest_event_id
+from kompass.core.expensive import expensive_response
 from kompass.lifecycle import forms as lf
 from kompass.lifecycle import selectors, services, spreadsheets
 from kompass.lifecycle.models import Attachment, Candidate, Milestone, SelectionCriterion, TeamMember
@@ -290,6 +292,7 @@ def factsheet(request, slug):
 
 
 @require_GET
+@expensive_response("pdf", version=latest_event_id)
 def factsheet_pdf(request, slug):
     import weasyprint
 
