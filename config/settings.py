@@ -196,6 +196,7 @@ AXES_HTTP_RESPONSE_CODE = 429
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_VERBOSE = False
 AXES_DISABLE_ACCESS_LOG = True  # no log of successful logins (data minimisation)
+AXES_USE_ATTEMPT_EXPIRATION = True  # failed attempts expire with the lock-out window
 AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR") if BEHIND_PROXY else ("REMOTE_ADDR",)
 AXES_IPWARE_PROXY_COUNT = PROXY_COUNT if BEHIND_PROXY else None
 # W006 asks to lock per IP as well; the lock is per account on purpose (it holds across all addresses, and one
@@ -278,6 +279,12 @@ HTTPS_ONLY = env_bool("HTTPS_ONLY", default=not DEBUG and not os.environ.get("KO
 SESSION_COOKIE_SECURE = HTTPS_ONLY
 CSRF_COOKIE_SECURE = HTTPS_ONLY
 SECURE_HSTS_SECONDS = 31536000 if HTTPS_ONLY else 0
+# Production (docs/deployment in README): HTTPS_ONLY=1 redirects to HTTPS (except the health check);
+# HSTS_INCLUDE_SUBDOMAINS / HSTS_PRELOAD are commitments for the whole host name, so they are opt-in.
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=HTTPS_ONLY)
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("HSTS_INCLUDE_SUBDOMAINS")
+SECURE_HSTS_PRELOAD = env_bool("HSTS_PRELOAD")
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("BEHIND_PROXY") else None
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
@@ -311,6 +318,11 @@ KOMPASS_METRICS_TOKEN = os.environ.get("METRICS_TOKEN", "")
 TASKS = {"default": {"BACKEND": os.environ.get("TASKS_BACKEND") or (
     "django_tasks.backends.immediate.ImmediateBackend" if os.environ.get("KOMPASS_TESTING")
     else "django_tasks_db.DatabaseBackend")}}
+
+# Background jobs (ADR 0016): a running job's worker touches its heartbeat every JOB_HEARTBEAT_SECONDS; a job
+# without one for JOB_LEASE_SECONDS is marked failed by the sweep (heartbeats, each job start, `kompass jobs_sweep`).
+JOB_HEARTBEAT_SECONDS = float(os.environ.get("JOB_HEARTBEAT_SECONDS", "10"))
+JOB_LEASE_SECONDS = int(os.environ.get("JOB_LEASE_SECONDS", "120"))
 
 # Kompass
 KOMPASS_CATALOGUE_PAGE_SIZE = 20

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 
+from django.conf import settings
 from django.http import Http404, JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
@@ -57,6 +58,11 @@ class InputSanityMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
+        limit = int(getattr(settings, "KOMPASS_MAX_REQUEST_BYTES", 30 * 1024 * 1024))
+        length = bounded_int(request.META.get("CONTENT_LENGTH"), 0)
+        if length is None or length > limit:  # refused before Django reads (and spools) the body
+            return bad_request(request, "body", _("The upload is larger than %(mb)s MB.") % {"mb": limit // 2**20},
+                               status=413)
         field = None
         if "\x00" in request.path:
             field = "path"
@@ -78,9 +84,9 @@ class InputSanityMiddleware:
         return bad_request(request, field, _("The value contains a NUL character (\\0), which is not allowed."))
 
 
-def bad_request(request, field: str, message: str):
+def bad_request(request, field: str, message: str, status: int = 400):
     """A 400 answer naming the field: the API's error schema for /api/, a page with the message elsewhere."""
     if request.path.startswith("/api/"):
         location = "query" if field not in ("body", "path") else field
-        return JsonResponse({"detail": [{"param": field, "loc": [location, field], "msg": message}]}, status=400)
-    return render(request, "core/bad_request.html", {"field": field, "message": message}, status=400)
+        return JsonResponse({"detail": [{"param": field, "loc": [location, field], "msg": message}]}, status=status)
+    return render(request, "core/bad_request.html", {"field": field, "message": message}, status=status)

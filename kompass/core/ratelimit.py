@@ -113,9 +113,20 @@ def check_rate(actor, action: str, ip: str | None = None) -> None:
 
     `actor` may be a user (counted by primary key) or any string (an email address, counted by its hash)."""
     limit, window = limits(action)
-    who = f"u:{actor.pk}" if hasattr(actor, "pk") else "s:" + hashlib.sha256(str(actor).encode()).hexdigest()[:32]
+    who = f"u:{actor.pk}" if hasattr(actor, "pk") else "s:" + hashlib.sha256(
+        f"{settings.SECRET_KEY}|{actor}".encode()).hexdigest()[:32]
     keys = [(f"{action}:{who}", limit)] if actor is not None else []
     if ip:
-        keys.append((f"{action}:ip:{ip}", limit * getattr(settings, "KOMPASS_RATE_IP_FACTOR", 4)))
+        keys.append((f"{action}:ip:{_hash_ip(ip)}", limit * getattr(settings, "KOMPASS_RATE_IP_FACTOR", 4)))
     for key, allowed in keys:
         check_key(key, allowed, window)
+
+
+def _hash_ip(ip: str) -> str:
+    return hashlib.sha256(f"{settings.SECRET_KEY}|{ip}".encode()).hexdigest()[:32]  # no address is kept
+
+
+def check_ip(action: str, ip: str) -> None:
+    """Count one event of `action` for a client address alone, with the action's limit as it is."""
+    limit, window = limits(action)
+    check_key(f"{action}:only-ip:{_hash_ip(ip or 'unknown')}", limit, window)

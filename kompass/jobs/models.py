@@ -29,6 +29,12 @@ class Job(models.Model):
     task_result_id = models.CharField(max_length=64, blank=True, help_text=_("The task backend's id of the run."))
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                    related_name="jobs")
+    heartbeat_at = models.DateTimeField(null=True, blank=True, help_text=_("Last sign of life of the worker."))
+    task_path = models.CharField(max_length=200, blank=True, help_text=_("The task, so the job can be retried."))
+    task_args = models.JSONField(default=list, blank=True)
+    temp_files = models.JSONField(default=list, blank=True,
+                                  help_text=_("Private files the job may leave behind; removed when it ends."))
+    retry_of = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="retries")
     created_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)

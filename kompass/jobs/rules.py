@@ -9,3 +9,4 @@ def started_job(user, job) -> bool:
 
 
 rules.add_perm("jobs.view_job", is_office | started_job)
+rules.add_perm("jobs.retry_job", is_office | started_job)

@@ -10,8 +10,11 @@ from __future__ import annotations
 
 import functools
 import logging
+import threading
+from datetime import timedelta
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -37,16 +40,20 @@ class Progress:
         if done != self.total and self._last >= 0 and done - self._last < self.every and not message:
             return
         self._last = done
-        fields: dict[str, Any] = {"progress_done": done, "progress_total": self.total}
+        fields: dict[str, Any] = {"progress_done": done, "progress_total": self.total,
+                                  "heartbeat_at": timezone.now()}
         if message:
             fields["message"] = message[:300]
         Job.objects.filter(pk=self.job_id).update(**fields)
 
 
-def job_start(*, actor, kind: str, title: str, task, args: list | None = None, result_url: str = "") -> Job:
+def job_start(*, actor, kind: str, title: str, task, args: list | None = None, result_url: str = "",
+              temp_files: list[str] | None = None, retry_of: Job | None = None) -> Job:
+    """`temp_files`: names in private storage that belong to this job only; removed when it ends or dies."""
     with transaction.atomic():
         job = Job.objects.create(kind=kind, title=title[:250], created_by=actor if actor and actor.pk else None,
-                                 result_url=result_url)
+                                 result_url=result_url, task_path=getattr(task, "module_path", ""),
+                                 task_args=list(args or []), temp_files=list(temp_files or []), retry_of=retry_of)
         record_event(actor=actor, action="job.started", obj=job, changes={"kind": (None, kind)})
     def enqueue():
         result = task.enqueue(str(job.pk), *(args or []))
@@ -57,23 +64,102 @@ def job_start(*, actor, kind: str, title: str, task, args: list | None = None, r
     return job
 
 
-def job_reconcile(job: Job) -> Job:
-    """Mark a job failed when the task backend failed its run before the task body started (e.g. the task's
-    module could not be imported): the worker then records the failure only in its own table."""
+def _lease() -> int:
+    return int(getattr(settings, "JOB_LEASE_SECONDS", 120))
+
+
+def _remove_temp_files(job: Job) -> None:
+    from pathlib import Path
+
+    from django.core.files.storage import FileSystemStorage
+
+    root = Path(getattr(settings, "KOMPASS_PRIVATE_ROOT", Path(settings.VAR_DIR) / "private"))
+    storage = FileSystemStorage(location=str(root))  # the private files (var/private), never served directly
+    for name in job.temp_files or []:
+        try:
+            storage.delete(name)
+        except OSError:
+            log.warning("job %s: could not remove %s", job.pk, name)
+
+
+def _fail(job: Job, message: str, label: str) -> None:
+    from kompass.core.actors import system_actor
+
+    with transaction.atomic():
+        updated = Job.objects.filter(pk=job.pk, status__in=[Job.Status.QUEUED, Job.Status.RUNNING]).update(
+            status=Job.Status.FAILED, finished_at=timezone.now(), message=message[:300])
+        if updated:
+            record_event(actor=system_actor(label), action="job.failed", obj=job)
+    if updated:
+        _remove_temp_files(job)
+
+
+def jobs_sweep(now=None) -> list[str]:
+    """Mark failed the jobs whose worker died: running without a heartbeat for `JOB_LEASE_SECONDS`, or queued
+    while the task backend already failed their run (e.g. the task's module could not be imported). Their
+    temporary files are removed. Called by every worker's heartbeat, at the start of each job and by
+    `kompass jobs_sweep`; never by a GET. Returns the ids of the jobs it failed."""
     from django.apps import apps
+    from django.db.models import Q
 
-    if job.finished or not job.task_result_id or not apps.is_installed("django_tasks_db"):
-        return job
-    from django_tasks_db.models import DBTaskResult
+    now = now or timezone.now()
+    cutoff = now - timedelta(seconds=_lease())
+    failed = []
+    stale = Job.objects.filter(status=Job.Status.RUNNING).filter(
+        Q(heartbeat_at__lt=cutoff) | Q(heartbeat_at__isnull=True, started_at__lt=cutoff))
+    for job in stale:
+        _fail(job, gettext("The worker stopped while running this job (no sign of life for %(s)s seconds). "
+                           "You can start it again.") % {"s": _lease()}, "job-sweep")
+        failed.append(str(job.pk))
+    if apps.is_installed("django_tasks_db"):
+        from django_tasks_db.models import DBTaskResult
 
-    if DBTaskResult.objects.filter(pk=job.task_result_id).failed().exists():
-        with transaction.atomic():
-            Job.objects.filter(pk=job.pk).update(
-                status=Job.Status.FAILED, finished_at=timezone.now(),
-                message=gettext("The task worker could not run this job; the worker log says why."))
-            record_event(actor=None, action="job.failed", obj=job, label="task worker")
-        job.refresh_from_db()
-    return job
+        queued = Job.objects.filter(status=Job.Status.QUEUED).exclude(task_result_id="")
+        dead = set(DBTaskResult.objects.filter(pk__in=[j.task_result_id for j in queued]).failed()
+                   .values_list("pk", flat=True))
+        for job in queued:
+            if job.task_result_id in {str(d) for d in dead}:
+                _fail(job, gettext("The task worker could not run this job; the worker log says why."),
+                      "task worker")
+                failed.append(str(job.pk))
+    return failed
+
+
+def job_retry(*, actor, job: Job) -> Job:
+    """Start a failed job again with the same task and arguments (its owner or the office)."""
+    from django.core.exceptions import ValidationError
+    from django.utils.module_loading import import_string
+
+    from kompass.core.permissions import require
+
+    require(actor, "jobs.retry_job", job)
+    if job.status != Job.Status.FAILED or not job.task_path:
+        raise ValidationError(gettext("Only a failed job can be started again."))
+    task = import_string(job.task_path)
+    return job_start(actor=actor, kind=job.kind, title=job.title, task=task, args=job.task_args,
+                     result_url=job.result_url, temp_files=job.temp_files, retry_of=job)
+
+
+class _Heartbeat(threading.Thread):
+    """Touches the job's heartbeat every `JOB_HEARTBEAT_SECONDS` while its task runs (and sweeps dead jobs)."""
+
+    def __init__(self, job_id):
+        super().__init__(daemon=True, name=f"heartbeat-{job_id}")
+        self.job_id = job_id
+        self.stopped = threading.Event()
+
+    def run(self):
+        from django.db import connection
+
+        interval = float(getattr(settings, "JOB_HEARTBEAT_SECONDS", 10))
+        try:
+            while not self.stopped.wait(interval):
+                Job.objects.filter(pk=self.job_id).update(heartbeat_at=timezone.now())
+                jobs_sweep()
+        except Exception:  # noqa: BLE001 - a failed beat must never break the task itself
+            log.exception("heartbeat of job %s", self.job_id)
+        finally:
+            connection.close()
 
 
 def job_task(function):
@@ -81,24 +167,32 @@ def job_task(function):
 
     @functools.wraps(function)
     def run(job_id: str, *args):
-        Job.objects.filter(pk=job_id).update(status=Job.Status.RUNNING, started_at=timezone.now())
+        jobs_sweep()
+        now = timezone.now()
+        Job.objects.filter(pk=job_id).update(status=Job.Status.RUNNING, started_at=now, heartbeat_at=now)
+        heartbeat = _Heartbeat(job_id)
+        heartbeat.start()
         try:
             result = function(Progress(job_id), *args) or {}
         except Exception as exc:  # noqa: BLE001 - the job records any failure for the person waiting on it
             log.exception("job %s failed", job_id)
             Job.objects.filter(pk=job_id).update(status=Job.Status.FAILED, finished_at=timezone.now(),
                                                  message=f"{type(exc).__name__}: {exc}"[:300])
+            _remove_temp_files(Job.objects.get(pk=job_id))
             raise
+        finally:
+            heartbeat.stopped.set()
         updates: dict[str, Any] = {"status": Job.Status.DONE, "finished_at": timezone.now(),
                                    "result": {k: v for k, v in result.items()
                                               if k not in ("result_file", "result_url", "summary")}}
         if result.get("result_url"):
             updates["result_url"] = result["result_url"]
         Job.objects.filter(pk=job_id).update(**updates)
+        job = Job.objects.get(pk=job_id)
         if result.get("result_file"):
-            job = Job.objects.get(pk=job_id)
             name, content = result["result_file"]
             job.result_file.save(name, content, save=True)
+        _remove_temp_files(job)
         return result.get("summary", "")
 
     return run

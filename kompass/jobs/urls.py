@@ -6,4 +6,5 @@ app_name = "jobs"
 urlpatterns = [
     path("<uuid:pk>/", views.job_detail, name="detail"),
     path("<uuid:pk>/download/", views.job_download, name="download"),
+    path("<uuid:pk>/retry/", views.job_retry_view, name="retry"),
 ]

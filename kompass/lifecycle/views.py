@@ -15,6 +15,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from kompass.core.permissions import require
+from kompass.audit.selectors import latest_event_id
+from kompass.core.expensive import expensive_response
 from kompass.lifecycle import forms as lf
 from kompass.lifecycle import selectors, services, spreadsheets
 from kompass.lifecycle.models import Attachment, Candidate, Milestone, TeamMember
@@ -282,6 +284,7 @@ def factsheet(request, slug):
 
 
 @require_GET
+@expensive_response("pdf", version=latest_event_id)
 def factsheet_pdf(request, slug):
     import weasyprint
 

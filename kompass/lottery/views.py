@@ -15,6 +15,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from kompass.audit.selectors import latest_event_id
+from kompass.core.expensive import expensive_response
 from kompass.lottery import forms as lf
 from kompass.lottery import selectors, services
 from kompass.lottery.models import Panel
@@ -136,6 +138,7 @@ def audit(request, slug):
 
 
 @require_GET
+@expensive_response("pdf", version=latest_event_id)
 def audit_pdf(request, slug):
     import weasyprint
 

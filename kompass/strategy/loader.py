@@ -17,6 +17,56 @@ import yaml
 from jsonschema import Draft202012Validator, FormatChecker
 
 SCHEMA_PATH = Path(__file__).parent / "schema" / "strategy-v1.schema.json"
+MAX_ALIASES = 100  # YAML aliases (*name) per document
+MAX_NODES = 1_000_000  # values in the document with every alias expanded ("billion laughs" has 10^9)
+MAX_DEPTH = 40  # nesting of mappings and lists
+
+
+class BoundedLoader(yaml.SafeLoader):
+    """PyYAML's safe loader with limits on aliases and nesting, checked while the document is composed, so an
+    alias bomb or a deeply nested file is refused in milliseconds instead of exhausting time or the stack."""
+
+    def __init__(self, stream):
+        super().__init__(stream)
+        self._aliases = 0
+        self._depth = 0
+
+    def compose_document(self):
+        node = super().compose_document()
+        sizes: dict[int, int] = {}
+
+        def size(n) -> int:
+            if id(n) not in sizes:
+                sizes[id(n)] = 0  # a recursive alias counts once
+                children = n.value if isinstance(n.value, list) else []
+                total = 1
+                for child in children:
+                    total += sum(size(c) for c in child) if isinstance(child, tuple) else size(child)
+                    if total > MAX_NODES:
+                        break
+                sizes[id(n)] = total
+            return sizes[id(n)]
+
+        if node is not None and size(node) > MAX_NODES:
+            raise yaml.composer.ComposerError(None, None, f"expands to more than {MAX_NODES:,} values through "
+                                              "aliases (a YAML alias bomb?)", node.start_mark)
+        return node
+
+    def compose_node(self, parent, index):
+        if self.check_event(yaml.AliasEvent):
+            self._aliases += 1
+            if self._aliases > MAX_ALIASES:
+                raise yaml.composer.ComposerError(
+                    None, None, f"more than {MAX_ALIASES} aliases (a YAML alias bomb?)", self.peek_event().start_mark)
+            return super().compose_node(parent, index)
+        self._depth += 1
+        try:
+            if self._depth > MAX_DEPTH:
+                raise yaml.composer.ComposerError(None, None, f"nested deeper than {MAX_DEPTH} levels",
+                                                  self.peek_event().start_mark)
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
 
 
 @dataclass(frozen=True)
@@ -66,9 +116,11 @@ def read_document(path: Path) -> dict[str, Any]:
         if path.suffix.lower() == ".json":
             document = json.loads(text)
         else:
-            document = yaml.safe_load(text)
+            document = yaml.load(text, Loader=BoundedLoader)  # noqa: S506 - a SafeLoader with limits
     except json.JSONDecodeError as exc:
         raise StrategyFileError(source, [Problem(f"line {exc.lineno}", f"invalid JSON: {exc.msg}")]) from exc
+    except RecursionError as exc:
+        raise StrategyFileError(source, [Problem("", "the document is nested too deeply")]) from exc
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else ""

@@ -11,3 +11,21 @@ def count_to(progress, n: int, fail: bool = False):
     if fail:
         raise ValueError("planned failure")
     return {"counted": n, "result_url": "/data/"}
+
+
+@task()
+@job_task
+def sleepy(progress, seconds: float, marker: str = ""):
+    """Runs for `seconds`; writes `marker` (a private-storage name) first, as a job's temporary file."""
+    import time
+    from pathlib import Path
+
+    from django.conf import settings
+
+    if marker:
+        path = Path(getattr(settings, "KOMPASS_PRIVATE_ROOT", Path(settings.VAR_DIR) / "private")) / marker
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text("temporary")
+    progress.update(0, total=1, message="sleeping")
+    time.sleep(seconds)
+    return {"slept": seconds}

@@ -54,6 +54,12 @@ def test_job_whose_task_never_started_shows_as_failed(make_user, client):
                                       queue_name="default")
     job = Job.objects.create(kind="test", title="Nie gestartet", created_by=office, task_result_id=str(run.pk))
     client.force_login(office)
+    client.get(f"/jobs/{job.pk}/")
+    job.refresh_from_db()
+    assert job.status == "queued"  # a GET writes nothing; the sweep (worker heartbeat, cron) does
+    from kompass.jobs.services import jobs_sweep
+
+    assert jobs_sweep() == [str(job.pk)]
     page = client.get(f"/jobs/{job.pk}/")
     job.refresh_from_db()
     assert job.status == "failed" and job.message

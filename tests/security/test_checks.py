@@ -38,3 +38,22 @@ def test_command_exits_non_zero(monkeypatch):
     result = subprocess.run([sys.executable, "manage.py", "check", "--deploy", "--tag", "caches"],
                             capture_output=True, text=True, env=env, timeout=120)
     assert result.returncode != 0 and "kompass.E001" in result.stderr
+
+
+PRODUCTION = {"SECRET_KEY": "x" * 60 + "production-secret-from-the-environment", "ALLOWED_HOSTS": "kompass.example.org",
+              "HTTPS_ONLY": "1", "HSTS_INCLUDE_SUBDOMAINS": "1", "HSTS_PRELOAD": "1", "BEHIND_PROXY": "1",
+              "CSRF_TRUSTED_ORIGINS": "https://kompass.example.org", "WEB_CONCURRENCY": "3",
+              "CACHE_URL": "redis://127.0.0.1:6379/0"}
+
+
+def test_documented_production_configuration_has_no_deploy_warnings(tmp_path):
+    """The configuration README.md documents for production passes `check --deploy` without any issue."""
+    import subprocess
+    import sys
+
+    env = {**PRODUCTION, "DATABASE_URL": f"sqlite:///{tmp_path}/db.sqlite3", "KOMPASS_VAR_DIR": str(tmp_path),
+           "PATH": "/usr/bin:/bin", "HOME": str(tmp_path)}
+    result = subprocess.run([sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+                            capture_output=True, text=True, env=env, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert "no issues" in result.stdout

@@ -55,3 +55,11 @@ def test_hostile_posts_are_client_errors(path, data, roles, world):
     response = client.post(path.format(idea=world["idea"].pk), data)
     assert response.status_code in (400, 404), response.status_code
     assert AuditEvent.objects.count() == before
+
+
+def test_request_body_above_the_limit_is_refused_before_reading(client, settings):
+    settings.KOMPASS_MAX_REQUEST_BYTES = 1000
+    response = client.post("/accounts/login/", data=b"x" * 2000, content_type="application/octet-stream")
+    assert response.status_code == 413
+    api = client.post("/api/v1/ideas", data=b"{}" + b" " * 2000, content_type="application/json")
+    assert api.status_code == 413 and api.json()["detail"][0]["param"] == "body"
