@@ -395,7 +395,9 @@ def write_results(summary: str, stats: Stats, inside: int, check: dict, windows,
                 if line.startswith("model name")), platform.processor())
     lines = ["# Cluster test", "",
              f"Run: `make cluster-test` on {datetime.now(UTC):%Y-%m-%d %H:%M} UTC, {os.cpu_count()} CPUs ({cpu}), "
-             f"shared with other engineers' work. {SECONDS:.0f} s of load: {BROWSERS} anonymous browsers and "
+             f"shared with other engineers' work. Data scale {os.environ.get('CLUSTER_SCALE', '1')} (1 = 10,000 "
+             "measures, 100,000 ideas, 1,000,000 supports, 500,000 comments). "
+             f"{SECONDS:.0f} s of load: {BROWSERS} anonymous browsers and "
              f"{CITIZEN_THREADS} citizen threads (120 accounts) through nginx to 2 gunicorn app servers "
              "(2 workers each), 2 task workers, PgBouncer (transaction mode), PostgreSQL, Redis.", "",
              "```", summary, "```", "",
