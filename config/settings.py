@@ -221,10 +221,12 @@ elif _cache_url.startswith("db://"):
                           "LOCATION": _cache_url[len("db://"):].strip("/") or "kompass_cache"}}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-# Anonymous page cache lifetime in seconds (0 switches it off); invalidated on every committed write.
-# Off in the test suite (tests read response.context; tests/ops switch it on).
-KOMPASS_PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS",
-                                                "0" if os.environ.get("KOMPASS_TESTING") else "60"))
+# Anonymous page cache lifetime in seconds (0 switches it off); invalidated on every committed write. On by
+# default only with a shared cache: with a per-process cache another process (a second worker, the task worker)
+# could not invalidate it. Off in the test suite (tests read response.context; tests/ops switch it on).
+_shared_cache = not CACHES["default"]["BACKEND"].endswith(("LocMemCache", "DummyCache"))
+KOMPASS_PAGE_CACHE_SECONDS = int(os.environ.get(
+    "PAGE_CACHE_SECONDS", "60" if _shared_cache and not os.environ.get("KOMPASS_TESTING") else "0"))
 
 LANGUAGE_CODE = "de"
 LANGUAGES = [("de", _("German")), ("en", _("English"))]

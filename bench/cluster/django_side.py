@@ -73,12 +73,14 @@ def verify(acks_path: Path) -> None:
     if wrong_counts:
         notes.append(f"ideas with a wrong support_count: {wrong_counts}")
     # ideas and comments: each acknowledged one exactly once (by its unique token)
-    for label, model, field, tokens in (("ideas", Idea, "title", acks["ideas"]),
-                                        ("comments", Comment, "text", acks["comments"])):
-        found = {}
-        for token in tokens:
-            found[token] = model.objects.filter(**{f"{field}__contains": token}).count()
-        bad = {t: n for t, n in found.items() if n != 1}
+    for label, model, field, prefix, tokens in (
+            ("ideas", Idea, "title", "Idee aus dem Lasttest ", acks["ideas"]),
+            ("comments", Comment, "text", "Kommentar aus dem Lasttest ", acks["comments"])):
+        stored: dict[str, int] = {}
+        for value in model.objects.filter(**{f"{field}__startswith": prefix}).values_list(field, flat=True):
+            token = value[len(prefix):]
+            stored[token] = stored.get(token, 0) + 1
+        bad = {t: stored.get(t, 0) for t in tokens if stored.get(t, 0) != 1}
         lost += len(bad)
         if bad:
             notes.append(f"{label} not exactly once: {list(bad.items())[:3]}")
@@ -97,7 +99,9 @@ def verify(acks_path: Path) -> None:
     from django_tasks_db.models import DBTaskResult
 
     statuses = dict(DBTaskResult.objects.values_list("status").annotate(n=Count("id")).values_list("status", "n"))
-    print(json.dumps({"lost": lost, "notes": notes, "jobs": jobs, "task_statuses": statuses,
+    jobs_ok = (len(acks["probes"]) - len(probe_bad)) + (len(jobs) - len(unfinished))
+    print(json.dumps({"lost": lost, "notes": notes, "jobs": jobs, "task_statuses": statuses, "jobs_ok": jobs_ok,
+                      "jobs_total": len(acks["probes"]) + len(acks["jobs"]),
                       "probes": len(acks["probes"]), "supports": len(pairs), "ideas": len(acks["ideas"]),
                       "comments": len(acks["comments"])}, default=str))
 

@@ -48,5 +48,5 @@ class XAccelRedirectMiddleware:
             if header in response:
                 redirected[header] = response[header]
         redirected["X-Accel-Redirect"] = target
-        response.close()
+        handle.close()  # only the file: response.close() would send request_finished in the middle of the request
         return redirected
