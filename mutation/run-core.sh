@@ -1,13 +1,16 @@
 #!/usr/bin/env bash
 # Mutation testing of measures/strategy services, sections and measure rules with cosmic-ray (config
-# mutation/core.toml). Usage: flock /tmp/kompass-heavy.lock mutation/run-core.sh [SAMPLE] [SEED]
+# mutation/core.toml). Usage: flock /tmp/kompass-heavy.lock mutation/run-core.sh [SAMPLE] [SEED] [BUDGET]
 # SAMPLE (default 45) bounds the run on a shared machine; 0 runs every candidate mutant (about 2 h on 2 busy cores).
+# BUDGET (seconds, default 480) stops the mutant runs after that long; mutants not reached count as "not run" and
+# the score is over the mutants that ran (the sample is random, so the ones reached are a random subset too).
 # The mutants are applied to a copy of the tree in a scratch directory, never to the working tree. The summary is
 # written into docs/mutation/core.md between the RESULTS markers.
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 sample=${1:-45}
 seed=${2:-9}
+budget=${3:-480}
 python="$here/.venv/bin/python"
 work=$(mktemp -d /tmp/kompass-mutation.XXXXXX)
 trap 'rm -rf "$work"' EXIT
@@ -22,7 +25,7 @@ started=$(date -u +%s)
 "$here/.venv/bin/cosmic-ray" init mutation/core.toml "$work/session.sqlite"
 "$python" mutation/choose_mutants.py "$work/session.sqlite" --sample "$sample" --seed "$seed" | tee "$work/chosen.txt"
 "$here/.venv/bin/cosmic-ray" baseline mutation/core.toml
-"$here/.venv/bin/cosmic-ray" exec mutation/core.toml "$work/session.sqlite"
+timeout "$budget" "$here/.venv/bin/cosmic-ray" exec mutation/core.toml "$work/session.sqlite" || true
 "$here/.venv/bin/cr-report" "$work/session.sqlite" --show-pending > "$work/report.txt" || true
 "$python" "$here/mutation/summarise.py" "$work/session.sqlite" "$work/chosen.txt" "$sample" "$seed" \
   "$(( $(date -u +%s) - started ))" "$here/docs/mutation/core.md"

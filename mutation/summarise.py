@@ -17,11 +17,14 @@ START, END = "<!-- RESULTS:START -->", "<!-- RESULTS:END -->"
 def main(session: str, chosen: str, sample: str, seed: str, seconds: str, doc: str) -> None:
     killed, survived, incompetent, skipped, survivors = 0, 0, 0, 0, []
     with use_db(session, WorkDB.Mode.open) as db:
+        not_run = db.num_work_items - db.num_results
         for item, result in db.completed_work_items:
             if result.worker_outcome == WorkerOutcome.SKIPPED:
                 skipped += 1
-            elif result.test_outcome == TestOutcome.KILLED or result.worker_outcome != WorkerOutcome.NORMAL:
-                killed += 1  # failing tests, a crash or a timeout all detect the mutant
+            elif result.worker_outcome == WorkerOutcome.EXCEPTION:
+                incompetent += 1  # cosmic-ray itself failed on this mutant
+            elif result.test_outcome == TestOutcome.KILLED or result.worker_outcome == WorkerOutcome.ABNORMAL:
+                killed += 1  # failing tests or a timeout detect the mutant
             elif result.test_outcome == TestOutcome.SURVIVED:
                 survived += 1
                 spec = item.mutations[0]
@@ -37,9 +40,9 @@ def main(session: str, chosen: str, sample: str, seed: str, seconds: str, doc: s
         "",
         f"Selection: {Path(chosen).read_text(encoding='utf-8').strip()} (sample {sample}, seed {seed}).",
         "",
-        "| ran | killed | survived | incompetent | skipped | score (killed / ran) |",
-        "|---:|---:|---:|---:|---:|---:|",
-        f"| {ran} | {killed} | {survived} | {incompetent} | {skipped} | {score:.1f} % |",
+        "| ran | killed | survived | incompetent | not run (time budget) | skipped | score (killed / ran) |",
+        "|---:|---:|---:|---:|---:|---:|---:|",
+        f"| {ran} | {killed} | {survived} | {incompetent} | {not_run} | {skipped} | {score:.1f} % |",
         "",
     ]
     lines += (["Survivors:", "", "| place | operator |", "|---|---|", *survivors] if survivors

@@ -135,6 +135,74 @@ def test_allowed_and_pending_modules_exist_and_still_write():
         assert model_writes(path.read_text("utf-8")), f"{name} no longer writes: remove it from the list"
 
 
+# --- GET views do not call services (services write; reads belong in selectors) ----------------------------------
+
+SAFE_DECORATORS = {"require_GET", "require_safe"}
+
+# (module, service function) pairs that GET-only views still call; the owners either move the read into a
+# selector or, for a deliberate access log of personal data, move the entry to an allowed list with its reason.
+PENDING_GET = {
+    ("kompass/jobs/views.py", "job_reconcile"): "security: reconciles (writes) a job's state during a GET",
+    ("kompass/accounts/views.py", "account_personal_data"): "security: a read that lives in services",
+    ("kompass/lottery/views.py", "invitations_csv"): "lottery: audited read of personal data",
+    ("kompass/lottery/views.py", "personal_data_viewed"): "lottery: access log written during a GET",
+    ("kompass/lottery/views.py", "respondent_export"): "lottery: audited read of personal data",
+    ("kompass/participation/views.py", "edit_window"): "arch-flow: a setting helper, not a write",
+}
+
+
+def service_calls_in_get_views(source: str) -> list[tuple[str, str]]:
+    """(view, service function) for every call of a `…services` function inside a view decorated with
+    `require_GET` / `require_safe`."""
+    tree = ast.parse(source)
+    names, modules = set(), set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.module:
+            if node.module.split(".")[-1] == "services" or ".services." in node.module:
+                names |= {alias.asname or alias.name for alias in node.names}
+            else:
+                modules |= {alias.asname or alias.name for alias in node.names if alias.name == "services"}
+    found = []
+    for view in tree.body:
+        if not isinstance(view, ast.FunctionDef):
+            continue
+        decorators = {getattr(d, "id", None) or getattr(d, "attr", None) for d in view.decorator_list}
+        if not decorators & SAFE_DECORATORS:
+            continue
+        for node in ast.walk(view):
+            if not isinstance(node, ast.Call):
+                continue
+            func = node.func
+            if isinstance(func, ast.Name) and func.id in names:
+                found.append((view.name, func.id))
+            elif isinstance(func, ast.Attribute) and getattr(func.value, "id", None) in modules:
+                found.append((view.name, func.attr))
+    return found
+
+
+def test_get_views_do_not_call_services():
+    offenders, seen = [], set()
+    for path in sorted((ROOT / "kompass").rglob("views.py")):
+        relative = path.relative_to(ROOT).as_posix()
+        for view, called in service_calls_in_get_views(path.read_text("utf-8")):
+            seen.add((relative, called))
+            if (relative, called) not in PENDING_GET:
+                offenders.append(f"{relative}: GET view {view} calls services.{called}")
+    assert not offenders, "A GET changes nothing; read through a selector:\n" + "\n".join(offenders)
+    assert set(PENDING_GET) <= seen, f"stale PENDING_GET entries: {set(PENDING_GET) - seen}"
+
+
+def test_get_view_check_catches_a_service_call():
+    source = (
+        "from django.views.decorators.http import require_GET, require_POST\n"
+        "from kompass.jobs.services import job_reconcile\n"
+        "from kompass.measures import services\n\n"
+        "@require_GET\ndef show(request):\n    job_reconcile(1)\n    services.measure_update(actor=None)\n\n"
+        "@require_POST\ndef change(request):\n    services.measure_update(actor=None)\n"
+    )
+    assert service_calls_in_get_views(source) == [("show", "job_reconcile"), ("show", "measure_update")]
+
+
 FORBIDDEN_SOURCE = """
 from kompass.measures.models import Measure
 

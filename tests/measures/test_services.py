@@ -170,3 +170,24 @@ def test_invalid_data_is_refused_before_anything_is_written(actors, berlin, pilo
                        data=_data(pilot.responsible_organisation, status="unknown",
                                   start_date=datetime.date(2024, 1, 1)))
     assert not Measure.objects.filter(slug="kaputt").exists()
+
+
+def test_a_failing_relation_rolls_the_new_measure_back(actors, berlin, pilot):
+    from django.db import IntegrityError
+
+    value = berlin.values.first()
+    with pytest.raises(IntegrityError):  # strength 5 breaks the 1–3 check constraint after the measure is saved
+        measure_create(actor=actors["strategy_office"], strategy=berlin, slug="halb", data=_data(
+            pilot.responsible_organisation), relations=MeasureRelations(values={value: 5}, set_values=True))
+    assert not Measure.objects.filter(slug="halb").exists()
+
+
+def test_a_failing_relation_rolls_the_update_back(actors, berlin, pilot):
+    from django.db import IntegrityError
+
+    before = pilot.title
+    value = berlin.values.first()
+    with pytest.raises(IntegrityError):
+        measure_update(actor=actors["strategy_office"], measure=pilot, data={"title": "Halb geschrieben"},
+                       relations=MeasureRelations(values={value: 5}, set_values=True))
+    assert Measure.objects.get(pk=pilot.pk).title == before

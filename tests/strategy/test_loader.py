@@ -70,6 +70,7 @@ def test_changed_file_updates_by_slug_and_records_what_changed(tmp_path):
     doc["measures"][0]["districts"] = ["alle"]
     report = strategy_load(actor=STRATEGY_LOADER, path=write(tmp_path, doc))
     assert report.counts["measure"]["updated"] == 1
+    assert report.changed == 1  # only that measure
     measure = Measure.objects.get(slug="wasser", strategy__slug="mini")
     assert measure.title == "Wasser neu gedacht"
     assert [d.slug for d in measure.districts.all()] == ["alle"]

@@ -91,6 +91,16 @@ def test_loaders_run_by_position_and_only_for_their_sections(monkeypatch):
     assert calls == ["early", "late", "late2"]  # by position, then registration order; empty sections skipped
 
 
+def test_a_loader_without_position_runs_at_the_default_position(monkeypatch):
+    monkeypatch.setattr(sections, "_LOADERS", {})
+    calls = []
+    sections.register_section_loader("after", lambda *a: calls.append("after"), position=101)
+    sections.register_section_loader("default", lambda *a: calls.append("default"))
+    sections.register_section_loader("before", lambda *a: calls.append("before"), position=99)
+    sections.run_section_loaders(None, {"after": 1, "default": 1, "before": 1}, None, None, None)
+    assert calls == ["before", "default", "after"]
+
+
 def test_registering_a_name_again_replaces_the_loader(monkeypatch):
     monkeypatch.setattr(sections, "_LOADERS", {})
     sections.register_section_loader("x", print)
@@ -143,5 +153,45 @@ def test_measures_section_resolves_references_by_slug():
     assert {(link.value.slug, link.strength) for link in wasser.value_links.all()} == {("offen", 3)}
     assert {(link.perspective.slug, link.strength) for link in wasser.perspective_links.all()} == {("kiez", 2)}
     assert wasser.is_pilot and not wasser.is_example
+    beteiligung = Measure.objects.get(strategy__slug="mini", slug="beteiligung")
+    assert not beteiligung.is_pilot and beteiligung.is_example  # defaults when the file says nothing
+    assert (beteiligung.start_date, beteiligung.end_date, beteiligung.spatial_level) == (None, None, None)
+    assert not beteiligung.value_links.exists()
     amt = wasser.responsible_organisation
     assert [(f.name, f.valid_until) for f in amt.former_names.all()] == [("Altes Amt", datetime.date(2023, 4, 26))]
+
+
+def test_action_field_positions_follow_cluster_then_field_order(berlin):
+    import yaml
+
+    from tests.conftest import BERLIN
+
+    document = yaml.safe_load(BERLIN.read_text(encoding="utf-8"))
+    expected = {field["slug"]: n * 100 + m for n, cluster in enumerate(document["action_field_clusters"])
+                for m, field in enumerate(cluster["action_fields"])}
+    assert len(document["action_field_clusters"]) > 1
+    assert dict(berlin.action_fields.values_list("slug", "position")) == expected
+
+
+def test_a_current_strategy_file_makes_the_others_not_current(berlin):
+    recorded = new_events()
+    strategy_load(actor=STRATEGY_LOADER, path=MINI)  # mini.yaml says current: true
+    berlin.refresh_from_db()
+    assert not berlin.is_current
+    assert Strategy.objects.get(slug="mini").is_current
+    event = recorded().get(action="strategy.updated", object_id=str(berlin.pk))
+    assert event.changes == {"is_current": [True, False]}
+
+
+def test_a_strategy_file_that_is_not_current_leaves_the_current_one(berlin, tmp_path):
+    import yaml
+
+    document = yaml.safe_load(MINI.read_text(encoding="utf-8"))
+    document["strategy"]["current"] = False
+    document.pop("map")
+    path = tmp_path / "mini.yaml"
+    path.write_text(yaml.safe_dump(document, allow_unicode=True), encoding="utf-8")
+    strategy_load(actor=STRATEGY_LOADER, path=path)
+    berlin.refresh_from_db()
+    assert berlin.is_current
+    assert not Strategy.objects.get(slug="mini").is_current
