@@ -14,9 +14,9 @@ from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from kompass.core.permissions import require
 from kompass.audit.selectors import latest_event_id
 from kompass.core.expensive import expensive_response
+from kompass.core.permissions import require
 from kompass.lifecycle import forms as lf
 from kompass.lifecycle import selectors, services, spreadsheets
 from kompass.lifecycle.models import Attachment, Candidate, Milestone, TeamMember

@@ -49,7 +49,9 @@ FIELD_LABELS = {
     "key": _("hash of address and e-mail"), "occurred_at": _("time"), "created_at": _("time"), "title": _("title"),
     "text": _("text"), "latitude": _("place on the map"), "idea": _("idea"), "user": _("user account"),
     "name": _("name"), "address": _("postal address"), "role": _("role"), "organisation": _("organisation"),
-    "actor_label": _("name of the person acting"), "action": _("action"),
+    "actor_label": _("pseudonymous account number of the person acting"), "action": _("action"),
+    "username": _("e-mail address used"), "ip_address": _("IP address"), "user_agent": _("browser identification"),
+    "attempt_time": _("time"),
 }
 DATA_CATEGORIES = (
     DataCategory(_("User account"), "accounts.User",
@@ -59,11 +61,11 @@ DATA_CATEGORIES = (
                  _("Art. 6(1)(e) GDPR with your consent when registering (Art. 6(1)(a))."),
                  _("Until you delete your account under “My account”; then the account is really deleted and your "
                    "contributions stay without your name.")),
-    DataCategory(_("Failed logins"), "accounts.LoginFailure", ("key", "occurred_at"),
-                 _("Slowing down password guessing. Only a hash of the address and the e-mail is kept, never the "
-                   "password."),
+    DataCategory(_("Failed logins"), "axes.AccessAttempt", ("username", "ip_address", "user_agent", "attempt_time"),
+                 _("Slowing down password guessing: failed attempts per account are counted, never the password; "
+                   "successful logins are not logged."),
                  _("Art. 6(1)(e) GDPR and Art. 32 GDPR (security of processing)."),
-                 _("Removed automatically soon after the throttling window has passed.")),
+                 _("Removed when the lock-out window ends, after a successful login and with the account.")),
     DataCategory(_("Ideas and comments"), "participation.Idea", ("title", "text", "latitude", "created_at"),
                  _("Publishing your idea in the Arena of ideas and discussing it."),
                  _("Art. 6(1)(e) GDPR."),

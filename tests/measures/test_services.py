@@ -67,7 +67,7 @@ def test_update_matrix(actors, pilot, role):
         assert pilot.title == "Geändert"
         event = AuditEvent.objects.latest("id")
         assert (event.action, event.changes) == ("measure.updated", {"title": [before, "Geändert"]})
-        assert event.actor_label == ("system:test-import" if role == "system" else actor.email)
+        assert event.actor_label == ("system:test-import" if role == "system" else f"user:{actor.pk}")
     else:
         with pytest.raises(PermissionDenied):
             measure_update(actor=actor, measure=pilot, data={"title": "Geändert"})

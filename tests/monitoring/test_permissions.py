@@ -102,7 +102,8 @@ def test_api_token_role_matrix(roles, role, client):
 def test_api_without_token_is_refused(seeded, client):
     response = client.post(f"/api/v1/monitoring/indicators/{SLUG}/measurements",
                            {"measurements": [{"period": "2026", "value": 11}]}, content_type="application/json")
-    assert (response.status_code, response.json()) == (401, {"detail": "Unauthorized"})
+    unauthorized = {"detail": [{"param": "", "loc": [], "msg": "Unauthorized"}]}
+    assert (response.status_code, response.json()) == (401, unauthorized)
     assert not Measurement.objects.filter(indicator__slug=SLUG, period="2026-01-01").exists()
 
 

@@ -200,4 +200,5 @@ def test_linking_needs_the_replication_right(client, berlin, make_user):
     client.force_login(make_user("office-link@example.org", office=True))
     bad = client.post(f"/measures/{measure.slug}/other-cities/link/", {"record": record.pk, "relation": "steals"})
     assert bad.status_code == 302 and not Replication.objects.exists()
-    assert client.post(f"/measures/{measure.slug}/other-cities/link/", {"record": "x\x00"}).status_code == 302
+    nul = client.post(f"/measures/{measure.slug}/other-cities/link/", {"record": "x\x00"})
+    assert nul.status_code == 400 and not Replication.objects.exists()  # refused by the input sanity check

@@ -11,8 +11,9 @@ def test_lessons_library_explains_its_empty_state_in_german(client, berlin):
 
 
 def test_lessons_library_survives_odd_input(client, berlin):
-    for params in ({"q": "x\x00y"}, {"source": "abc"}, {"page": "999999999999"}, {"q": "ä" * 5000}):
+    for params in ({"source": "abc"}, {"page": "999999999999"}, {"q": "ä" * 5000}):
         assert client.get("/lessons/other-cities/", params).status_code == 200
+    assert client.get("/lessons/other-cities/", {"q": "x\x00y"}).status_code == 400  # NUL: the input sanity check
 
 
 def test_api_reference_lists_every_operation_of_the_schema(client, berlin):

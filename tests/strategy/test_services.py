@@ -49,7 +49,7 @@ def test_an_office_user_loads_and_is_named_in_every_event(make_user):
     assert report.counts["measure"]["created"] == 2
     events = recorded().filter(action__endswith=".created")
     assert events.exists()
-    assert set(events.values_list("actor_label", flat=True)) == {"office@example.org"}
+    assert set(events.values_list("actor_label", flat=True)) == {f"user:{office.pk}"}
     assert set(events.values_list("actor", flat=True)) == {office.pk}
 
 
