@@ -158,8 +158,8 @@ def test_guidelines_page(client):
 
 
 def test_documented_default_limits_apply_without_configuration(settings):
-    from kompass.participation.services.ratelimit import _limits
+    from kompass.core.ratelimit import limits
 
     del settings.KOMPASS_PARTICIPATION_RATE_LIMITS
-    assert [_limits(a) for a in ("idea", "comment", "support", "vote", "statement")] == [
+    assert [limits(a) for a in ("idea", "comment", "support", "vote", "statement")] == [
         (5, 3600), (20, 600), (60, 600), (300, 600), (10, 3600)]
