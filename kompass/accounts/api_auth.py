@@ -15,7 +15,17 @@ class TokenAuth(HttpBearer):
 
 
 class SessionUserAuth(SessionAuth):
-    """The logged-in session user; ninja checks the CSRF token for unsafe methods."""
+    """The logged-in session user; ninja checks the CSRF token for unsafe methods.
+
+    Without a logged-in session there is nothing a forged request could ride on, so no CSRF check is made and the
+    answer is the API's uniform 401 (missing or bad credentials), not ninja's 403 "CSRF check Failed". A logged-in
+    session without a valid CSRF token still gets that 403."""
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if user is None or not user.is_authenticated or not user.is_active:
+            return None
+        return super().__call__(request)
 
     def authenticate(self, request, key):
         user = super().authenticate(request, key)

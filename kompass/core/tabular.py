@@ -312,9 +312,9 @@ def write_csv(header: Iterable[Any] | None, rows: Iterable[Iterable[Any]], *, bo
 
 
 def write_csv_to(stream, header: Iterable[Any] | None, rows: Iterable[Iterable[Any]], *,
-                 delimiter: str = ",") -> None:
-    """Write guarded CSV text into a text stream (for example a Django HttpResponse)."""
-    writer = csv.writer(stream, delimiter=delimiter)
+                 delimiter: str = ",", lineterminator: str = "\r\n") -> None:
+    """Write guarded CSV text into a text stream (for example a Django HttpResponse or an open file)."""
+    writer = csv.writer(stream, delimiter=delimiter, lineterminator=lineterminator)
     if header is not None:
         writer.writerow([_csv_value(v) for v in header])
     for row in rows:

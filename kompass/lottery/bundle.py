@@ -31,6 +31,10 @@ def household_labels(rows: list[tuple[str, str]]) -> dict[str, str]:
 
 
 def _csv(header, rows) -> bytes:
+    # Deliberately not core.tabular's guarded writer: these files are machine-read by `kompass lottery verify`,
+    # their SHA-256 is in report.json and the recomputation needs the exact feature values. They hold no text that
+    # people typed about themselves: Kompass-made pseudonyms, "H-n" household labels, and the panel's categories,
+    # features and quotas (which an officer set up and the verifier must reproduce byte for byte).
     out = io.StringIO()
     w = csv.writer(out, lineterminator="\n")
     w.writerow(header)

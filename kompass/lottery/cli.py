@@ -18,6 +18,7 @@ from kompass.algorithms.sortition import SolveError, SortitionError, select
 from kompass.algorithms.sortition.invite import invite_sample
 from kompass.algorithms.sortition.leximin import STATE_FORMAT
 from kompass.algorithms.sortition.lottery import draw, lottery_hash
+from kompass.core import tabular
 
 from . import io as lio
 
@@ -331,7 +332,7 @@ def cmd_verify(args, con: _Console) -> int:
             idc = t.col("id")
             if not idc:
                 raise lio.InputError(args.panel, "missing column", 1, "id")
-            if sorted(r[idc] for r in t.rows) != res.panel:
+            if sorted(tabular.unguard(r[idc]) for r in t.rows) != res.panel:  # panel.csv is written guarded
                 problems.append(f"{args.panel} does not list the recomputed panel")
     if problems:
         for p in problems:
@@ -369,11 +370,7 @@ def cmd_invite(args, con: _Console) -> int:
         lio.write_csv(args.out, t.header, rows)
         con.info(f"invited {len(rows)} of {len(ids)}; wrote {args.out}")
     else:
-        import csv
-
-        w = csv.writer(sys.stdout, lineterminator="\n")
-        w.writerow(t.header)
-        w.writerows(rows)
+        tabular.write_csv_to(sys.stdout, t.header, rows, lineterminator="\n")
     return EXIT_OK
 
 

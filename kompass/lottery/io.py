@@ -1,4 +1,4 @@
-"""Reading and writing lottery files (no Django). Accepts three quota formats:
+"""Reading and writing lottery files (no Django models; writing goes through core.tabular). Three quota formats:
 
 * Replication / Panelot: ``category,feature,min,max``
 * Sortition Foundation: ``feature,value,min,max[,min_flex,max_flex]`` (here "feature" is the attribute)
@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from kompass.algorithms.sortition import Respondent
+from kompass.core import tabular
 
 ID_COLUMNS = ("id", "unique_id", "nationbuilder_id", "person_id", "respondent_id", "participant_id", "uid")
 QUOTA_FILES = ("categories.csv", "features.csv", "quotas.csv", "targets.csv")
@@ -267,11 +268,10 @@ def locate(pool: str, quotas: str | None, size: int | None) -> InstanceFiles:
 
 
 def write_csv(path, header: list[str], rows) -> None:
+    """A CSV for people (panel, probabilities, invitation list) through the shared writer with the formula guard;
+    Kompass reads these back only by id (`verify --panel`), which undoes the guard with `tabular.unguard`."""
     with open(path, "w", newline="", encoding="utf-8") as f:
-        w = csv.writer(f, lineterminator="\n")
-        w.writerow(header)
-        for r in rows:
-            w.writerow(r)
+        tabular.write_csv_to(f, header, rows, lineterminator="\n")
 
 
 def write_json(path, data) -> None:

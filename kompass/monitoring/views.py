@@ -1,5 +1,3 @@
-import csv
-
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -13,6 +11,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from kompass.core import tabular
 from kompass.jobs.services import job_start
 from kompass.measures import selectors as measure_selectors
 from kompass.measures.forms import CatalogueFilterForm
@@ -89,13 +88,14 @@ def indicator_csv(request, slug):
     ind = selectors.indicator_detail(strategy, slug)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{ind.slug}.csv"'
-    writer = csv.writer(response)
-    writer.writerow(["indicator", "period", "value", "unit", "district", "provisional", "source_note"])
-    for m in ind.measurements.select_related("district").order_by("district__slug", "period").iterator(
-            chunk_size=2000):
-        writer.writerow([ind.slug, m.period.isoformat(), repr(m.value) if m.value % 1 else int(m.value), ind.unit,
-                         m.district.slug if m.district else "", "yes" if m.is_provisional else "no",
-                         m.source_note])
+    # through the shared writer: unit and source note are typed by people, so the formula guard applies; the
+    # value stays a number (a negative value is no formula and is not guarded)
+    rows = ([ind.slug, m.period.isoformat(), m.value if m.value % 1 else int(m.value), ind.unit,
+             m.district.slug if m.district else "", "yes" if m.is_provisional else "no", m.source_note]
+            for m in ind.measurements.select_related("district").order_by("district__slug", "period").iterator(
+                chunk_size=2000))
+    tabular.write_csv_to(response, ["indicator", "period", "value", "unit", "district", "provisional",
+                                    "source_note"], rows)
     return response
 
 

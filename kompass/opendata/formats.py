@@ -3,11 +3,12 @@ are served as downloads and measured for the catalogue's byte sizes."""
 
 from __future__ import annotations
 
-import csv
 import datetime
+import decimal
 import io
 import json
 
+from kompass.core import tabular
 from kompass.opendata import licences
 from kompass.opendata.datasets import Dataset, Table
 
@@ -29,13 +30,19 @@ def _cell(value) -> str:
     return str(value)
 
 
+def _csv_cell(value):
+    """Numbers stay numbers (a negative number is no formula); text goes to the writer's formula guard."""
+    if isinstance(value, int | float | decimal.Decimal) and not isinstance(value, bool):
+        return value
+    return _cell(value)
+
+
 def csv_bytes(table: Table) -> bytes:
+    """A table's CSV through the shared writer, so a measure title such as "=HYPERLINK(...)" is neutralised."""
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
     names = [c.name for c in table.columns]
-    writer.writerow(names)
-    for row in table.rows:
-        writer.writerow([_cell(row.get(n)) for n in names])
+    tabular.write_csv_to(out, names, ([_csv_cell(row.get(n)) for n in names] for row in table.rows),
+                         lineterminator="\n")
     return out.getvalue().encode("utf-8")
 
 

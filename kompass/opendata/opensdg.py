@@ -18,6 +18,7 @@ from pathlib import Path
 
 import yaml
 
+from kompass.core import tabular
 from kompass.opendata import selectors
 
 DISTRICT_COLUMN = "Bezirk"
@@ -88,14 +89,16 @@ def export_files(strategy) -> dict[str, bytes]:
     files: dict[str, bytes] = {}
     for ind in indicators:
         number = numbers[ind.pk]
-        out = io.StringIO()
-        writer = csv.writer(out, lineterminator="\n")
-        writer.writerow(["Year", "Units", DISTRICT_COLUMN, GEOCODE_COLUMN, "Value"])
+        rows = []
         if not any(p.period.year == ind.baseline_date.year and not p.district_id for p in points[ind.pk]):
-            writer.writerow([ind.baseline_date.year, ind.unit, "", "", _num(ind.baseline_value)])
+            rows.append([ind.baseline_date.year, ind.unit, "", "", _num(ind.baseline_value)])
         for p in points[ind.pk]:
-            writer.writerow([p.period.year, ind.unit, p.district.name if p.district_id else "",
-                             p.district.official_key if p.district_id else "", _num(p.value)])
+            rows.append([p.period.year, ind.unit, p.district.name if p.district_id else "",
+                         p.district.official_key if p.district_id else "", _num(p.value)])
+        # the shared guarded writer: people open these files too; values stay numbers, so they are never guarded
+        out = io.StringIO()
+        tabular.write_csv_to(out, ["Year", "Units", DISTRICT_COLUMN, GEOCODE_COLUMN, "Value"], rows,
+                             lineterminator="\n")
         files[f"data/indicator_{number}.csv"] = out.getvalue().encode("utf-8")
         latest = targets[ind.pk][-1] if targets[ind.pk] else None
         meta = {
@@ -118,8 +121,9 @@ def export_files(strategy) -> dict[str, bytes]:
     return files
 
 
-def _num(value: float) -> str:
-    return str(int(value)) if float(value).is_integer() else repr(float(value))
+def _num(value: float) -> int | float:
+    """A whole value as int (written "3", not "3.0"), else the float (written as its repr)."""
+    return int(value) if float(value).is_integer() else float(value)
 
 
 def export_zip(strategy) -> bytes:
@@ -258,7 +262,7 @@ def parse(files: dict[str, bytes]) -> list[SdgIndicator]:
             else:
                 ind.headline[year] = value
         if not ind.unit and rows:
-            ind.unit = (rows[0].get("Units") or "")[:60]
+            ind.unit = tabular.unguard(rows[0].get("Units") or "")[:60]  # our export guards the unit
         out.append(ind)
     return out
 

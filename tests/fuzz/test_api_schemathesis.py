@@ -54,16 +54,8 @@ def populated(berlin, make_user):
     services.idea_create(actor=author, strategy=berlin, title="Idee", text="Text")
 
 
-def _pending_csrf_answer(response) -> bool:
-    """ninja's own CSRF failure body ({"detail": "CSRF check Failed"}) for a write without credentials. The API's
-    error contract (401 with the documented error schema) is arch-core's change on another branch; until it is
-    merged this one known answer is checked only for "no server error"."""
-    return response.status_code == 403 and response.text == '{"detail": "CSRF check Failed"}'
-
-
 def _validate(case, response):
-    case.validate_response(response, checks=[st_checks.not_a_server_error] if _pending_csrf_answer(response)
-                           else CHECKS)
+    case.validate_response(response, checks=CHECKS)
 
 
 @schema.parametrize()

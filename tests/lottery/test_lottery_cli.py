@@ -1,6 +1,7 @@
 """`kompass lottery` command logic, called as kompass.lottery.cli.main(argv) (no Django needed)."""
 
 import csv
+import io
 import json
 import shutil
 from pathlib import Path
@@ -287,3 +288,38 @@ def test_time_limit_writes_a_valid_lottery_a_warning_and_a_state_to_resume(tmp_p
                  str(tmp_path / "o2" / "state.json"), "-q"])
     assert code == 2 and "state.json" in capsys.readouterr().err
     assert main(["select", "--pool", str(folder), "--out", str(tmp_path / "o4"), "--time-limit", "0", "-q"]) == 2
+
+
+EVIL = '=HYPERLINK("http://x")'
+
+
+def test_invite_output_neutralises_formulas_in_file_and_on_stdout(tmp_path, capsys):
+    reg = write(tmp_path / "register.csv", "id,name,district\n"
+                + "".join(f'{i},"{EVIL.replace(chr(34), chr(34) * 2)}",d{i % 2}\n' for i in range(10)))
+    out = tmp_path / "inv.csv"
+    assert main(["invite", "--register", str(reg), "--count", "4", "--strata", "district", "--seed", "s",
+                 "--out", str(out)]) == 0
+    with open(out, newline="", encoding="utf-8") as f:
+        rows = list(csv.DictReader(f))
+    assert len(rows) == 4 and all(r["name"] == "'" + EVIL for r in rows)
+    capsys.readouterr()
+    assert main(["invite", "--register", str(reg), "--count", "4", "--strata", "district", "--seed", "s"]) == 0
+    printed = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
+    assert [r["name"] for r in printed] == ["'" + EVIL] * 4
+
+
+def test_select_guards_formula_ids_in_panel_csv_and_verify_still_matches(tmp_path, capsys):
+    q = write(tmp_path / "categories.csv", "category,feature,min,max\ngender,f,2,3\ngender,m,2,3\n")
+    p = write(tmp_path / "respondents.csv", "id,gender\n" + "".join(f"-r{i},{'f' if i % 2 else 'm'}\n"
+                                                                   for i in range(10)))
+    out = tmp_path / "out"
+    assert main(["select", "--pool", str(p), "--quotas", str(q), "--size", "5", "--seed", "x", "--out", str(out),
+                 "--panels", "50"]) == 0
+    for name in ("panel.csv", "probabilities.csv"):
+        with open(out / name, newline="", encoding="utf-8") as f:
+            ids = [r["id"] for r in csv.DictReader(f)]
+        assert ids and all(i.startswith("'-r") for i in ids), name
+    verify = ["verify", "--pool", str(p), "--quotas", str(q), "--report", str(out / "report.json"),
+              "--panel", str(out / "panel.csv")]
+    assert main(verify) == 0
+    assert "MATCH" in capsys.readouterr().out

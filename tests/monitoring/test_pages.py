@@ -50,6 +50,25 @@ def test_downloads_csv_and_datapackage(seeded, client):
     assert [f["name"] for f in resource["schema"]["fields"]] == lines[0].split(",")
 
 
+def test_indicator_csv_neutralises_formulas_but_keeps_negative_numbers(seeded, client):
+    import csv as csvmodule
+    import io
+
+    from kompass.monitoring.models import Indicator
+
+    evil = '=HYPERLINK("http://x")'
+    ind = Indicator.objects.get(slug="bsp-nachnutzungen")
+    ind.unit = evil
+    ind.save(update_fields=["unit"])
+    m = ind.measurements.order_by("pk").first()
+    m.source_note, m.value = "+1 Zeile", -2.5
+    m.save(update_fields=["source_note", "value"])
+    body = client.get("/monitoring/indicators/bsp-nachnutzungen/data.csv").content.decode()
+    rows = list(csvmodule.DictReader(io.StringIO(body)))
+    assert rows and all(r["unit"] == "'" + evil for r in rows)
+    assert any(r["source_note"] == "'+1 Zeile" and r["value"] == "-2.5" for r in rows)
+
+
 def test_measure_page_shows_the_impact_chain(seeded, client):
     page = client.get("/en/measures/bodenfeuchte-sensoren-strassenbaeume/").content.decode()
     assert "Impact chain and progress" in page and "Funding EUR 480,000" in page

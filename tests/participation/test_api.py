@@ -91,6 +91,17 @@ def test_session_write_needs_csrf(idea, make_user):
     assert idea.supports.count() == 0
 
 
+@pytest.mark.parametrize("headers", [{}, {"HTTP_AUTHORIZATION": "Bearer kp_not-a-token"}], ids=["missing", "bad"])
+def test_write_without_credentials_is_401_json_even_with_csrf_enforced(idea, headers):
+    """Like a real browser-less client: CSRF enforced, no session. The answer is the uniform 401, not a CSRF 403."""
+    api = Client(enforce_csrf_checks=True)
+    response = api.post(f"/api/v1/ideas/{idea.pk}/support", **headers)
+    assert response.status_code == 401
+    assert response["Content-Type"].startswith("application/json") and response["WWW-Authenticate"] == "Bearer"
+    assert response.json()["detail"][0]["msg"]
+    assert idea.supports.count() == 0
+
+
 def test_vote_endpoint(berlin, office, citizen):
     now = timezone.now()
     c = services.consultation_create(actor=office, strategy=berlin, slug="v", title="V", kind="statements",

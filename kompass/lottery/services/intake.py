@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import hashlib
 import io
 import tempfile
@@ -17,6 +16,7 @@ from kompass.algorithms.sortition import (
     invite_sample,
 )
 from kompass.audit.services import record_event
+from kompass.core import tabular
 from kompass.lottery.models import Invitation, Panel, PersonalData, Respondent
 from kompass.lottery.services._common import (
     ADDRESS_COLUMNS,
@@ -129,13 +129,12 @@ def invitations_csv(*, actor, panel: Panel) -> str:
     """The drawn list with names and addresses, for the letters; officer only, audited."""
     _check(actor, "lottery.view_personal_data", panel)
     out = io.StringIO()
-    w = csv.writer(out, lineterminator="\n")
-    w.writerow(["code", "register_id", "name", "address", *panel.invitation_strata])
-    rows = (Invitation.objects.filter(panel=panel).select_related("personal").order_by("register_id"))
-    for inv in rows:
-        p = getattr(inv, "personal", None)
-        w.writerow([inv.code, inv.register_id, p.name if p else "", p.address if p else "",
-                    *[inv.strata.get(s, "") for s in panel.invitation_strata]])
+    invitations = Invitation.objects.filter(panel=panel).select_related("personal").order_by("register_id")
+    rows = ([inv.code, inv.register_id, p.name if p else "", p.address if p else "",
+             *[inv.strata.get(s, "") for s in panel.invitation_strata]]
+            for inv in invitations for p in [getattr(inv, "personal", None)])
+    tabular.write_csv_to(out, ["code", "register_id", "name", "address", *panel.invitation_strata], rows,
+                         lineterminator="\n")
     with transaction.atomic():
         record_event(actor=actor, action="lottery.invitations_downloaded", obj=panel)
     return out.getvalue()
