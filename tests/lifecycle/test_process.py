@@ -50,7 +50,7 @@ def test_example_city_has_its_own_shorter_process():
                                                                               "ratsbeschluss": True}
     transition = PhaseTransition.objects.get(measure__slug="faehr-fahrplan-live")
     assert (transition.kind, transition.from_phase, transition.actor_label) == (
-        "initial", None, "load-strategy example-city.yaml")
+        "initial", None, "system:load-strategy example-city.yaml")
 
 
 def test_bad_process_references_are_reported_with_their_path(tmp_path):
