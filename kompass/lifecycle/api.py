@@ -5,14 +5,17 @@ from __future__ import annotations
 import datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import F
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from ninja import Field, Query, Router, Schema
 
 from kompass.accounts.api_auth import WRITE_AUTH
+from kompass.core.api_filters import ModifiedSince, last_audit, modified_after
 from kompass.core.api_schemas import ErrorResponse, Ref
 from kompass.core.hardening import MAX_OFFSET
 from kompass.lifecycle import selectors, services
-from kompass.lifecycle.models import Candidate
+from kompass.lifecycle.models import Candidate, LessonLearned, Phase
 from kompass.measures.selectors import measure_detail
 from kompass.strategy.selectors import current_strategy
 
@@ -83,7 +86,7 @@ class CandidatePage(Schema):
     items: list[CandidateOut]
 
 
-class CandidateFilters(Schema):
+class CandidateFilters(ModifiedSince):
     status: str = Field("", description="submitted, in_review, admitted, rejected or deferred")
     limit: int = Field(20, ge=1, le=100)
     offset: int = Field(0, ge=0, le=MAX_OFFSET)
@@ -113,11 +116,21 @@ class LessonPage(Schema):
     items: list[LessonOut]
 
 
-class LessonFilters(Schema):
+class LessonFilters(ModifiedSince):
     q: str = ""
     tag: str = ""
     phase: str = ""
     limit: int = Field(20, ge=1, le=100)
+    offset: int = Field(0, ge=0, le=MAX_OFFSET)
+
+
+class DecisionFilters(ModifiedSince):
+    limit: int = Field(50, ge=1, le=100)
+    offset: int = Field(0, ge=0, le=MAX_OFFSET)
+
+
+class PhaseFilters(ModifiedSince):
+    limit: int = Field(100, ge=1, le=100)
     offset: int = Field(0, ge=0, le=MAX_OFFSET)
 
 
@@ -132,6 +145,10 @@ class MilestoneOut(Schema):
     due_on: datetime.date
     done_on: datetime.date | None = None
     overdue: bool
+
+
+# A candidate's last change, as the open-data lists count it: its decision, else its submission.
+_CANDIDATE_MODIFIED = Coalesce(F("decided_at"), F("created_at"))
 
 
 def _err(param: str, msg: str, loc: str = "body") -> dict:
@@ -158,11 +175,14 @@ def _transition(t) -> dict:
             "occurred_at": t.occurred_at, "criteria": t.criteria}
 
 
-@router.get("phases", response=list[PhaseOut], summary="The phases of the implementation process")
-def list_phases(request):
-    return [{"slug": p.slug, "name": p.name, "name_en": p.name_en, "description": p.description,
+@router.get("phases", response={200: list[PhaseOut], 400: ErrorResponse},
+            summary="The phases of the implementation process")
+def list_phases(request, filters: Query[PhaseFilters]):
+    qs = modified_after(Phase.objects.filter(strategy=current_strategy()).order_by("position", "pk"), filters,
+                        Coalesce(last_audit(Phase), F("strategy__updated_at")))
+    return 200, [{"slug": p.slug, "name": p.name, "name_en": p.name_en, "description": p.description,
              "description_en": p.description_en, "position": p.position, "exit_criteria": p.exit_criteria,
-             "skippable": p.skippable} for p in selectors.phases(current_strategy())]
+             "skippable": p.skippable} for p in qs[filters.offset:filters.offset + filters.limit]]
 
 
 @router.get("measures/{slug}/phase", response={200: MeasurePhaseOut, 404: ErrorResponse},
@@ -203,7 +223,7 @@ def create_transition(request, slug: str, payload: TransitionIn):
 def list_candidates(request, filters: Query[CandidateFilters]):
     if filters.status and filters.status not in Candidate.Status.values:
         return 400, _err("status", f"Unknown status '{filters.status[:40]}'.", "query")
-    qs = selectors.candidates(current_strategy(), filters.status)
+    qs = modified_after(selectors.candidates(current_strategy(), filters.status), filters, _CANDIDATE_MODIFIED)
     return 200, {"count": qs.count(),
                  "items": [_candidate(c) for c in qs[filters.offset:filters.offset + filters.limit]]}
 
@@ -220,9 +240,11 @@ def get_candidate(request, slug: str):
          "mean": s.mean, "assessments": s.count} for s in scores]}
 
 
-@router.get("decisions", response=list[CandidateOut], summary="Selection decisions of the Chief Digital Officer")
-def list_decisions(request, limit: int = Query(50, ge=1, le=100), offset: int = Query(0, ge=0, le=MAX_OFFSET)):
-    return [_candidate(c) for c in selectors.decisions(current_strategy())[offset:offset + limit]]
+@router.get("decisions", response={200: list[CandidateOut], 400: ErrorResponse},
+            summary="Selection decisions of the Chief Digital Officer")
+def list_decisions(request, filters: Query[DecisionFilters]):
+    qs = modified_after(selectors.decisions(current_strategy()), filters, _CANDIDATE_MODIFIED)
+    return 200, [_candidate(c) for c in qs[filters.offset:filters.offset + filters.limit]]
 
 
 def _lesson(lesson) -> dict:
@@ -231,11 +253,13 @@ def _lesson(lesson) -> dict:
             "recommendation": lesson.recommendation, "tags": lesson.tag_list, "created_at": lesson.created_at}
 
 
-@router.get("lessons", response=LessonPage, summary="Lessons learned across all measures")
+@router.get("lessons", response={200: LessonPage, 400: ErrorResponse}, summary="Lessons learned across all measures")
 def list_lessons(request, filters: Query[LessonFilters]):
     qs = selectors.lessons_library(current_strategy(), q=filters.q[:100], tag=filters.tag[:50],
                                    phase=filters.phase[:80])
-    return {"count": qs.count(), "items": [_lesson(x) for x in qs[filters.offset:filters.offset + filters.limit]]}
+    qs = modified_after(qs, filters, Coalesce(last_audit(LessonLearned), F("created_at")))
+    return 200, {"count": qs.count(),
+                 "items": [_lesson(x) for x in qs[filters.offset:filters.offset + filters.limit]]}
 
 
 def _measure_write(slug: str, write, denied: str):

@@ -5,6 +5,7 @@ from django.http import Http404
 from ninja import Field, Query, Router, Schema
 
 from kompass.core.api_errors import ApiParameterError
+from kompass.core.api_filters import ModifiedSince, modified_after
 from kompass.core.api_schemas import ErrorResponse, Ref
 from kompass.core.hardening import MAX_OFFSET
 from kompass.measures import selectors
@@ -66,7 +67,7 @@ class MeasurePage(Schema):
     items: list[MeasureListItem]
 
 
-class MeasureFilters(Schema):
+class MeasureFilters(ModifiedSince):
     q: str = Field("", description="Full-text search (German stemming on PostgreSQL)")
     type: str = Field("", description="central, decentral or network")
     status: str = Field("", description="planned, running or completed")
@@ -81,8 +82,6 @@ class MeasureFilters(Schema):
     sort: str = Field("", description="title, newest, oldest, status or relevance")
     limit: int = Field(20, ge=1, le=settings.KOMPASS_API_PAGE_SIZE_MAX)
     offset: int = Field(0, ge=0, le=MAX_OFFSET)
-    modified_since: datetime.datetime | None = Field(None, description="Only measures changed after this moment "
-                                                                       "(ISO 8601; without a zone it is UTC)")
 
 
 def _ref(obj) -> dict:
@@ -112,9 +111,7 @@ def list_measures(request, filters: Query[MeasureFilters]):
     if query.errors:
         raise ApiParameterError(query.errors)
     qs = selectors.catalogue(strategy, query)
-    if filters.modified_since:
-        since = filters.modified_since
-        qs = qs.filter(updated_at__gt=since if since.tzinfo else since.replace(tzinfo=datetime.UTC))
+    qs = modified_after(qs, filters, "updated_at")
     count = qs.count()
     page = list(selectors.with_card_data(qs)[filters.offset:filters.offset + filters.limit])
     phases = item_field("phase", strategy, [m.pk for m in page])

@@ -6,11 +6,10 @@ from __future__ import annotations
 import datetime
 from collections import defaultdict
 
-from django.contrib.contenttypes.models import ContentType
-from django.db.models import CharField, DateTimeField, F, Max, OuterRef, Q, QuerySet, Subquery, Value
-from django.db.models.functions import Cast, Coalesce, Greatest
+from django.db.models import DateTimeField, F, Max, Q, QuerySet, Value
+from django.db.models.functions import Coalesce, Greatest
 
-from kompass.audit.models import AuditEvent
+from kompass.core.api_filters import last_audit
 from kompass.lifecycle.models import Candidate, LessonLearned, Phase, PhaseTransition
 from kompass.lifecycle.selectors_public import phase_of_measures
 from kompass.lottery.models import Panel
@@ -28,13 +27,6 @@ from kompass.monitoring.models import (
 from kompass.strategy.models import District
 
 EPOCH = datetime.datetime(2000, 1, 1, tzinfo=datetime.UTC)
-
-
-def last_audit(model) -> Subquery:
-    """The time of the newest audit event about each row (a correlated subquery on the audit log)."""
-    ct = ContentType.objects.get_for_model(model)
-    events = AuditEvent.objects.filter(content_type=ct, object_id=Cast(OuterRef("pk"), CharField()))
-    return Subquery(events.order_by("-occurred_at").values("occurred_at")[:1], output_field=DateTimeField())
 
 
 def _since(qs: QuerySet, since: datetime.datetime | None) -> QuerySet:

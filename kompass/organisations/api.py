@@ -1,7 +1,12 @@
 import datetime
 
-from ninja import Router, Schema
+from django.db.models import F
+from django.db.models.functions import Coalesce
+from ninja import Field, Query, Router, Schema
 
+from kompass.core.api_filters import ModifiedSince, last_audit, modified_after
+from kompass.core.api_schemas import ErrorResponse
+from kompass.core.hardening import MAX_OFFSET
 from kompass.organisations.models import Organisation
 from kompass.organisations.selectors import organisations_with_counts
 from kompass.strategy.selectors import current_strategy
@@ -31,14 +36,22 @@ class OrganisationOut(Schema):
     involved_count: int
 
 
-@router.get("organisations", response=list[OrganisationOut], summary="All organisations of the current strategy")
-def list_organisations(request):
+class OrganisationFilters(ModifiedSince):
+    limit: int = Field(500, ge=1, le=500, description="Page size (1–500)")
+    offset: int = Field(0, ge=0, le=MAX_OFFSET, description="Number of organisations to skip")
+
+
+@router.get("organisations", response={200: list[OrganisationOut], 400: ErrorResponse},
+            summary="All organisations of the current strategy")
+def list_organisations(request, filters: Query[OrganisationFilters]):
     qs = organisations_with_counts(current_strategy()).prefetch_related("former_names")
-    return [
+    # No timestamp of its own: an organisation last changed with its newest audit event, else with the strategy.
+    qs = modified_after(qs, filters, Coalesce(last_audit(Organisation), F("strategy__updated_at")))
+    return 200, [
         {**{k: getattr(o, k) for k in ("slug", "name", "name_en", "abbreviation", "kind", "website", "valid_from",
                                        "valid_until", "responsible_count", "involved_count")},
          "district": o.district.slug if o.district else None, "former_names": list(o.former_names.all())}
-        for o in qs
+        for o in qs[filters.offset:filters.offset + filters.limit]
     ]
 
 

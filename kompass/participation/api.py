@@ -5,6 +5,8 @@ import datetime
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import DateTimeField, F, OuterRef, Subquery
+from django.db.models.functions import Coalesce, Greatest
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema, Status
@@ -12,6 +14,7 @@ from ninja import Field, Query, Router, Schema, Status
 from kompass.accounts.api_auth import WRITE_AUTH
 from kompass.accounts.forms import client_ip
 from kompass.core.api_errors import ApiParameterError
+from kompass.core.api_filters import ModifiedSince, last_audit, modified_after
 from kompass.core.api_schemas import ErrorResponse, Ref
 from kompass.core.hardening import MAX_OFFSET
 from kompass.participation import selectors, services
@@ -43,7 +46,7 @@ class IdeaPage(Schema):
     next_offset: int | None = None
 
 
-class IdeaFilters(Schema):
+class IdeaFilters(ModifiedSince):
     q: str = Field("", description="Words that must occur in title or text")
     kind: str = Field("", description="idea or challenge")
     status: str = Field("", description="submitted, qualifying, admitted or not_admitted")
@@ -64,6 +67,16 @@ class CommentItem(Schema):
     hidden_reason: str = ""
     created_at: datetime.datetime
     edited_at: datetime.datetime | None = None
+
+
+class CommentFilters(ModifiedSince):
+    limit: int = Field(20, ge=1, le=100, description="Number of threads")
+    offset: int = Field(0, ge=0, le=MAX_OFFSET, description="Number of threads to skip")
+
+
+class ConsultationFilters(ModifiedSince):
+    limit: int = Field(200, ge=1, le=200, description="Page size (1–200)")
+    offset: int = Field(0, ge=0, le=MAX_OFFSET, description="Number of consultations to skip")
 
 
 class CommentPage(Schema):
@@ -167,6 +180,14 @@ def _comment(c: Comment) -> dict:
             "created_at": c.created_at, "edited_at": c.edited_at}
 
 
+def _thread_modified():
+    """A thread's last change: its comment's or any reply's creation or edit."""
+    own = Coalesce(F("edited_at"), F("created_at"))
+    replies = (Comment.objects.filter(parent=OuterRef("pk")).annotate(m=Coalesce(F("edited_at"), F("created_at")))
+               .order_by("-m").values("m")[:1])
+    return Greatest(own, Coalesce(Subquery(replies, output_field=DateTimeField()), own))
+
+
 def _visible_idea(request, pk: int) -> Idea:
     idea = get_object_or_404(Idea.objects.select_related("author").prefetch_related("action_fields", "districts"),
                              pk=pk, strategy=current_strategy())
@@ -193,7 +214,8 @@ def list_ideas(request, filters: Query[IdeaFilters]):
     if query.errors:
         name, value = query.errors[0]
         raise ApiParameterError({name: f"unknown value {value!r}"})
-    qs = selectors.with_card_data(selectors.idea_list(current_strategy(), query))
+    qs = modified_after(selectors.with_card_data(selectors.idea_list(current_strategy(), query)), filters,
+                        "updated_at")
     rows = list(qs[filters.offset: filters.offset + filters.limit + 1])
     has_next = len(rows) > filters.limit
     return {"items": [_idea(i) for i in rows[: filters.limit]],
@@ -205,12 +227,13 @@ def get_idea(request, idea_id: int):
     return _idea(_visible_idea(request, idea_id))
 
 
-@router.get("ideas/{idea_id}/comments", response={200: CommentPage, 404: ErrorResponse},
+@router.get("ideas/{idea_id}/comments", response={200: CommentPage, 400: ErrorResponse, 404: ErrorResponse},
             summary="Comments of an idea, threads in order (replies follow their comment)")
-def list_comments(request, idea_id: int, limit: int = Query(20, ge=1, le=100),
-                  offset: int = Query(0, ge=0, le=MAX_OFFSET)):
+def list_comments(request, idea_id: int, filters: Query[CommentFilters]):
     idea = _visible_idea(request, idea_id)
-    threads = list(selectors.comment_threads(idea.comments.all())[offset: offset + limit + 1])
+    limit, offset = filters.limit, filters.offset
+    changed = modified_after(idea.comments.all(), filters, _thread_modified())
+    threads = list(selectors.comment_threads(changed)[offset: offset + limit + 1])
     items = []
     for c in threads[:limit]:
         items.append(_comment(c))
@@ -218,9 +241,11 @@ def list_comments(request, idea_id: int, limit: int = Query(20, ge=1, le=100),
     return {"items": items, "next_offset": offset + limit if len(threads) > limit else None}
 
 
-@router.get("consultations", response=list[ConsultationItem], summary="Consultations")
-def list_consultations(request):
-    return [_consultation(c) for c in Consultation.objects.filter(strategy=current_strategy())[:200]]
+@router.get("consultations", response={200: list[ConsultationItem], 400: ErrorResponse}, summary="Consultations")
+def list_consultations(request, filters: Query[ConsultationFilters]):
+    qs = modified_after(Consultation.objects.filter(strategy=current_strategy()), filters,
+                        Coalesce(last_audit(Consultation), F("created_at")))
+    return 200, [_consultation(c) for c in qs[filters.offset:filters.offset + filters.limit]]
 
 
 def _consultation(c: Consultation) -> dict:

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import datetime
-
-from django.utils import timezone
-from ninja import Field, Schema
+from ninja import Field
 
 from kompass.core.api_errors import ApiParameterError
+from kompass.core.api_filters import ModifiedSince, since
 from kompass.core.api_schemas import ErrorResponse
 
 MAX_LIMIT = 500
@@ -16,21 +14,9 @@ ERROR_400 = "A parameter has a wrong type or an unknown value; `detail[].param` 
 NOT_MODIFIED = "Not modified: the `If-None-Match` header carries the current ETag of this response."
 
 
-class ListParams(Schema):
+class ListParams(ModifiedSince):
     limit: int = Field(100, ge=1, le=MAX_LIMIT, description="Page size (1–500)", examples=[50])
     offset: int = Field(0, ge=0, le=10_000_000, description="Number of items to skip", examples=[0])
-    modified_since: datetime.datetime | None = Field(
-        None, description="Only items changed after this moment (ISO 8601; without a zone it is UTC)",
-        examples=["2025-01-01T00:00:00Z"])
-
-
-def since(params: ListParams) -> datetime.datetime | None:
-    value = params.modified_since
-    if value is None:
-        return None
-    if timezone.is_naive(value):
-        value = value.replace(tzinfo=datetime.UTC)
-    return value
 
 
 def page(qs_or_list, params: ListParams, item) -> dict:
@@ -59,3 +45,6 @@ def describe(text: str, example: str) -> str:
     return (f"{text}\n\nSupports `limit`/`offset` pagination, `modified_since` for incremental sync and "
             f"`If-None-Match` (answers 304 when nothing changed).\n\nExample: `GET /api/v1/{example}`\n\n"
             f"Errors: **400** – {ERROR_400} **304** – {NOT_MODIFIED}")
+
+
+__all__ = ["ListParams", "MAX_LIMIT", "choice", "describe", "page", "responses", "since"]
