@@ -30,7 +30,13 @@ def since(params) -> datetime.datetime | None:
         return None
     if timezone.is_naive(value):
         value = value.replace(tzinfo=datetime.UTC)
-    return value
+    # Compare in UTC: PostgreSQL refuses zone offsets beyond ±15:59 that ISO 8601 and Python allow (+18:15),
+    # and a moment next to year 1 or 9999 may not fit once shifted; such a moment means "everything"/"nothing".
+    try:
+        return value.astimezone(datetime.UTC)
+    except OverflowError:
+        edge = datetime.datetime.min if value.year < 5000 else datetime.datetime.max
+        return edge.replace(tzinfo=datetime.UTC)
 
 
 def last_audit(model) -> Subquery:

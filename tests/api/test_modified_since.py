@@ -172,3 +172,13 @@ def test_every_list_documents_modified_since(client):
         assert "modified_since" in names, path
         assert names["modified_since"]["description"], path
         assert "400" in get["responses"], path
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("moment", ["4130-11-01T13:15:51+18:15", "0001-01-01T00:00:00+05:00",
+                                    "9999-12-31T23:59:59-05:00"])
+def test_modified_since_with_extreme_zone_offsets_is_answered(client, berlin, moment):
+    """Offsets beyond PostgreSQL's ±15:59 and moments that overflow once shifted to UTC still answer 200."""
+    response = client.get("/api/v1/organisations", {"modified_since": moment})
+    assert response.status_code == 200
+    assert isinstance(response.json(), list)
