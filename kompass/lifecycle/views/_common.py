@@ -1,0 +1,79 @@
+"""Lifecycle views: _common. Thin: forms in, services for writes, selectors for reads."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
+
+from kompass.core.permissions import require
+from kompass.lifecycle import forms as lf
+from kompass.lifecycle import selectors
+from kompass.measures.selectors import measure_detail
+from kompass.strategy.selectors import current_strategy
+
+
+def _measure(slug):
+    return measure_detail(current_strategy(), slug)
+
+
+def _error_text(exc: ValidationError) -> str:
+    return " ".join(exc.messages)
+
+
+def _workspace_context(request, measure, **forms):
+    strategy = measure.strategy
+    data = selectors.workspace(measure)
+    process = data["process"]
+    user = request.user
+    can = {name: user.has_perm(f"lifecycle.{name}", measure) for name in (
+        "move_phase", "override_gate", "manage_team", "record_mandate", "write_logbook", "edit_description",
+        "manage_milestones", "add_lesson", "mark_replication")}
+    context = {
+        "measure": measure, **data, "can": can,
+        "transition_form": forms.get("transition") or lf.TransitionForm(
+            phases=process.phases, current=process.phase, criteria=data["criteria"],
+            can_override=can["override_gate"]),
+        "team_form": forms.get("team") or lf.TeamMemberForm(strategy=strategy),
+        "mandate_form": forms.get("mandate") or lf.MandateForm(),
+        "logbook_form": forms.get("logbook") or lf.LogbookForm(strategy=strategy, formats=data["formats"]),
+        "milestone_form": forms.get("milestone") or lf.MilestoneForm(team=data["team"]),
+        "lesson_form": forms.get("lesson") or lf.LessonForm(),
+        "replication_form": forms.get("replication") or lf.ReplicationForm(
+            measure=measure, initial={"original": process.lifecycle.replication_of.slug
+                                      if process.lifecycle and process.lifecycle.replication_of else ""}),
+        "error": forms.get("error"),
+    }
+    return context
+
+
+def _redisplay(request, measure, key, form, error=None):
+    context = _workspace_context(request, measure, **{key: form, "error": error})
+    return render(request, "lifecycle/workspace.html", context, status=400)
+
+
+def _done(request, measure, text):
+    messages.success(request, text)
+    return redirect("lifecycle:workspace", slug=measure.slug)
+
+
+def _workspace_post(request, slug, *, perm: str, perform, success: str, key: str = "", form=None,
+                    error_field: str | None = None, load=None):
+    """The one shape of every write on the team workspace: load the measure (and `load(measure)`, 404 first),
+    `require` the permission (403), bind `form(measure)` and run `perform(measure, data)` with its cleaned data
+    (or with the loaded object). An invalid form or a ValidationError shows the workspace again with 400: the
+    error goes to `error_field` of the form, or above the forms."""
+    measure = _measure(slug)
+    obj = load(measure) if load is not None else None
+    require(request.user, perm, measure)
+    bound = form(measure) if form is not None else None
+    if bound is not None and not bound.is_valid():
+        return _redisplay(request, measure, key, bound)
+    try:
+        perform(measure, bound.cleaned_data if bound is not None else obj)
+    except ValidationError as exc:
+        if error_field:
+            bound.add_error(error_field, _error_text(exc))
+            return _redisplay(request, measure, key, bound)
+        return _redisplay(request, measure, key, bound, _error_text(exc))
+    return _done(request, measure, success)
