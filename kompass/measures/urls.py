@@ -1,7 +1,6 @@
 """The measures app's pages: catalogue (HTML and CSV), measure page, editor.
 
-URL names are the ones the portal namespace used before the move (`catalogue`, `measure`, …); `portal/urls.py`
-keeps `portal:<name>` aliases of the same paths so existing links keep working."""
+Every template and view names them `measures:<name>`; the old `portal:<name>` aliases are gone (ADR 0020)."""
 
 from django.urls import path
 

@@ -28,7 +28,7 @@ def recent_changes(strategy, since=None, limit: int = 50) -> list[Change]:
     if since:
         measures = measures.filter(updated_at__gt=since)
     for m in measures.order_by("-updated_at")[:limit]:
-        out.append(Change("measure", m.slug, f"Maßnahme: {m.title}", reverse("portal:measure", args=[m.slug]),
+        out.append(Change("measure", m.slug, f"Maßnahme: {m.title}", reverse("measures:measure", args=[m.slug]),
                           m.updated_at))
     for i in selectors.indicators(strategy, since=since).order_by("-modified")[:limit]:
         out.append(Change("indicator", i.slug, f"Indikator: {i.name}", reverse("monitoring:indicator", args=[i.slug]),
@@ -39,7 +39,7 @@ def recent_changes(strategy, since=None, limit: int = 50) -> list[Change]:
     for t in selectors.transitions(strategy, since=since).order_by("-occurred_at")[:limit]:
         to = t.to_phase.name if t.to_phase else "abgeschlossen"
         out.append(Change("transition", str(t.pk), f"Phasenwechsel: {t.measure.title} → {to}",
-                          reverse("portal:measure", args=[t.measure.slug]), t.occurred_at))
+                          reverse("measures:measure", args=[t.measure.slug]), t.occurred_at))
     for x in selectors.lessons(strategy, since=since).order_by("-modified")[:limit]:
         out.append(Change("lesson", str(x.pk), f"Lessons Learned: {x.title}", reverse("lifecycle:lessons"),
                           x.modified))

@@ -149,7 +149,7 @@ def _measures(strategy, measures, districts, base_url) -> Dataset:
                  "districts": ";".join(d.slug for d in m.districts.all()),
                  "action_fields": ";".join(a.slug for a in m.action_fields.all()),
                  "start_date": m.start_date, "end_date": m.end_date, "is_pilot": m.is_pilot,
-                 "is_example": m.is_example, "url": base_url + reverse("portal:measure", args=[m.slug])}
+                 "is_example": m.is_example, "url": base_url + reverse("measures:measure", args=[m.slug])}
                 for m in measures]
         return [Table("measures", "Maßnahmen", MEASURE_COLUMNS, rows, ["slug"])]
 
@@ -164,7 +164,7 @@ def _measures(strategy, measures, districts, base_url) -> Dataset:
         themes=[THEME_GOVERNMENT, THEME_TECH], frequency="CONT",
         modified=_newest(*(m.updated_at for m in measures), default=strategy.updated_at),
         issued=strategy.created_at, temporal=(min(starts), max(ends)) if starts and ends else None,
-        districts=districts, landing_path=reverse("portal:catalogue"), tables_factory=tables, group="measures")
+        districts=districts, landing_path=reverse("measures:catalogue"), tables_factory=tables, group="measures")
 
 
 INDICATOR_COLUMNS = [
@@ -211,7 +211,7 @@ def _measure_monitoring(strategy, measure, inds, targets, points, district_index
         modified=_newest(*(p.entered_at for p in points), *(t.created_at for t in targets),
                          default=measure.updated_at),
         temporal=(min(periods), max(periods)) if periods else None, districts=districts,
-        landing_path=reverse("portal:measure", args=[measure.slug]), tables_factory=tables, group="monitoring")
+        landing_path=reverse("measures:measure", args=[measure.slug]), tables_factory=tables, group="monitoring")
 
 
 LESSON_COLUMNS = [Column("id", "integer", "Nummer", True), _s("measure", "Maßnahme"), _s("phase", "Phase"),

@@ -39,7 +39,7 @@ def replicate(request, slug):
         if record_id.isdigit() else None
     if record is None:
         messages.error(request, _("Choose a measure of another city."))
-        return redirect("portal:measure", slug)
+        return redirect("measures:measure", slug)
     try:
         services.replication_record(actor=request.user, measure=measure, record=record,
                                     relation=request.POST.get("relation", ""), note=request.POST.get("note", "")[:2000])
@@ -47,9 +47,9 @@ def replicate(request, slug):
         raise
     except ValidationError as exc:
         messages.error(request, "; ".join(exc.messages))
-        return redirect("portal:measure", slug)
+        return redirect("measures:measure", slug)
     messages.success(request, _("The link to the other city's measure is recorded."))
-    return redirect("portal:measure", slug)
+    return redirect("measures:measure", slug)
 
 
 @login_required
@@ -59,7 +59,7 @@ def replication_remove(request, slug, pk):
     link = get_object_or_404(Replication, pk=pk, measure=measure)
     services.replication_remove(actor=request.user, replication=link)
     messages.success(request, _("The link was removed."))
-    return redirect("portal:measure", slug)
+    return redirect("measures:measure", slug)
 
 
 @require_safe

@@ -1,6 +1,5 @@
 from django.urls import path
 
-from kompass.measures import urls as measure_urls
 from kompass.portal import legal, views
 
 app_name = "portal"
@@ -24,8 +23,3 @@ urlpatterns = [
     path("theme.css", legal.theme_css, name="theme_css"),
 ]
 
-# Compatibility: the measures app owns its pages (`measures:catalogue`, `measures:measure`, …, included before
-# the portal in config/urls.py, so requests resolve there). These aliases only keep `portal:catalogue` etc.
-# reversing to the same paths for the templates that still use the old names (ADR 0020); remove them once no
-# template names `portal:catalogue|catalogue_csv|measure_create|measure|measure_edit` any more.
-urlpatterns += measure_urls.urlpatterns

@@ -53,8 +53,8 @@ def test_replication_trees_and_cycles_are_refused(client, berlin, make_user):
     trees = selectors.replication_trees(berlin)
     assert len(trees) == 1 and trees[0]["measure"] == a
     assert trees[0]["children"][0]["measure"] == b and trees[0]["children"][0]["children"][0]["measure"] == c
-    html = client.get(reverse("portal:measure", args=[a.slug])).content.decode()
-    assert "Nachgenutzt von" in html and reverse("portal:measure", args=[b.slug]) in html
+    html = client.get(reverse("measures:measure", args=[a.slug])).content.decode()
+    assert "Nachgenutzt von" in html and reverse("measures:measure", args=[b.slug]) in html
 
 
 def test_office_overview_counts_phases_and_flags_stuck_measures(client, berlin, make_user, phases):

@@ -160,13 +160,13 @@ def test_criteria_are_pluggable(ready, people, phases):
 
 def test_measure_page_shows_phase_and_timeline(client, ready, people, phases):
     services.phase_move(actor=people["member"], measure=ready, to_phase=phases["exploration"])
-    html = client.get(reverse("portal:measure", args=[ready.slug])).content.decode()
+    html = client.get(reverse("measures:measure", args=[ready.slug])).content.decode()
     assert 'aria-current="step">Exploration' in html
     assert 'class="timeline"' in html and "Vorprozess → Exploration" in html
 
 
 def test_measure_page_query_count_is_constant_with_more_transitions(client, pilot, phases):
-    url = reverse("portal:measure", args=[pilot.slug])
+    url = reverse("measures:measure", args=[pilot.slug])
     with CaptureQueriesContext(connection) as before:
         client.get(url)
     for phase in ("erprobung", "exploration", "erprobung", "entwicklung"):
@@ -180,14 +180,14 @@ def test_measure_page_query_count_is_constant_with_more_transitions(client, pilo
 def test_catalogue_filters_by_phase(client, berlin, phases):
     counts = {}
     for slug in phases:
-        response = client.get(reverse("portal:catalogue"), {"phase": slug})
+        response = client.get(reverse("measures:catalogue"), {"phase": slug})
         assert response.status_code == 200
         counts[slug] = response.context["page"].paginator.count
     assert sum(counts.values()) == berlin.measures.count()
     in_data = MeasureLifecycle.objects.filter(measure__strategy=berlin)
     assert counts["vorprozess"] == berlin.measures.count() - in_data.count()
     assert counts["skalierung"] == in_data.filter(phase__slug="skalierung").count()
-    bad = client.get(reverse("portal:catalogue"), {"phase": "atlantis"})
+    bad = client.get(reverse("measures:catalogue"), {"phase": "atlantis"})
     assert bad.status_code == 200 and "atlantis" in bad.content.decode()
     api = client.get("/api/v1/measures", {"phase": "skalierung", "limit": 100})
     assert api.json()["count"] == counts["skalierung"]
@@ -197,7 +197,7 @@ def test_catalogue_filters_by_phase(client, berlin, phases):
 def test_catalogue_phase_filter_query_count_is_constant(client, berlin):
     def queries():
         with CaptureQueriesContext(connection) as ctx:
-            assert client.get(reverse("portal:catalogue"), {"phase": "vorprozess"}).status_code == 200
+            assert client.get(reverse("measures:catalogue"), {"phase": "vorprozess"}).status_code == 200
         return len(ctx.captured_queries)
 
     before = queries()

@@ -104,7 +104,7 @@ def test_mandate_is_recorded_and_shown(client, fresh, people):
     assert response.status_code == 302
     mandate = fresh.mandates.get()
     assert mandate.budget_eur == 250000 and str(mandate.staff_fte) == "2.50"
-    html = client.get(reverse("portal:measure", args=[fresh.slug])).content.decode()
+    html = client.get(reverse("measures:measure", args=[fresh.slug])).content.decode()
     assert "Digitalkabinett" in html
 
 

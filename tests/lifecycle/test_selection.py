@@ -95,8 +95,8 @@ def test_cdo_decides_with_a_public_reason_and_admitted_candidates_become_measure
     with pytest.raises(ValidationError):
         services.candidate_decide(actor=cdo, candidate=c, decision="rejected", reason="doch nicht")
     page = client.get(reverse("lifecycle:candidate", args=[c.slug])).content.decode()
-    assert "Passt zum Wertekompass" in page and reverse("portal:measure", args=[c.measure.slug]) in page
-    measure_page = client.get(reverse("portal:measure", args=[c.measure.slug])).content.decode()
+    assert "Passt zum Wertekompass" in page and reverse("measures:measure", args=[c.measure.slug]) in page
+    measure_page = client.get(reverse("measures:measure", args=[c.measure.slug])).content.decode()
     assert reverse("lifecycle:candidate", args=[c.slug]) in measure_page
     actions = set(AuditEvent.objects.filter(object_id=str(c.pk)).values_list("action", flat=True))
     assert {"candidate.submitted", "candidate.decided"} <= actions

@@ -2,7 +2,7 @@
 
 import pytest
 import rules
-from django.urls import resolve, reverse
+from django.urls import NoReverseMatch, resolve, reverse
 
 from kompass.measures import filters
 from kompass.measures.forms import CatalogueFilterForm
@@ -15,9 +15,10 @@ NAMES = [("catalogue", []), ("catalogue_csv", []), ("measure_create", []), ("mea
 
 
 @pytest.mark.parametrize(("name", "args"), NAMES)
-def test_measure_pages_resolve_in_the_measures_namespace_and_old_names_still_reverse(name, args):
+def test_measure_pages_resolve_in_the_measures_namespace_only(name, args):
     path = reverse(f"measures:{name}", args=args)
-    assert reverse(f"portal:{name}", args=args) == path  # compatibility alias, same path
+    with pytest.raises(NoReverseMatch):  # the old portal aliases are gone
+        reverse(f"portal:{name}", args=args)
     match = resolve(path)
     assert (match.namespace, match.url_name) == ("measures", name)
     assert match.func.__module__ == "kompass.measures.views"

@@ -94,7 +94,7 @@ def goal_edit(request, slug, goal_slug=None):
             form.add_error(None, exc)
         else:
             messages.success(request, _("The goal was saved."))
-            return redirect("portal:measure", slug=measure.slug)
+            return redirect("measures:measure", slug=measure.slug)
     return render(request, "monitoring/goal_form.html", {"form": form, "measure": measure, "goal": goal},
                   status=400 if request.method == "POST" else 200)
 
@@ -115,7 +115,7 @@ def inputs_edit(request, slug):
     if request.method == "POST" and form.is_valid():
         services.inputs_set(actor=request.user, measure=measure, texts=form.cleaned_data["inputs"])
         messages.success(request, _("The inputs were saved."))
-        return redirect("portal:measure", slug=measure.slug)
+        return redirect("measures:measure", slug=measure.slug)
     return render(request, "monitoring/inputs_form.html", {"form": form, "measure": measure},
                   status=400 if request.method == "POST" else 200)
 
