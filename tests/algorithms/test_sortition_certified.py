@@ -147,6 +147,25 @@ def test_time_limit_in_the_fallback_keeps_certified_levels_in_the_state():
     assert abs(done.type_prob.min() - leximin(inst).type_prob.min()) < 1e-7
 
 
+def test_goldilocks_time_limit_gives_a_valid_incomplete_lottery_that_can_be_continued():
+    from kompass.algorithms.sortition import goldilocks
+
+    inst = instance(n=120, k=16, seed=13)
+    part = goldilocks(inst, time_limit=1e-6)
+    assert not part.complete and part.certificate["method"] == "goldilocks"
+    assert part.certificate["complete"] is False
+    assert_valid(inst, part)
+    assert part.certificate["min_probability_lower"] == pytest.approx(part.type_prob.min())
+    assert part.state["format"] == STATE_FORMAT and part.state["fingerprint"] == fingerprint(inst)
+    done = goldilocks(inst, state=part.state)
+    fresh = goldilocks(inst)
+    assert done.complete and done.state is None and done.certificate["complete"] is True
+    assert done.certificate["objective"] == pytest.approx(fresh.certificate["objective"], rel=1e-6)
+    assert done.certificate["objective"] <= part.certificate["objective"] + 1e-9
+    with pytest.raises(SolveError, match="different pool"):
+        goldilocks(instance(n=120, k=16, seed=14), state=part.state)
+
+
 def test_state_of_another_instance_is_refused():
     a, b = instance(seed=1), instance(seed=2)
     part = leximin(a, time_limit=1e-6)
