@@ -150,7 +150,7 @@ def test_time_limit_in_the_fallback_keeps_certified_levels_in_the_state():
 def test_goldilocks_time_limit_gives_a_valid_incomplete_lottery_that_can_be_continued():
     from kompass.algorithms.sortition import goldilocks
 
-    inst = instance(n=120, k=16, seed=13)
+    inst = instance(n=80, k=12, seed=13)
     part = goldilocks(inst, time_limit=1e-6)
     assert not part.complete and part.certificate["method"] == "goldilocks"
     assert part.certificate["complete"] is False
@@ -163,7 +163,7 @@ def test_goldilocks_time_limit_gives_a_valid_incomplete_lottery_that_can_be_cont
     assert done.certificate["objective"] == pytest.approx(fresh.certificate["objective"], rel=1e-6)
     assert done.certificate["objective"] <= part.certificate["objective"] + 1e-9
     with pytest.raises(SolveError, match="different pool"):
-        goldilocks(instance(n=120, k=16, seed=14), state=part.state)
+        goldilocks(instance(n=80, k=12, seed=14), state=part.state)
 
 
 def test_state_of_another_instance_is_refused():
