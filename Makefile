@@ -96,7 +96,7 @@ bench-participation: venv-dev
 	bash bench/participation/run.sh
 
 bench-lottery: venv-dev
-	bash bench/lottery/run.sh
+	flock /tmp/kompass-heavy.lock bash bench/lottery/run.sh
 
 bench-opinions: venv-dev
 	bash bench/opinions/run.sh

@@ -1,6 +1,9 @@
 """One cold Kompass run on one instance folder (a fresh process per run, like the peer). Prints one JSON line.
 
-usage: kompass_run.py INSTANCE_DIR ALGORITHM [TIME_LIMIT]
+usage: kompass_run.py INSTANCE_DIR ALGORITHM [TIME_LIMIT] [LOTTERY_JSON]
+
+With LOTTERY_JSON the distribution is written there (count per profile, by feature values) for the independent
+check in reference_maximin.py.
 
 Timed: building the types, the feasibility MIP and the optimisation (not reading the CSV files, as for the
 peer, whose timing starts after reading too).
@@ -34,6 +37,13 @@ def main() -> None:
     secs, cpu = time.perf_counter() - t0, time.process_time() - c0
     probs = [float(dist.type_prob[ti]) for ti, t in enumerate(inst.types) for _ in t.members]
     cert = dist.certificate
+    if len(sys.argv) > 4:
+        cats = sorted(inst.categories)
+        pos = [inst.categories.index(c) for c in cats]
+        panels = [{"weight": float(w), "counts": [[[inst.types[t].profile[i] for i in pos], int(x)]
+                                                  for t, x in enumerate(p) if x]}
+                  for p, w in zip(dist.panels, dist.weights, strict=True)]
+        Path(sys.argv[4]).write_text(json.dumps({"categories": cats, "panels": panels}))
     print(
         json.dumps(
             {

@@ -254,6 +254,15 @@ def cmd_select(args, con: _Console) -> int:
         cert = res.distribution.certificate
         upper = cert.get("min_probability_upper")
         bound = f"{upper:.6f}" if upper is not None else "unknown"
+        if cert.get("method") == "goldilocks":
+            objective = cert.get("objective")
+            con.warn(
+                "time limit reached: the lottery is valid (every panel meets the quotas) but NOT yet proven "
+                f"GOLDILOCKS-optimal; objective reached {objective if objective is None else f'{objective:.6f}'}, "
+                f"minimum probability {cert.get('min_probability_lower', 0.0):.6f}. Continue with: "
+                f"--resume {state_path}"
+            )
+            return EXIT_OK
         con.warn(
             f"time limit reached: the lottery is valid (every panel meets the quotas) but NOT yet fully "
             f"{args.algorithm.upper()}; {cert.get('levels_certified', 0)} levels certified, minimum probability "

@@ -290,6 +290,26 @@ def test_time_limit_writes_a_valid_lottery_a_warning_and_a_state_to_resume(tmp_p
     assert main(["select", "--pool", str(folder), "--out", str(tmp_path / "o4"), "--time-limit", "0", "-q"]) == 2
 
 
+def test_goldilocks_time_limit_writes_a_valid_lottery_marked_not_optimal(tmp_path, capsys):
+    from bench.lottery import generate
+
+    folder = generate.write(generate.generate("berlin", 80, 12, seed=4), tmp_path)
+    out = tmp_path / "out"
+    code = main(["select", "--pool", str(folder), "--algorithm", "goldilocks", "--seed", "s", "--out", str(out),
+                 "--time-limit", "0.000001", "-q"])
+    assert code == 0
+    err = capsys.readouterr().err
+    assert "NOT yet proven GOLDILOCKS-optimal" in err and f"--resume {out / 'state.json'}" in err
+    report = json.loads((out / "report.json").read_text())
+    assert report["complete"] is False and report["certificate"]["method"] == "goldilocks"
+    assert len(list(csv.DictReader(open(out / "panel.csv")))) == 12
+    code = main(["select", "--pool", str(folder), "--algorithm", "goldilocks", "--seed", "s", "--out", str(out),
+                 "--resume", str(out / "state.json"), "-q"])
+    assert code == 0
+    report = json.loads((out / "report.json").read_text())
+    assert report["complete"] is True and not (out / "state.json").exists()
+
+
 EVIL = '=HYPERLINK("http://x")'
 
 

@@ -316,6 +316,33 @@ def test_time_limit_keeps_a_valid_lottery_and_the_officer_can_continue(pooled, o
         services.selection_start(actor=officer, panel=pooled)
 
 
+def test_goldilocks_time_limit_keeps_a_valid_lottery_marked_not_optimal(pooled, officer, client, settings,
+                                                                       django_capture_on_commit_callbacks):
+    from django.urls import reverse
+
+    pooled.algorithm = "goldilocks"
+    pooled.save(update_fields=["algorithm"])
+    settings.LOTTERY_TIME_LIMIT = 1e-6
+    with django_capture_on_commit_callbacks(execute=True):
+        services.selection_start(actor=officer, panel=pooled)
+    pooled.refresh_from_db()
+    assert pooled.stage == Panel.Stage.COMPUTED and pooled.summary["complete"] is False
+    assert pooled.summary["certificate"]["method"] == "goldilocks" and pooled.solver_state["panels"]
+    assert len(pooled.lottery["panels"]) == 200
+    for composition in pooled.lottery["panels"]:
+        assert sum(composition) == 8
+    client.force_login(officer)
+    with translation.override("de"):
+        html = client.get(reverse("lottery:manage", args=[pooled.slug]), HTTP_ACCEPT_LANGUAGE="de").content.decode()
+    assert "Noch nicht vollständig optimal." in html and "am besten ausgleicht" in html
+    assert "Berechnung fortsetzen" in html
+    settings.LOTTERY_TIME_LIMIT = 300.0
+    with django_capture_on_commit_callbacks(execute=True):
+        services.selection_start(actor=officer, panel=pooled)
+    pooled.refresh_from_db()
+    assert pooled.summary["complete"] is True and pooled.solver_state is None
+
+
 def test_progress_text_names_level_profiles_and_bounds_in_german():
     from kompass.lottery.tasks import progress_text
 

@@ -89,7 +89,7 @@ def optimise(
     if algorithm == "maximin":
         return maximin(inst, oracle, time_limit=time_limit, progress=progress, state=state)
     if algorithm == "goldilocks":
-        return goldilocks(inst, gamma=gamma, oracle=oracle, time_limit=time_limit)
+        return goldilocks(inst, gamma=gamma, oracle=oracle, time_limit=time_limit, state=state)
     raise ValueError(f"unknown algorithm {algorithm!r}")
 
 

@@ -112,21 +112,102 @@ def relaxed_leximin(
     return np.minimum(level, 1.0), levels
 
 
+class FaceRepair:
+    """Cheap first try for a panel in a face of R: start from the previous panel (which lay in the previous,
+    larger face), clip it to the face's type bounds, and repair the quota rows by best 1-swaps (one member of
+    type a out, one of type b in) that reduce the total quota violation, ties broken by the objective. Returns
+    None at a local minimum; the caller then asks the MIP. Pools with household rules skip it."""
+
+    def __init__(self, poly: PanelPolytope):
+        self.poly = poly
+        self.active = len(poly.H) == 0
+        rows = {}
+        i = 0
+        for cat, val, tis in poly.inst.feature_index():
+            if tis:
+                rows[(cat, val)] = i
+                i += 1
+        inst = poly.inst
+        self.F = np.array([[rows[(c, t.profile[ci])] for ci, c in enumerate(inst.categories)] for t in inst.types],
+                          dtype=np.int64).reshape(poly.nt, len(inst.categories))
+
+    def find(self, start, w, lb, ub, qlo, qhi, max_steps: int = 200) -> np.ndarray | None:
+        if not self.active or start is None:
+            return None
+        k = self.poly.inst.k
+        x = np.clip(np.asarray(start, dtype=float), lb, ub)
+        gap = int(round(k - x.sum()))
+        order = np.argsort(-w)
+        for t in order if gap > 0 else order[::-1]:  # restore sum x = k, preferring the objective
+            if gap == 0:
+                break
+            room = (ub[t] - x[t]) if gap > 0 else (x[t] - lb[t])
+            step = min(abs(gap), int(room))
+            if step > 0:
+                x[t] += step if gap > 0 else -step
+                gap += -step if gap > 0 else step
+        if gap:
+            return None
+        F = self.F
+        ncat = F.shape[1]
+        s = self.poly.M @ x
+
+        def viol(v):
+            return np.maximum(np.maximum(qlo - v, v - qhi), 0.0)
+
+        for _ in range(max_steps):
+            cur = viol(s)
+            if cur.sum() <= 0.5:
+                return x
+            dm, dp = viol(s - 1) - cur, viol(s + 1) - cur
+            a_idx = np.nonzero(x > lb)[0]
+            b_ok = x < ub
+            delta = np.zeros((len(a_idx), len(x)))
+            Fa = F[a_idx]
+            for c in range(ncat):
+                diff = Fa[:, c][:, None] != F[:, c][None, :]
+                delta += np.where(diff, dm[Fa[:, c]][:, None] + dp[F[:, c]][None, :], 0.0)
+            score = np.where(b_ok[None, :], delta - 1e-6 * (w[None, :] - w[a_idx][:, None]), np.inf)
+            ai, b = np.unravel_index(np.argmin(score), score.shape)
+            if not delta[ai, b] < -0.5:
+                return None
+            a = a_idx[ai]
+            x[a] -= 1
+            x[b] += 1
+            s[F[a]] -= 1
+            s[F[b]] += 1
+        return None
+
+
 class FaceOracle:
-    """Integer panels inside a face of R: LP vertex, then RENS (MIP over the LP's fractional variables only),
-    then the full MIP."""
+    """Integer panels inside a face of R: repair of the previous panel, LP vertex, then RENS (MIP over the LP's
+    fractional variables only), then the full MIP."""
 
     def __init__(self, poly: PanelPolytope, mip_time_limit: float = 30.0):
         self.poly = poly
+        self.repair = FaceRepair(poly)
+        self.previous: np.ndarray | None = None
         self.lp = poly.model()
         self.mip = poly.model(integer=True, time_limit=mip_time_limit)
         # any panel in the face will do and the objective only steers the step length: a loose gap is much
         # cheaper than proving optimality (measured in ADR 0060)
         self.mip.setOptionValue("mip_rel_gap", 0.5)
-        self.stats = {"lp": 0, "rens": 0, "mip": 0}
+        self.stats = {"repair": 0, "lp": 0, "rens": 0, "mip": 0}
 
     def find(self, w, lb, ub, qlo, qhi, time_limit: float) -> np.ndarray | None:
+        x = self._find(w, lb, ub, qlo, qhi, time_limit)
+        if x is not None:
+            self.previous = x
+        return x
+
+    def _find(self, w, lb, ub, qlo, qhi, time_limit: float) -> np.ndarray | None:
         nt, nq = self.poly.nt, len(qlo)
+        t0 = time.perf_counter()
+        x = self.repair.find(self.previous, w, lb, ub, qlo, qhi)
+        self.stats["seconds_repair"] = self.stats.get("seconds_repair", 0.0) + time.perf_counter() - t0
+        if x is not None:
+            self.stats["repair"] += 1
+            return x
         cols = np.arange(nt, dtype=np.int32)
         qrows = np.arange(1, 1 + nq, dtype=np.int32)
         xl = None
