@@ -3,8 +3,8 @@
 Serves GET/HEAD requests of visitors without a session or messages cookie from the cache. A response is stored
 only when it is a 200 that sets no cookie, does not vary on Cookie (a page that used the CSRF token does) and is
 not marked private/no-store. Keys hold the language, the htmx flag, the host and the full path with query
-string; the value holds the invalidation generation it was rendered under (kompass.ops.invalidation). Sits after LocaleMiddleware and before
-CommonMiddleware/CsrfViewMiddleware in MIDDLEWARE."""
+string; the value holds the invalidation generation it was rendered under (kompass.ops.invalidation). Sits after
+LocaleMiddleware and before CommonMiddleware/CsrfViewMiddleware in MIDDLEWARE."""
 
 from __future__ import annotations
 
