@@ -91,8 +91,8 @@ def test_columns_of_this_release_have_database_defaults():
             nullable, default = cur.fetchone()
             assert nullable == "NO" and default, (table, column, default)
         # an INSERT of the previous release, which knew none of the new columns
-        cur.execute("INSERT INTO jobs_job (id, kind, title, status, progress_done, progress_total, message, result, result_file, "
-                    "result_url, task_result_id, created_at) VALUES (gen_random_uuid(), 'x', 'x', "
+        cur.execute("INSERT INTO jobs_job (id, kind, title, status, progress_done, progress_total, message, result, "
+                    "result_file, result_url, task_result_id, created_at) VALUES (gen_random_uuid(), 'x', 'x', "
                     "'queued', 0, 0, '', '{}', '', '', '', now()) RETURNING task_args, task_path, temp_files")
         task_args, task_path, temp_files = cur.fetchone()
         assert (json.loads(task_args), task_path, json.loads(temp_files)) == ([], "", [])
