@@ -493,8 +493,8 @@ def write_results(summary: str, stats: Stats, inside: int, check: dict, windows,
               "",
               f"Acknowledged writes checked in the database: {check['supports']} supports, {check['ideas']} ideas, "
               f"{check['comments']} comments (acknowledged = the confirmation page with its success message "
-              f"arrived); every idea's support count compared with its supports; {check['probes']} probe tasks "
-              f"run exactly once; jobs {check['jobs']}.",
+              f"arrived); every idea's support count compared with its supports; {check['probes']} probe tasks checked "
+              f"for exactly one run; jobs {check['jobs']}.",
               "", "Status codes: " + ", ".join(f"{k}: {v}" for k, v in sorted(stats.statuses.items())) + "."]
     (ROOT / "bench/cluster/RESULTS.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
 
