@@ -209,10 +209,11 @@ if os.environ.get("KOMPASS_TESTING"):
 
 # --- Cache (issue 12). `default` is the cache shared by all workers and app servers (page cache, rate limits,
 # login throttling). CACHE_URL: empty or locmem:// = per process (one worker only), redis://host:port/db =
-# Django's RedisCache, db:// = Django's DatabaseCache in the table kompass_cache (created after migrate).
+# Django's RedisCache (kompass.ops.redis_cache: a miss, never an error, while Redis is down), db:// = Django's
+# DatabaseCache in the table kompass_cache (created after migrate).
 _cache_url = os.environ.get("CACHE_URL", "")
 if _cache_url.startswith(("redis://", "rediss://", "unix://")):
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": _cache_url,
+    CACHES = {"default": {"BACKEND": "kompass.ops.redis_cache.ResilientRedisCache", "LOCATION": _cache_url,
                           "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "kompass"),
                           "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1,
                                       "retry_on_timeout": True, "health_check_interval": 15}}}

@@ -31,6 +31,10 @@ loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1,::1")
 proc_name = "kompass-web"
 worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None
+# gunicorn >= 24 opens a control socket at ~/.gunicorn/gunicorn.ctl; several app servers on one host (the loopback
+# cluster, two units) would share that one path. Off unless GUNICORN_CONTROL_SOCKET names a socket per server.
+control_socket = os.environ.get("GUNICORN_CONTROL_SOCKET", "")
+control_socket_disable = not control_socket
 
 
 def on_starting(server):

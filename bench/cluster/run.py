@@ -2,7 +2,7 @@
 
 Starts nginx (deploy/nginx/kompass-locations.conf), 2 gunicorn app servers (deploy/gunicorn.conf.py), 2 task
 workers (`kompass db_worker`), PgBouncer (deploy/pgbouncer/pgbouncer.ini) in front of the machine's PostgreSQL
-(scratch database kompass_cluster) and an own redis-server; seeds the data with COPY (bench/cluster/seed.py);
+(scratch database kompass_ops_cluster) and an own redis-server; seeds the data with COPY (bench/cluster/seed.py);
 runs a mixed workload for CLUSTER_SECONDS (default 180): anonymous browsing of every page type and the API,
 citizens logging in and posting ideas, comments and supports, background jobs (probes, a spreadsheet import,
 an opinion map). Meanwhile it kills (SIGKILL) and restarts one app server and the Redis server, stops (SIGTERM,
@@ -12,7 +12,7 @@ with what the clients were told and prints
     cluster: requests=N errors=E lost=L p95_ms=… jobs=done/total
 
 Exit 0 only when errors=0 and lost=0. Everything it started is stopped and the scratch database dropped.
-Ports: 127.0.0.1:18100-18120. Run it under `flock /tmp/kompass-heavy.lock` (make cluster-test does)."""
+Ports: 127.0.0.1:8200-8220. Run it under `flock /tmp/kompass-heavy.lock` (make cluster-test does)."""
 
 from __future__ import annotations
 
@@ -27,6 +27,7 @@ import sys
 import tempfile
 import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import requests
@@ -37,11 +38,12 @@ from bench.cluster.config import nginx_conf, pgbouncer_ini  # noqa: E402
 from bench.common import recreate_database  # noqa: E402
 
 PG = os.environ.get("CLUSTER_PG", "postgres://postgres@127.0.0.1:5432")
-DB = "kompass_cluster"
-NGINX, APPS, PGB, REDIS = 18100, [18101, 18102], 18110, 18120
+DB = os.environ.get("CLUSTER_DB", "kompass_ops_cluster")
+NGINX, APPS, PGB, REDIS = 8200, [8201, 8202], 8210, 8220
 SECONDS = float(os.environ.get("CLUSTER_SECONDS", "180"))
 BROWSERS = int(os.environ.get("CLUSTER_BROWSERS", "8"))
 CITIZEN_THREADS = int(os.environ.get("CLUSTER_CITIZEN_THREADS", "4"))
+CITIZENS = int(os.environ.get("CLUSTER_CITIZENS", "60"))
 GRACE = 5.0  # seconds after a restarted part is ready again that still count as its kill window
 BASE = f"http://127.0.0.1:{NGINX}"
 VENV = ROOT / ".venv/bin"
@@ -184,51 +186,78 @@ def browse(stats: Stats, urls: list[str], stop: threading.Event, seed: int) -> N
         timed(stats, session, "GET", rng.choice(urls))
 
 
-def citizen(stats: Stats, emails: list[str], ideas: tuple[int, int], stop: threading.Event, seed: int) -> None:
+SUCCESS = {"support": "Vielen Dank für Ihre Unterstützung.", "comment": "Ihr Kommentar wurde veröffentlicht.",
+           "idea": "Vielen Dank! Ihre Idee wurde veröffentlicht."}
+
+
+def login(stats: Stats, email: str) -> requests.Session | None:
+    session = requests.Session()
+    page = timed(stats, session, "GET", "/accounts/login/")
+    if page is None or page.status_code != 200:
+        return None
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text).group(1)
+    done = timed(stats, session, "POST", "/accounts/login/", data={
+        "csrfmiddlewaretoken": token, "username": email, "password": "Cluster-pass-2026"})
+    return session if done is not None and done.status_code == 302 else None
+
+
+def acknowledged(stats: Stats, session: requests.Session, response, kind: str, target: str | None = None) -> bool:
+    """What a person is told: the post redirects, and the page it leads to shows the success message. A write
+    whose confirmation page never arrived is not acknowledged (it may or may not be stored)."""
+    if response is None or response.status_code != 302:
+        return False
+    location = response.headers.get("Location", "")
+    if target is not None and location != target:
+        return False
+    if target is None and not re.match(r"^/ideas/\d+/$", location):
+        return False
+    page = timed(stats, session, "GET", location)
+    return page is not None and page.status_code == 200 and SUCCESS[kind] in page.text
+
+
+def citizen(stats: Stats, sessions: list, ideas: tuple[int, int], stop: threading.Event, seed: int) -> None:
+    """Logged-in citizens supporting, commenting, posting ideas and reading idea pages. A support whose answer
+    was a 502/connection failure is sent again (as a person would press the button again): supports are
+    idempotent, so a retry must never count twice. Comments and ideas are not retried."""
     rng = random.Random(seed)
-    sessions = []
-    for email in emails:
-        session = requests.Session()
-        page = timed(stats, session, "GET", "/accounts/login/")
-        if page is None or page.status_code != 200:
-            continue
-        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text).group(1)
-        done = timed(stats, session, "POST", "/accounts/login/", data={
-            "csrfmiddlewaretoken": token, "username": email, "password": "Cluster-pass-2026"})
-        if done is not None and done.status_code == 302:
-            sessions.append((email, session, set(), [0]))
     while not stop.is_set() and sessions:
         email, session, supported, made = rng.choice(sessions)
         headers = {"X-CSRFToken": session.cookies.get("csrftoken", "")}
         action = rng.random()
         tag = f"{seed}-{rng.getrandbits(48):012x}"
-        if action < 0.55:
+        if action < 0.5:
             idea = rng.randint(*ideas)
             if idea in supported:
                 continue
             supported.add(idea)
-            r = timed(stats, session, "POST", f"/ideas/{idea}/support/", headers=headers,
-                      data={"next": f"/ideas/{idea}/"})
-            if r is not None and r.status_code == 302 and r.headers.get("Location") == f"/ideas/{idea}/":
-                with stats.lock:
-                    stats.acks["supports"].append((email, idea))
-        elif action < 0.8:
+            for _attempt in range(3):
+                r = timed(stats, session, "POST", f"/ideas/{idea}/support/", headers=headers,
+                          data={"next": f"/ideas/{idea}/"})
+                if r is None or r.status_code >= 500:
+                    time.sleep(1)
+                    continue
+                if acknowledged(stats, session, r, "support", f"/ideas/{idea}/"):
+                    with stats.lock:
+                        stats.acks["supports"].append((email, idea))
+                break
+        elif action < 0.7:
             idea = rng.randint(*ideas)
             r = timed(stats, session, "POST", f"/ideas/{idea}/comment/", headers=headers,
                       data={"text": f"Kommentar aus dem Lasttest {tag}", "next": f"/ideas/{idea}/"})
-            if r is not None and r.status_code == 302:
+            if acknowledged(stats, session, r, "comment", f"/ideas/{idea}/"):
                 with stats.lock:
                     stats.acks["comments"].append(tag)
-        elif action < 0.9 and made[0] < 5:
+        elif action < 0.75 and made[0] < 5:
             made[0] += 1
             r = timed(stats, session, "POST", "/ideas/new/", headers=headers,
                       data={"kind": "idea", "title": f"Idee aus dem Lasttest {tag}",
                             "text": "Eine Idee, die ein Lasttest eingereicht hat, mit genug Text."})
-            if r is not None and r.status_code == 302 and re.match(r"^/ideas/\d+/$", r.headers.get("Location", "")):
+            if acknowledged(stats, session, r, "idea"):
                 with stats.lock:
                     stats.acks["ideas"].append(tag)
         else:
-            timed(stats, session, "GET", f"/ideas/{rng.randint(*ideas)}/")
+            pages = [f"/ideas/{rng.randint(*ideas)}/", "/ideas/", "/accounts/settings/", "/notifications/"]
+            timed(stats, session, "GET", rng.choice(pages))
 
 
 def psql(sql: str) -> str:
@@ -265,9 +294,11 @@ def main() -> int:
     cluster.pgb_dir = work / "pgbouncer"
     cluster.pgb_dir.mkdir()
     os.chmod(cluster.pgb_dir, 0o777)
-    windows: list[list[float]] = []
+    windows: list[list] = []  # [start, end, label] of the kill windows whose failures are expected
+    other_windows: list[list] = []  # the same for the parts whose restart must not fail any request
     code = 1
     try:
+        started = time.time()
         log(f"scratch database {DB}, seeding (CLUSTER_SCALE={os.environ.get('CLUSTER_SCALE', '1')})")
         recreate_database(f"{PG}/{DB}")
         seed_env = {**cluster.env, "DATABASE_URL": f"{PG}/{DB}", "CACHE_URL": ""}  # Redis is not up yet
@@ -275,7 +306,8 @@ def main() -> int:
                               capture_output=True, text=True)
         if seed.returncode:
             raise RuntimeError("seeding failed:\n" + seed.stderr[-3000:])
-        log(f"seeded: {seed.stdout.strip()}")
+        log(f"seeded: {seed.stdout.strip().splitlines()[-1]}; " + "; ".join(
+            line[len("seed: "):] for line in seed.stderr.splitlines() if line.startswith("seed: ")))
         subprocess.run([str(VENV / "kompass"), "collectstatic", "--noinput", "-v", "0"], env=seed_env, cwd=ROOT,
                        check=True)
         cluster.start_redis()
@@ -291,9 +323,17 @@ def main() -> int:
         low, high = (int(x) for x in psql("SELECT MIN(id), MAX(id) FROM participation_idea").split("|"))
         log(f"{len(urls)} URLs, ideas {low}..{high}; load for {SECONDS:.0f} s with failures")
         stats, stop = Stats(), threading.Event()
+        logins = Stats()  # logging in (a slow password hash per citizen) happens before the measured load
+        emails = [f"citizen{i}@example.org" for i in range(CITIZENS)]
+        with ThreadPoolExecutor(4) as pool:
+            sessions = [(e, s, set(), [0]) for e, s in zip(emails, pool.map(lambda e: login(logins, e), emails),
+                                                         strict=True)
+                        if s is not None]
+        if len(sessions) != len(emails):
+            raise RuntimeError(f"only {len(sessions)} of {len(emails)} citizens could log in")
+        log(f"{len(sessions)} citizens logged in")
         threads = [threading.Thread(target=browse, args=(stats, urls, stop, i)) for i in range(BROWSERS)]
-        emails = [f"citizen{i}@example.org" for i in range(120)]
-        threads += [threading.Thread(target=citizen, args=(stats, emails[i::CITIZEN_THREADS], (low, high), stop,
+        threads += [threading.Thread(target=citizen, args=(stats, sessions[i::CITIZEN_THREADS], (low, high), stop,
                                                            1000 + i)) for i in range(CITIZEN_THREADS)]
         t0 = time.time()
         for t in threads:
@@ -305,40 +345,64 @@ def main() -> int:
 
         def start_jobs(n: int) -> None:
             out = work / f"jobs-{n}.json"
-            subprocess.run([str(VENV / "python"), str(ROOT / "bench/cluster/django_side.py"), "jobs", str(out)],
-                           env=cluster.env, cwd=ROOT, check=True, capture_output=True)
+            for _attempt in range(3):  # it may meet the PgBouncer restart; a batch that never started is no ack
+                done = subprocess.run([str(VENV / "python"), str(ROOT / "bench/cluster/django_side.py"), "jobs",
+                                       str(out)], env=cluster.env, cwd=ROOT, capture_output=True, text=True)
+                if done.returncode == 0:
+                    break
+                log(f"job batch {n} could not be started: {done.stderr.strip().splitlines()[-1:]}")
+                time.sleep(5)
+            else:
+                return
             data = json.loads(out.read_text())
             job_acks["probes"] += data["probes"]
             job_acks["jobs"] += data["jobs"]
             log(f"started {len(data['probes'])} probe tasks and jobs {data['jobs']}")
 
-        def failure(label: str, stop_it, start_it) -> None:
+        def failure(label: str, stop_it, start_it, *, exempt: bool = True) -> None:
+            """Stop a part, wait, start it again. Only the app server and PgBouncer get a kill window in which
+            client failures are not errors: a request in flight on a killed app server, or a new database
+            connection while the pooler is down, cannot succeed. A task worker or Redis going away must not
+            fail any request at all."""
             begin = time.time()
             log(f"{label}: stop")
             stop_it()
             time.sleep(3)
             start_it()
-            windows.append([begin, time.time() + GRACE])
+            (windows if exempt else other_windows).append([begin, time.time() + GRACE, label])
             log(f"{label}: back after {time.time() - begin:.1f} s")
 
-        at(SECONDS * 0.08)
-        start_jobs(1)
-        at(SECONDS * 0.17)
+        # Failures follow each other with a gap, so that every client failure belongs to one window; the job
+        # batches are started from threads (a batch takes a while to enqueue under load and must not shift
+        # the failure schedule).
+        job_threads = []
+
+        def jobs_soon(n: int) -> None:
+            job_threads.append(threading.Thread(target=start_jobs, args=(n,)))
+            job_threads[-1].start()
+
+        def next_failure(offset: float) -> None:
+            last = max((b for _a, b, _l in windows + other_windows), default=0.0)
+            at(max(offset, last - t0 + 10))
+
+        at(SECONDS * 0.05)
+        jobs_soon(1)
+        next_failure(SECONDS * 0.12)
         failure("app server 1 (SIGKILL)", lambda: cluster.kill("app0"), lambda: cluster.start_app(0))
         at(SECONDS * 0.30)
-        start_jobs(2)
-        at(SECONDS * 0.33)
+        jobs_soon(2)
+        next_failure(SECONDS * 0.33)
         failure("worker 1 (SIGTERM)", lambda: cluster.kill("worker0", signal.SIGTERM, wait=120),
-                lambda: cluster.start_worker(0))
-        at(SECONDS * 0.50)
-        failure("redis (SIGKILL)", lambda: cluster.kill("redis"), cluster.start_redis)
-        at(SECONDS * 0.67)
+                lambda: cluster.start_worker(0), exempt=False)
+        next_failure(SECONDS * 0.50)
+        failure("redis (SIGKILL)", lambda: cluster.kill("redis"), cluster.start_redis, exempt=False)
+        next_failure(SECONDS * 0.67)
         failure("pgbouncer (restart)", lambda: cluster.kill("pgbouncer", signal.SIGINT, wait=20),
                 cluster.start_pgbouncer)
         at(SECONDS)
         stop.set()
-        for t in threads:
-            t.join(timeout=60)
+        for t in threads + job_threads:
+            t.join(timeout=120)
         log("load stopped; waiting for the task queue to drain")
         deadline = time.time() + 300
         while time.time() < deadline:
@@ -356,7 +420,7 @@ def main() -> int:
             raise RuntimeError("verify failed:\n" + result.stderr[-3000:])
         check = json.loads(result.stdout.strip().splitlines()[-1])
         # a failure is planned when the request overlapped a kill window (it may have started just before)
-        outside = [f for f in stats.failures if not any(f[0] <= b and f[1] >= a for a, b in windows)]
+        outside = [f for f in stats.failures if not any(f[0] <= b and f[1] >= a for a, b, _label in windows)]
         inside = len(stats.failures) - len(outside)
         latencies = sorted(stats.latencies)
         p95 = latencies[int(0.95 * (len(latencies) - 1))] * 1000 if latencies else 0
@@ -371,7 +435,7 @@ def main() -> int:
         summary = (f"cluster: requests={stats.requests} errors={len(outside)} lost={check['lost']} p95_ms={p95:.0f} "
                    f"jobs={check['jobs_ok']}/{check['jobs_total']}")
         print(summary, flush=True)
-        write_results(summary, stats, inside, check, windows, t0)
+        write_results(summary, stats, inside, check, windows + other_windows, t0, time.time() - started)
         code = 0 if not outside and not check["lost"] else 1
     finally:
         cluster.stop_all()
@@ -387,25 +451,51 @@ def main() -> int:
     return code
 
 
-def write_results(summary: str, stats: Stats, inside: int, check: dict, windows, t0) -> None:
+def write_results(summary: str, stats: Stats, inside: int, check: dict, windows, t0, duration: float) -> None:
     import platform
     from datetime import UTC, datetime
 
     cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
                 if line.startswith("model name")), platform.processor())
+    mem = int(next(line.split()[1] for line in Path("/proc/meminfo").read_text().splitlines()
+                   if line.startswith("MemTotal"))) / 2**20
+    load = os.getloadavg()[0]
+
+    def window_of(f) -> str | None:
+        """The window a failure belongs to: an exempt one it overlaps first, else any it overlaps."""
+        hits = [(not label.startswith(("app server", "pgbouncer")), label) for a, b, label in windows
+                if f[0] <= b and f[1] >= a]
+        return min(hits)[1] if hits else None
+
+    owners = [window_of(f) for f in stats.failures]
+
+    def failures_in(label: str) -> int:
+        return owners.count(label)
+
     lines = ["# Cluster test", "",
              f"Run: `make cluster-test` on {datetime.now(UTC):%Y-%m-%d %H:%M} UTC, {os.cpu_count()} CPUs ({cpu}), "
-             f"shared with other engineers' work. Data scale {os.environ.get('CLUSTER_SCALE', '1')} (1 = 10,000 "
-             "measures, 100,000 ideas, 1,000,000 supports, 500,000 comments). "
-             f"{SECONDS:.0f} s of load: {BROWSERS} anonymous browsers and "
-             f"{CITIZEN_THREADS} citizen threads (120 accounts) through nginx to 2 gunicorn app servers "
-             "(2 workers each), 2 task workers, PgBouncer (transaction mode), PostgreSQL, Redis.", "",
+             f"{mem:.0f} GiB, shared with other engineers' work (load average {load:.1f} at the end). Whole run "
+             f"{duration / 60:.1f} min including seeding. Data scale {os.environ.get('CLUSTER_SCALE', '1')} "
+             "(1 = 10,000 measures, 50,000 accounts, 100,000 ideas, 1,000,000 supports, 500,000 comments, "
+             f"seeded with COPY). {SECONDS:.0f} s of load: {BROWSERS} anonymous browsers (every page type and the "
+             f"API) and {CITIZEN_THREADS} citizen threads ({CITIZENS} logged-in accounts) through nginx to 2 gunicorn "
+             "app servers (2 sync workers each), 2 task workers (`db_worker`), PgBouncer (transaction mode), "
+             "PostgreSQL, an own redis-server.", "",
              "```", summary, "```", "",
-             f"Failures during the planned kill windows (not counted as errors): {inside}. Windows (s after start): "
-             + ", ".join(f"{a - t0:.0f}–{b - t0:.0f}" for a, b in windows) + ".", "",
-             f"Acknowledged writes checked in the database: {check['supports']} supports, {check['ideas']} ideas, "
-             f"{check['comments']} comments; {check['probes']} probe tasks run exactly once; jobs {check['jobs']}.",
-             "", "Status codes: " + ", ".join(f"{k}: {v}" for k, v in sorted(stats.statuses.items())) + "."]
+             "| failure injected | s after load start | client failures (5xx or connection) while it lasted | "
+             "counted as errors |", "|---|---|---|---|"]
+    for a, b, label in sorted(windows):
+        exempt = label.startswith(("app server", "pgbouncer"))
+        lines.append(f"| {label} | {a - t0:.0f}–{b - t0:.0f} | {failures_in(label)} | "
+                     f"{'no (planned kill window)' if exempt else 'yes'} |")
+    lines += ["", f"Failures inside the planned kill windows (not counted): {inside}; outside any window: "
+              f"{owners.count(None)}. A window lasts from the stop until {GRACE:.0f} s after the part is ready again.",
+              "",
+              f"Acknowledged writes checked in the database: {check['supports']} supports, {check['ideas']} ideas, "
+              f"{check['comments']} comments (acknowledged = the confirmation page with its success message "
+              f"arrived); every idea's support count compared with its supports; {check['probes']} probe tasks checked "
+              f"for exactly one run; jobs {check['jobs']}.",
+              "", "Status codes: " + ", ".join(f"{k}: {v}" for k, v in sorted(stats.statuses.items())) + "."]
     (ROOT / "bench/cluster/RESULTS.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 

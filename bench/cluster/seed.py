@@ -45,15 +45,23 @@ def main() -> None:
     from kompass.strategy.services import strategy_load
 
     t0 = time.perf_counter()
+
+    def step(what: str) -> None:
+        print(f"seed: {what} after {time.perf_counter() - t0:.0f} s", file=sys.stderr, flush=True)
+
     call_command("migrate", verbosity=0)
+    step("migrated")
     strategy_load(actor=system_actor("cluster-seed"), path=ROOT / "data/strategies/berlin-gdb.yaml")
     call_command("load_monitoring", str(ROOT / "data/monitoring/berlin-gdb-monitoring.yaml"), verbosity=0)
     strategy = Strategy.objects.get(slug="berlin-gdb")
     measures = int(10_000 * SCALE) - strategy.measures.count()
+    step("strategy and monitoring loaded")
     generate_measures(strategy, measures, organisations=200, seed=7)
+    step("measures generated")
     participation.seed_users(int(50_000 * max(SCALE, 0.1)))
     participation.grow({"ideas": int(100_000 * SCALE), "supports": int(1_000_000 * SCALE),
                         "comments": int(500_000 * SCALE)}, random.Random(12))
+    step("participation seeded")
     hashed = make_password(PASSWORD)  # one hash for all citizens: seeding stays fast
     User.objects.bulk_create([User(email=f"citizen{i}@example.org", display_name=f"Bürgerin {i}", password=hashed)
                               for i in range(CITIZENS)])

@@ -6,11 +6,13 @@ and raises `RateLimited` (a message for people) once a count is over its limit w
 
 Counting is atomic wherever it happens: on a Redis cache with Redis' INCR, otherwise in the database table
 `core.RateCounter` with `UPDATE … SET count = count + 1` (the database serialises concurrent updates of a row). A
-per-process cache (local memory) is never used for counting, so several workers always share one count."""
+per-process cache (local memory) is never used for counting, so several workers always share one count. While
+Redis cannot be reached (a restart), counts go to the database table, so limits keep holding and nothing fails."""
 
 from __future__ import annotations
 
 import hashlib
+import logging
 import math
 from datetime import UTC, datetime, timedelta
 
@@ -20,6 +22,8 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
+
+log = logging.getLogger("kompass.ratelimit")
 
 #: action: (events per account or address, window in seconds). Settings override: KOMPASS_RATE_LIMITS.
 DEFAULT_RATE_LIMITS = {
@@ -49,7 +53,9 @@ def limits(action: str) -> tuple[int, int]:
 
 
 def uses_redis() -> bool:
-    return "redis" in caches["default"].__class__.__module__.lower()
+    from django.core.cache.backends.redis import RedisCache
+
+    return isinstance(caches["default"], RedisCache)
 
 
 def hit(key: str, window: int) -> int:
@@ -58,12 +64,15 @@ def hit(key: str, window: int) -> int:
     full = f"rl:{key}:{bucket}"
     if uses_redis():
         cache = caches["default"]
-        cache.add(full, 0, window)
         try:
-            return cache.incr(full)
-        except ValueError:  # expired between add and incr
-            cache.add(full, 1, window)
-            return 1
+            cache.add(full, 0, window)
+            try:
+                return cache.incr(full)
+            except ValueError:  # expired between add and incr
+                cache.add(full, 1, window)
+                return 1
+        except Exception:  # noqa: BLE001 - Redis down or restarting: count in the database meanwhile
+            log.warning("rate limit: shared cache unreachable, counting in the database", exc_info=True)
     return _db_hit(full, window, bucket)
 
 
@@ -90,8 +99,7 @@ def reset(key: str, window: int) -> None:
     bucket = int(timezone.now().timestamp() // window)
     full = f"rl:{key}:{bucket}"
     if uses_redis():
-        caches["default"].delete(full)
-        return
+        caches["default"].delete(full)  # the Redis count; a database count from an outage is deleted below
     from kompass.core.models import RateCounter
 
     if len(full) > 200:

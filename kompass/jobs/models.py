@@ -2,6 +2,7 @@ import uuid
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Value
 from django.utils.translation import gettext_lazy as _
 
 
@@ -30,9 +31,10 @@ class Job(models.Model):
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                    related_name="jobs")
     heartbeat_at = models.DateTimeField(null=True, blank=True, help_text=_("Last sign of life of the worker."))
-    task_path = models.CharField(max_length=200, blank=True, help_text=_("The task, so the job can be retried."))
-    task_args = models.JSONField(default=list, blank=True)
-    temp_files = models.JSONField(default=list, blank=True,
+    task_path = models.CharField(max_length=200, blank=True, db_default="",
+                                 help_text=_("The task, so the job can be retried."))
+    task_args = models.JSONField(default=list, blank=True, db_default=Value([], models.JSONField()))
+    temp_files = models.JSONField(default=list, blank=True, db_default=Value([], models.JSONField()),
                                   help_text=_("Private files the job may leave behind; removed when it ends."))
     retry_of = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="retries")
     created_at = models.DateTimeField(auto_now_add=True)

@@ -342,7 +342,7 @@ class Candidate(LocalizedMixin, models.Model):
     source_url = models.URLField(_("source link"), blank=True)  # a link the proposer gave (not the idea page)
     # A typed reference to the object the candidate came from in a higher-layer app (e.g. a citizen idea:
     # source_kind "participation.idea", source_id its pk). Resolved to a link through lifecycle.sources.
-    source_kind = models.CharField(max_length=60, blank=True)
+    source_kind = models.CharField(max_length=60, blank=True, db_default="")
     source_id = models.PositiveBigIntegerField(null=True, blank=True)
     # Who submitted the source (the idea's author); the name is rendered at display time, so a deleted
     # account leaves no name behind.

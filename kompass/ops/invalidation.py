@@ -1,9 +1,10 @@
 """Invalidation of the anonymous page cache: one "generation" number in the shared cache.
 
-Every cached page's key contains the generation current when it was rendered. Any committed write — a model
-saved, deleted or its many-to-many links changed, including every `AuditEvent` that services record next to
-their `.update()` calls — bumps the generation in `transaction.on_commit`, once per transaction. Pages of the
-old generation are never read again and expire on their own.
+Every cached page is stored with the generation current when it was rendered, and served only while that
+generation is current. Any committed write — a model saved, deleted or its many-to-many links changed, including
+every `AuditEvent` that services record next to their `.update()` calls — bumps the generation in
+`transaction.on_commit`, once per transaction. Pages of an old generation are never served again; they are
+overwritten or expire on their own.
 
 Ordering argument (why no stale page is served after a write commits): a request reads the generation
 *before* it reads the database. The writer bumps right after its COMMIT and before its own response is sent.
@@ -45,6 +46,21 @@ def generation() -> int | None:
         CACHE_ERRORS.labels("generation").inc()
         log.warning("cache generation read failed", exc_info=True)
         return None
+
+
+def generation_and(key: str):
+    """The current generation and the cached value under `key`, in one round trip to the cache (MGET on Redis);
+    (None, None) when the cache cannot be reached."""
+    from django.core.cache import caches
+
+    try:
+        values = caches["default"].get_many([GENERATION_KEY, key])
+    except Exception:  # noqa: BLE001 - a per-process or database cache that fails
+        values = {}
+    value = values.get(GENERATION_KEY)
+    if value is None:
+        return generation(), None  # a fresh (or unreachable) cache: create the generation, nothing cached yet
+    return value, values.get(key)
 
 
 def bump() -> None:

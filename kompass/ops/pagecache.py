@@ -2,9 +2,9 @@
 
 Serves GET/HEAD requests of visitors without a session or messages cookie from the cache. A response is stored
 only when it is a 200 that sets no cookie, does not vary on Cookie (a page that used the CSRF token does) and is
-not marked private/no-store. Keys hold the invalidation generation (kompass.ops.invalidation), the language, the
-htmx flag, the host and the full path with query string. Sits after LocaleMiddleware and before
-CommonMiddleware/CsrfViewMiddleware in MIDDLEWARE."""
+not marked private/no-store. Keys hold the language, the htmx flag, the host and the full path with query
+string; the value holds the invalidation generation it was rendered under (kompass.ops.invalidation). Sits after
+LocaleMiddleware and before CommonMiddleware/CsrfViewMiddleware in MIDDLEWARE."""
 
 from __future__ import annotations
 
@@ -47,13 +47,17 @@ def cacheable_response(response) -> bool:
     return not cache_control & {"private", "no-store", "no-cache"}
 
 
-def key(request, generation: int) -> str:
+def key(request) -> str:
     raw = "|".join([request.method, request.get_host(), request.get_full_path(), getattr(request, "LANGUAGE_CODE", ""),
                     "hx" if request.headers.get("HX-Request") else ""])
-    return f"kompass:page:{generation}:{hashlib.sha256(raw.encode('utf-8', 'surrogateescape')).hexdigest()}"
+    return f"kompass:page:{hashlib.sha256(raw.encode('utf-8', 'surrogateescape')).hexdigest()}"
 
 
 class PageCacheMiddleware:
+    """One round trip to the shared cache per hit: the generation and the page are read together (MGET on
+    Redis). A page is stored as (generation read before its view ran, response) and served only while that
+    generation is still the current one (the ordering argument is in kompass.ops.invalidation)."""
+
     def __init__(self, get_response):
         self.get_response = get_response
 
@@ -61,21 +65,21 @@ class PageCacheMiddleware:
         if not cacheable_request(request):
             PAGE_CACHE.labels("bypass").inc()
             return self.get_response(request)
-        generation = invalidation.generation()  # read BEFORE the view reads the database
+        cache_key = key(request)
+        generation, cached = invalidation.generation_and(cache_key)  # read BEFORE the view reads the database
         if generation is None:
             PAGE_CACHE.labels("error").inc()
             return self.get_response(request)
-        cache_key = key(request, generation)
-        cached = cache_safe.get(cache_key)
-        if cached is not None:
+        if isinstance(cached, tuple) and len(cached) == 2 and cached[0] == generation:
             PAGE_CACHE.labels("hit").inc()
-            cached["X-Kompass-Cache"] = "hit"
-            return cached
+            response = cached[1]
+            response["X-Kompass-Cache"] = "hit"
+            return response
         PAGE_CACHE.labels("miss").inc()
         response = self.get_response(request)
         if cacheable_response(response):
             if hasattr(response, "render") and callable(response.render) and not response.is_rendered:
                 response.render()
-            cache_safe.set(cache_key, response, settings.KOMPASS_PAGE_CACHE_SECONDS)
+            cache_safe.set(cache_key, (generation, response), settings.KOMPASS_PAGE_CACHE_SECONDS)
             response["X-Kompass-Cache"] = "miss"
         return response

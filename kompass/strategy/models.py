@@ -2,7 +2,7 @@
 spatial levels and districts. Everything hangs off one `Strategy`; several may coexist, one is current."""
 
 from django.db import models
-from django.db.models import Q
+from django.db.models import Q, Value
 from django.utils.translation import gettext_lazy as _
 
 from kompass.core.models import LocalizedMixin, NamedFrameworkItem
@@ -26,8 +26,8 @@ class Strategy(LocalizedMixin, models.Model):
     data_licence_url = models.URLField(blank=True)
     map_attribution = models.TextField(blank=True)
     # Legal pages (Impressum, privacy, accessibility statement): see kompass/portal/legal.py for the keys.
-    legal = models.JSONField(default=dict, blank=True)
-    theme_colour = models.CharField(max_length=7, blank=True,
+    legal = models.JSONField(default=dict, blank=True, db_default=Value({}, models.JSONField()))
+    theme_colour = models.CharField(max_length=7, blank=True, db_default="",
                                     help_text=_("The strategy's own brand colour (#rrggbb); empty keeps KERN's."))
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

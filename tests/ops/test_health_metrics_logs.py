@@ -85,7 +85,12 @@ def test_json_formatter_writes_one_json_object_with_request_id():
     assert data["message"] == "hallo Welt"
     assert data["level"] == "WARNING" and data["logger"] == "kompass.test"
     assert data["request_id"] == "abc123def456"
-    assert "time" in data
+    # UTC with its offset, the same instant as the record (the process itself runs in Europe/Berlin)
+    from datetime import datetime
+
+    stamp = datetime.fromisoformat(data["time"])
+    assert stamp.utcoffset().total_seconds() == 0
+    assert abs(stamp.timestamp() - record.created) < 0.001
 
 
 @pytest.mark.django_db

@@ -28,7 +28,7 @@ def load(**env) -> dict:
 
 @pytest.mark.parametrize(("url", "backend", "location"), [
     ("", "django.core.cache.backends.locmem.LocMemCache", None),
-    ("redis://127.0.0.1:6379/2", "django.core.cache.backends.redis.RedisCache", "redis://127.0.0.1:6379/2"),
+    ("redis://127.0.0.1:6379/2", "kompass.ops.redis_cache.ResilientRedisCache", "redis://127.0.0.1:6379/2"),
     ("db://", "django.core.cache.backends.db.DatabaseCache", "kompass_cache"),
     ("db://my_cache", "django.core.cache.backends.db.DatabaseCache", "my_cache"),
 ])

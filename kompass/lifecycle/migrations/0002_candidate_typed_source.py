@@ -1,8 +1,14 @@
 """Candidates reference their source by type and id instead of by URL.
 
 Citizen-idea candidates stored the idea's public URL (".../ideas/<pk>/") in `source_url`; the data step turns
-that into `source_kind="participation.idea"`, `source_id=<pk>` and clears the URL (the link is rendered from the
-reference). Outside proposals keep their `source_url` (a link the proposer gave)."""
+that into `source_kind="participation.idea"`, `source_id=<pk>` (the link is rendered from the reference). Outside
+proposals keep their `source_url` (a link the proposer gave).
+
+Expand phase (rewritten 2026-12-02 for zero-downtime upgrades): `source_kind` has a database default, the URL is
+kept (servers of the previous release find an idea's candidate by it and would otherwise create it again), and
+the unique constraint is added by 0003 without blocking writers. Databases that applied the earlier version have
+cleared URLs and the constraint already; 0003 skips what exists. The contract step of the next release clears
+the URLs of referenced candidates (docs/operations.md)."""
 
 import re
 
@@ -25,8 +31,8 @@ def urls_to_references(apps, schema_editor):
         if key in seen:  # the old hook was idempotent per URL; keep any later duplicate as it was
             continue
         seen.add(key)
-        candidate.source_kind, candidate.source_id, candidate.source_url = "participation.idea", key[1], ""
-        candidate.save(update_fields=["source_kind", "source_id", "source_url"])
+        candidate.source_kind, candidate.source_id = "participation.idea", key[1]
+        candidate.save(update_fields=["source_kind", "source_id"])
 
 
 def references_to_urls(apps, schema_editor):
@@ -56,7 +62,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='candidate',
             name='source_kind',
-            field=models.CharField(blank=True, max_length=60),
+            field=models.CharField(blank=True, db_default='', max_length=60),
         ),
         migrations.AddField(
             model_name='candidate',
@@ -64,8 +70,4 @@ class Migration(migrations.Migration):
             field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL),
         ),
         migrations.RunPython(urls_to_references, references_to_urls),
-        migrations.AddConstraint(
-            model_name='candidate',
-            constraint=models.UniqueConstraint(condition=models.Q(('source_id__isnull', False)), fields=('strategy', 'source_kind', 'source_id'), name='unique_candidate_source'),
-        ),
     ]
