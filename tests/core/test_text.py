@@ -19,7 +19,7 @@ def test_fold_and_stems():
     assert stem("buergern") == stem("buerger") == "buerg"
     assert stem("daten") == "daten"  # a stem shorter than four letters keeps the word
     assert search_terms("Bürger") == search_terms("buerger") == ["buerg"]
-    assert search_terms('"Kieze" OR und -') == ["kiez", "und"]
+    assert search_terms('"Kieze" OR und - Bänke') == ["kiez", "baenk"]
 
 
 def _slugs(response):
