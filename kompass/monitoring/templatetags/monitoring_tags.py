@@ -1,7 +1,15 @@
 from django import template
 
 from kompass.monitoring.charts import status_symbol
-from kompass.monitoring.labels import COMPONENT_LABELS, METHOD_LABELS, STATUS_LABELS, TREND_LABELS, TREND_SYMBOLS
+from kompass.monitoring.labels import (
+    COMPONENT_LABELS,
+    METHOD_LABELS,
+    STATUS_LABELS,
+    TREND_LABELS,
+    TREND_SYMBOLS,
+    VALUE_LABELS,
+)
+from kompass.monitoring.reasons import reason_text as _reason_text
 
 register = template.Library()
 
@@ -59,7 +67,15 @@ def component_value(value):
                          for k, v in value.items())
     if isinstance(value, list | tuple):
         return ", ".join(str(component_value(v)) for v in value)
+    if isinstance(value, str) and value:
+        return VALUE_LABELS.get(value) or _reason_text(value)
     return number(value)
+
+
+@register.filter
+def reason_text(reason):
+    """Why a status is not computable, in the reader's language (monitoring.reasons)."""
+    return _reason_text(reason)
 
 
 @register.filter
