@@ -48,7 +48,7 @@ def _number(raw: str) -> str:
         value = float(raw)
     except ValueError:
         return raw
-    return number(int(value) if value.is_integer() else value)
+    return number(int(value) if value.is_integer() else value, significant=6)  # years such as 2023,5
 
 
 def reason_text(reason: str) -> str:

@@ -105,3 +105,11 @@ def monitoring_chain(measure):
 def can_monitor(context, measure):
     request = context.get("request")
     return bool(request and request.user.has_perm("monitoring.change_monitoring", measure))
+
+
+@register.simple_tag
+def status_explanation(indicator):
+    """The indicator's status in plain language (monitoring.explain)."""
+    from kompass.monitoring.explain import status_explanation as explain
+
+    return explain(getattr(indicator, "computed", None), getattr(indicator, "unit", "") or "")
