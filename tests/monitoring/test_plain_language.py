@@ -48,3 +48,32 @@ def test_the_indicator_page_explains_its_status(client, berlin):
     indicator = Indicator.objects.filter(computed__status="on_track").select_related("computed").first()
     body = client.get(reverse("monitoring:indicator", args=[indicator.slug])).content.decode()
     assert 'class="status-explanation"' in body and "auf Kurs." in body
+
+
+def test_target_and_baseline_years_are_shown_as_entered():
+    import datetime
+
+    from kompass.core.formats import year_or_date
+
+    assert year_or_date(datetime.date(2027, 12, 31)) == "2027"
+    assert year_or_date(datetime.date(2027, 1, 1)) == "2027"
+    assert year_or_date(datetime.date(2027, 6, 30)) == "30.06.2027"
+    assert year_or_date(None) == "–"
+
+
+@pytest.mark.django_db
+def test_the_indicator_page_shows_a_year_target_as_the_year(client, berlin):
+    import datetime
+
+    from kompass.core.actors import system_actor
+    from kompass.monitoring import services
+    from kompass.monitoring.loader import monitoring_load
+    from kompass.monitoring.models import Indicator
+    from tests.monitoring.conftest import SEED
+
+    monitoring_load(actor=system_actor("test"), path=SEED)
+    indicator = Indicator.objects.order_by("slug").first()
+    services.target_add(actor=system_actor("test"), indicator=indicator, value=80,
+                        target_date=datetime.date(2029, 12, 31), reason="Jahresziel")
+    body = client.get(reverse("monitoring:indicator", args=[indicator.slug])).content.decode()
+    assert "31.12.2029" not in body and "80 " in body and "bis 2029" in body

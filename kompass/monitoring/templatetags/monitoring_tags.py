@@ -113,3 +113,11 @@ def status_explanation(indicator):
     from kompass.monitoring.explain import status_explanation as explain
 
     return explain(getattr(indicator, "computed", None), getattr(indicator, "unit", "") or "")
+
+
+@register.filter
+def year_or_date(value):
+    """A target or baseline date as entered: "2027" for a whole year (core.formats.year_or_date)."""
+    from kompass.core import formats
+
+    return formats.year_or_date(value)
