@@ -58,3 +58,14 @@ def test_idea_and_lesson_search_fold_umlauts_and_stem(client, berlin, make_user)
     lessons = reverse("lifecycle:lessons")
     for q in ("buergerinnen", "Bürger", "werkstaetten", "Werkstätte"):
         assert client.get(lessons, {"q": q}).context["page"].paginator.count == 1, q
+
+
+@pytest.mark.django_db
+def test_a_failed_job_says_why_in_german_without_the_exception_class(make_user, django_capture_on_commit_callbacks):
+    from django.core.exceptions import ValidationError
+
+    from kompass.jobs.services import failure_message
+
+    assert failure_message(RuntimeError("disk full")) == (
+        "Die Aufgabe wurde wegen eines Fehlers abgebrochen (disk full). Sie können sie erneut starten.")
+    assert failure_message(ValidationError("Die Datei ist leer.")) == "Die Datei ist leer."

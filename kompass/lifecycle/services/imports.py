@@ -86,7 +86,8 @@ def _write(actor, strategy, parsed: list[spreadsheets.ParsedRow], report, progre
             report.created += 1
         else:
             if row.get("slug") and row["slug"] != measure.slug:
-                raise ValidationError(f"row {item.number}: the slug of an existing measure cannot change")
+                raise ValidationError(_("row %(row)s: the slug of an existing measure cannot change") % {
+                    "row": item.number})
             changed = bool(measure_update(actor=actor, measure=measure, data=data, relations=relations))
             changed = external_id_set(actor=actor, measure=measure, external_id=row["external_id"]) or changed
             report.updated += 1 if changed else 0
