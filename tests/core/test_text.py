@@ -69,3 +69,12 @@ def test_a_failed_job_says_why_in_german_without_the_exception_class(make_user, 
     assert failure_message(RuntimeError("disk full")) == (
         "Die Aufgabe wurde wegen eines Fehlers abgebrochen (disk full). Sie können sie erneut starten.")
     assert failure_message(ValidationError("Die Datei ist leer.")) == "Die Datei ist leer."
+
+
+def test_opinion_map_messages_are_german():
+    from kompass.participation.tasks import opinion_message
+
+    assert opinion_message("too few participants to form groups (2)") == (
+        "Noch haben zu wenige Personen über genug Aussagen abgestimmt, um Gruppen zu bilden (bisher 2).")
+    assert opinion_message("no distinct groups found") == "Es wurden keine deutlich verschiedenen Gruppen gefunden."
+    assert opinion_message("") == ""
