@@ -54,8 +54,10 @@ def stem(word: str) -> str:
 
 
 def search_terms(q: str) -> list[str]:
-    """The stems a query asks for (every one must occur); search operators and one-letter words are left out."""
-    words = [w for w in _WORD.findall(fold(q).replace("_", " ")) if w not in _OPERATORS and len(w) > 1]
+    """The stems a query asks for (every one must occur); search operators and single letters are left out (a
+    single digit stays: "Idee 3")."""
+    words = [w for w in _WORD.findall(fold(q).replace("_", " "))
+             if w not in _OPERATORS and (len(w) > 1 or w.isdigit())]
     return list(dict.fromkeys(stem(w) for w in words))[:MAX_TERMS]
 
 
