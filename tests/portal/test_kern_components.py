@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser.pages import ROLES, build_world
+from tests.portal.test_no_english_words import rendered_pages
 
 pytestmark = pytest.mark.django_db
 
@@ -45,18 +45,9 @@ def non_kern(html: str) -> list[str]:
 
 
 def test_every_page_type_uses_kern_components(client):
-    from kompass.accounts.models import User
-
     found = {}
-    for page in build_world():
-        if page.name in STANDALONE:
-            continue
-        client.logout()
-        if ROLES[page.role]:
-            client.force_login(User.objects.get(email=ROLES[page.role]))
-        response = client.get(page.path)
-        assert response.status_code == page.status, page
-        missing = non_kern(response.content.decode())
+    for page, html in rendered_pages(client, english=True, skip=STANDALONE):
+        missing = non_kern(html)
         if missing:
             found[page.name] = missing
     if found:

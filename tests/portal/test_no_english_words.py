@@ -40,19 +40,25 @@ def internal_codes(text: str) -> list[str]:
     return sorted(set(CODE.findall(text)))
 
 
-def test_no_english_words_and_no_internal_codes_on_german_pages(client):
+def rendered_pages(client, *, english: bool = False, skip=()):
+    """(page, HTML) of every page type of tests/browser/pages.py, each fetched as its role, in German."""
     from kompass.accounts.models import User
 
-    found = {}
     for page in build_world():
-        if page.path.startswith("/en/"):
+        if page.name in skip or (page.path.startswith("/en/") and not english):
             continue
         client.logout()
         if ROLES[page.role]:
             client.force_login(User.objects.get(email=ROLES[page.role]))
         response = client.get(page.path, HTTP_ACCEPT_LANGUAGE="de")
         assert response.status_code == page.status, page
-        text = page_text(response.content.decode())
+        yield page, response.content.decode()
+
+
+def test_no_english_words_and_no_internal_codes_on_german_pages(client):
+    found = {}
+    for page, html in rendered_pages(client):
+        text = page_text(html)
         problems = english_words(text) + internal_codes(text)
         if problems:
             found[page.name] = problems
