@@ -1,5 +1,7 @@
 from django import forms
+from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm
+from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
 from kompass.accounts import throttle
@@ -32,12 +34,16 @@ class ThrottledAuthenticationForm(AuthenticationForm):
         return cleaned
 
 
+# The password rules (from AUTH_PASSWORD_VALIDATORS, in the reader's language) are shown before submitting.
+PASSWORD_RULES = lazy(password_validation.password_validators_help_text_html, str)()
+
+
 class RegistrationForm(forms.Form):
     email = forms.EmailField(label=_("Email address"), widget=forms.EmailInput(attrs={"autocomplete": "email"}))
     display_name = forms.CharField(
         label=_("Display name"), max_length=80,
         help_text=_("Shown next to your contributions instead of your email address. A pseudonym is fine."))
-    password = forms.CharField(label=_("Password"), strip=False,
+    password = forms.CharField(label=_("Password"), strip=False, help_text=PASSWORD_RULES,
                                widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
     language = forms.ChoiceField(label=_("Language"), choices=[("de", "Deutsch"), ("en", "English")])
     accept = forms.BooleanField(label=_("I accept the community guidelines."))

@@ -73,3 +73,17 @@ def date(value) -> str:
         except ValueError:
             return value
     return formats.date_format(value, "SHORT_DATE_FORMAT")
+
+
+def year_or_date(value) -> str:
+    """A target or baseline date with the precision it was entered with: a whole year (stored as 1 January, the
+    start of the period "2027", or as 31 December, the end of the year) is shown as "2027"; any other day as a
+    date (31.12.2027 -> "2027", 30.06.2027 -> "30.06.2027")."""
+    if isinstance(value, str) and value:
+        try:
+            value = datetime.date.fromisoformat(value[:10])
+        except ValueError:
+            return value
+    if isinstance(value, datetime.date) and (value.month, value.day) in ((1, 1), (12, 31)):
+        return str(value.year)
+    return date(value)

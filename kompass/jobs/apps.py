@@ -1,6 +1,7 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class JobsConfig(AppConfig):
     name = "kompass.jobs"
-    verbose_name = "Background jobs"
+    verbose_name = _("Background jobs")

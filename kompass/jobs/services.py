@@ -47,6 +47,18 @@ class Progress:
         Job.objects.filter(pk=self.job_id).update(**fields)
 
 
+def failure_message(exc: Exception) -> str:
+    """What the person waiting on a failed job reads: a refusal's own (translated) messages, else a sentence in
+    their language with the technical detail in brackets (never the exception's class name alone)."""
+    from django.core.exceptions import ValidationError
+    from django.utils.translation import gettext
+
+    if isinstance(exc, ValidationError):
+        return " ".join(exc.messages)
+    return gettext("The job stopped because of an error (%(error)s). You can start it again.") % {
+        "error": str(exc) or type(exc).__name__}
+
+
 def job_start(*, actor, kind: str, title: str, task, args: list | None = None, result_url: str = "",
               temp_files: list[str] | None = None, retry_of: Job | None = None) -> Job:
     """`temp_files`: names in private storage that belong to this job only; removed when it ends or dies."""
@@ -177,7 +189,7 @@ def job_task(function):
         except Exception as exc:  # noqa: BLE001 - the job records any failure for the person waiting on it
             log.exception("job %s failed", job_id)
             Job.objects.filter(pk=job_id).update(status=Job.Status.FAILED, finished_at=timezone.now(),
-                                                 message=f"{type(exc).__name__}: {exc}"[:300])
+                                                 message=failure_message(exc)[:300])
             _remove_temp_files(Job.objects.get(pk=job_id))
             raise
         finally:

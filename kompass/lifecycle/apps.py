@@ -1,9 +1,10 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class LifecycleConfig(AppConfig):
     name = "kompass.lifecycle"
-    verbose_name = "lifecycle"
+    verbose_name = _("lifecycle")
 
     def ready(self) -> None:
         from kompass.lifecycle.services import load_process

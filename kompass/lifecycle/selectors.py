@@ -15,6 +15,7 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext, ngettext
 
+from kompass.core.text import text_search
 from kompass.lifecycle import criteria as criteria_registry
 from kompass.lifecycle.models import (
     DESCRIPTION_SECTIONS,
@@ -153,8 +154,7 @@ def description_diff(old: DescriptionVersion | None, new: DescriptionVersion) ->
 
 def lessons_library(strategy, q: str = "", tag: str = "", phase: str = ""):
     qs = LessonLearned.objects.filter(measure__strategy=strategy).select_related("measure", "phase")
-    for term in q.lower().split()[:10]:
-        qs = qs.filter(search_text__contains=term)
+    qs = text_search(qs, q, ("search_text",))
     if tag:
         qs = qs.filter(tags__icontains=tag.lower())
     if phase:

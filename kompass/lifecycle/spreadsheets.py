@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
 
 from kompass.core import tabular
 from kompass.lifecycle.models import MeasureExternalId, Phase
@@ -34,7 +35,8 @@ class ImportProblem:
     reason: str
 
     def __str__(self) -> str:
-        return f"row {self.row}, column {self.column or '-'}: {self.reason}"
+        return _("row %(row)s, column %(column)s: %(reason)s") % {"row": self.row, "column": self.column or "-",
+                                                                  "reason": self.reason}
 
 
 @dataclass
@@ -97,12 +99,12 @@ def validate(*, strategy, name: str, content: bytes, dry_run: bool = False) -> t
         return report, []
     for column in REQUIRED:
         if column not in header:
-            report.problems.append(ImportProblem(1, column, "required column is missing"))
+            report.problems.append(ImportProblem(1, column, _("required column is missing")))
     unknown = [h for h in header if h and h not in COLUMNS]
     for column in unknown:
-        report.problems.append(ImportProblem(1, column, "unknown column"))
+        report.problems.append(ImportProblem(1, column, _("unknown column")))
     if len(rows) > MAX_ROWS:
-        report.problems.append(ImportProblem(MAX_ROWS + 2, "", f"at most {MAX_ROWS} rows per file"))
+        report.problems.append(ImportProblem(MAX_ROWS + 2, "", _("at most %(n)s rows per file") % {"n": MAX_ROWS}))
     if report.problems:
         return report, []
 
@@ -145,27 +147,28 @@ def _check_row(number: int, row: dict, known: _Known, seen_ids: dict, seen_slugs
 
     for column in REQUIRED:
         if not row.get(column):
-            bad(column, "required value is empty")
+            bad(column, _("required value is empty"))
     ext = row.get("external_id", "")
     if len(ext) > 100:
-        bad("external_id", "longer than 100 characters")
+        bad("external_id", _("longer than %(n)s characters") % {"n": 100})
     if ext in seen_ids:
-        bad("external_id", f"duplicate of row {seen_ids[ext]}")
+        bad("external_id", _("same as in row %(row)s") % {"row": seen_ids[ext]})
     seen_ids.setdefault(ext, number)
     if row.get("type") and row["type"] not in Measure.Type.values:
-        bad("type", f"must be one of {', '.join(Measure.Type.values)}")
+        bad("type", _("must be one of %(values)s") % {"values": ", ".join(Measure.Type.values)})
     if row.get("status") and row["status"] not in Measure.Status.values:
-        bad("status", f"must be one of {', '.join(Measure.Status.values)}")
+        bad("status", _("must be one of %(values)s") % {"values": ", ".join(Measure.Status.values)})
     if row.get("responsible_organisation") and row["responsible_organisation"] not in known.orgs:
-        bad("responsible_organisation", f"unknown organisation '{row['responsible_organisation'][:80]}'")
+        bad("responsible_organisation", _("unknown organisation “%(slug)s”") % {
+            "slug": row["responsible_organisation"][:80]})
     lists = {}
-    for column, slugs_known, noun in (("involved_organisations", known.orgs, "organisation"),
-                                      ("districts", known.districts, "district"),
-                                      ("action_fields", known.fields, "action field")):
+    for column, slugs_known, unknown_text in (("involved_organisations", known.orgs, _("unknown organisation “%s”")),
+                                              ("districts", known.districts, _("unknown district “%s”")),
+                                              ("action_fields", known.fields, _("unknown action field “%s”"))):
         slugs = [s.strip() for s in row.get(column, "").split(LIST_SEP) if s.strip()]
         for s in slugs:
             if s not in slugs_known:
-                bad(column, f"unknown {noun} '{s[:80]}'")
+                bad(column, unknown_text % s[:80])
         lists[column] = [slugs_known[s] for s in slugs if s in slugs_known]
     dates = {}
     for column in ("start", "end"):
@@ -173,27 +176,27 @@ def _check_row(number: int, row: dict, known: _Known, seen_ids: dict, seen_slugs
             try:
                 dates[column] = _date(row[column], column == "end")
             except ValueError:
-                bad(column, "not a date (YYYY-MM-DD or a year)")
+                bad(column, _("not a date (YYYY-MM-DD or a year)"))
     if dates.get("start") and dates.get("end") and dates["end"] < dates["start"]:
-        bad("end", "the end lies before the start")
+        bad("end", _("the end lies before the start"))
     pilot = row.get("pilot", "").lower()
     if pilot not in ("", "yes", "no", "ja", "nein", "true", "false", "1", "0"):
-        bad("pilot", "must be yes or no")
+        bad("pilot", _("must be yes or no"))
     if row.get("phase") and row["phase"] not in known.phases:
-        bad("phase", f"unknown phase '{row['phase'][:80]}'")
+        bad("phase", _("unknown phase “%(slug)s”") % {"slug": row["phase"][:80]})
     if len(row.get("title", "")) > 250:
-        bad("title", "longer than 250 characters")
+        bad("title", _("longer than %(n)s characters") % {"n": 250})
     slug = row.get("slug", "")
     existing_pk = known.ids.get(ext)
     if existing_pk is None and slug and known.slug_owner.get(slug) and known.slug_owner[slug] not in known.linked:
         existing_pk = known.slug_owner[slug]  # first import of an exported measure: adopt it by slug
     if slug:
         if slugify(slug) != slug or len(slug) > 120:
-            bad("slug", "use lower-case letters, digits and hyphens only")
+            bad("slug", _("use lower-case letters, digits and hyphens only"))
         elif known.slug_owner.get(slug) not in (None, existing_pk):
-            bad("slug", f"'{slug}' belongs to another measure")
+            bad("slug", _("“%(slug)s” belongs to another measure") % {"slug": slug})
         elif slug in seen_slugs:
-            bad("slug", f"duplicate of row {seen_slugs[slug]}")
+            bad("slug", _("same as in row %(row)s") % {"row": seen_slugs[slug]})
         seen_slugs.setdefault(slug, number)
     return ParsedRow(number, row, lists, dates, pilot in ("yes", "ja", "true", "1"), existing_pk)
 

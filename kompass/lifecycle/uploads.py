@@ -6,8 +6,9 @@ import os
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
+
+from kompass.core.text import german_slug
 
 # Attachments: extension -> allowed content types and the bytes the file must start with (None: plain text).
 ATTACHMENT_TYPES: dict[str, tuple[set[str], bytes | None]] = {
@@ -53,5 +54,5 @@ def validate_attachment(upload) -> tuple[str, str]:
         raise ValidationError(_("“%(name)s”: the content does not match the file type.") % {"name": name[:80]})
     if magic is None and b"\x00" in head:
         raise ValidationError(_("“%(name)s”: the content does not match the file type.") % {"name": name[:80]})
-    safe = (slugify(stem)[:80] or "file") + ext
+    safe = german_slug(stem, 80, fallback="file") + ext
     return safe, sorted(types)[0] if magic is not None else "text/csv"

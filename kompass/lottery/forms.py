@@ -107,6 +107,8 @@ class QuotaForm(forms.Form):
                     label=_("Maximum for %(cat)s = %(value)s") % {"cat": cat, "value": v}, min_value=0,
                     required=False, initial=hi)
                 self.rows.append((cat, v))
+        for f in self.fields.values():  # the page lays these out itself (a table); KERN's input class
+            f.widget.attrs.setdefault("class", "kern-form-input__input")
 
     def bound_rows(self):
         return [{"category": c, "value": v, "share": self[key(c, v, "share")], "min": self[key(c, v, "min")],

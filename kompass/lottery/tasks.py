@@ -10,7 +10,7 @@ from django_tasks import task
 from kompass.algorithms.sortition import select
 from kompass.core.actors import system_actor
 from kompass.jobs.services import job_task
-from kompass.lottery import services
+from kompass.lottery import services, wording
 from kompass.lottery.models import Panel
 
 
@@ -50,13 +50,15 @@ def compute_lottery(progress, panel_id: int, actor_id: int | None) -> dict:
     try:
         result = select(pool, quotas, panel.size, algorithm=panel.algorithm, seed="-", panels=panel.lottery_panels,
                         progress=say, progress_info=solver, state=state,
+                        progress_step=lambda code, params: say(wording.step(code, params)),
                         time_limit=float(getattr(settings, "LOTTERY_TIME_LIMIT", 300.0)))
         services.lottery_store(actor=actor, panel=panel, result=result, digest=digest)
     except Exception:
         services.selection_failed(panel=panel)
         raise
     if result.infeasible:
-        message = result.infeasible.message
+        message = wording.feasibility({"ok": False, "details": result.infeasible.details,
+                                       "relaxation": result.infeasible.relaxation})["message"]
     elif not result.complete:
         message = _("Time limit reached: the lottery is valid but not yet fully optimal. You can continue the "
                     "computation on the panel page.")

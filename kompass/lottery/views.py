@@ -18,7 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from kompass.audit.selectors import latest_event_id
 from kompass.core.expensive import expensive_response
 from kompass.lottery import forms as lf
-from kompass.lottery import selectors, services
+from kompass.lottery import selectors, services, wording
 from kompass.lottery.models import Panel
 
 
@@ -176,7 +176,8 @@ def _manage_context(panel, **forms):
         "composition": selectors.pool_composition(panel),
         "draw_form": lf.InvitationDrawForm(), "import_form": lf.ImportForm(),
         "quota_form": lf.QuotaForm(panel=panel), "seed_form": lf.SeedForm(), "replace_form": lf.ReplaceForm(),
-        "purge_form": lf.PurgeForm(), "Stage": Panel.Stage, **forms,
+        "purge_form": lf.PurgeForm(), "Stage": Panel.Stage, "feasibility": wording.feasibility(panel.feasibility),
+        **forms,
     }
     if panel.stage in (Panel.Stage.DRAWN, Panel.Stage.PUBLISHED, Panel.Stage.COMPUTED, Panel.Stage.HASH_PUBLISHED):
         context["results"] = selectors.results(panel)

@@ -1,9 +1,10 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class MeasuresConfig(AppConfig):
     name = "kompass.measures"
-    verbose_name = "Measures"
+    verbose_name = _("Measures")
 
     def ready(self) -> None:
         from kompass.measures.services import measures_load_section

@@ -11,10 +11,10 @@ from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.db import connection
 from django.db.models import Case, Count, F, IntegerField, Prefetch, Q, QuerySet, When
 from django.db.models import Value as V
-from django.db.models.functions import Lower
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
+from kompass.core.text import fold, folded, search_terms
 from kompass.measures.filters import catalogue_filter, catalogue_filters
 from kompass.measures.models import Measure, MeasurePerspective, MeasureValue
 from kompass.organisations.models import Organisation
@@ -153,15 +153,16 @@ def search_vector() -> SearchVector:
 def _search(qs: QuerySet, q: str, rank: bool) -> QuerySet:
     if connection.vendor == "postgresql":
         # websearch syntax: "exact phrase", OR, -excluded; German stemming and stop words.
-        query = SearchQuery(q, search_type="websearch", config=SEARCH_CONFIG)
+        # Both the stored document and the query are umlaut-folded ("buerger" finds "Bürger", ADR 0078).
+        query = SearchQuery(fold(q), search_type="websearch", config=SEARCH_CONFIG)
         qs = qs.alias(search=search_vector()).filter(search=query)
         return qs.annotate(rank=SearchRank(search_vector(), query)) if rank else qs
-    # Fallback without stemming: every word must occur; rank by how many words occur in the title.
-    terms = [t for t in q.lower().replace('"', " ").split() if t not in {"or", "and", "-"}][:10]
+    # Elsewhere: every query stem must occur in the folded document; rank by how many occur in the title.
+    terms = search_terms(q)
     for term in terms:
         qs = qs.filter(search_document__contains=term)
     if rank:
-        qs = qs.annotate(_title_lower=Lower("title")).annotate(rank=sum(
+        qs = qs.annotate(_title_lower=folded("title")).annotate(rank=sum(
             (Case(When(_title_lower__contains=t, then=V(1)), default=V(0), output_field=IntegerField())
              for t in terms), V(0)))
     return qs

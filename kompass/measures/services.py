@@ -14,6 +14,7 @@ from django.db import transaction
 
 from kompass.audit.services import diff_fields, record_event
 from kompass.core.permissions import require
+from kompass.core.text import fold
 from kompass.measures.models import Measure, MeasurePerspective, MeasureValue
 from kompass.organisations.models import Organisation
 from kompass.strategy.models import ActionField, District, FuturePerspective, SpatialLevel, Value
@@ -41,7 +42,8 @@ class MeasureRelations:
 
 
 def build_search_document(measure: Measure) -> str:
-    """All searchable text of a measure, lower-cased (SQLite's LIKE only folds ASCII; Python folds umlauts)."""
+    """All searchable text of a measure, umlaut-folded (`core.text.fold`: SQLite's LIKE only folds ASCII, and
+    PostgreSQL's german stemmer then sees "buerger" for both "Bürger" and "buerger")."""
     parts: list[str] = [
         measure.title, measure.title_en, measure.title_ls, measure.summary, measure.summary_en, measure.summary_ls,
         measure.description, measure.description_en, measure.participation, measure.participation_en,
@@ -52,7 +54,7 @@ def build_search_document(measure: Measure) -> str:
     parts += [o.name for o in measure.involved_organisations.all()]
     parts += [d.name for d in measure.districts.all()]
     parts += [f"{a.name} {a.name_en}" for a in measure.action_fields.all()]
-    return "\n".join(p for p in parts if p).lower()
+    return fold("\n".join(p for p in parts if p))
 
 
 def _apply_relations(measure: Measure, relations: MeasureRelations) -> dict[str, tuple[Any, Any]]:

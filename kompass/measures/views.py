@@ -4,12 +4,12 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from kompass.accounts.models import Membership
 from kompass.core import tabular
+from kompass.core.text import german_slug
 from kompass.measures import selectors
 from kompass.measures.forms import CatalogueFilterForm, MeasureForm
 from kompass.measures.models import Measure
@@ -81,7 +81,7 @@ def _save(form, *, actor, strategy, measure=None):
         districts=list(form.cleaned_data["districts"]), action_fields=list(form.cleaned_data["action_fields"]),
     )
     if measure is None:
-        base = slugify(data["title"])[:100] or "massnahme"
+        base = german_slug(data["title"], fallback="massnahme")
         slug, n = base, 2
         while Measure.objects.filter(strategy=strategy, slug=slug).exists():
             slug, n = f"{base}-{n}", n + 1

@@ -1,9 +1,10 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class MonitoringConfig(AppConfig):
     name = "kompass.monitoring"
-    verbose_name = "monitoring"
+    verbose_name = _("monitoring")
 
     def ready(self):
         # Replaces the lifecycle's placeholder gate "has_indicator" with the real check.

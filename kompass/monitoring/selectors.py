@@ -214,7 +214,7 @@ def indicator_chart(indicator, targets, measurements, *, compact: bool = False, 
     lines = [ChartTarget(base, (t.target_date, t.value), i == len(targets) - 1,
                          _("Target %(version)s: %(value)s by %(date)s") % {
                              "version": t.version, "value": formats.number(t.value),
-                             "date": formats.date(t.target_date)})
+                             "date": formats.year_or_date(t.target_date)})
              for i, t in enumerate(targets)]
     # measurements: Measurement objects or (period, value, provisional) tuples (reports)
     rows = [m if isinstance(m, tuple) else (m.period, m.value, m.is_provisional) for m in measurements]

@@ -3,6 +3,7 @@
 from django.core.files.base import ContentFile
 from django.urls import reverse
 from django.utils import translation
+from django.utils.translation import ngettext
 from django_tasks import task
 
 from kompass.jobs.services import job_task
@@ -49,7 +50,10 @@ def measurements_upload_task(progress, strategy_id: int, measure_id: int, actor_
     finally:
         storage.delete(stored_name)
     progress.update(report["rows"], total=report["rows"],
-                    message=f"{report.get('created', 0)} new, {report.get('updated', 0)} changed, "
-                            f"{report.get('unchanged', 0)} unchanged, {report['n_errors']} problems")
+                    message=ngettext("%(created)s new, %(updated)s changed, %(unchanged)s unchanged, %(n)s problem",
+                                     "%(created)s new, %(updated)s changed, %(unchanged)s unchanged, %(n)s problems",
+                                     report["n_errors"]) % {
+                        "created": report.get("created", 0), "updated": report.get("updated", 0),
+                        "unchanged": report.get("unchanged", 0), "n": report["n_errors"]})
     url = reverse("monitoring:upload", args=[measure.slug])
     return {"report": report, "result_url": f"{url}?job={progress.job_id}"}

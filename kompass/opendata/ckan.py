@@ -12,9 +12,9 @@ import re
 import uuid
 
 from django.http import HttpResponse, JsonResponse
-from django.utils.text import slugify
 from django.views.decorators.csrf import csrf_exempt
 
+from kompass.core.text import german_slug
 from kompass.opendata import catalog, datasets, formats, licences
 from kompass.strategy.selectors import current_strategy_or_none
 
@@ -53,7 +53,8 @@ class Context:
         self.licence = licences.for_strategy(self.strategy) if self.strategy else licences.DEFAULT
         publisher = catalog.publisher_name(self.strategy) if self.strategy else ""
         self.org = {
-            "id": _id("organization", publisher), "name": slugify(publisher) or "kompass", "title": publisher,
+            "id": _id("organization", publisher), "name": german_slug(publisher, fallback="kompass"),
+            "title": publisher,
             "display_name": publisher, "type": "organization", "state": "active", "approval_status": "approved",
             "is_organization": True, "description": self.strategy.name if self.strategy else "",
             "image_url": "", "image_display_url": "",

@@ -6,10 +6,11 @@ from __future__ import annotations
 import datetime
 from collections import defaultdict
 
-from django.db.models import DateTimeField, F, Max, Q, QuerySet, Value
+from django.db.models import DateTimeField, F, Max, QuerySet, Value
 from django.db.models.functions import Coalesce, Greatest
 
 from kompass.core.api_filters import last_audit
+from kompass.core.text import text_search
 from kompass.lifecycle.models import Candidate, LessonLearned, Phase, PhaseTransition
 from kompass.lifecycle.selectors_public import phase_of_measures
 from kompass.lottery.models import Panel
@@ -201,9 +202,7 @@ def districts(strategy, since=None) -> QuerySet:
 
 
 def public_filter_measures(qs: QuerySet, *, q: str = "") -> QuerySet:
-    for term in q.lower().split()[:10]:
-        qs = qs.filter(Q(title__icontains=term) | Q(summary__icontains=term) | Q(slug__icontains=term))
-    return qs
+    return text_search(qs, q, ("title", "summary", "slug"))
 
 
 # --- federation ---------------------------------------------------------------------------------------------
@@ -238,8 +237,7 @@ def harvested_lessons(q: str = "", source: str = ""):
     from kompass.opendata.models import HarvestedRecord
 
     qs = HarvestedRecord.objects.filter(kind="lesson", state="active").select_related("source")
-    for term in q.split()[:10]:
-        qs = qs.filter(Q(title__icontains=term) | Q(summary__icontains=term) | Q(body__icontains=term))
+    qs = text_search(qs, q, ("title", "summary", "body"))
     if source:
         qs = qs.filter(source_id=source) if source.isdigit() else qs.none()
     return qs.order_by("-changed_at", "pk")

@@ -7,9 +7,9 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.utils.text import slugify
 
 from kompass.audit.services import record_event
+from kompass.core.text import german_slug
 from kompass.monitoring import services as monitoring
 from kompass.monitoring.models import Goal, Indicator
 from kompass.opendata.opensdg import SdgIndicator, year_start
@@ -48,7 +48,7 @@ def opensdg_import(*, actor, strategy, measure, indicators: list[SdgIndicator], 
             "goal").first() if sdg.slug else None
         if existing is None:
             if goal is None:
-                goal_slug = slugify(goal_title)[:100] or "open-sdg"
+                goal_slug = german_slug(goal_title, fallback="open-sdg")
                 goal = Goal.objects.filter(measure=measure, slug=goal_slug).first()
                 if goal is None:
                     goal, _changes = monitoring.goal_save(actor=actor, measure=measure, slug=goal_slug, data={
@@ -57,7 +57,7 @@ def opensdg_import(*, actor, strategy, measure, indicators: list[SdgIndicator], 
             if not years:
                 report.skipped_rows += sdg.skipped_rows
                 continue
-            slug = sdg.slug or f"sdg-{slugify(sdg.number)}"
+            slug = sdg.slug or f"sdg-{german_slug(sdg.number)}"
             base_year = years[0]
             base_value = sdg.headline.get(base_year) if sdg.headline else None
             indicator, _changes = monitoring.indicator_save(actor=actor, goal=goal, slug=slug[:120], data={

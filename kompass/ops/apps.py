@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class OpsConfig(AppConfig):
@@ -6,7 +7,7 @@ class OpsConfig(AppConfig):
     invalidation, backup and restore."""
 
     name = "kompass.ops"
-    verbose_name = "Operations"
+    verbose_name = _("Operations")
 
     def ready(self) -> None:
         from kompass.ops import invalidation

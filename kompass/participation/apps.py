@@ -1,9 +1,10 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class ParticipationConfig(AppConfig):
     name = "kompass.participation"
-    verbose_name = "participation"
+    verbose_name = _("participation")
 
     def ready(self):
         from kompass.accounts import services as account_services

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import F, Prefetch, Q
+from django.db.models import F, Prefetch
 from django.db.models.functions import Mod
 from django.http import Http404
 
+from kompass.core.text import text_search
 from kompass.participation.models import (
     Comment,
     Consultation,
@@ -65,8 +66,7 @@ def idea_list(strategy, query: IdeaQuery, include_hidden: bool = False):
     if query.district:
         qs = qs.filter(districts__slug=query.district)
     if query.q:
-        for word in query.q.split()[:8]:
-            qs = qs.filter(Q(title__icontains=word) | Q(text__icontains=word))
+        qs = text_search(qs, query.q, ("title", "text"))
     if query.sort == "supported":
         qs = qs.order_by("-support_count", "-id")
     elif query.sort == "discussed":

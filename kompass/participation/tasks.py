@@ -6,6 +6,26 @@ from django_tasks import task
 from kompass.jobs.services import job_task
 
 
+def opinion_message(message: str) -> str:
+    """Why algorithms.opinions formed no groups (its fixed English sentences), in the reader's language."""
+    import re
+
+    if not message:
+        return ""
+    few = re.fullmatch(r"too few participants to form groups \((\d+)\)", message)
+    if few:
+        return gettext("Too few people have voted on enough statements to form groups (%(n)s so far).") % {
+            "n": few.group(1)}
+    known = {
+        "no votes yet": gettext("There are no votes yet."),
+        "too few participants or statements": gettext("There are too few participants or statements so far."),
+        "participants' positions are too similar to form groups": gettext(
+            "The participants' positions are too similar to form groups."),
+        "no distinct groups found": gettext("No clearly distinct groups were found."),
+    }
+    return known.get(message, gettext("No groups could be formed from these votes."))
+
+
 def build_opinion_map(consultation) -> dict:
     """Read the votes, run the algorithm and turn the result into JSON-able data for the results page."""
     import numpy as np
@@ -22,7 +42,7 @@ def build_opinion_map(consultation) -> dict:
     data = {"n_participants": len(users), "n_statements": len(statements), "k": 0, "groups": [], "points": [],
             "statements": [{"id": s.pk, "text": s.text} for s in statements], "consensus": [], "message": ""}
     if not rows:
-        data["message"] = "no votes yet"
+        data["message"] = opinion_message("no votes yet")
         return data
     result = compute_opinion_map(
         (np.array([p_index[r[0]] for r in rows]), np.array([s_index[r[1]] for r in rows]),
@@ -33,7 +53,7 @@ def build_opinion_map(consultation) -> dict:
     data["points"] = [[round(float(x), 4), round(float(y), 4), int(g)]
                       for (x, y), g in zip(coords, result.labels, strict=True)]
     data["k"] = int(result.k)
-    data["message"] = result.message
+    data["message"] = opinion_message(result.message)
     for group in result.groups:
         data["groups"].append({
             "id": int(group.id), "size": int(group.size),

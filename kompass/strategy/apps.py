@@ -1,6 +1,7 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class StrategyConfig(AppConfig):
     name = "kompass.strategy"
-    verbose_name = "Strategy framework"
+    verbose_name = _("Strategy framework")

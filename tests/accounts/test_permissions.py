@@ -189,7 +189,7 @@ def test_backoffice_measure_change_goes_through_the_service(client, actors, pilo
     assert pilot.value_links.get(value=first_value.value).strength == data["value_links-0-strength"]
     event = AuditEvent.objects.filter(action="measure.updated").latest("id")
     assert "values" in event.changes
-    assert "im backoffice geändert" in pilot.search_document
+    assert "im backoffice geaendert" in pilot.search_document  # umlaut-folded (ADR 0078)
     assert AuditEvent.objects.filter(action="measure.updated", actor=actors["strategy_office"]).exists()
 
 

@@ -89,7 +89,7 @@ def build_world() -> list[Page]:
                                  categories=CATEGORIES, lottery_panels=200)
     lottery.respondents_import(actor=admin, panel=panel, content=pool_csv(), filename="pool.csv")
     lottery.quotas_set(actor=admin, panel=panel, quotas=QUOTAS)
-    job = Job.objects.create(kind="monitoring.report", title="Monitoringbericht Zyklus 2024", status="succeeded",
+    job = Job.objects.create(kind="monitoring.report", title="Monitoringbericht Zyklus 2024", status="done",
                              progress_done=58, progress_total=58, created_by=admin, finished_at=now)
     cycle = EvaluationCycle.objects.order_by("-slug").first()
     indicator = "bsp-nachnutzungen"

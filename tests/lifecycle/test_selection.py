@@ -203,7 +203,7 @@ def test_forwarding_an_idea_needs_a_role_that_moves_ideas(berlin, make_user):
 
 def test_candidates_with_the_same_title_get_numbered_addresses(berlin):
     first, second, third = (_from_idea(berlin, pk, title="Offene Bänke") for pk in (21, 22, 23))
-    assert [first.slug, second.slug, third.slug] == ["offene-banke", "offene-banke-2", "offene-banke-3"]
+    assert [first.slug, second.slug, third.slug] == ["offene-baenke", "offene-baenke-2", "offene-baenke-3"]
 
 
 def test_assessment_scores_stay_between_0_and_4(berlin, reviewers, crit):

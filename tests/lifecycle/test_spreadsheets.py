@@ -110,7 +110,7 @@ def test_cli_import_and_export(berlin, tmp_path, make_user):
     bad.write_text("external_id,title,type,status,responsible_organisation\nB-1,T,zentral,planned,skzl\n")
     with pytest.raises(CommandError) as info:
         call_command("lifecycle_import", str(bad))
-    assert "row 2, column type" in str(info.value)
+    assert "Zeile 2, Spalte type: muss einer dieser Werte sein" in str(info.value)
     out = tmp_path / "out.csv"
     call_command("lifecycle_export", str(out))
     assert out.read_bytes().startswith(b"\xef\xbb\xbfexternal_id")
@@ -132,7 +132,7 @@ def test_office_page_runs_the_import_as_a_background_job(client, berlin, make_us
     assert job.status == "done" and job.result["report"]["problems"][0]["column"] == "type"
     assert client.get(reverse("lifecycle:spreadsheet"), {"job": "not-a-uuid"}).status_code == 404
     result = client.get(job.result_url)
-    assert result.status_code == 200 and "must be one of" in result.content.decode()
+    assert result.status_code == 200 and "muss einer dieser Werte sein" in result.content.decode()
     upload = SimpleUploadedFile("m.csv", "\n".join([",".join(COLUMNS), ",".join(_row())]).encode())
     with django_capture_on_commit_callbacks(execute=True):
         client.post(reverse("lifecycle:spreadsheet"), {"file": upload})
@@ -160,10 +160,10 @@ def test_the_slug_guard_refuses_bad_taken_and_duplicate_slugs(berlin, make_user)
                      _row(external_id="E", slug="frei")])
     report = import_measures(actor=office, strategy=berlin, name="m.xlsx", content=content)
     assert _problems(report) == [
-        (2, "slug", "use lower-case letters, digits and hyphens only"),
-        (3, "slug", "use lower-case letters, digits and hyphens only"),
-        (4, "slug", f"'{taken.slug}' belongs to another measure"),
-        (6, "slug", "duplicate of row 5"),
+        (2, "slug", "nur Kleinbuchstaben, Ziffern und Bindestriche verwenden"),
+        (3, "slug", "nur Kleinbuchstaben, Ziffern und Bindestriche verwenden"),
+        (4, "slug", f"„{taken.slug}“ gehört zu einer anderen Maßnahme"),
+        (6, "slug", "schon in Zeile 5 verwendet"),
     ]
     assert Measure.objects.count() == before
 

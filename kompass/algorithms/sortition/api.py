@@ -93,6 +93,15 @@ def optimise(
     raise ValueError(f"unknown algorithm {algorithm!r}")
 
 
+# The steps of `select`, as codes with their numbers; the English wording is the CLI's (progress lines), an
+# application passes `progress_step` and words them itself.
+STEP_TEXT = {
+    "feasibility": "{respondents} respondents in {types} types; checking feasibility",
+    "optimising": "optimising ({algorithm})",
+    "rounding": "rounding to a uniform lottery over {panels} panels",
+}
+
+
 def progress_message(info: dict) -> str:
     """One line for the optimiser's progress: phase, level, profiles fixed, bounds on the minimum."""
     upper = info.get("upper")
@@ -134,12 +143,21 @@ def select(
     progress: Callable[[str], None] | None = None,
     state: dict | None = None,
     progress_info: Callable[[dict], None] | None = None,
+    progress_step: Callable[[str, dict], None] | None = None,
 ) -> SelectionResult:
-    """progress gets one English line per step; progress_info (optional) gets the optimiser's raw progress
-    (phase, level, fixed, types, lower, upper) for callers that word it themselves."""
+    """progress gets one English line per step; progress_step (optional) gets the step instead as a code of
+    STEP_TEXT with its numbers, and progress_info the optimiser's raw progress (phase, level, fixed, types, lower,
+    upper), for callers that word them themselves."""
     if algorithm not in ALGORITHMS:
         raise ValueError(f"unknown algorithm {algorithm!r}; choose one of {', '.join(ALGORITHMS)}")
     say = progress or (lambda msg: None)
+
+    def step(code: str, **params) -> None:
+        if progress_step is not None:
+            progress_step(code, params)
+        else:
+            say(STEP_TEXT[code].format(**params))
+
     t0 = time.perf_counter()
     inst = (
         respondents
@@ -148,13 +166,13 @@ def select(
     )
     seed = str(seed) if seed is not None else secrets.token_hex(16)
     res = SelectionResult(algorithm, inst, seed)
-    say(f"{inst.n} respondents in {len(inst.types)} types; checking feasibility")
+    step("feasibility", respondents=inst.n, types=len(inst.types))
     res.infeasible = check_feasible(inst, time_limit=max(10.0, min(60.0, time_limit)))
     t1 = time.perf_counter()
     res.runtime["feasibility"] = t1 - t0
     if res.infeasible:
         return res
-    say(f"optimising ({algorithm})")
+    step("optimising", algorithm=algorithm)
     if algorithm == "legacy":
         dist = legacy_distribution(inst, panels)
     else:
@@ -171,7 +189,7 @@ def select(
     res.runtime["optimisation"] = t2 - t1
     counts = np.array(inst.counts, dtype=float)
     res.probabilities = {m: float(dist.type_prob[ti]) for ti, t in enumerate(inst.types) for m in t.members}
-    say(f"rounding to a uniform lottery over {panels} panels")
+    step("rounding", panels=panels)
     if algorithm == "legacy":
         mult = [int(round(w * panels)) for w in dist.weights]
         err = 0.0

@@ -14,7 +14,12 @@ from dataclasses import dataclass, field
 
 
 class SortitionError(ValueError):
-    """Raised for malformed instances (unknown feature values, bad quotas, ...)."""
+    """Raised for malformed instances (unknown feature values, bad quotas, ...). The English text is for the
+    CLI; `code` and `params` let an application word the problem in its own language."""
+
+    def __init__(self, message: str, code: str = "invalid", **params):
+        super().__init__(message)
+        self.code, self.params = code, params
 
 
 @dataclass(frozen=True)
@@ -70,40 +75,45 @@ def build_instance(
     household_rule: bool = True,
 ) -> Instance:
     if int(k) != k or k < 0:
-        raise SortitionError(f"panel size must be a non-negative integer, got {k!r}")
+        raise SortitionError(f"panel size must be a non-negative integer, got {k!r}", "bad_size", size=k)
     k = int(k)
     categories = tuple(sorted(quotas))
     values: dict[str, tuple[str, ...]] = {}
     clean_quotas: dict[str, dict[str, tuple[int, int]]] = {}
     for cat in categories:
         if not quotas[cat]:
-            raise SortitionError(f"category {cat!r} has no values")
+            raise SortitionError(f"category {cat!r} has no values", "no_values", category=cat)
         values[cat] = tuple(sorted(quotas[cat]))
         clean_quotas[cat] = {}
         for val, (lo, hi) in quotas[cat].items():
             if int(lo) != lo or int(hi) != hi:
-                raise SortitionError(f"quota {cat}={val}: min/max must be integers")
+                raise SortitionError(f"quota {cat}={val}: min/max must be integers", "bad_quota",
+                                     category=cat, value=val)
             if lo < 0 or hi < lo:
-                raise SortitionError(f"quota {cat}={val}: need 0 <= min <= max, got ({lo}, {hi})")
+                raise SortitionError(f"quota {cat}={val}: need 0 <= min <= max, got ({lo}, {hi})", "bad_quota",
+                                     category=cat, value=val)
             clean_quotas[cat][val] = (int(lo), int(hi))
     ids = [str(r.id) for r in respondents]
     if len(set(ids)) != len(ids):
         dup = sorted({i for i in ids if ids.count(i) > 1})[:5]
-        raise SortitionError(f"duplicate respondent ids: {', '.join(dup)}")
+        raise SortitionError(f"duplicate respondent ids: {', '.join(dup)}", "duplicate_ids", ids=", ".join(dup))
     fixed_set = {str(f) for f in fixed}
     unknown_fixed = fixed_set - set(ids)
     if unknown_fixed:
-        raise SortitionError(f"fixed members not in pool: {', '.join(sorted(unknown_fixed))}")
+        raise SortitionError(f"fixed members not in pool: {', '.join(sorted(unknown_fixed))}", "unknown_fixed",
+                             ids=", ".join(sorted(unknown_fixed)))
 
     profiles: dict[str, tuple[str, ...]] = {}
     for r in respondents:
         prof = []
         for cat in categories:
             if cat not in r.features:
-                raise SortitionError(f"respondent {r.id!r} has no value for category {cat!r}")
+                raise SortitionError(f"respondent {r.id!r} has no value for category {cat!r}", "missing_value",
+                                     respondent=r.id, category=cat)
             v = str(r.features[cat])
             if v not in clean_quotas[cat]:
-                raise SortitionError(f"respondent {r.id!r}: value {v!r} of {cat!r} is not in the quotas")
+                raise SortitionError(f"respondent {r.id!r}: value {v!r} of {cat!r} is not in the quotas",
+                                     "unknown_value", respondent=r.id, category=cat, value=v)
             prof.append(v)
         profiles[str(r.id)] = tuple(prof)
 

@@ -7,11 +7,11 @@ import uuid
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from kompass.audit.services import record_event
 from kompass.core.permissions import require
+from kompass.core.text import german_slug
 from kompass.lifecycle import spreadsheets
 from kompass.lifecycle.models import MeasureExternalId, Phase
 from kompass.lifecycle.services._common import free_slug
@@ -79,14 +79,15 @@ def _write(actor, strategy, parsed: list[spreadsheets.ParsedRow], report, progre
         relations = MeasureRelations(**item.lists)
         measure = measures.get(item.existing_pk)
         if measure is None:
-            slug = free_slug(row.get("slug") or slugify(row["title"])[:100] or "massnahme", taken.__contains__)
+            slug = free_slug(row.get("slug") or german_slug(row["title"], fallback="massnahme"), taken.__contains__)
             taken.add(slug)
             measure = measure_create(actor=actor, strategy=strategy, slug=slug, data=data, relations=relations)
             external_id_set(actor=actor, measure=measure, external_id=row["external_id"])
             report.created += 1
         else:
             if row.get("slug") and row["slug"] != measure.slug:
-                raise ValidationError(f"row {item.number}: the slug of an existing measure cannot change")
+                raise ValidationError(_("row %(row)s: the slug of an existing measure cannot change") % {
+                    "row": item.number})
             changed = bool(measure_update(actor=actor, measure=measure, data=data, relations=relations))
             changed = external_id_set(actor=actor, measure=measure, external_id=row["external_id"]) or changed
             report.updated += 1 if changed else 0

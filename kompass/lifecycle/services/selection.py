@@ -10,12 +10,12 @@ import copy
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from kompass.audit.services import record_event
 from kompass.core.actors import is_system
 from kompass.core.permissions import require
+from kompass.core.text import german_slug
 from kompass.lifecycle.models import Assessment, Candidate, Notification, Phase, PhaseTransition, SelectionCriterion
 from kompass.lifecycle.selectors import reviewer_group_for
 from kompass.lifecycle.services._common import free_slug, person
@@ -27,7 +27,7 @@ DECIDED = (Candidate.Status.ADMITTED, Candidate.Status.REJECTED)
 
 def _candidate_create(actor, strategy, title, description, source, *, organisation=None, source_url="",
                       source_kind="", source_id=None, submitted_by=None) -> Candidate:
-    slug = free_slug(slugify(title)[:100] or "vorschlag",
+    slug = free_slug(german_slug(title, fallback="vorschlag"),
                      lambda s: Candidate.objects.filter(strategy=strategy, slug=s).exists())
     candidate = Candidate(strategy=strategy, slug=slug, title=title, description=description, source=source,
                           organisation=organisation, source_url=source_url, source_kind=source_kind,
@@ -114,7 +114,7 @@ def _admit(actor, candidate: Candidate, organisation, measure_type: str):
         raise ValidationError({"organisation": _("Name the organisation responsible for the new measure.")})
     measure_type = measure_type or (Measure.Type.DECENTRAL if candidate.source == Candidate.Source.ADMINISTRATION
                                     else Measure.Type.NETWORK)
-    slug = free_slug(slugify(candidate.title)[:100] or "massnahme",
+    slug = free_slug(german_slug(candidate.title, fallback="massnahme"),
                      lambda s: Measure.objects.filter(strategy=candidate.strategy, slug=s).exists())
     measure = measure_create(actor=acting_with(actor, "measures.change_measure"), strategy=candidate.strategy,
                              slug=slug, data={

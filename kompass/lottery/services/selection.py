@@ -21,6 +21,7 @@ from kompass.algorithms.sortition import (
 )
 from kompass.audit.services import record_event
 from kompass.core.actors import system_actor
+from kompass.lottery import wording
 from kompass.lottery.models import Panel, Respondent
 from kompass.lottery.services._common import (
     _check,
@@ -53,14 +54,15 @@ def feasibility_of(panel: Panel, quotas: dict, size: int) -> dict:
     try:
         inst = build_instance(pool, {c: {v: tuple(b) for v, b in vals.items()} for c, vals in quotas.items()}, size)
     except SortitionError as exc:
-        return {"ok": False, "message": str(exc), "conflicts": [], "relaxation": []}
+        return {"ok": False, "message": str(exc), "conflicts": [], "relaxation": [],
+                "error": {"code": exc.code, **{k: str(v) for k, v in exc.params.items()}}}
     if not pool:
         return {"ok": False, "message": _("The pool is empty."), "conflicts": [], "relaxation": []}
     inf = check_feasible(inst, time_limit=30.0)
     if inf is None:
         return {"ok": True, "message": "", "conflicts": [], "relaxation": [], "n": len(pool)}
     return {"ok": False, "message": inf.message, "conflicts": inf.conflicts, "relaxation": inf.relaxation,
-            "n": len(pool)}
+            "details": inf.details, "n": len(pool)}
 
 
 @transaction.atomic
@@ -124,7 +126,7 @@ def selection_start(*, actor, panel: Panel):
     panel.feasibility = feasibility_of(panel, panel.quotas, panel.size)
     if not panel.feasibility["ok"]:
         panel.save(update_fields=["feasibility"])
-        raise ValidationError(panel.feasibility["message"])
+        raise ValidationError(wording.feasibility(panel.feasibility)["message"])
     job = job_start(actor=actor, kind="lottery.select", title=_("Panel lottery: %(title)s") % {"title": panel.title},
                     task=compute_lottery, args=[panel.pk, getattr(actor, "pk", None)],
                     result_url=reverse("lottery:manage", args=[panel.slug]))
@@ -152,7 +154,8 @@ def lottery_store(*, actor, panel: Panel, result, digest: str) -> Panel:
     if not result.ok:
         panel.stage = Panel.Stage.QUOTAS
         panel.feasibility = {"ok": False, "message": result.infeasible.message,
-                             "conflicts": result.infeasible.conflicts, "relaxation": result.infeasible.relaxation}
+                             "conflicts": result.infeasible.conflicts, "relaxation": result.infeasible.relaxation,
+                             "details": result.infeasible.details}
         panel.save()
         record_event(actor=actor, action="lottery.selection_infeasible", obj=panel)
         return panel

@@ -1,7 +1,15 @@
 from django import template
 
 from kompass.monitoring.charts import status_symbol
-from kompass.monitoring.labels import COMPONENT_LABELS, METHOD_LABELS, STATUS_LABELS, TREND_LABELS, TREND_SYMBOLS
+from kompass.monitoring.labels import (
+    COMPONENT_LABELS,
+    METHOD_LABELS,
+    STATUS_LABELS,
+    TREND_LABELS,
+    TREND_SYMBOLS,
+    VALUE_LABELS,
+)
+from kompass.monitoring.reasons import reason_text as _reason_text
 
 register = template.Library()
 
@@ -59,7 +67,15 @@ def component_value(value):
                          for k, v in value.items())
     if isinstance(value, list | tuple):
         return ", ".join(str(component_value(v)) for v in value)
+    if isinstance(value, str) and value:
+        return VALUE_LABELS.get(value) or _reason_text(value)
     return number(value)
+
+
+@register.filter
+def reason_text(reason):
+    """Why a status is not computable, in the reader's language (monitoring.reasons)."""
+    return _reason_text(reason)
 
 
 @register.filter
@@ -89,3 +105,19 @@ def monitoring_chain(measure):
 def can_monitor(context, measure):
     request = context.get("request")
     return bool(request and request.user.has_perm("monitoring.change_monitoring", measure))
+
+
+@register.simple_tag
+def status_explanation(indicator):
+    """The indicator's status in plain language (monitoring.explain)."""
+    from kompass.monitoring.explain import status_explanation as explain
+
+    return explain(getattr(indicator, "computed", None), getattr(indicator, "unit", "") or "")
+
+
+@register.filter
+def year_or_date(value):
+    """A target or baseline date as entered: "2027" for a whole year (core.formats.year_or_date)."""
+    from kompass.core import formats
+
+    return formats.year_or_date(value)

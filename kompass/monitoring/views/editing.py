@@ -4,10 +4,10 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from kompass.core.text import german_slug
 from kompass.measures import selectors as measure_selectors
 from kompass.monitoring import selectors, services
 from kompass.monitoring.forms import (
@@ -132,7 +132,7 @@ def indicator_create(request, slug, goal_slug):
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         target = (data.pop("target_value"), data.pop("target_date"))
-        taken = selectors.indicator_slugs_like(slugify(data["name"])[:100])
+        taken = selectors.indicator_slugs_like(german_slug(data["name"]))
         try:
             indicator = services.indicator_create_with_target(
                 actor=request.user, goal=goal, slug=_free_slug(data["name"], taken),
@@ -177,7 +177,7 @@ def indicator_edit(request, slug):
 
 
 def _free_slug(text: str, taken: set) -> str:
-    base = slugify(text)[:100] or "ziel"
+    base = german_slug(text, fallback="ziel")
     slug, n = base, 2
     while slug in taken:
         slug, n = f"{base}-{n}", n + 1

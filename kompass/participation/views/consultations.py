@@ -7,13 +7,13 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from kompass.accounts.forms import client_ip
 from kompass.core.hardening import pk_or_404
 from kompass.core.permissions import require
+from kompass.core.text import german_slug
 from kompass.participation import exports, selectors, services
 from kompass.participation.models import Consultation, OpinionMapResult, Paragraph, Statement
 from kompass.participation.svg import opinion_map_svg
@@ -49,7 +49,7 @@ def consultation_create(request):
             body = post.get("body", "")
             try:
                 consultation = services.consultation_create(
-                    actor=request.user, strategy=strategy, slug=slugify(post.get("slug") or title)[:100] or "c",
+                    actor=request.user, strategy=strategy, slug=german_slug(post.get("slug") or title, fallback="c"),
                     title=title, description=post.get("description", ""), kind=kind, opens_at=opens,
                     closes_at=closes,
                     chapters=services.parse_draft(body) if kind == "text" else None,
