@@ -62,6 +62,8 @@ class Phase(NamedFrameworkItem):
     strategy = models.ForeignKey("strategy.Strategy", on_delete=models.CASCADE, related_name="phases")
     exit_criteria = models.JSONField(default=list, blank=True)
     skippable = models.BooleanField(default=False)
+    # Set by the services on every change (nullable: rows older than the column fall back to their audit events).
+    modified_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     Meta = framework_meta(_("phase"), _("phases"), "unique_phase_slug")
 
