@@ -4,6 +4,7 @@ from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import ValidationError
 
+from config.api_examples import add_examples
 from kompass.core.api_contract import install as install_error_contract
 from kompass.core.api_errors import ApiParameterError
 from kompass.lifecycle.api import router as lifecycle_router
@@ -33,6 +34,8 @@ api.add_router("/", lottery_router, tags=["lottery"])
 api.add_router("/", opendata_monitoring_router, tags=["monitoring"])
 api.add_router("/", opendata_public_router, tags=["open data"])
 install_error_contract(api)
+_schema_with_errors = api.get_openapi_schema
+api.get_openapi_schema = lambda *args, **kwargs: add_examples(_schema_with_errors(*args, **kwargs))
 
 
 @api.exception_handler(ValidationError)

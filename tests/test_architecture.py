@@ -149,8 +149,6 @@ PENDING_GET = {
     ("kompass/lottery/views.py", "invitations_csv"): "lottery: audited read of personal data",
     ("kompass/lottery/views.py", "personal_data_viewed"): "lottery: access log written during a GET",
     ("kompass/lottery/views.py", "respondent_export"): "lottery: audited read of personal data",
-    ("kompass/participation/views/ideas.py", "edit_window"): "arch-flow: a setting helper, not a write",
-    ("kompass/participation/views/consultations.py", "edit_window"): "arch-flow: a setting helper, not a write",
 }
 
 

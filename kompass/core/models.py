@@ -32,6 +32,14 @@ class NamedFrameworkItem(LocalizedMixin, models.Model):
         return self.name
 
 
+def framework_meta(verbose_name, verbose_name_plural, unique_slug: str) -> type:
+    """The Meta of a concrete framework item: its verbose names and the constraint `unique_slug` that makes the slug
+    unique per strategy (the model declares its own `strategy` foreign key)."""
+    return type("Meta", (NamedFrameworkItem.Meta,), {
+        "verbose_name": verbose_name, "verbose_name_plural": verbose_name_plural,
+        "constraints": [models.UniqueConstraint(fields=["strategy", "slug"], name=unique_slug)]})
+
+
 class RateCounter(models.Model):
     """One fixed-window counter of the shared rate limiter (kompass.core.ratelimit) when the cache is not Redis.
 

@@ -60,20 +60,28 @@ def failure_message(exc: Exception) -> str:
 
 
 def job_start(*, actor, kind: str, title: str, task, args: list | None = None, result_url: str = "",
-              temp_files: list[str] | None = None, retry_of: Job | None = None) -> Job:
-    """`temp_files`: names in private storage that belong to this job only; removed when it ends or dies."""
+              temp_files: list[str] | None = None, retry_of: Job | None = None, run_after=None) -> Job:
+    """`temp_files`: names in private storage that belong to this job only; removed when it ends or dies.
+    `run_after`: the earliest moment the worker runs it (a scheduled job; needs a backend that can defer)."""
     with transaction.atomic():
         job = Job.objects.create(kind=kind, title=title[:250], created_by=actor if actor and actor.pk else None,
                                  result_url=result_url, task_path=getattr(task, "module_path", ""),
                                  task_args=list(args or []), temp_files=list(temp_files or []), retry_of=retry_of)
         record_event(actor=actor, action="job.started", obj=job, changes={"kind": (None, kind)})
     def enqueue():
-        result = task.enqueue(str(job.pk), *(args or []))
+        result = (task.using(run_after=run_after) if run_after else task).enqueue(str(job.pk), *(args or []))
         Job.objects.filter(pk=job.pk).update(task_result_id=str(result.id))
 
     # Enqueue after the commit so that a worker never sees a job that does not exist yet.
     transaction.on_commit(enqueue)
     return job
+
+
+def can_schedule() -> bool:
+    """Whether the task backend runs jobs later (`run_after`); the immediate backend of the tests cannot."""
+    from django_tasks import default_task_backend
+
+    return bool(default_task_backend.supports_defer)
 
 
 def _lease() -> int:

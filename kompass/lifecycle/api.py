@@ -179,7 +179,7 @@ def _transition(t) -> dict:
             summary="The phases of the implementation process")
 def list_phases(request, filters: Query[PhaseFilters]):
     qs = modified_after(Phase.objects.filter(strategy=current_strategy()).order_by("position", "pk"), filters,
-                        Coalesce(last_audit(Phase), F("strategy__updated_at")))
+                        Coalesce(F("modified_at"), last_audit(Phase), F("strategy__updated_at")))
     return 200, [{"slug": p.slug, "name": p.name, "name_en": p.name_en, "description": p.description,
              "description_en": p.description_en, "position": p.position, "exit_criteria": p.exit_criteria,
              "skippable": p.skippable} for p in qs[filters.offset:filters.offset + filters.limit]]

@@ -14,7 +14,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from kompass.core.models import LocalizedMixin, NamedFrameworkItem
+from kompass.core.models import LocalizedMixin, NamedFrameworkItem, framework_meta
 
 # The sections of a Maßnahmenbeschreibung in the handbook's fixed order.
 DESCRIPTION_SECTIONS: list[tuple[str, str]] = [
@@ -62,11 +62,10 @@ class Phase(NamedFrameworkItem):
     strategy = models.ForeignKey("strategy.Strategy", on_delete=models.CASCADE, related_name="phases")
     exit_criteria = models.JSONField(default=list, blank=True)
     skippable = models.BooleanField(default=False)
+    # Set by the services on every change (nullable: rows older than the column fall back to their audit events).
+    modified_at = models.DateTimeField(null=True, blank=True, editable=False)
 
-    class Meta(NamedFrameworkItem.Meta):
-        constraints = [models.UniqueConstraint(fields=["strategy", "slug"], name="unique_phase_slug")]
-        verbose_name = _("phase")
-        verbose_name_plural = _("phases")
+    Meta = framework_meta(_("phase"), _("phases"), "unique_phase_slug")
 
 
 class MeetingFormat(NamedFrameworkItem):
@@ -75,10 +74,7 @@ class MeetingFormat(NamedFrameworkItem):
     strategy = models.ForeignKey("strategy.Strategy", on_delete=models.CASCADE, related_name="meeting_formats")
     gives_mandate = models.BooleanField(default=False)
 
-    class Meta(NamedFrameworkItem.Meta):
-        constraints = [models.UniqueConstraint(fields=["strategy", "slug"], name="unique_meeting_format_slug")]
-        verbose_name = _("meeting format")
-        verbose_name_plural = _("meeting formats")
+    Meta = framework_meta(_("meeting format"), _("meeting formats"), "unique_meeting_format_slug")
 
 
 class SelectionCriterion(NamedFrameworkItem):
@@ -89,10 +85,7 @@ class SelectionCriterion(NamedFrameworkItem):
                               related_name="selection_criteria")
     weight = models.PositiveSmallIntegerField(default=1)
 
-    class Meta(NamedFrameworkItem.Meta):
-        constraints = [models.UniqueConstraint(fields=["strategy", "slug"], name="unique_selection_criterion")]
-        verbose_name = _("selection criterion")
-        verbose_name_plural = _("selection criteria")
+    Meta = framework_meta(_("selection criterion"), _("selection criteria"), "unique_selection_criterion")
 
 
 class ProcessSettings(models.Model):

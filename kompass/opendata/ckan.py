@@ -170,8 +170,9 @@ def _matches_q(pkg: dict, q: str) -> bool:
     return all(word in text for word in q.lower().split())
 
 
+# `id asc` is what ckanext-harvest's CKAN harvester pages by (stable order while datasets change).
 SORT_KEYS = {"metadata_modified": "metadata_modified", "metadata_created": "metadata_created", "name": "name",
-             "title_string": "title", "title": "title", "score": "metadata_modified"}
+             "id": "id", "title_string": "title", "title": "title", "score": "metadata_modified"}
 
 
 def _sort(pkgs: list[dict], sort: str) -> list[dict]:

@@ -34,6 +34,12 @@ def _since(qs: QuerySet, since: datetime.datetime | None) -> QuerySet:
     return qs.filter(modified__gt=since) if since else qs
 
 
+def _listed(qs: QuerySet, since: datetime.datetime | None, order: tuple[str, ...], **lookups) -> QuerySet:
+    """`qs` filtered by every lookup whose value is given (an empty filter parameter means "any"), changed after
+    `since`, in `order`."""
+    return _since(qs.filter(**{k: v for k, v in lookups.items() if v}), since).order_by(*order)
+
+
 # --- measures and phases ------------------------------------------------------------------------------------
 
 def phases(strategy) -> list[Phase]:
@@ -53,9 +59,7 @@ def measures_for_export(strategy) -> list[Measure]:
 def transitions(strategy, *, measure: str = "", since=None) -> QuerySet:
     qs = (PhaseTransition.objects.filter(measure__strategy=strategy)
           .select_related("measure", "from_phase", "to_phase").annotate(modified=F("occurred_at")))
-    if measure:
-        qs = qs.filter(measure__slug=measure)
-    return _since(qs, since).order_by("occurred_at", "pk")
+    return _listed(qs, since, ("occurred_at", "pk"), measure__slug=measure)
 
 
 # --- monitoring ---------------------------------------------------------------------------------------------
@@ -68,47 +72,28 @@ def indicators(strategy, *, measure="", action_field="", value="", status="", le
               Coalesce(Max("target_versions__created_at"), Value(EPOCH)),
               Coalesce(last_audit(Indicator), Value(EPOCH)),
               output_field=DateTimeField())))
-    if measure:
-        qs = qs.filter(measure__slug=measure)
-    if action_field:
-        qs = qs.filter(measure__action_fields__slug=action_field)
-    if value:
-        qs = qs.filter(measure__values__slug=value)
-    if status:
-        qs = qs.filter(computed__status=status)
-    if level:
-        qs = qs.filter(goal__level=level)
-    return _since(qs, since).order_by("measure__slug", "goal__position", "position", "pk").distinct()
+    return _listed(qs, since, ("measure__slug", "goal__position", "position", "pk"), measure__slug=measure,
+                   measure__action_fields__slug=action_field, measure__values__slug=value,
+                   computed__status=status, goal__level=level).distinct()
 
 
 def measurements(strategy, *, indicator="", measure="", district="", since=None) -> QuerySet:
     qs = (Measurement.objects.filter(indicator__measure__strategy=strategy)
           .select_related("indicator", "district").annotate(modified=F("entered_at")))
-    if indicator:
-        qs = qs.filter(indicator__slug=indicator)
-    if measure:
-        qs = qs.filter(indicator__measure__slug=measure)
-    if district:
-        qs = qs.filter(district__slug=district)
-    return _since(qs, since).order_by("indicator__slug", "period", "district__slug", "pk")
+    return _listed(qs, since, ("indicator__slug", "period", "district__slug", "pk"), indicator__slug=indicator,
+                   indicator__measure__slug=measure, district__slug=district)
 
 
 def targets(strategy, *, indicator="", since=None) -> QuerySet:
     qs = (TargetVersion.objects.filter(indicator__measure__strategy=strategy)
           .select_related("indicator", "cycle").annotate(modified=F("created_at")))
-    if indicator:
-        qs = qs.filter(indicator__slug=indicator)
-    return _since(qs, since).order_by("indicator__slug", "version")
+    return _listed(qs, since, ("indicator__slug", "version"), indicator__slug=indicator)
 
 
 def goals(strategy, *, measure="", level="", since=None) -> QuerySet:
     qs = (Goal.objects.filter(measure__strategy=strategy).select_related("measure", "computed")
           .annotate(modified=Coalesce(last_audit(Goal), F("measure__updated_at"))))
-    if measure:
-        qs = qs.filter(measure__slug=measure)
-    if level:
-        qs = qs.filter(level=level)
-    return _since(qs, since).order_by("measure__slug", "position", "pk")
+    return _listed(qs, since, ("measure__slug", "position", "pk"), measure__slug=measure, level=level)
 
 
 def impact_chains(strategy, *, measure="", since=None) -> list[dict]:
@@ -135,31 +120,20 @@ def cycles(strategy, *, state="", since=None) -> QuerySet:
         modified=Greatest(F("opened_at"), Coalesce(F("closed_at"), F("opened_at")),
                           Coalesce(Max("reviews__submitted_at"), F("opened_at")),
                           Coalesce(Max("decisions__decided_at"), F("opened_at")), output_field=DateTimeField()))
-    if state:
-        qs = qs.filter(state=state)
-    return _since(qs, since).order_by("-opened_at", "-pk")
+    return _listed(qs, since, ("-opened_at", "-pk"), state=state)
 
 
 def reviews(strategy, *, cycle="", measure="", since=None) -> QuerySet:
     qs = (Review.objects.filter(cycle__strategy=strategy).select_related("cycle", "measure")
           .prefetch_related("assessments__goal").annotate(modified=F("submitted_at")))
-    if cycle:
-        qs = qs.filter(cycle__slug=cycle)
-    if measure:
-        qs = qs.filter(measure__slug=measure)
-    return _since(qs, since).order_by("cycle__slug", "measure__slug")
+    return _listed(qs, since, ("cycle__slug", "measure__slug"), cycle__slug=cycle, measure__slug=measure)
 
 
 def cycle_decisions(strategy, *, cycle="", measure="", kind="", since=None) -> QuerySet:
     qs = (CycleDecision.objects.filter(cycle__strategy=strategy).select_related("cycle", "measure")
           .annotate(modified=F("decided_at")))
-    if cycle:
-        qs = qs.filter(cycle__slug=cycle)
-    if measure:
-        qs = qs.filter(measure__slug=measure)
-    if kind:
-        qs = qs.filter(kind=kind)
-    return _since(qs, since).order_by("cycle__slug", "measure__slug")
+    return _listed(qs, since, ("cycle__slug", "measure__slug"), cycle__slug=cycle, measure__slug=measure,
+                   kind=kind)
 
 
 # --- lifecycle: lessons and candidates ----------------------------------------------------------------------
@@ -167,13 +141,13 @@ def cycle_decisions(strategy, *, cycle="", measure="", kind="", since=None) -> Q
 def lessons(strategy, since=None) -> QuerySet:
     qs = (LessonLearned.objects.filter(measure__strategy=strategy).select_related("measure", "phase")
           .defer("search_text").annotate(modified=Coalesce(last_audit(LessonLearned), F("created_at"))))
-    return _since(qs, since).order_by("-created_at", "-pk")
+    return _listed(qs, since, ("-created_at", "-pk"))
 
 
 def candidates(strategy, since=None) -> QuerySet:
     qs = (Candidate.objects.filter(strategy=strategy).select_related("organisation", "measure")
           .annotate(modified=Coalesce(F("decided_at"), F("created_at"))))
-    return _since(qs, since).order_by("-created_at", "-pk")
+    return _listed(qs, since, ("-created_at", "-pk"))
 
 
 # --- lottery ------------------------------------------------------------------------------------------------
@@ -181,7 +155,7 @@ def candidates(strategy, since=None) -> QuerySet:
 def published_panels(since=None) -> QuerySet:
     qs = Panel.objects.filter(stage=Panel.Stage.PUBLISHED).annotate(
         modified=Coalesce(F("published_at"), F("created_at")))
-    return _since(qs, since).order_by("-published_at", "-pk")
+    return _listed(qs, since, ("-published_at", "-pk"))
 
 
 def public_panels(since=None) -> QuerySet:
@@ -191,14 +165,14 @@ def public_panels(since=None) -> QuerySet:
         modified=Greatest(F("created_at"), Coalesce(F("hash_published_at"), F("created_at")),
                           Coalesce(F("drawn_at"), F("created_at")), Coalesce(F("published_at"), F("created_at")),
                           output_field=DateTimeField()))
-    return _since(qs, since).order_by("-created_at", "-pk")
+    return _listed(qs, since, ("-created_at", "-pk"))
 
 
 # --- districts ----------------------------------------------------------------------------------------------
 
 def districts(strategy, since=None) -> QuerySet:
     qs = District.objects.filter(strategy=strategy).annotate(modified=F("strategy__updated_at"))
-    return _since(qs, since).order_by("position", "name")
+    return _listed(qs, since, ("position", "name"))
 
 
 def public_filter_measures(qs: QuerySet, *, q: str = "") -> QuerySet:

@@ -136,7 +136,30 @@ def source_follow(*, actor, name: str, url: str, kind: str = "kompass", interval
         source.save()
         record_event(actor=actor, action="opendata.source_followed", obj=source,
                      changes={"url": (None, source.url), "kind": (None, kind)})
+    harvest_schedule(actor=actor, source=source)  # the first harvest runs now, then every interval
     return source
+
+
+HARVEST_JOB = "opendata.harvest"
+
+
+def harvest_schedule(*, actor, source, run_after=None):
+    """Queue the next harvest job of a followed source (at `run_after`, default now), unless one is queued
+    already or the source is no longer followed: each follow has its own recurring job, run by the task worker
+    (`kompass db_worker`); each harvest queues the next one `interval_hours` later. Returns the queued Job, or
+    None (nothing to schedule, or a task backend that cannot run jobs later, like the tests' immediate one)."""
+    from kompass.jobs.models import Job
+    from kompass.jobs.services import can_schedule, job_start
+    from kompass.opendata.tasks import harvest_task
+
+    _require(actor, "strategy.edit_framework")
+    if not source.is_active or not can_schedule():
+        return None
+    queued = Job.objects.filter(kind=HARVEST_JOB, status=Job.Status.QUEUED).values_list("task_args", flat=True)
+    if any(args == [source.pk] for args in queued):
+        return None
+    return job_start(actor=actor, kind=HARVEST_JOB, title=f"Harvest {source.name}"[:250], task=harvest_task,
+                     args=[source.pk], run_after=run_after)
 
 
 def _hash(r) -> str:

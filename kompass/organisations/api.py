@@ -45,8 +45,8 @@ class OrganisationFilters(ModifiedSince):
             summary="All organisations of the current strategy")
 def list_organisations(request, filters: Query[OrganisationFilters]):
     qs = organisations_with_counts(current_strategy()).prefetch_related("former_names")
-    # No timestamp of its own: an organisation last changed with its newest audit event, else with the strategy.
-    qs = modified_after(qs, filters, Coalesce(last_audit(Organisation), F("strategy__updated_at")))
+    # Its own `modified_at`; rows from before that column: the newest audit event about it, else the strategy's.
+    qs = modified_after(qs, filters, Coalesce(F("modified_at"), last_audit(Organisation), F("strategy__updated_at")))
     return 200, [
         {**{k: getattr(o, k) for k in ("slug", "name", "name_en", "abbreviation", "kind", "website", "valid_from",
                                        "valid_until", "responsible_count", "involved_count")},

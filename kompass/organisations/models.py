@@ -28,6 +28,8 @@ class Organisation(LocalizedMixin, models.Model):
     website = models.URLField(blank=True)
     valid_from = models.DateField(null=True, blank=True)
     valid_until = models.DateField(null=True, blank=True)
+    # Set by the services on every change (nullable: rows older than the column fall back to their audit events).
+    modified_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["name"]

@@ -6,7 +6,7 @@ from __future__ import annotations
 from kompass.audit.services import record_event
 from kompass.organisations.models import FormerName, Organisation
 from kompass.strategy.models import District
-from kompass.strategy.sections import by_slug, parse_date, texts, upsert
+from kompass.strategy.sections import by_slug, parse_date, texts, touch, upsert
 
 
 def organisations_load_section(strategy, document: dict, actor, label: str | None, report) -> None:
@@ -34,6 +34,7 @@ def _sync_former_names(org: Organisation, names: list[dict], actor, label, repor
     FormerName.objects.bulk_create([
         FormerName(organisation=org, name=a, abbreviation=b, valid_from=c, valid_until=d) for a, b, c, d in wanted
     ])
+    touch(org)
     record_event(actor=actor, action="organisation.former_names_changed", obj=org,
                  changes={"former_names": ([c[0] for c in current], [w[0] for w in wanted])}, label=label)
     report.count("former_names", "updated")

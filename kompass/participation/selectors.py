@@ -155,3 +155,12 @@ def personal_data(user) -> dict:
         "notifications": [{"text": n.text, "url": n.url, "created_at": n.created_at.isoformat(),
                            "read": n.read_at is not None} for n in Notification.objects.filter(user=user)],
     }
+
+
+def edit_window():
+    """How long after writing a comment its author may still edit it (`KOMPASS_COMMENT_EDIT_MINUTES`)."""
+    from datetime import timedelta
+
+    from django.conf import settings
+
+    return timedelta(minutes=getattr(settings, "KOMPASS_COMMENT_EDIT_MINUTES", 15))

@@ -5,7 +5,7 @@ from django.db import models
 from django.db.models import Q, Value
 from django.utils.translation import gettext_lazy as _
 
-from kompass.core.models import LocalizedMixin, NamedFrameworkItem
+from kompass.core.models import LocalizedMixin, NamedFrameworkItem, framework_meta
 
 
 class Strategy(LocalizedMixin, models.Model):
@@ -51,10 +51,7 @@ class Value(NamedFrameworkItem):
     summary = models.CharField(max_length=300, blank=True)
     summary_en = models.CharField(max_length=300, blank=True)
 
-    class Meta(NamedFrameworkItem.Meta):
-        verbose_name = _("value (Leitgedanke)")
-        verbose_name_plural = _("values (Leitgedanken)")
-        constraints = [models.UniqueConstraint(fields=["strategy", "slug"], name="unique_value_slug")]
+    Meta = framework_meta(_("value (Leitgedanke)"), _("values (Leitgedanken)"), "unique_value_slug")
 
 
 class FuturePerspective(NamedFrameworkItem):
@@ -65,57 +62,39 @@ class FuturePerspective(NamedFrameworkItem):
     strategy = models.ForeignKey(Strategy, on_delete=models.CASCADE, related_name="perspectives")
     kind = models.CharField(max_length=20, choices=Kind.choices)
 
-    class Meta(NamedFrameworkItem.Meta):
-        verbose_name = _("future perspective")
-        verbose_name_plural = _("future perspectives")
-        constraints = [models.UniqueConstraint(fields=["strategy", "slug"], name="unique_perspective_slug")]
+    Meta = framework_meta(_("future perspective"), _("future perspectives"), "unique_perspective_slug")
 
 
 class PrincipleGroup(NamedFrameworkItem):
     strategy = models.ForeignKey(Strategy, on_delete=models.CASCADE, related_name="principle_groups")
 
-    class Meta(NamedFrameworkItem.Meta):
-        verbose_name = _("principle group")
-        verbose_name_plural = _("principle groups")
-        constraints = [models.UniqueConstraint(fields=["strategy", "slug"], name="unique_principle_group_slug")]
+    Meta = framework_meta(_("principle group"), _("principle groups"), "unique_principle_group_slug")
 
 
 class Principle(NamedFrameworkItem):
     strategy = models.ForeignKey(Strategy, on_delete=models.CASCADE, related_name="principles")
     group = models.ForeignKey(PrincipleGroup, on_delete=models.CASCADE, related_name="principles")
 
-    class Meta(NamedFrameworkItem.Meta):
-        verbose_name = _("principle")
-        verbose_name_plural = _("principles")
-        constraints = [models.UniqueConstraint(fields=["strategy", "slug"], name="unique_principle_slug")]
+    Meta = framework_meta(_("principle"), _("principles"), "unique_principle_slug")
 
 
 class ActionFieldCluster(NamedFrameworkItem):
     strategy = models.ForeignKey(Strategy, on_delete=models.CASCADE, related_name="clusters")
 
-    class Meta(NamedFrameworkItem.Meta):
-        verbose_name = _("action field cluster")
-        verbose_name_plural = _("action field clusters")
-        constraints = [models.UniqueConstraint(fields=["strategy", "slug"], name="unique_cluster_slug")]
+    Meta = framework_meta(_("action field cluster"), _("action field clusters"), "unique_cluster_slug")
 
 
 class ActionField(NamedFrameworkItem):
     strategy = models.ForeignKey(Strategy, on_delete=models.CASCADE, related_name="action_fields")
     cluster = models.ForeignKey(ActionFieldCluster, on_delete=models.CASCADE, related_name="action_fields")
 
-    class Meta(NamedFrameworkItem.Meta):
-        verbose_name = _("action field")
-        verbose_name_plural = _("action fields")
-        constraints = [models.UniqueConstraint(fields=["strategy", "slug"], name="unique_action_field_slug")]
+    Meta = framework_meta(_("action field"), _("action fields"), "unique_action_field_slug")
 
 
 class SpatialLevel(NamedFrameworkItem):
     strategy = models.ForeignKey(Strategy, on_delete=models.CASCADE, related_name="spatial_levels")
 
-    class Meta(NamedFrameworkItem.Meta):
-        verbose_name = _("spatial level")
-        verbose_name_plural = _("spatial levels")
-        constraints = [models.UniqueConstraint(fields=["strategy", "slug"], name="unique_spatial_level_slug")]
+    Meta = framework_meta(_("spatial level"), _("spatial levels"), "unique_spatial_level_slug")
 
 
 class District(NamedFrameworkItem):
@@ -130,7 +109,4 @@ class District(NamedFrameworkItem):
     official_key = models.CharField(max_length=40, blank=True)
     geometry = models.JSONField(null=True, blank=True, help_text=_("Simplified GeoJSON geometry (WGS84)."))
 
-    class Meta(NamedFrameworkItem.Meta):
-        verbose_name = _("district")
-        verbose_name_plural = _("districts")
-        constraints = [models.UniqueConstraint(fields=["strategy", "slug"], name="unique_district_slug")]
+    Meta = framework_meta(_("district"), _("districts"), "unique_district_slug")

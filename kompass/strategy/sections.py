@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import models
+from django.utils import timezone
 
 from kompass.audit.services import diff_fields, record_event
 
@@ -84,13 +85,25 @@ def run_section_loaders(strategy, document: dict, actor, label: str | None, repo
             registration.loader(strategy, document, actor, label, report)
 
 
+def _modified_stamp(model: type[models.Model]) -> dict:
+    """`{"modified_at": now}` for models that keep their own time of last change (for `modified_since`)."""
+    names = {f.name for f in model._meta.concrete_fields}
+    return {"modified_at": timezone.now()} if "modified_at" in names else {}
+
+
+def touch(obj: models.Model) -> None:
+    """Mark `obj` changed now (its `modified_at`), e.g. when only rows that belong to it changed."""
+    type(obj).objects.filter(pk=obj.pk).update(modified_at=timezone.now())
+
+
 def upsert(report, kind: str, model: type[models.Model], lookup: dict, data: dict, actor,
            label: str | None) -> models.Model:
     """Create the object matching `lookup` with `data`, or update the fields of `data` that differ; count the
     outcome in `report` under `kind` and record an audit event for every change."""
     obj = model.objects.filter(**lookup).first()
+    stamp = _modified_stamp(model)
     if obj is None:
-        obj = model.objects.create(**lookup, **data)
+        obj = model.objects.create(**lookup, **data, **stamp)
         record_event(actor=actor, action=f"{kind}.created", obj=obj,
                      changes={k: (None, v) for k, v in data.items()}, label=label)
         report.count(kind, "created")
@@ -99,7 +112,9 @@ def upsert(report, kind: str, model: type[models.Model], lookup: dict, data: dic
     if changes:
         for key, (_old, new) in changes.items():
             setattr(obj, key, new)
-        obj.save(update_fields=list(changes))
+        for key, value in stamp.items():
+            setattr(obj, key, value)
+        obj.save(update_fields=[*changes, *stamp])
         record_event(actor=actor, action=f"{kind}.updated", obj=obj, changes=changes, label=label)
         report.count(kind, "updated")
     else:

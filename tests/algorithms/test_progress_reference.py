@@ -28,7 +28,7 @@ def _german_by_default():
     """No Django needed (replaces the autouse language fixture of tests/conftest.py)."""
 
 
-# Mutation runs (mutation/*.toml) set KOMPASS_FAST_PROPERTIES=1: fewer examples and no shrinking.
+# Mutation runs (mutation/mutate.py) set KOMPASS_FAST_PROPERTIES=1: fewer examples and no shrinking.
 FAST = os.environ.get("KOMPASS_FAST_PROPERTIES") == "1"
 SETTINGS = settings(max_examples=60 if FAST else 400, deadline=None, database=None,
                     phases=[Phase.generate] if FAST else list(Phase),

@@ -74,8 +74,8 @@ def _phases(berlin):
 
     Strategy.objects.filter(pk=berlin.pk).update(updated_at=BEFORE)
     old, new = list(Phase.objects.filter(strategy=berlin).order_by("position"))[:2]
-    _audit(old, BEFORE)
-    _audit(new, AFTER)
+    Phase.objects.filter(pk=old.pk).update(modified_at=BEFORE)
+    Phase.objects.filter(pk=new.pk).update(modified_at=AFTER)
     return "/api/v1/phases", "slug", old.slug, new.slug
 
 
@@ -120,8 +120,8 @@ def _organisations(berlin):
 
     Strategy.objects.filter(pk=berlin.pk).update(updated_at=BEFORE)
     old, new = list(berlin.organisations.order_by("name"))[:2]
-    _audit(old, BEFORE)
-    _audit(new, AFTER)
+    berlin.organisations.filter(pk=old.pk).update(modified_at=BEFORE)
+    berlin.organisations.filter(pk=new.pk).update(modified_at=AFTER)
     return "/api/v1/organisations", "slug", old.slug, new.slug
 
 
@@ -182,3 +182,44 @@ def test_modified_since_with_extreme_zone_offsets_is_answered(client, berlin, mo
     response = client.get("/api/v1/organisations", {"modified_since": moment})
     assert response.status_code == 200
     assert isinstance(response.json(), list)
+
+
+def test_rows_without_their_own_change_time_fall_back_to_audit_events_then_the_strategy(client, berlin):
+    # Rows written before the `modified_at` column existed have it NULL.
+    from kompass.lifecycle.models import Phase
+    from kompass.strategy.models import Strategy
+
+    Strategy.objects.filter(pk=berlin.pk).update(updated_at=BEFORE)
+    Phase.objects.filter(strategy=berlin).update(modified_at=None)
+    berlin.organisations.update(modified_at=None)
+    phase, org = Phase.objects.filter(strategy=berlin).order_by("position").first(), berlin.organisations.first()
+    _audit(phase, AFTER)
+    _audit(org, AFTER)
+    assert _keys(client.get("/api/v1/phases", {"modified_since": CUT.isoformat()}), "slug") == {phase.slug}
+    assert _keys(client.get("/api/v1/organisations", {"modified_since": CUT.isoformat()}), "slug") == {org.slug}
+
+
+def test_reloading_the_strategy_stamps_only_the_changed_phase_and_organisation(client, berlin, tmp_path):
+    import yaml
+
+    from kompass.lifecycle.models import Phase
+    from kompass.strategy.services import STRATEGY_LOADER, strategy_load
+    from tests.conftest import BERLIN
+    from tests.strategy.test_loader import write
+
+    doc = yaml.safe_load(BERLIN.read_text(encoding="utf-8"))
+    loaded = timezone.now()
+    Phase.objects.filter(strategy=berlin).update(modified_at=BEFORE - datetime.timedelta(days=2))
+    berlin.organisations.update(modified_at=BEFORE - datetime.timedelta(days=2))
+    doc["process"]["phases"][1]["name"] += " (neu)"
+    doc["organisations"][2]["website"] = "https://example.org/neu"
+    former = doc["organisations"][3].setdefault("former_names", [])
+    former.append({"name": "Ganz alter Name"})
+    strategy_load(actor=STRATEGY_LOADER, path=write(tmp_path, doc))
+    cut = (BEFORE - datetime.timedelta(days=1)).isoformat()
+    assert _keys(client.get("/api/v1/phases", {"modified_since": cut}), "slug") == {
+        doc["process"]["phases"][1]["slug"]}
+    assert _keys(client.get("/api/v1/organisations", {"modified_since": cut}), "slug") == {
+        doc["organisations"][2]["slug"], doc["organisations"][3]["slug"]}  # a new former name changes it too
+    changed = Phase.objects.get(strategy=berlin, slug=doc["process"]["phases"][1]["slug"])
+    assert changed.modified_at >= loaded

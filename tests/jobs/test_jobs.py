@@ -73,3 +73,44 @@ def test_started_job_remembers_its_task_run(make_user, django_capture_on_commit_
         job = job_start(actor=office, kind="test", title="Zählen", task=count_to, args=[2])
     job.refresh_from_db()
     assert job.task_result_id and job.status == "done"
+
+
+# --- found by mutation testing (docs/mutation/core.md) ---------------------------------------------------------
+
+def test_progress_defaults_write_every_step_without_a_total(make_user):
+    from kompass.jobs.services import Progress
+
+    job = Job.objects.create(kind="test", title="t")
+    progress = Progress(job.pk)
+    progress.update(1)
+    progress.update(2)  # every step is written by default (every=1)
+    job.refresh_from_db()
+    assert (job.progress_done, job.progress_total) == (2, 0)
+
+
+def test_progress_writes_at_most_every_n_steps_but_always_the_last(make_user):
+    from kompass.jobs.services import Progress
+
+    job = Job.objects.create(kind="test", title="t")
+    progress = Progress(job.pk, total=10, every=5)
+    written = []
+    for step in range(1, 11):
+        progress.update(step)
+        written.append(Job.objects.get(pk=job.pk).progress_done)
+    assert written == [1, 1, 1, 1, 1, 6, 6, 6, 6, 10]
+
+
+def test_a_job_names_the_person_who_started_it_and_none_for_a_system_actor(make_user):
+    from kompass.core.actors import system_actor
+
+    user = make_user("starter@example.org")
+    by_user = job_start(actor=user, kind="test", title="t", task=count_to, args=[1])
+    by_system = job_start(actor=system_actor("test"), kind="test", title="t", task=count_to, args=[1])
+    assert by_user.created_by == user and by_system.created_by is None
+
+
+def test_the_starter_and_the_office_may_retry_a_job_no_one_else(make_user):
+    starter, office, other = (make_user("s@example.org"), make_user("o@example.org", office=True),
+                              make_user("x@example.org"))
+    job = Job.objects.create(kind="test", title="t", created_by=starter)
+    assert [u.has_perm("jobs.retry_job", job) for u in (starter, office, other)] == [True, True, False]

@@ -185,3 +185,10 @@ def test_changing_a_team_role_is_written_and_audited_once(fresh, people):
     assert AuditEvent.objects.filter(action="team_member.changed").count() == before + 1
     services.team_member_set(actor=people["coordinator"], measure=fresh, user=people["member"], role="lead")
     assert AuditEvent.objects.filter(action="team_member.changed").count() == before + 1  # nothing changed
+
+
+def test_a_description_note_is_kept_to_300_characters(fresh, people):
+    # Found by mutation testing (docs/mutation/flow.md): the cut-off at 300 was not pinned.
+    version = services.description_save(actor=people["member"], measure=fresh, sections=complete_sections("N"),
+                                        note="x" * 299 + "yz" + "w" * 50)
+    assert version.note == "x" * 299 + "y"

@@ -195,3 +195,10 @@ def test_a_strategy_file_that_is_not_current_leaves_the_current_one(berlin, tmp_
     berlin.refresh_from_db()
     assert berlin.is_current
     assert not Strategy.objects.get(slug="mini").is_current
+
+
+def test_loaded_districts_get_the_simplified_boundaries_of_the_map(berlin):
+    # Found by mutation testing: `map_spec or None` → `and` loaded no geometry at all and no test noticed.
+    districts = list(berlin.districts.filter(kind="district"))
+    assert len(districts) == 12
+    assert all(d.geometry and d.geometry["type"] in {"Polygon", "MultiPolygon"} for d in districts)

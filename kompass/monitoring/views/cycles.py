@@ -2,7 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import translation
@@ -20,6 +20,7 @@ from kompass.monitoring.forms import (
 )
 from kompass.monitoring.reports import report_html
 from kompass.monitoring.tasks import cycle_report_task
+from kompass.monitoring.views._common import form_page
 from kompass.strategy.selectors import strategy_for_request as _strategy
 
 
@@ -36,16 +37,9 @@ def cycle_create(request):
     strategy = _strategy(request)
     if not request.user.has_perm("monitoring.manage_cycles"):
         raise PermissionDenied
-    form = CycleForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            cycle = services.cycle_open(actor=request.user, strategy=strategy, **form.cleaned_data)
-        except ValidationError as exc:
-            form.add_error(None, exc)
-        else:
-            return redirect("monitoring:cycle", slug=cycle.slug)
-    return render(request, "monitoring/cycle_form.html", {"form": form},
-                  status=400 if request.method == "POST" else 200)
+    return form_page(request, CycleForm(request.POST or None), "monitoring/cycle_form.html", {},
+                     perform=lambda data: services.cycle_open(actor=request.user, strategy=strategy, **data),
+                     done=lambda cycle: redirect("monitoring:cycle", slug=cycle.slug))
 
 
 @require_GET
@@ -73,75 +67,57 @@ def cycle_close(request, slug):
     return redirect("monitoring:cycle", slug=cyc.slug)
 
 
-def _cycle_measure(request, slug, measure_slug):
+def _cycle_measure(request, slug, measure_slug, perm: str, on_measure: bool = True):
+    """The cycle and the measure of a cycle page (404 when unknown); 403 unless the user holds `perm` (on the
+    measure, or globally with `on_measure=False`)."""
     strategy = _strategy(request)
-    return selectors.cycle_detail(strategy, slug), measure_selectors.measure_detail(strategy, measure_slug)
+    cyc, measure = selectors.cycle_detail(strategy, slug), measure_selectors.measure_detail(strategy, measure_slug)
+    if not request.user.has_perm(perm, *([measure] if on_measure else [])):
+        raise PermissionDenied
+    return cyc, measure
+
+
+def _back_to(cyc):
+    return lambda _result: redirect("monitoring:cycle", slug=cyc.slug)
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def review(request, slug, measure_slug):
-    cyc, measure = _cycle_measure(request, slug, measure_slug)
-    if not request.user.has_perm("monitoring.submit_review", measure):
-        raise PermissionDenied
-    goals = selectors.measure_goals(measure)
-    form = ReviewForm(request.POST or None, goals=goals)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.review_submit(actor=request.user, cycle=cyc, measure=measure,
-                                   learned=form.cleaned_data["learned"],
-                                   proposed_changes=form.cleaned_data["proposed_changes"],
-                                   assessments=form.assessments())
-        except ValidationError as exc:
-            form.add_error(None, exc)
-        else:
-            messages.success(request, _("The review was submitted."))
-            return redirect("monitoring:cycle", slug=cyc.slug)
-    return render(request, "monitoring/review_form.html", {"form": form, "cycle": cyc, "measure": measure},
-                  status=400 if request.method == "POST" else 200)
+    cyc, measure = _cycle_measure(request, slug, measure_slug, "monitoring.submit_review")
+    form = ReviewForm(request.POST or None, goals=selectors.measure_goals(measure))
+    return form_page(request, form, "monitoring/review_form.html", {"cycle": cyc, "measure": measure},
+                     perform=lambda data: services.review_submit(
+                         actor=request.user, cycle=cyc, measure=measure, learned=data["learned"],
+                         proposed_changes=data["proposed_changes"], assessments=form.assessments()),
+                     done=_back_to(cyc), success=_("The review was submitted."))
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def comment(request, slug, measure_slug):
-    cyc, measure = _cycle_measure(request, slug, measure_slug)
-    if not request.user.has_perm("monitoring.comment"):
-        raise PermissionDenied
+    cyc, measure = _cycle_measure(request, slug, measure_slug, "monitoring.comment", on_measure=False)
     form = CommentForm(request.POST or None, groups=selectors.commenting_groups(request.user))
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.comment_add(actor=request.user, cycle=cyc, measure=measure,
-                                 group=form.groups[form.cleaned_data["group"]], text=form.cleaned_data["text"])
-        except ValidationError as exc:
-            form.add_error(None, exc)
-        else:
-            messages.success(request, _("The comment was added."))
-            return redirect("monitoring:cycle", slug=cyc.slug)
-    return render(request, "monitoring/comment_form.html", {"form": form, "cycle": cyc, "measure": measure},
-                  status=400 if request.method == "POST" else 200)
+    return form_page(request, form, "monitoring/comment_form.html", {"cycle": cyc, "measure": measure},
+                     perform=lambda data: services.comment_add(
+                         actor=request.user, cycle=cyc, measure=measure, group=form.groups[data["group"]],
+                         text=data["text"]),
+                     done=_back_to(cyc), success=_("The comment was added."))
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def decision(request, slug, measure_slug):
-    cyc, measure = _cycle_measure(request, slug, measure_slug)
-    if not request.user.has_perm("monitoring.decide", measure):
-        raise PermissionDenied
-    indicators = selectors.measure_indicators(measure, with_status=True)
-    form = DecisionForm(request.POST or None, indicators=indicators)
-    if request.method == "POST" and form.is_valid():
+    cyc, measure = _cycle_measure(request, slug, measure_slug, "monitoring.decide")
+    form = DecisionForm(request.POST or None, indicators=selectors.measure_indicators(measure, with_status=True))
+
+    def perform(data):
         targets, methods = form.changes()
-        try:
-            services.decision_record(actor=request.user, cycle=cyc, measure=measure,
-                                     kind=form.cleaned_data["kind"], reason=form.cleaned_data["reason"],
-                                     new_targets=targets, new_methods=methods)
-        except ValidationError as exc:
-            form.add_error(None, exc)
-        else:
-            messages.success(request, _("The decision was recorded."))
-            return redirect("monitoring:cycle", slug=cyc.slug)
-    return render(request, "monitoring/decision_form.html", {"form": form, "cycle": cyc, "measure": measure},
-                  status=400 if request.method == "POST" else 200)
+        services.decision_record(actor=request.user, cycle=cyc, measure=measure, kind=data["kind"],
+                                 reason=data["reason"], new_targets=targets, new_methods=methods)
+
+    return form_page(request, form, "monitoring/decision_form.html", {"cycle": cyc, "measure": measure},
+                     perform=perform, done=_back_to(cyc), success=_("The decision was recorded."))
 
 
 @require_GET

@@ -2,13 +2,12 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from kompass.core.text import german_slug
-from kompass.measures import selectors as measure_selectors
 from kompass.monitoring import selectors, services
 from kompass.monitoring.forms import (
     GoalForm,
@@ -16,7 +15,12 @@ from kompass.monitoring.forms import (
     MeasurementForm,
     UploadForm,
 )
+from kompass.monitoring.views._common import editable_measure, form_page
 from kompass.strategy.selectors import strategy_for_request as _strategy
+
+
+def _to_measure(measure):
+    return lambda _result: redirect("measures:measure", slug=measure.slug)
 
 
 def _import_errors(exc):
@@ -51,10 +55,7 @@ def measurement_add(request, slug):
 def upload(request, slug):
     """Upload a CSV/XLSX file: a background job checks every row and imports all or nothing; `?job=` shows its
     result (counts or row errors) on this page."""
-    strategy = _strategy(request)
-    measure = measure_selectors.measure_detail(strategy, slug)
-    if not request.user.has_perm("monitoring.change_monitoring", measure):
-        raise PermissionDenied
+    strategy, measure = editable_measure(request, slug)
     form = UploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         job = services.measurements_upload_start(actor=request.user, strategy=strategy, measure=measure,
@@ -73,30 +74,22 @@ def upload(request, slug):
 @require_http_methods(["GET", "POST"])
 def goal_edit(request, slug, goal_slug=None):
     """Create a goal (goal_slug None) or edit one; the measure's team and the strategy office."""
-    strategy = _strategy(request)
-    measure = measure_selectors.measure_detail(strategy, slug)
-    if not request.user.has_perm("monitoring.change_monitoring", measure):
-        raise PermissionDenied
+    measure = editable_measure(request, slug)[1]
     goal = None
     if goal_slug:
         goal = selectors.goal_of(measure, goal_slug)
     initial = {f: getattr(goal, f) for f in ("level", "title", "title_en", "assumption", "assumption_en")} \
         if goal else {}
-    form = GoalForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        new_slug = goal.slug if goal else _free_slug(form.cleaned_data["title"],
+
+    def perform(data):
+        new_slug = goal.slug if goal else _free_slug(data["title"],
                                                      set(measure.monitoring_goals.values_list("slug", flat=True)))
-        try:
-            services.goal_save(actor=request.user, measure=measure, slug=new_slug,
-                               data={**form.cleaned_data, "position": goal.position if goal else
-                                     measure.monitoring_goals.count()})
-        except ValidationError as exc:
-            form.add_error(None, exc)
-        else:
-            messages.success(request, _("The goal was saved."))
-            return redirect("measures:measure", slug=measure.slug)
-    return render(request, "monitoring/goal_form.html", {"form": form, "measure": measure, "goal": goal},
-                  status=400 if request.method == "POST" else 200)
+        services.goal_save(actor=request.user, measure=measure, slug=new_slug,
+                           data={**data, "position": goal.position if goal else measure.monitoring_goals.count()})
+
+    return form_page(request, GoalForm(request.POST or None, initial=initial), "monitoring/goal_form.html",
+                     {"measure": measure, "goal": goal}, perform=perform, done=_to_measure(measure),
+                     success=_("The goal was saved."))
 
 
 @login_required
@@ -105,45 +98,34 @@ def inputs_edit(request, slug):
     """Edit the inputs of a measure's impact chain; the measure's team and the strategy office."""
     from kompass.monitoring.forms import InputsForm
 
-    strategy = _strategy(request)
-    measure = measure_selectors.measure_detail(strategy, slug)
-    if not request.user.has_perm("monitoring.change_monitoring", measure):
-        raise PermissionDenied
+    measure = editable_measure(request, slug)[1]
     current = "\n".join(f"{i.text} | {i.text_en}" if i.text_en else i.text
                          for i in measure.monitoring_inputs.all())
-    form = InputsForm(request.POST or None, initial={"inputs": current})
-    if request.method == "POST" and form.is_valid():
-        services.inputs_set(actor=request.user, measure=measure, texts=form.cleaned_data["inputs"])
-        messages.success(request, _("The inputs were saved."))
-        return redirect("measures:measure", slug=measure.slug)
-    return render(request, "monitoring/inputs_form.html", {"form": form, "measure": measure},
-                  status=400 if request.method == "POST" else 200)
+    return form_page(request, InputsForm(request.POST or None, initial={"inputs": current}),
+                     "monitoring/inputs_form.html", {"measure": measure},
+                     perform=lambda data: services.inputs_set(actor=request.user, measure=measure,
+                                                              texts=data["inputs"]),
+                     done=_to_measure(measure), success=_("The inputs were saved."))
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def indicator_create(request, slug, goal_slug):
-    strategy = _strategy(request)
-    measure = measure_selectors.measure_detail(strategy, slug)
-    if not request.user.has_perm("monitoring.change_monitoring", measure):
-        raise PermissionDenied
+    measure = editable_measure(request, slug)[1]
     goal = selectors.goal_of(measure, goal_slug)
-    form = IndicatorForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
+
+    def perform(cleaned):
+        data = dict(cleaned)
         target = (data.pop("target_value"), data.pop("target_date"))
         taken = selectors.indicator_slugs_like(german_slug(data["name"]))
-        try:
-            indicator = services.indicator_create_with_target(
-                actor=request.user, goal=goal, slug=_free_slug(data["name"], taken),
-                data={**data, "responsible_organisation": measure.responsible_organisation,
-                      "position": goal.indicators.count()}, target=target)
-        except ValidationError as exc:
-            form.add_error(None, exc)
-        else:
-            return redirect("monitoring:indicator", slug=indicator.slug)
-    return render(request, "monitoring/indicator_form.html", {"form": form, "measure": measure, "goal": goal},
-                  status=400 if request.method == "POST" else 200)
+        return services.indicator_create_with_target(
+            actor=request.user, goal=goal, slug=_free_slug(data["name"], taken),
+            data={**data, "responsible_organisation": measure.responsible_organisation,
+                  "position": goal.indicators.count()}, target=target)
+
+    return form_page(request, IndicatorForm(request.POST or None), "monitoring/indicator_form.html",
+                     {"measure": measure, "goal": goal}, perform=perform,
+                     done=lambda indicator: redirect("monitoring:indicator", slug=indicator.slug))
 
 
 EDITABLE_INDICATOR_FIELDS = ["name", "definition", "unit", "direction", "baseline_value", "baseline_date",
@@ -162,18 +144,13 @@ def indicator_edit(request, slug):
     form = IndicatorForm(request.POST or None, initial=initial)
     for field in ("target_value", "target_date", "method"):
         del form.fields[field]
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.indicator_save(actor=request.user, goal=indicator.goal, slug=indicator.slug,
-                                    data={f: form.cleaned_data[f] for f in EDITABLE_INDICATOR_FIELDS})
-        except ValidationError as exc:
-            form.add_error(None, exc)
-        else:
-            messages.success(request, _("The indicator was saved."))
-            return redirect("monitoring:indicator", slug=indicator.slug)
-    return render(request, "monitoring/indicator_form.html",
-                  {"form": form, "measure": indicator.measure, "goal": indicator.goal, "indicator": indicator},
-                  status=400 if request.method == "POST" else 200)
+    return form_page(request, form, "monitoring/indicator_form.html",
+                     {"measure": indicator.measure, "goal": indicator.goal, "indicator": indicator},
+                     perform=lambda data: services.indicator_save(
+                         actor=request.user, goal=indicator.goal, slug=indicator.slug,
+                         data={f: data[f] for f in EDITABLE_INDICATOR_FIELDS}),
+                     done=lambda _result: redirect("monitoring:indicator", slug=indicator.slug),
+                     success=_("The indicator was saved."))
 
 
 def _free_slug(text: str, taken: set) -> str:

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from ninja import Field
+from ninja import Field, Query, Router, Schema
+from pydantic import create_model
 
 from kompass.core.api_errors import ApiParameterError
 from kompass.core.api_filters import ModifiedSince, since
@@ -47,4 +48,29 @@ def describe(text: str, example: str) -> str:
             f"Errors: **400** – {ERROR_400} **304** – {NOT_MODIFIED}")
 
 
-__all__ = ["ListParams", "MAX_LIMIT", "choice", "describe", "page", "responses", "since"]
+def page_schema(item: type[Schema], name: str) -> type[Schema]:
+    """The `{count, limit, offset, items}` page schema of a list, under its own OpenAPI component name."""
+    return create_model(name, __base__=Schema, count=(int, ...), limit=(int, ...), offset=(int, ...),
+                        items=(list[item], ...))
+
+
+def public_list(router: Router, path: str, *, module: str, name: str, item: type[Schema], page_name: str, summary: str,
+                text: str, example: str, rows, serialize, filters: type[ListParams] = ListParams, **options):
+    """Register one public list endpoint: `rows(filters)` (validated query parameters -> queryset or list),
+    paged by `page` with `serialize` applied to each row, the documented 200/304/400 responses, and the
+    operation id `<module with underscores>_<name>`, as a plain function `name` in `module` would have (stable for
+    clients and the schema snapshot)."""
+
+    def endpoint(request, filters):
+        return 200, page(rows(filters), filters, serialize)
+
+    endpoint.__annotations__ = {"filters": Query[filters]}
+    endpoint.__name__, endpoint.__module__ = name, module
+    router.get(path, response=responses(page_schema(item, page_name)), summary=summary,
+               description=describe(text, example), operation_id=f"{module.replace('.', '_')}_{name}",
+               **options)(endpoint)
+    return endpoint
+
+
+__all__ = ["ListParams", "MAX_LIMIT", "choice", "describe", "page", "page_schema", "public_list", "responses",
+           "since"]

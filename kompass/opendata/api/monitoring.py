@@ -6,11 +6,11 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Router, Schema
 
 from kompass.algorithms.progress import METHODS, Status
 from kompass.opendata import selectors
-from kompass.opendata.api.common import ListParams, choice, describe, page, responses, since
+from kompass.opendata.api.common import ListParams, choice, public_list, since
 from kompass.strategy.selectors import current_strategy
 
 router = Router()
@@ -48,12 +48,6 @@ class IndicatorItem(Schema):
     modified: datetime.datetime
 
 
-class IndicatorPage(Schema):
-    count: int
-    limit: int
-    offset: int
-    items: list[IndicatorItem]
-
 
 class IndicatorFilters(ListParams):
     measure: str = Field("", description="Measure slug", max_length=120)
@@ -86,19 +80,21 @@ def _related_status(obj):
     return getattr(obj, "computed", None)
 
 
-@router.get("monitoring/indicators", response=responses(IndicatorPage), summary="Indicators with their status",
-            description=describe("Every indicator with its computed status, method and components, filterable by "
-                                 "measure, action field, value, status, level and method.",
-                                 "monitoring/indicators?status=on_track&level=outcome&limit=20"))
-def list_indicators(request, filters: Query[IndicatorFilters]):
-    status = choice("status", filters.status, {s.value for s in Status})
-    level = choice("level", filters.level, LEVELS)
-    method = choice("method", filters.method, set(METHODS))
-    qs = selectors.indicators(current_strategy(), measure=filters.measure, action_field=filters.action_field,
-                              value=filters.value, status=status, level=level, since=since(filters))
-    if method:
-        qs = qs.filter(method=method)
-    return 200, page(qs, filters, _indicator)
+def _indicator_rows(f: IndicatorFilters):
+    status = choice("status", f.status, {s.value for s in Status})
+    level = choice("level", f.level, LEVELS)
+    method = choice("method", f.method, set(METHODS))
+    qs = selectors.indicators(current_strategy(), measure=f.measure, action_field=f.action_field, value=f.value,
+                              status=status, level=level, since=since(f))
+    return qs.filter(method=method) if method else qs
+
+
+public_list(router, "monitoring/indicators", module=__name__, name="list_indicators", item=IndicatorItem,
+            page_name="IndicatorPage", filters=IndicatorFilters, summary="Indicators with their status",
+            text="Every indicator with its computed status, method and components, filterable by measure, action "
+                 "field, value, status, level and method.",
+            example="monitoring/indicators?status=on_track&level=outcome&limit=20",
+            rows=_indicator_rows, serialize=_indicator)
 
 
 class MeasurementItem(Schema):
@@ -111,12 +107,6 @@ class MeasurementItem(Schema):
     modified: datetime.datetime
 
 
-class MeasurementPage(Schema):
-    count: int
-    limit: int
-    offset: int
-    items: list[MeasurementItem]
-
 
 class MeasurementFilters(ListParams):
     indicator: str = Field("", description="Indicator slug", max_length=120)
@@ -124,16 +114,16 @@ class MeasurementFilters(ListParams):
     district: str = Field("", description="District slug (only district breakdowns)", max_length=80)
 
 
-@router.get("monitoring/measurements", response=responses(MeasurementPage), summary="Measurements",
-            description=describe("Measured values of all indicators, city-wide and by district.",
-                                 "monitoring/measurements?indicator=bsp-sensoren-installiert"))
-def list_measurements(request, filters: Query[MeasurementFilters]):
-    qs = selectors.measurements(current_strategy(), indicator=filters.indicator, measure=filters.measure,
-                                district=filters.district, since=since(filters))
-    return 200, page(qs, filters, lambda m: {
-        "indicator": m.indicator.slug, "period": m.period, "value": m.value,
-        "district": m.district.slug if m.district_id else None, "provisional": m.is_provisional,
-        "source_note": m.source_note, "modified": m.modified})
+public_list(router, "monitoring/measurements", module=__name__, name="list_measurements", item=MeasurementItem,
+            page_name="MeasurementPage", filters=MeasurementFilters, summary="Measurements",
+            text="Measured values of all indicators, city-wide and by district.",
+            example="monitoring/measurements?indicator=bsp-sensoren-installiert",
+            rows=lambda f: selectors.measurements(current_strategy(), indicator=f.indicator, measure=f.measure,
+                                                  district=f.district, since=since(f)),
+            serialize=lambda m: {
+                "indicator": m.indicator.slug, "period": m.period, "value": m.value,
+                "district": m.district.slug if m.district_id else None, "provisional": m.is_provisional,
+                "source_note": m.source_note, "modified": m.modified})
 
 
 class TargetItem(Schema):
@@ -146,25 +136,20 @@ class TargetItem(Schema):
     modified: datetime.datetime
 
 
-class TargetPage(Schema):
-    count: int
-    limit: int
-    offset: int
-    items: list[TargetItem]
-
 
 class TargetFilters(ListParams):
     indicator: str = Field("", description="Indicator slug", max_length=120)
 
 
-@router.get("monitoring/targets", response=responses(TargetPage), summary="Targets and their versions",
-            description=describe("Every version of every indicator's target (versions are never overwritten).",
-                                 "monitoring/targets?indicator=bsp-gebaeude-erfasst"))
-def list_targets(request, filters: Query[TargetFilters]):
-    qs = selectors.targets(current_strategy(), indicator=filters.indicator, since=since(filters))
-    return 200, page(qs, filters, lambda t: {
-        "indicator": t.indicator.slug, "version": t.version, "value": t.value, "target_date": t.target_date,
-        "reason": t.reason, "cycle": t.cycle.slug if t.cycle else None, "modified": t.modified})
+public_list(router, "monitoring/targets", module=__name__, name="list_targets", item=TargetItem,
+            page_name="TargetPage", filters=TargetFilters, summary="Targets and their versions",
+            text="Every version of every indicator's target (versions are never overwritten).",
+            example="monitoring/targets?indicator=bsp-gebaeude-erfasst",
+            rows=lambda f: selectors.targets(current_strategy(), indicator=f.indicator, since=since(f)),
+            serialize=lambda t: {
+                "indicator": t.indicator.slug, "version": t.version, "value": t.value,
+                "target_date": t.target_date, "reason": t.reason, "cycle": t.cycle.slug if t.cycle else None,
+                "modified": t.modified})
 
 
 class GoalItem(Schema):
@@ -179,12 +164,6 @@ class GoalItem(Schema):
     modified: datetime.datetime
 
 
-class GoalPage(Schema):
-    count: int
-    limit: int
-    offset: int
-    items: list[GoalItem]
-
 
 class GoalFilters(ListParams):
     measure: str = Field("", description="Measure slug", max_length=120)
@@ -198,13 +177,13 @@ def _goal(g) -> dict:
             "modified": g.modified}
 
 
-@router.get("monitoring/goals", response=responses(GoalPage), summary="Goals of the impact chains",
-            description=describe("Goals on the output/outcome/impact ladder with their assumptions and status.",
-                                 "monitoring/goals?level=impact"))
-def list_goals(request, filters: Query[GoalFilters]):
-    level = choice("level", filters.level, LEVELS)
-    qs = selectors.goals(current_strategy(), measure=filters.measure, level=level, since=since(filters))
-    return 200, page(qs, filters, _goal)
+public_list(router, "monitoring/goals", module=__name__, name="list_goals", item=GoalItem, page_name="GoalPage",
+            filters=GoalFilters, summary="Goals of the impact chains",
+            text="Goals on the output/outcome/impact ladder with their assumptions and status.",
+            example="monitoring/goals?level=impact",
+            rows=lambda f: selectors.goals(current_strategy(), measure=f.measure,
+                                           level=choice("level", f.level, LEVELS), since=since(f)),
+            serialize=_goal)
 
 
 class ChainGoal(Schema):
@@ -222,26 +201,20 @@ class ChainItem(Schema):
     modified: datetime.datetime
 
 
-class ChainPage(Schema):
-    count: int
-    limit: int
-    offset: int
-    items: list[ChainItem]
-
 
 class ChainFilters(ListParams):
     measure: str = Field("", description="Measure slug", max_length=120)
 
 
-@router.get("monitoring/impact-chains", response=responses(ChainPage), summary="Impact chains",
-            description=describe("Each measure's impact chain: inputs, goals by level and their indicators.",
-                                 "monitoring/impact-chains?measure=bodenfeuchte-sensoren-strassenbaeume"))
-def list_chains(request, filters: Query[ChainFilters]):
-    chains = selectors.impact_chains(current_strategy(), measure=filters.measure, since=since(filters))
-    return 200, page(chains, filters, lambda c: {
-        "measure": c["measure"].slug, "inputs": [i.text for i in c["inputs"]], "modified": c["modified"],
-        "goals": [{"slug": g.slug, "level": g.level, "title": g.title, "assumption": g.assumption,
-                   "indicators": [i.slug for i in g.indicators.all()]} for g in c["goals"]]})
+public_list(router, "monitoring/impact-chains", module=__name__, name="list_chains", item=ChainItem,
+            page_name="ChainPage", filters=ChainFilters, summary="Impact chains",
+            text="Each measure's impact chain: inputs, goals by level and their indicators.",
+            example="monitoring/impact-chains?measure=bodenfeuchte-sensoren-strassenbaeume",
+            rows=lambda f: selectors.impact_chains(current_strategy(), measure=f.measure, since=since(f)),
+            serialize=lambda c: {
+                "measure": c["measure"].slug, "inputs": [i.text for i in c["inputs"]], "modified": c["modified"],
+                "goals": [{"slug": g.slug, "level": g.level, "title": g.title, "assumption": g.assumption,
+                           "indicators": [i.slug for i in g.indicators.all()]} for g in c["goals"]]})
 
 
 class CycleItem(Schema):
@@ -255,25 +228,19 @@ class CycleItem(Schema):
     modified: datetime.datetime
 
 
-class CyclePage(Schema):
-    count: int
-    limit: int
-    offset: int
-    items: list[CycleItem]
-
 
 class CycleFilters(ListParams):
     state: str = Field("", description="open or closed", max_length=10)
 
 
-@router.get("monitoring/cycles", response=responses(CyclePage), summary="Evaluation cycles",
-            description=describe("Evaluation cycles, newest first.", "monitoring/cycles?state=closed"))
-def list_cycles(request, filters: Query[CycleFilters]):
-    state = choice("state", filters.state, {"open", "closed"})
-    qs = selectors.cycles(current_strategy(), state=state, since=since(filters))
-    return 200, page(qs, filters, lambda c: {
-        "slug": c.slug, "name": c.name, "name_en": c.name_en, "deadline": c.deadline, "state": c.state,
-        "opened_at": c.opened_at, "closed_at": c.closed_at, "modified": c.modified})
+public_list(router, "monitoring/cycles", module=__name__, name="list_cycles", item=CycleItem,
+            page_name="CyclePage", filters=CycleFilters, summary="Evaluation cycles",
+            text="Evaluation cycles, newest first.", example="monitoring/cycles?state=closed",
+            rows=lambda f: selectors.cycles(current_strategy(), state=choice("state", f.state, {"open", "closed"}),
+                                            since=since(f)),
+            serialize=lambda c: {
+                "slug": c.slug, "name": c.name, "name_en": c.name_en, "deadline": c.deadline, "state": c.state,
+                "opened_at": c.opened_at, "closed_at": c.closed_at, "modified": c.modified})
 
 
 class AssessmentOut(Schema):
@@ -292,28 +259,22 @@ class ReviewItem(Schema):
     modified: datetime.datetime
 
 
-class ReviewPage(Schema):
-    count: int
-    limit: int
-    offset: int
-    items: list[ReviewItem]
-
 
 class CycleMeasureFilters(ListParams):
     cycle: str = Field("", description="Evaluation cycle slug", max_length=80)
     measure: str = Field("", description="Measure slug", max_length=120)
 
 
-@router.get("monitoring/reviews", response=responses(ReviewPage), summary="Reviews of the measure teams",
-            description=describe("What each measure team learned in a cycle, with its goal assessments.",
-                                 "monitoring/reviews?cycle=zyklus-2024"))
-def list_reviews(request, filters: Query[CycleMeasureFilters]):
-    qs = selectors.reviews(current_strategy(), cycle=filters.cycle, measure=filters.measure, since=since(filters))
-    return 200, page(qs, filters, lambda r: {
-        "cycle": r.cycle.slug, "measure": r.measure.slug, "learned": r.learned,
-        "proposed_changes": r.proposed_changes, "modified": r.modified,
-        "assessments": [{"goal": a.goal.slug, "rating": a.rating, "text": a.text,
-                         "assumption_holds": a.assumption_holds} for a in r.assessments.all()]})
+public_list(router, "monitoring/reviews", module=__name__, name="list_reviews", item=ReviewItem,
+            page_name="ReviewPage", filters=CycleMeasureFilters, summary="Reviews of the measure teams",
+            text="What each measure team learned in a cycle, with its goal assessments.",
+            example="monitoring/reviews?cycle=zyklus-2024",
+            rows=lambda f: selectors.reviews(current_strategy(), cycle=f.cycle, measure=f.measure, since=since(f)),
+            serialize=lambda r: {
+                "cycle": r.cycle.slug, "measure": r.measure.slug, "learned": r.learned,
+                "proposed_changes": r.proposed_changes, "modified": r.modified,
+                "assessments": [{"goal": a.goal.slug, "rating": a.rating, "text": a.text,
+                                 "assumption_holds": a.assumption_holds} for a in r.assessments.all()]})
 
 
 class DecisionItem(Schema):
@@ -324,22 +285,17 @@ class DecisionItem(Schema):
     modified: datetime.datetime
 
 
-class DecisionPage(Schema):
-    count: int
-    limit: int
-    offset: int
-    items: list[DecisionItem]
-
 
 class DecisionFilters(CycleMeasureFilters):
     kind: str = Field("", description="continue, adjust_goals, adjust_evaluation, scale or stop", max_length=20)
 
 
-@router.get("monitoring/decisions", response=responses(DecisionPage), summary="Decisions of evaluation cycles",
-            description=describe("The boards' decisions per measure and cycle.", "monitoring/decisions?kind=scale"))
-def list_decisions(request, filters: Query[DecisionFilters]):
-    kind = choice("kind", filters.kind, {"continue", "adjust_goals", "adjust_evaluation", "scale", "stop"})
-    qs = selectors.cycle_decisions(current_strategy(), cycle=filters.cycle, measure=filters.measure, kind=kind,
-                                   since=since(filters))
-    return 200, page(qs, filters, lambda d: {"cycle": d.cycle.slug, "measure": d.measure.slug, "kind": d.kind,
-                                             "reason": d.reason, "modified": d.modified})
+DECISION_KINDS = {"continue", "adjust_goals", "adjust_evaluation", "scale", "stop"}
+
+public_list(router, "monitoring/decisions", module=__name__, name="list_decisions", item=DecisionItem,
+            page_name="DecisionPage", filters=DecisionFilters, summary="Decisions of evaluation cycles",
+            text="The boards' decisions per measure and cycle.", example="monitoring/decisions?kind=scale",
+            rows=lambda f: selectors.cycle_decisions(current_strategy(), cycle=f.cycle, measure=f.measure,
+                                                     kind=choice("kind", f.kind, DECISION_KINDS), since=since(f)),
+            serialize=lambda d: {"cycle": d.cycle.slug, "measure": d.measure.slug, "kind": d.kind,
+                                 "reason": d.reason, "modified": d.modified})

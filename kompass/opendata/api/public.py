@@ -10,7 +10,7 @@ from django.http import HttpResponse
 from ninja import Field, Query, Router, Schema
 
 from kompass.opendata import changes, selectors
-from kompass.opendata.api.common import ListParams, describe, page, responses, since
+from kompass.opendata.api.common import ListParams, public_list, since
 from kompass.strategy.selectors import current_strategy
 
 router = Router()
@@ -26,28 +26,21 @@ class TransitionItem(Schema):
     occurred_at: datetime.datetime
 
 
-class TransitionPage(Schema):
-    count: int
-    limit: int
-    offset: int
-    items: list[TransitionItem]
-
 
 class TransitionFilters(ListParams):
     measure: str = Field("", description="Measure slug", max_length=120)
 
 
-@router.get("transitions", response=responses(TransitionPage), summary="Phase transitions of all measures",
-            tags=["lifecycle"],
-            description=describe("Every phase move with its kind, reason and the exit criteria at the time.",
-                                 "transitions?measure=bodenfeuchte-sensoren-strassenbaeume"))
-def list_transitions(request, filters: Query[TransitionFilters]):
-    qs = selectors.transitions(current_strategy(), measure=filters.measure, since=since(filters))
-    return 200, page(qs, filters, lambda t: {
-        "measure": t.measure.slug, "from_phase": t.from_phase.slug if t.from_phase else None,
-        "to_phase": t.to_phase.slug if t.to_phase else None, "kind": t.kind, "reason": t.reason,
-        "criteria": [{k: c.get(k) for k in ("name", "label", "met")} for c in (t.criteria or [])
-                     if isinstance(c, dict)], "occurred_at": t.occurred_at})
+public_list(router, "transitions", module=__name__, name="list_transitions", item=TransitionItem,
+            page_name="TransitionPage", filters=TransitionFilters, summary="Phase transitions of all measures",
+            tags=["lifecycle"], text="Every phase move with its kind, reason and the exit criteria at the time.",
+            example="transitions?measure=bodenfeuchte-sensoren-strassenbaeume",
+            rows=lambda f: selectors.transitions(current_strategy(), measure=f.measure, since=since(f)),
+            serialize=lambda t: {
+                "measure": t.measure.slug, "from_phase": t.from_phase.slug if t.from_phase else None,
+                "to_phase": t.to_phase.slug if t.to_phase else None, "kind": t.kind, "reason": t.reason,
+                "criteria": [{k: c.get(k) for k in ("name", "label", "met")} for c in (t.criteria or [])
+                             if isinstance(c, dict)], "occurred_at": t.occurred_at})
 
 
 class PanelItem(Schema):
@@ -66,23 +59,16 @@ class PanelItem(Schema):
     modified: datetime.datetime
 
 
-class PanelPage(Schema):
-    count: int
-    limit: int
-    offset: int
-    items: list[PanelItem]
 
-
-@router.get("lottery/panels", response=responses(PanelPage), summary="Citizens' panels", tags=["lottery"],
-            description=describe("Panels whose list hash is public, with hash, seed and the link to the audit.",
-                                 "lottery/panels"))
-def list_panels(request, filters: Query[ListParams]):
-    qs = selectors.public_panels(since=since(filters))
-    return 200, page(qs, filters, lambda p: {
-        "slug": p.slug, "title": p.title, "title_en": p.title_en, "stage": p.stage, "size": p.size,
-        "algorithm": p.algorithm, "list_hash": p.list_hash, "hash_published_at": p.hash_published_at,
-        "seed": p.seed, "drawn_at": p.drawn_at, "published_at": p.published_at, "modified": p.modified,
-        "audit": f"/api/v1/lottery/panels/{p.slug}/audit" if p.stage == "published" else None})
+public_list(router, "lottery/panels", module=__name__, name="list_panels", item=PanelItem, page_name="PanelPage",
+            summary="Citizens' panels", tags=["lottery"],
+            text="Panels whose list hash is public, with hash, seed and the link to the audit.",
+            example="lottery/panels", rows=lambda f: selectors.public_panels(since=since(f)),
+            serialize=lambda p: {
+                "slug": p.slug, "title": p.title, "title_en": p.title_en, "stage": p.stage, "size": p.size,
+                "algorithm": p.algorithm, "list_hash": p.list_hash, "hash_published_at": p.hash_published_at,
+                "seed": p.seed, "drawn_at": p.drawn_at, "published_at": p.published_at, "modified": p.modified,
+                "audit": f"/api/v1/lottery/panels/{p.slug}/audit" if p.stage == "published" else None})
 
 
 class DistrictProperties(Schema):

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
-
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F
@@ -14,14 +11,11 @@ from django.utils.translation import gettext as _
 from kompass.audit.services import record_event
 from kompass.core.permissions import require
 from kompass.participation.models import Comment, Idea, Paragraph
+from kompass.participation.selectors import edit_window
 from kompass.participation.services.notifications import notify_followers
 from kompass.participation.services.ratelimit import check_rate
 
 MAX_COMMENT_LENGTH = 5000
-
-
-def edit_window() -> timedelta:
-    return timedelta(minutes=getattr(settings, "KOMPASS_COMMENT_EDIT_MINUTES", 15))
 
 
 def _clean_text(text: str) -> str:

@@ -70,7 +70,7 @@ def consultation_detail(request, slug):
                "can_manage": request.user.has_perm("participation.manage_consultation"),
                "following": request.user.is_authenticated
                and consultation.follows.filter(user=request.user).exists(),
-               "edit_until": timezone.now() - services.edit_window()}
+               "edit_until": timezone.now() - selectors.edit_window()}
     if consultation.kind == Consultation.Kind.TEXT:
         comments = selectors.paragraph_comments(consultation)
         chapters = list(consultation.chapters.all())

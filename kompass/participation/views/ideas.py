@@ -95,7 +95,7 @@ def idea_detail(request, pk):
         "can_contribute": user.has_perm("participation.add_comment"), "can_moderate": can_moderate,
         "can_set_status": user.has_perm("participation.set_idea_status", idea), "statuses": Idea.Status.choices,
         "organisations": organisations, "groups": user.user_groups.all() if user.is_authenticated else [],
-        "edit_until": timezone.now() - services.edit_window(),
+        "edit_until": timezone.now() - selectors.edit_window(),
     })
 
 
