@@ -319,3 +319,23 @@ def test_readiness_counts_people_with_enough_votes(small_polis, citizen, make_us
     r = opinion_readiness(small_polis)
     assert (r.n_statements, r.votes_needed, r.n_participants, r.n_ready, r.missing_people) == (3, 3, 2, 1, 3)
     assert r.few_statements
+
+
+@pytest.mark.parametrize(("url", "expected"), [
+    ("", "img-src 'self' data:;"),
+    ("https://tiles.example.org/{z}/{x}/{y}.png", "img-src 'self' data: https://tiles.example.org;"),
+    ("http://insecure.example.org/{z}/{x}/{y}.png", "img-src 'self' data:;"),
+])
+def test_csp_admits_only_the_configured_https_tile_origin(url, expected):
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    code = ("import django, os; os.environ['DJANGO_SETTINGS_MODULE'] = 'config.settings'; django.setup(); "
+            "from django.conf import settings; print(settings.CONTENT_SECURITY_POLICY)")
+    env = {**os.environ, "KOMPASS_TESTING": "1", "MAP_TILE_URL": url}
+    result = subprocess.run([sys.executable, "-c", code], cwd=Path(__file__).resolve().parents[2], env=env,
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert expected in result.stdout
