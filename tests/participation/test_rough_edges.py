@@ -1,13 +1,11 @@
 """Issue 13, the rough edges citizens and moderators found: each test fails without its fix."""
 
 import re
-from datetime import timedelta
 
 import pytest
 from django.core import mail
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
-from django.utils import timezone
 
 from kompass.accounts.models import User
 from kompass.audit.models import AuditEvent
@@ -147,11 +145,8 @@ def test_reply_notifies_the_comment_author_with_a_reply_text_and_anchor(idea, ci
     assert "Antwort" in follower_note.text and "Kommentar" not in follower_note.text
 
 
-def test_consultation_comment_count_includes_replies(client, berlin, office, citizen):
-    now = timezone.now()
-    draft = services.consultation_create(actor=office, strategy=berlin, slug="e", title="E",
-                                         opens_at=now - timedelta(days=1), closes_at=now + timedelta(days=7),
-                                         chapters=services.parse_draft("# A\nEins.\n"))
+def test_consultation_comment_count_includes_replies(client, open_consultation, office, citizen):
+    draft = open_consultation("e", chapters=services.parse_draft("# A\nEins.\n"))
     paragraph = draft.chapters.get().paragraphs.get()
     parent = services.comment_create(actor=citizen, paragraph=paragraph, text="Eins")
     services.comment_create(actor=office, parent=parent, text="Zwei")
@@ -285,12 +280,8 @@ def test_tile_placement_covers_the_map():
 # --- The opinion map explains what it needs ----------------------------------------------------------------------
 
 @pytest.fixture
-def small_polis(berlin, office):
-    now = timezone.now()
-    return services.consultation_create(
-        actor=office, strategy=berlin, slug="klein", title="Klein", kind="statements",
-        opens_at=now - timedelta(days=1), closes_at=now + timedelta(days=7),
-        statements=["Eins", "Zwei", "Drei"])
+def small_polis(open_consultation):
+    return open_consultation("klein", statements=["Eins", "Zwei", "Drei"])
 
 
 def test_opinion_map_explains_too_few_votes(client, small_polis, citizen):
