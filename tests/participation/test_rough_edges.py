@@ -330,3 +330,12 @@ def test_csp_admits_only_the_configured_https_tile_origin(url, expected):
                             capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr
     assert expected in result.stdout
+
+
+def test_moderators_reach_an_author_account_from_the_idea_page(client, idea, citizen, moderator, make_user):
+    services.comment_create(actor=make_user("c@example.org"), idea=idea, text="Hallo")
+    profile = reverse("participation:moderation_user", args=[citizen.pk])
+    assert profile not in client.get(reverse("participation:idea", args=[idea.pk])).content.decode()
+    client.force_login(moderator)
+    page = client.get(reverse("participation:idea", args=[idea.pk])).content.decode()
+    assert profile in page and page.count("/moderation/users/") == 2
