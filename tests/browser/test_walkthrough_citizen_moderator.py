@@ -149,7 +149,7 @@ def test_moderator_walk_through(site, browser, people, size):
     expect(page.locator(f"#comment-{bad.pk}")).to_be_visible()
     page.go_back()
     # Hide it with a public reason.
-    page.fill(f"input[id^='hide-r']", "Beleidigung anderer Teilnehmender")
+    page.fill("input[id^='hide-r']", "Beleidigung anderer Teilnehmender")
     page.locator("main").get_by_role("button", name="Ausblenden", exact=True).click()
     bad.refresh_from_db()
     assert bad.is_hidden
