@@ -289,9 +289,13 @@ SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("HSTS_INCLUDE_SUBDOMAINS")
 SECURE_HSTS_PRELOAD = env_bool("HSTS_PRELOAD")
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("BEHIND_PROXY") else None
+# Idea maps: district outlines by default; MAP_TILE_URL ("https://tiles.example/{z}/{x}/{y}.png") adds background
+# tiles from a tile server the operator chooses (ADR 0072). There is no default: no third party is contacted.
+KOMPASS_MAP_TILE_URL = os.environ.get("MAP_TILE_URL", "")
+_TILE_ORIGIN = "/".join(KOMPASS_MAP_TILE_URL.split("/")[:3]) if KOMPASS_MAP_TILE_URL.startswith("https://") else ""
 CONTENT_SECURITY_POLICY = (
-    "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
-    "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
+    f"default-src 'self'; img-src 'self' data:{' ' + _TILE_ORIGIN if _TILE_ORIGIN else ''}; style-src 'self'; "
+    "script-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
 )
 
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024

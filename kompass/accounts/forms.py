@@ -8,7 +8,8 @@ from kompass.accounts import throttle
 from kompass.core.clientip import client_ip
 from kompass.core.ratelimit import RateLimited
 
-__all__ = ["client_ip", "ThrottledAuthenticationForm", "RegistrationForm", "AccountSettingsForm"]
+__all__ = ["client_ip", "ThrottledAuthenticationForm", "ResendConfirmationForm", "RegistrationForm",
+           "AccountSettingsForm"]
 
 
 class ThrottledAuthenticationForm(AuthenticationForm):
@@ -18,6 +19,8 @@ class ThrottledAuthenticationForm(AuthenticationForm):
         **AuthenticationForm.error_messages,
         "throttled": _("Too many failed attempts. Please wait a few minutes before you try again."),
         "invalid_login": _("Email address and password do not match. The password is case-sensitive."),
+        "unconfirmed": _("You have not confirmed your email address yet. Open the link in the email we sent you, "
+                         "or have a new link sent below."),
     }
 
     def clean(self):
@@ -29,9 +32,30 @@ class ThrottledAuthenticationForm(AuthenticationForm):
                 throttle.take_attempt(email)
             except RateLimited:
                 raise forms.ValidationError(self.error_messages["throttled"], code="throttled") from None
-        cleaned = super().clean()  # django-axes counts failures and locks the account out (429)
+        try:
+            cleaned = super().clean()  # django-axes counts failures and locks the account out (429)
+        except forms.ValidationError as exc:
+            if self._unconfirmed(email):
+                raise forms.ValidationError(self.error_messages["unconfirmed"], code="unconfirmed") from exc
+            raise
         throttle.give_back_attempts(email)
         return cleaned
+
+    def _unconfirmed(self, email: str) -> bool:
+        """The right password for an account whose email address is not confirmed yet: say so (only the owner,
+        who knows the password, learns that the account exists) instead of "do not match"."""
+        from kompass.accounts.models import User
+
+        password = self.cleaned_data.get("password") or ""
+        user = User.objects.filter(email=email, is_active=False, is_blocked=False).first() if email else None
+        return bool(user and password and user.last_login is None and user.check_password(password))
+
+
+class ResendConfirmationForm(forms.Form):
+    email = forms.EmailField(label=_("Email address"), widget=forms.EmailInput(attrs={"autocomplete": "email"}))
+
+    def clean_email(self):
+        return self.cleaned_data["email"].strip().lower()
 
 
 # The password rules (from AUTH_PASSWORD_VALIDATORS, in the reader's language) are shown before submitting.

@@ -90,6 +90,22 @@ class User(AbstractUser):
     def is_admin(self) -> bool:
         return self.is_active and self.is_superuser
 
+    @property
+    def blocked_notice(self) -> str:
+        """What a blocked person is told when they log in or try to write: that, why, and what they still can."""
+        return blocked_message(self)
+
+
+def blocked_message(user) -> str:
+    from django.utils.translation import gettext as _
+
+    if user.blocked_reason:
+        text = _("Your account is blocked by the moderation. Reason: %(reason)s.") % {"reason": user.blocked_reason}
+    else:
+        text = _("Your account is blocked by the moderation.")
+    return text + " " + _("You can still read everything, but you cannot post, comment, support or vote. "
+                          "If you think this is a mistake, write to the moderation via the contact in the imprint.")
+
 
 class Membership(models.Model):
     """A user's membership in an organisation, with a role that decides what they may edit."""

@@ -161,6 +161,29 @@ def citizen_verify(*, token: str):
     return user
 
 
+def citizen_resend_verification(*, email: str, verify_url_builder=None, ip: str | None = None) -> bool:
+    """Send a new confirmation link to an account that is not confirmed yet. The answer to the person is the same
+    whether or not such an account exists; limited per address and per IP (RateLimited). Returns True if sent."""
+    from django.core.mail import send_mail
+    from django.utils.translation import gettext as _
+
+    from kompass.accounts.models import User
+    from kompass.core.ratelimit import check_rate
+
+    email = (email or "").strip().lower()
+    check_rate(email, "resend_verification", ip)
+    user = User.objects.filter(email=email, is_active=False, is_blocked=False, last_login=None).first()
+    if user is None:
+        return False
+    token = verification_token(user)
+    link = verify_url_builder(token) if verify_url_builder else token
+    send_mail(_("Please confirm your email address"),
+              _("Please open this link to confirm your account: %(link)s\nThe link is valid for %(days)s days.")
+              % {"link": link, "days": getattr(settings, "KOMPASS_VERIFY_DAYS", 3)}, None, [email])
+    record_event(actor=user, action="account.verification_resent", obj=user)
+    return True
+
+
 SETTINGS_FIELDS = ["display_name", "language", "email_digest", "notify_in_app"]
 
 

@@ -11,6 +11,7 @@ urlpatterns = [
     path("tokens/<int:pk>/revoke/", views.api_token_revoke_view, name="api_token_revoke"),
     path("register/", views.register, name="register"),
     path("verify/<str:token>/", views.verify, name="verify"),
+    path("confirm-again/", views.resend_confirmation, name="resend_confirmation"),
     path("settings/", views.account_settings, name="settings"),
     path("my-data/", views.my_data, name="my_data"),
     path("delete/", views.delete_account, name="delete"),

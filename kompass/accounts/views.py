@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from kompass.accounts.forms import client_ip
-from kompass.accounts.models import ApiToken
+from kompass.accounts.models import ApiToken, blocked_message
 from kompass.accounts.services import api_token_create, api_token_revoke
 from kompass.core.ratelimit import RateLimited, check_rate
 
@@ -53,8 +53,7 @@ def register(request):
         try:
             citizen_register(email=data["email"], password=data["password"], display_name=data["display_name"],
                              language=data["language"], ip=client_ip(request),
-                             verify_url_builder=lambda token: request.build_absolute_uri(
-                                 reverse("accounts:verify", args=[token])),
+                             verify_url_builder=_verify_url_builder(request),
                              login_url=request.build_absolute_uri(reverse("accounts:login")),
                              reset_url=request.build_absolute_uri(reverse("accounts:password_reset")))
         except RateLimited as exc:
@@ -75,6 +74,29 @@ def verify(request, token):
         messages.success(request, _("Your email address is confirmed. You can log in now."))
         return redirect("accounts:login")
     return render(request, "accounts/verify.html", {"token": token})
+
+
+def _verify_url_builder(request):
+    return lambda token: request.build_absolute_uri(reverse("accounts:verify", args=[token]))
+
+
+@require_http_methods(["GET", "POST"])
+def resend_confirmation(request):
+    """A new confirmation link for an account that is not confirmed yet (same answer whether or not it exists)."""
+    from kompass.accounts.forms import ResendConfirmationForm
+    from kompass.accounts.services import citizen_resend_verification
+
+    form = ResendConfirmationForm(request.POST or None, initial={"email": request.GET.get("email", "")[:254]})
+    if request.method == "POST" and form.is_valid():
+        try:
+            citizen_resend_verification(email=form.cleaned_data["email"], ip=client_ip(request),
+                                        verify_url_builder=_verify_url_builder(request))
+        except RateLimited as exc:
+            form.add_error(None, str(exc))
+            return render(request, "accounts/resend.html", {"form": form}, status=429)
+        return render(request, "accounts/register_sent.html", {"email": form.cleaned_data["email"],
+                                                               "resent": True})
+    return render(request, "accounts/resend.html", {"form": form}, status=400 if form.errors else 200)
 
 
 @login_required
@@ -152,6 +174,19 @@ class LanguageAwareLoginView(LoginView):
         response = super().form_invalid(form)
         if form.has_error("__all__", "throttled"):
             response.status_code = 429
+        return response
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        form = context.get("form")
+        context["unconfirmed"] = bool(form is not None and form.is_bound and form.has_error("__all__", "unconfirmed"))
+        return context
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        user = form.get_user()
+        if user.is_blocked:
+            messages.warning(request=self.request, message=blocked_message(user))
         return response
 
     def get_success_url(self):

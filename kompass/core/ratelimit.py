@@ -34,6 +34,7 @@ DEFAULT_RATE_LIMITS = {
     "statement": (10, 3600),
     "register": (3, 3600),  # per address; per IP 4x
     "password_reset": (3, 3600),
+    "resend_verification": (3, 3600),  # new confirmation links, per address; per IP 4x
     "pdf": (30, 600),  # expensive anonymous PDFs per client address
 }
 

@@ -4,6 +4,8 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import translation
+from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -31,8 +33,12 @@ def catalogue(request):
         "form": CatalogueFilterForm(request.GET, options), "query": query, "page": page,
         "querystring": params.urlencode(),
     }
-    template = "measures/_results.html" if request.headers.get("HX-Request") else "measures/catalogue.html"
-    return render(request, template, context)
+    # Only the results for an HTMX filter request; the whole page for everything else, including htmx restoring
+    # a history entry (the back button), so the filters shown always match the address (ADR 0073).
+    partial = request.headers.get("HX-Request") and not request.headers.get("HX-History-Restore-Request")
+    response = render(request, "measures/_results.html" if partial else "measures/catalogue.html", context)
+    patch_vary_headers(response, ["HX-Request", "HX-History-Restore-Request"])
+    return response
 
 
 @require_GET
@@ -60,6 +66,10 @@ def detail(request, slug):
     measure = selectors.measure_detail(strategy, slug)
     easy = request.GET.get("sprache") == "leicht" and bool(measure.title_ls or measure.summary_ls
                                                            or measure.description_ls)
+    if easy:
+        # Leichte Sprache is German: the whole page (headings, labels, sentences) is rendered in it (ADR 0073).
+        with translation.override("de"):
+            return render(request, "measures/detail_easy.html", {"measure": measure})
     return render(request, "measures/detail.html", {
         "measure": measure, "related": selectors.related_measures(measure), "easy": easy,
         "can_edit": request.user.has_perm("measures.change_measure", measure),

@@ -13,6 +13,7 @@ from ninja import Field, Query, Router, Schema, Status
 
 from kompass.accounts.api_auth import WRITE_AUTH
 from kompass.accounts.forms import client_ip
+from kompass.accounts.models import blocked_message
 from kompass.core.api_errors import ApiParameterError
 from kompass.core.api_filters import ModifiedSince, last_audit, modified_after
 from kompass.core.api_schemas import ErrorResponse, Ref
@@ -200,8 +201,14 @@ def _errors(exc: ValidationError, param: str = "body") -> Status:
     return Status(400, {"detail": [{"param": param, "loc": ["body"], "msg": m} for m in exc.messages]})
 
 
-def _denied() -> Status:
-    return Status(403, {"detail": [{"param": "", "loc": [], "msg": "You may not do this."}]})
+def _denied(request, exc: PermissionDenied | None = None) -> Status:
+    """403 with the reason: a blocked account is told why; otherwise the service's message, if any."""
+    user = getattr(request, "auth", None)
+    if user is not None and getattr(user, "is_blocked", False):
+        msg = blocked_message(user)
+    else:
+        msg = str(exc) if exc is not None and str(exc) else "You may not do this."
+    return Status(403, {"detail": [{"param": "", "loc": [], "msg": msg}]})
 
 
 def _limited(exc) -> Status:
@@ -293,8 +300,8 @@ def create_idea(request, payload: IdeaIn):
         idea = services.idea_create(actor=request.auth, strategy=strategy, title=payload.title, text=payload.text,
                                     kind=payload.kind, action_fields=action_fields, districts=districts,
                                     latitude=payload.latitude, longitude=payload.longitude, ip=client_ip(request))
-    except PermissionDenied:
-        return _denied()
+    except PermissionDenied as exc:
+        return _denied(request, exc)
     except ValidationError as exc:
         return _errors(exc)
     except services.RateLimited as exc:
@@ -311,8 +318,8 @@ def create_comment(request, idea_id: int, payload: CommentIn):
     try:
         comment = services.comment_create(actor=request.auth, idea=idea, parent=parent, text=payload.text,
                                           ip=client_ip(request))
-    except PermissionDenied:
-        return _denied()
+    except PermissionDenied as exc:
+        return _denied(request, exc)
     except ValidationError as exc:
         return _errors(exc, "text")
     except services.RateLimited as exc:
@@ -327,8 +334,8 @@ def _support(request, idea_id: int, add: bool):
             changed = services.support_add(actor=request.auth, idea=idea, ip=client_ip(request))
         else:
             changed = services.support_withdraw(actor=request.auth, idea=idea)
-    except PermissionDenied:
-        return _denied()
+    except PermissionDenied as exc:
+        return _denied(request, exc)
     except services.RateLimited as exc:
         return _limited(exc)
     idea.refresh_from_db(fields=["support_count"])
@@ -360,8 +367,8 @@ def vote(request, statement_id: int, payload: VoteIn):
         raise ApiParameterError({"vote": "agree, disagree or pass"})
     try:
         services.vote_cast(actor=request.auth, statement=statement, value=value, ip=client_ip(request))
-    except PermissionDenied:
-        return _denied()
+    except PermissionDenied as exc:
+        return _denied(request, exc)
     except ValidationError as exc:
         return _errors(exc, "vote")
     except services.RateLimited as exc:

@@ -27,7 +27,9 @@ can_moderate = is_moderator | is_office
 
 rules.add_perm("participation.add_idea", can_contribute)
 rules.add_perm("participation.add_comment", can_contribute)
-rules.add_perm("participation.support_idea", can_contribute)
+# Authors cannot support their own idea (a support says "someone else wants this too").
+rules.add_perm("participation.support_idea", can_contribute & ~is_author)
+rules.add_perm("participation.withdraw_support", can_contribute)
 rules.add_perm("participation.vote", can_contribute)
 rules.add_perm("participation.add_statement", can_contribute)
 rules.add_perm("participation.follow", is_registered)

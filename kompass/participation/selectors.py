@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import F, Prefetch
+from django.db.models import F, Prefetch, Q
 from django.db.models.functions import Mod
 from django.http import Http404
 
@@ -164,3 +164,84 @@ def edit_window():
     from django.conf import settings
 
     return timedelta(minutes=getattr(settings, "KOMPASS_COMMENT_EDIT_MINUTES", 15))
+
+
+def moderation_users(q: str = "", blocked: bool = False):
+    """Accounts for the moderators' user list: search by display name (or an exact address), optionally only
+    blocked ones, with how much each contributed (ideas and comments)."""
+    from django.contrib.auth import get_user_model
+    from django.db.models import Count
+
+    qs = get_user_model().objects.all()
+    q = (q or "").strip()[:100]
+    if q:
+        qs = qs.filter(Q(display_name__icontains=q) | Q(email=q.lower()))  # addresses only exactly
+    if blocked:
+        qs = qs.filter(is_blocked=True)
+    return qs.annotate(n_ideas=Count("ideas", distinct=True), n_comments=Count("comments", distinct=True)
+                       ).order_by("-is_blocked", "display_name", "pk")
+
+
+def moderation_profile(user) -> dict:
+    """One account as moderators see it: recent contributions and reports about it (a fixed number of queries)."""
+    reports = (Report.objects.filter(Q(idea__author=user) | Q(comment__author=user) | Q(statement__author=user))
+               .select_related("idea", "comment", "statement").order_by("-created_at")[:20])
+    return {
+        "ideas": list(Idea.objects.filter(author=user).order_by("-created_at")[:20]),
+        "comments": list(Comment.objects.filter(author=user, is_deleted=False)
+                         .select_related("paragraph__chapter__consultation").order_by("-created_at")[:20]),
+        "reports": list(reports),
+    }
+
+
+def comment_url(comment) -> str:
+    """Where a comment stands in its thread: the idea page (the page of the thread, as the comments are paged) or
+    the consultation, with the comment's anchor."""
+    from django.conf import settings
+    from django.urls import reverse
+
+    if comment.idea_id:
+        root = comment.parent or comment
+        before = Comment.objects.filter(idea_id=comment.idea_id, parent=None).filter(
+            Q(created_at__lt=root.created_at) | Q(created_at=root.created_at, id__lt=root.pk)).count()
+        page = before // getattr(settings, "KOMPASS_COMMENTS_PAGE_SIZE", 20) + 1
+        url = reverse("participation:idea", args=[comment.idea_id]) + (f"?page={page}" if page > 1 else "")
+    else:
+        url = reverse("participation:consultation", args=[comment.paragraph.chapter.consultation.slug])
+    return f"{url}#comment-{comment.pk}"
+
+
+@dataclass
+class OpinionReadiness:
+    """What the opinion map needs and what it has (the same counts the computation uses)."""
+
+    n_statements: int  # published statements
+    min_statements: int  # the method groups people by at least this many reactions
+    votes_needed: int  # reactions a person needs to be grouped (min_statements, or all statements if fewer)
+    n_participants: int  # people who reacted at all
+    n_ready: int  # people with enough reactions to be grouped
+    min_ready: int  # groups need at least this many such people
+
+    @property
+    def few_statements(self) -> bool:
+        return self.n_statements < self.min_statements
+
+    @property
+    def missing_people(self) -> int:
+        return max(0, self.min_ready - self.n_ready)
+
+
+def opinion_readiness(consultation) -> OpinionReadiness:
+    from django.db.models import Count
+
+    from kompass.algorithms.opinions import OpinionMapConfig
+
+    cfg = OpinionMapConfig()
+    approved = Statement.objects.filter(consultation=consultation, status=Statement.Status.APPROVED)
+    n_statements = approved.count()
+    per_user = list(Vote.objects.filter(statement__in=approved).exclude(user=None).values("user")
+                    .annotate(n=Count("id")).values_list("n", flat=True))
+    needed = max(1, min(cfg.min_votes, n_statements))
+    return OpinionReadiness(n_statements=n_statements, min_statements=cfg.min_votes, votes_needed=needed,
+                            n_participants=len(per_user), n_ready=sum(1 for n in per_user if n >= needed),
+                            min_ready=cfg.min_cluster_participants)

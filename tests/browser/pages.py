@@ -74,7 +74,8 @@ def build_world() -> list[Page]:
     idea = participation.idea_create(actor=citizen, strategy=strategy, title="Offenes WLAN im Volkspark",
                                      text="Kostenloses WLAN an den Spielplätzen und Bänken.",
                                      action_fields=list(strategy.action_fields.all()[:1]),
-                                     districts=list(strategy.districts.all()[:1]))
+                                     districts=list(strategy.districts.all()[:1]),
+                                     latitude=52.52, longitude=13.40)  # a place: the idea page shows its map
     participation.comment_create(actor=admin, text="Danke, wir prüfen das mit dem Bezirksamt.", idea=idea)
     now = timezone.now()
     consultation = participation.consultation_create(
@@ -114,7 +115,7 @@ def build_world() -> list[Page]:
         Page("monitoring-cycle", f"/monitoring/cycles/{cycle.slug}/"),
         Page("monitoring-indicator", f"/monitoring/indicators/{indicator}/"),
         Page("monitoring-report", f"/monitoring/cycles/{cycle.slug}/report/"),
-        Page("ideas", "/ideas/"), Page("idea", f"/ideas/{idea.pk}/"),
+        Page("ideas", "/ideas/"), Page("idea", f"/ideas/{idea.pk}/"), Page("ideas-map", "/ideas/map/"),
         Page("consultations", "/consultations/"), Page("consultation", f"/consultations/{consultation.slug}/"),
         Page("opinion-map", f"/consultations/{consultation.slug}/map/"),
         Page("guidelines", "/participation/guidelines/"),
@@ -122,6 +123,7 @@ def build_world() -> list[Page]:
         Page("lottery-register", "/stadtgremium/register/"),
         Page("login", "/accounts/login/"), Page("register", "/accounts/register/"),
         Page("password-reset", "/accounts/password-reset/"),
+        Page("resend-confirmation", "/accounts/confirm-again/"),
         Page("not-found", "/gibt-es-nicht/", status=404),
         Page("home-en", "/en/"), Page("measure-en", f"/en/measures/{pilot.slug}/"),
         # logged in as a citizen
@@ -138,6 +140,8 @@ def build_world() -> list[Page]:
         Page("candidate-new", "/candidates/new/", "admin"),
         Page("candidate-staff", f"/candidates/{candidate.slug}/", "admin"),
         Page("moderation", "/moderation/", "admin"),
+        Page("moderation-users", "/moderation/users/", "admin"),
+        Page("moderation-user", f"/moderation/users/{citizen.pk}/", "admin"),
         Page("consultation-new", "/consultations/new/", "admin"),
         Page("api-tokens", "/accounts/tokens/", "admin"),
         Page("indicator-edit", f"/monitoring/indicators/{indicator}/edit/", "admin"),

@@ -59,3 +59,21 @@ def idea(berlin, citizen):
 
     return idea_create(actor=citizen, strategy=berlin, title="Offenes WLAN im Park", text="Überall im Park.",
                        action_fields=list(berlin.action_fields.all()[:1]), districts=list(berlin.districts.all()[:1]))
+
+
+@pytest.fixture
+def open_consultation(berlin, office):
+    """An open consultation (a week to go): `open_consultation("slug", chapters=…)` or `…, statements=[…]`."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from kompass.participation.services import consultation_create
+
+    def make(slug, **content):
+        now = timezone.now()
+        kind = "statements" if "statements" in content else "text"
+        return consultation_create(actor=office, strategy=berlin, slug=slug, title=slug.title(), kind=kind,
+                                   opens_at=now - timedelta(days=1), closes_at=now + timedelta(days=7), **content)
+
+    return make

@@ -20,7 +20,8 @@ GLOBAL_PERMS = {
     "participation.send_digest": {"admin"},
 }
 IDEA_PERMS = {
-    "participation.support_idea": CONTRIBUTORS,
+    "participation.support_idea": CONTRIBUTORS - {"citizen"},  # the idea's author (admins hold every permission)
+    "participation.withdraw_support": CONTRIBUTORS,
     "participation.declare_ownership": CONTRIBUTORS,
     "participation.set_idea_status": {"reviewer", "cdo", "office", "admin"},
 }

@@ -12,7 +12,7 @@ from kompass.audit.services import record_event
 from kompass.core.permissions import require
 from kompass.participation.models import Comment, Idea, Paragraph
 from kompass.participation.selectors import edit_window
-from kompass.participation.services.notifications import notify_followers
+from kompass.participation.services.notifications import notify_followers, notify_reply
 from kompass.participation.services.ratelimit import check_rate
 
 MAX_COMMENT_LENGTH = 5000
@@ -45,12 +45,21 @@ def comment_create(*, actor, text: str, idea: Idea | None = None, paragraph: Par
     check_rate(actor, "comment", ip)
     comment = Comment.objects.create(idea=idea, paragraph=paragraph, parent=parent, author=actor, text=text)
     if idea is not None:
+        # The count covers replies too: it is the number of contributions in the discussion.
         Idea.objects.filter(pk=idea.pk).update(comment_count=F("comment_count") + 1)
-        notify_followers(actor, idea=idea, text=_("New comment on “%(title)s”.") % {"title": idea.title[:120]})
+        title = idea.title[:120]
+        text = (_("New reply in the discussion of “%(title)s”.") if parent is not None
+                else _("New comment on “%(title)s”.")) % {"title": title}
+        notify_followers(actor, idea=idea, text=text, exclude=(parent.author_id,) if parent else ())
     else:
         consultation = paragraph.chapter.consultation
-        notify_followers(actor, consultation=consultation,
-                         text=_("New comment in “%(title)s”.") % {"title": consultation.title[:120]})
+        title = consultation.title[:120]
+        text = (_("New reply in the discussion of “%(title)s”.") if parent is not None
+                else _("New comment in “%(title)s”.")) % {"title": title}
+        notify_followers(actor, consultation=consultation, text=text,
+                         exclude=(parent.author_id,) if parent else ())
+    if parent is not None:
+        notify_reply(actor, parent=parent, reply=comment, title=title)
     record_event(actor=actor, action="comment.created", obj=comment)
     return comment
 

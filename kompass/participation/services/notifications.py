@@ -23,8 +23,10 @@ def unsubscribe_max_age() -> int:
     return int(getattr(settings, "KOMPASS_UNSUBSCRIBE_MAX_AGE", 90 * 24 * 3600))
 
 
-def notify_followers(actor, *, text: str, idea: Idea | None = None, consultation: Consultation | None = None):
-    """Queue a notification for everyone who follows the idea or consultation, except the actor."""
+def notify_followers(actor, *, text: str, idea: Idea | None = None, consultation: Consultation | None = None,
+                     exclude: tuple = ()):
+    """Queue a notification for everyone who follows the idea or consultation, except the actor (and the people
+    in `exclude`, who are told in their own words)."""
     if idea is not None:
         follows, url = Follow.objects.filter(idea=idea), reverse("participation:idea", args=[idea.pk])
     else:
@@ -32,8 +34,23 @@ def notify_followers(actor, *, text: str, idea: Idea | None = None, consultation
         url = reverse("participation:consultation", args=[consultation.slug])
     if actor is not None and not is_system(actor):
         follows = follows.exclude(user=actor)
+    if exclude:
+        follows = follows.exclude(user_id__in=[pk for pk in exclude if pk is not None])
     user_ids = list(follows.values_list("user_id", flat=True)[:5000])
     Notification.objects.bulk_create([Notification(user_id=uid, text=text[:300], url=url) for uid in user_ids])
+
+
+def notify_reply(actor, *, parent, reply, title: str) -> None:
+    """Tell the author of a comment that someone answered it ("Antwort"), with a link to the answer."""
+    author_id = parent.author_id
+    if author_id is None or author_id == getattr(actor, "pk", None):
+        return
+    if reply.idea_id:
+        url = reverse("participation:idea", args=[reply.idea_id])
+    else:
+        url = reverse("participation:consultation", args=[reply.paragraph.chapter.consultation.slug])
+    text = _("%(name)s replied to your comment on “%(title)s”.") % {"name": actor.public_name, "title": title}
+    Notification.objects.create(user_id=author_id, text=text[:300], url=f"{url}#comment-{reply.pk}")
 
 
 @transaction.atomic

@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from kompass.audit.services import record_event
 from kompass.core.permissions import require
@@ -17,6 +18,8 @@ from kompass.participation.services.ratelimit import check_rate
 def support_add(*, actor, idea: Idea, ip: str | None = None) -> bool:
     """Support an idea; returns False if this account already supports it. Counts stay exact under
     concurrency: the unique constraint decides, the counter moves with F() in the same transaction."""
+    if idea.author_id is not None and idea.author_id == getattr(actor, "pk", None):
+        raise PermissionDenied(_("You cannot support your own idea."))
     require(actor, "participation.support_idea", idea)
     if idea.is_hidden:
         raise PermissionDenied
@@ -38,7 +41,7 @@ def support_add(*, actor, idea: Idea, ip: str | None = None) -> bool:
 
 @transaction.atomic
 def support_withdraw(*, actor, idea: Idea) -> bool:
-    require(actor, "participation.support_idea", idea)
+    require(actor, "participation.withdraw_support", idea)
     deleted, _detail = Support.objects.filter(idea=idea, user=actor).delete()
     if deleted:
         Idea.objects.filter(pk=idea.pk).update(support_count=F("support_count") - 1)

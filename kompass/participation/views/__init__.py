@@ -23,6 +23,7 @@ from kompass.participation.views.ideas import (
     idea_detail,
     idea_follow,
     idea_list,
+    idea_map,
     idea_ownership,
     idea_status,
     idea_support,
@@ -34,6 +35,8 @@ from kompass.participation.views.moderation import (
     moderation_hide,
     moderation_queue,
     moderation_statement,
+    moderation_user,
+    moderation_users,
 )
 from kompass.participation.views.notifications import notifications, unsubscribe
 
@@ -41,7 +44,8 @@ __all__ = [
     "attachment", "comment_delete", "comment_edit", "consultation_comment", "consultation_create",
     "consultation_detail", "consultation_export", "consultation_follow", "consultation_list",
     "consultation_statement", "consultation_vote", "guidelines", "idea_comment", "idea_create", "idea_detail",
-    "idea_follow", "idea_list", "idea_ownership", "idea_status", "idea_support", "moderation_block",
-    "moderation_dismiss", "moderation_hide", "moderation_queue", "moderation_statement", "notifications",
+    "idea_follow", "idea_list", "idea_map", "idea_ownership", "idea_status", "idea_support", "moderation_block",
+    "moderation_dismiss", "moderation_hide", "moderation_queue", "moderation_statement", "moderation_user",
+    "moderation_users", "notifications",
     "opinion_map", "opinion_map_compute", "report", "unsubscribe",
 ]

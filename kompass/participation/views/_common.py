@@ -18,8 +18,8 @@ def _act(request, fn, *, success: str = "", fallback: str = "/"):
     """Run a service call from a form post: validation errors and rate limits become messages."""
     back = request.POST.get("next") or request.headers.get("Referer") or fallback
     if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()},
-                                           require_https=request.is_secure()):
-        back = fallback
+                                           require_https=request.is_secure()) or "/" not in back:
+        back = fallback  # "/" in it: an address, never a view name that redirect() would try to reverse
     try:
         fn()
     except ValidationError as exc:

@@ -77,9 +77,12 @@ def consultation_detail(request, slug):
         for chapter in chapters:
             for paragraph in chapter.paragraphs.all():
                 paragraph.threads = comments.get(paragraph.pk, [])
+                # Every contribution counts, replies included (the summary says "3 comments", not "1 thread").
+                paragraph.comment_total = sum(1 + len(t.replies.all()) for t in paragraph.threads)
         context["chapters"] = chapters
     else:
         context["statements"] = selectors.open_statements(consultation, request.user)
+        context["readiness"] = selectors.opinion_readiness(consultation)
     return render(request, "participation/consultation_detail.html", context)
 
 
@@ -159,7 +162,7 @@ def consultation_export(request, slug, fmt):
 def opinion_map(request, slug):
     consultation = get_object_or_404(Consultation, slug=slug, kind=Consultation.Kind.STATEMENTS)
     result = OpinionMapResult.objects.filter(consultation=consultation).first()
-    context = {"consultation": consultation, "result": result,
+    context = {"consultation": consultation, "result": result, "readiness": selectors.opinion_readiness(consultation),
                "can_manage": request.user.has_perm("participation.manage_consultation")}
     if result is not None:
         data = result.data

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from kompass.accounts.forms import client_ip
 from kompass.core.hardening import pk_or_404
 from kompass.core.permissions import allowed, require
-from kompass.participation import selectors, services
+from kompass.participation import geo, selectors, services
 from kompass.participation.forms import IdeaForm
 from kompass.participation.models import Attachment, Comment, Idea, Statement
 from kompass.participation.views._common import _act, _page_number, _post_comment, _strategy
@@ -37,11 +37,33 @@ def idea_list(request):
     params.pop("page", None)
     return render(request, "participation/idea_list.html", {
         "ideas": ideas, "query": query, "page": page, "has_next": has_next, "querystring": params.urlencode(),
+        **_filter_choices(strategy)}, status=400 if query.errors else 200)
+
+
+def _filter_choices(strategy) -> dict:
+    return {
         "action_fields": strategy.action_fields.order_by("name"), "districts": strategy.districts.order_by("name"),
         "kinds": Idea.Kind.choices, "statuses": Idea.Status.choices,
         "sorts": [("newest", _("newest")), ("supported", _("most supported")),
                   ("discussed", _("most discussed")), ("random", _("random"))],
-    }, status=400 if query.errors else 200)
+    }
+
+
+@require_GET
+def idea_map(request):
+    """The Arena as a map: every idea with a place is a dot linking to it, on the district outlines (and on tiles
+    when a tile server is configured); the same filters as the list, and the ideas as a list below the map."""
+    strategy = _strategy(request)
+    query = selectors.parse_idea_params(request.GET, seed=request.session.get("idea_seed") or 1)
+    ideas = list(selectors.idea_list(strategy, query).exclude(latitude=None).exclude(longitude=None)
+                 .select_related("author")[:MAP_LIMIT])
+    return render(request, "participation/idea_map.html", {
+        "idea_map": geo.idea_map(strategy, ideas), "ideas": ideas, "limit": MAP_LIMIT, "query": query,
+        "list_querystring": request.GET.urlencode(), **_filter_choices(strategy)},
+        status=400 if query.errors else 200)
+
+
+MAP_LIMIT = 500
 
 
 @login_required
@@ -90,7 +112,11 @@ def idea_detail(request, pk):
         supported = idea.supports.filter(user=user).exists()
         following = idea.follows.filter(user=user).exists()
     organisations = user.memberships.select_related("organisation") if user.is_authenticated else []
+    districts = list(idea.districts.all())
+    idea_map = (geo.idea_map(strategy, [idea], highlight=districts[0] if len(districts) == 1 else None)
+                if idea.latitude is not None else None)
     return render(request, "participation/idea_detail.html", {
+        "idea_map": idea_map,
         "idea": idea, "page": page, "supported": supported, "following": following,
         "can_contribute": user.has_perm("participation.add_comment"), "can_moderate": can_moderate,
         "can_set_status": user.has_perm("participation.set_idea_status", idea), "statuses": Idea.Status.choices,
