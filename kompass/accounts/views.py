@@ -11,6 +11,7 @@ from kompass.accounts.forms import client_ip
 from kompass.accounts.models import ApiToken
 from kompass.accounts.services import api_token_create, api_token_revoke
 from kompass.core.ratelimit import RateLimited, check_rate
+from kompass.core.urls import absolute_url
 
 
 @login_required
@@ -53,10 +54,10 @@ def register(request):
         try:
             citizen_register(email=data["email"], password=data["password"], display_name=data["display_name"],
                              language=data["language"], ip=client_ip(request),
-                             verify_url_builder=lambda token: request.build_absolute_uri(
-                                 reverse("accounts:verify", args=[token])),
-                             login_url=request.build_absolute_uri(reverse("accounts:login")),
-                             reset_url=request.build_absolute_uri(reverse("accounts:password_reset")))
+                             verify_url_builder=lambda token: absolute_url(
+                                 reverse("accounts:verify", args=[token]), request),
+                             login_url=absolute_url(reverse("accounts:login"), request),
+                             reset_url=absolute_url(reverse("accounts:password_reset"), request))
         except RateLimited as exc:
             form.add_error(None, str(exc))
             return render(request, "accounts/register.html", {"form": form}, status=429)

@@ -155,3 +155,12 @@ def personal_data(user) -> dict:
         "notifications": [{"text": n.text, "url": n.url, "created_at": n.created_at.isoformat(),
                            "read": n.read_at is not None} for n in Notification.objects.filter(user=user)],
     }
+
+
+def candidate_of_idea(idea):
+    """The candidate measure an idea became in lifecycle's selection (None before it was forwarded)."""
+    from kompass.lifecycle.models import Candidate
+    from kompass.participation.services.ideas import IDEA_SOURCE
+
+    return (Candidate.objects.filter(strategy_id=idea.strategy_id, source_kind=IDEA_SOURCE, source_id=idea.pk)
+            .select_related("measure").first())

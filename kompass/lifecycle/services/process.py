@@ -40,6 +40,7 @@ def load_process(strategy, document: dict, actor, label: str | None, report) -> 
     if process:
         upsert(report, "process_settings", ProcessSettings, scope, {
             "stuck_after_days": process.get("stuck_after_days", 365),
+            "min_assessments": process.get("min_assessments", 1),
             "reviewer_groups": dict(process.get("reviewer_groups", {}))}, actor, label)
         _ensure_groups(process.get("reviewer_groups", {}).values(), actor, label)
     wanted = process.get("measure_phases", {})
