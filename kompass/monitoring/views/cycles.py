@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from kompass.jobs.services import job_start
 from kompass.measures import selectors as measure_selectors
 from kompass.monitoring import selectors, services
+from kompass.monitoring.decision_selectors import team_review, with_current_targets
 from kompass.monitoring.forms import (
     CommentForm,
     CycleForm,
@@ -127,7 +128,7 @@ def decision(request, slug, measure_slug):
     cyc, measure = _cycle_measure(request, slug, measure_slug)
     if not request.user.has_perm("monitoring.decide", measure):
         raise PermissionDenied
-    indicators = selectors.measure_indicators(measure, with_status=True)
+    indicators = with_current_targets(selectors.measure_indicators(measure, with_status=True))
     form = DecisionForm(request.POST or None, indicators=indicators)
     if request.method == "POST" and form.is_valid():
         targets, methods = form.changes()
@@ -140,7 +141,8 @@ def decision(request, slug, measure_slug):
         else:
             messages.success(request, _("The decision was recorded."))
             return redirect("monitoring:cycle", slug=cyc.slug)
-    return render(request, "monitoring/decision_form.html", {"form": form, "cycle": cyc, "measure": measure},
+    return render(request, "monitoring/decision_form.html", {"form": form, "cycle": cyc, "measure": measure,
+                                                             "review": team_review(cyc, measure)},
                   status=400 if request.method == "POST" else 200)
 
 
