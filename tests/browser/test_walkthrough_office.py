@@ -90,7 +90,7 @@ def test_strategy_office_and_cdo_walk_through(site, browser, device, tmp_path):
     office.wait_for_url("**/jobs/**")
     office.get_by_role("link", name="Ergebnis anzeigen").click()
     report = office.locator("main").inner_text()
-    assert "Was der Import ändern wird" in report and old_title + " – neu" in report
+    assert "Was sich beim Importieren ändert" in report and old_title + " – neu" in report
     assert Measure.objects.get(slug=slug).title == old_title
     check_fits(office, wide)
     office.get_by_role("button", name="Jetzt importieren").click()

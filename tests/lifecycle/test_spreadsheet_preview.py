@@ -78,7 +78,7 @@ def test_preview_then_import_now_through_the_pages(client, berlin, office, make_
     preview = Job.objects.get(kind="lifecycle.import")
     page = client.get(reverse("lifecycle:spreadsheet"), {"job": str(preview.pk)}, HTTP_ACCEPT_LANGUAGE="de")
     html = page.content.decode()
-    assert "Was der Import ändern wird, nach Zeilen" in html and rows[0]["title"] in html
+    assert "Was sich beim Importieren ändert, nach Zeilen" in html and rows[0]["title"] in html
     assert reverse("lifecycle:spreadsheet_confirm", args=[preview.pk]) in html
     assert Measure.objects.get(slug=rows[0]["slug"]).title != rows[0]["title"]
     # Someone else with the import right cannot import another person's preview.
@@ -115,6 +115,6 @@ def test_a_refused_import_reads_refused_not_done(client, berlin, office, django_
     html = client.get(reverse("jobs:detail", args=[job.pk]), HTTP_ACCEPT_LANGUAGE="de").content.decode()
     assert "<strong>abgelehnt</strong>" in html and "<strong>erledigt</strong>" not in html
     page = client.get(reverse("lifecycle:spreadsheet"), {"job": str(job.pk)}, HTTP_ACCEPT_LANGUAGE="de")
-    assert "Import abgelehnt" in page.content.decode()
+    assert "Datei abgelehnt: Es wurde nichts gespeichert" in page.content.decode()
     assert reverse("lifecycle:spreadsheet_confirm", args=[job.pk]) not in page.content.decode()
     assert not list((private_root() / "lifecycle" / "imports").glob("*"))
