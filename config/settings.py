@@ -257,6 +257,10 @@ if os.environ.get("MEDIA_STORAGE", "").lower() == "s3":
         "default_acl": None, "querystring_auth": True, "file_overwrite": False,
         "location": os.environ.get("AWS_LOCATION", "media"),
     }}
+# The site's public address (https://kompass.example, no trailing slash): used wherever an absolute link is built
+# (kompass.core.urls.absolute_url): emails, digests, candidate source links, open-data feeds. Empty: the request's
+# host, or a relative link where there is no request. KOMPASS_PUBLIC_URL is the older name, still read.
+KOMPASS_SITE_URL = (os.environ.get("KOMPASS_SITE_URL") or os.environ.get("KOMPASS_PUBLIC_URL", "")).rstrip("/")
 # nginx sends protected files itself when this prefix is set (deploy/nginx/kompass.conf: location /_protected/).
 KOMPASS_X_ACCEL_REDIRECT = os.environ.get("X_ACCEL_REDIRECT", "")
 WHITENOISE_USE_FINDERS = True

@@ -11,6 +11,7 @@ from kompass.accounts.forms import client_ip
 from kompass.accounts.models import ApiToken, blocked_message
 from kompass.accounts.services import api_token_create, api_token_revoke
 from kompass.core.ratelimit import RateLimited, check_rate
+from kompass.core.urls import absolute_url
 
 
 @login_required
@@ -54,8 +55,8 @@ def register(request):
             citizen_register(email=data["email"], password=data["password"], display_name=data["display_name"],
                              language=data["language"], ip=client_ip(request),
                              verify_url_builder=_verify_url_builder(request),
-                             login_url=request.build_absolute_uri(reverse("accounts:login")),
-                             reset_url=request.build_absolute_uri(reverse("accounts:password_reset")))
+                             login_url=absolute_url(reverse("accounts:login"), request),
+                             reset_url=absolute_url(reverse("accounts:password_reset"), request))
         except RateLimited as exc:
             form.add_error(None, str(exc))
             return render(request, "accounts/register.html", {"form": form}, status=429)
@@ -77,7 +78,7 @@ def verify(request, token):
 
 
 def _verify_url_builder(request):
-    return lambda token: request.build_absolute_uri(reverse("accounts:verify", args=[token]))
+    return lambda token: absolute_url(reverse("accounts:verify", args=[token]), request)
 
 
 @require_http_methods(["GET", "POST"])

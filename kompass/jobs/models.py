@@ -58,5 +58,15 @@ class Job(models.Model):
         return min(100, int(100 * self.progress_done / self.progress_total))
 
     @property
+    def refused(self) -> bool:
+        """Finished, but the task refused its input (an import with problems): nothing was done."""
+        return self.status == self.Status.DONE and (self.result or {}).get("outcome") == "refused"
+
+    @property
+    def status_label(self) -> str:
+        """The status people see: "refused" for a refused job, not "done"."""
+        return str(_("refused")) if self.refused else self.get_status_display()
+
+    @property
     def finished(self) -> bool:
         return self.status in (self.Status.DONE, self.Status.FAILED)

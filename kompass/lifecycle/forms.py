@@ -241,4 +241,3 @@ class DecisionForm(Prefixed, forms.Form):
 
 class ImportForm(forms.Form):
     file = forms.FileField(label=_("Spreadsheet (XLSX or CSV)"))
-    dry_run = forms.BooleanField(label=_("Only check, write nothing"), required=False, initial=True)

@@ -94,6 +94,9 @@ class ProcessSettings(models.Model):
     strategy = models.OneToOneField("strategy.Strategy", on_delete=models.CASCADE, related_name="process_settings")
     stuck_after_days = models.PositiveIntegerField(default=365)
     reviewer_groups = models.JSONField(default=dict, blank=True)  # source -> UserGroup slug
+    # How many reviewers must have assessed a candidate before the CDO may admit or reject it (deferring is
+    # always possible). Strategy data `process.min_assessments`; db_default keeps the column add zero-downtime.
+    min_assessments = models.PositiveIntegerField(default=1, db_default=1)
 
     def __str__(self) -> str:
         return f"process settings of {self.strategy_id}"

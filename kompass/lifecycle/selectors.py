@@ -166,7 +166,28 @@ def candidates(strategy, status: str = ""):
     qs = Candidate.objects.filter(strategy=strategy).select_related("organisation", "measure")
     if status:
         qs = qs.filter(status=status)
-    return qs.annotate(n_assessments=Count("assessments")).order_by("-created_at", "-id")
+    return qs.annotate(n_assessors=Count("assessments__assessor", distinct=True)).order_by("-created_at", "-id")
+
+
+def assessor_count(candidate) -> int:
+    """How many people have assessed a candidate (one person scoring five criteria counts once)."""
+    return Assessment.objects.filter(candidate=candidate).values("assessor").distinct().count()
+
+
+def min_assessments(strategy) -> int:
+    """The strategy's minimum number of assessors before the CDO may admit or reject (ProcessSettings)."""
+    row = ProcessSettings.objects.filter(strategy=strategy).only("min_assessments").first()
+    return row.min_assessments if row else ProcessSettings._meta.get_field("min_assessments").default
+
+
+def own_assessments(candidate, user) -> dict:
+    """The scores a reviewer saved on a candidate, as initial values of the assessment form."""
+    if not getattr(user, "is_authenticated", False):
+        return {}
+    initial = {}
+    for a in Assessment.objects.filter(candidate=candidate, assessor=user).select_related("criterion"):
+        initial[f"score_{a.criterion.slug}"], initial[f"why_{a.criterion.slug}"] = a.score, a.justification
+    return initial
 
 
 @dataclass

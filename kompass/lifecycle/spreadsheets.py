@@ -25,6 +25,7 @@ COLUMNS = ["external_id", "slug", "title", "title_en", "type", "status", "respon
            "phase"]
 REQUIRED = ["external_id", "title", "type", "status", "responsible_organisation"]
 MAX_ROWS = 5000
+MAX_CHANGES = 1000  # changed rows listed one by one in a report; the counts cover all
 LIST_SEP = ";"
 
 
@@ -47,14 +48,52 @@ class ImportReport:
     updated: int = 0
     unchanged: int = 0
     problems: list[ImportProblem] = field(default_factory=list)
+    # What the import changes (or would change, in a preview): one entry per new or changed row,
+    # {"row", "measure", "action": "created"|"updated", "fields": [{"column", "old", "new"}]}; at most MAX_CHANGES.
+    changes: list[dict] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
         return not self.problems
 
+    @property
+    def more_changes(self) -> int:
+        return max(0, self.created + self.updated - len(self.changes))
+
+    def note_change(self, number: int, title: str, action: str, fields: list[dict]) -> None:
+        if len(self.changes) < MAX_CHANGES:
+            self.changes.append({"row": number, "measure": title, "action": action, "fields": fields})
+
     def as_dict(self) -> dict:
         return {"dry_run": self.dry_run, "rows": self.rows, "created": self.created, "updated": self.updated,
-                "unchanged": self.unchanged, "problems": [vars(p) for p in self.problems]}
+                "unchanged": self.unchanged, "problems": [vars(p) for p in self.problems], "changes": self.changes}
+
+    @classmethod
+    def from_dict(cls, data: dict) -> ImportReport:
+        """The report a job stored (`as_dict`); unknown keys are ignored."""
+        return cls(dry_run=bool(data.get("dry_run")), rows=data.get("rows", 0), created=data.get("created", 0),
+                   updated=data.get("updated", 0), unchanged=data.get("unchanged", 0),
+                   problems=[ImportProblem(**p) for p in data.get("problems", [])],
+                   changes=list(data.get("changes", [])))
+
+
+# Measure fields (as `measure_update` names them) -> the spreadsheet column that sets them.
+FIELD_COLUMNS = {"measure_type": "type", "start_date": "start", "end_date": "end", "is_pilot": "pilot"}
+
+
+def shown(value, names: dict | None = None) -> str:
+    """A changed value as the spreadsheet writes it (slugs, ISO dates, yes/no; related pks through `names`)."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    if isinstance(value, (list, tuple)):
+        return LIST_SEP.join(sorted(shown(v, names) for v in value))
+    if names is not None and value in names:
+        return names[value]
+    return str(getattr(value, "slug", value))[:120]
 
 
 
@@ -204,7 +243,7 @@ def _check_row(number: int, row: dict, known: _Known, seen_ids: dict, seen_slugs
 def export_rows(strategy) -> list[list[str]]:
     from kompass.lifecycle.selectors import measures_for_export
 
-    first = Phase.objects.filter(strategy=strategy).order_by("position", "pk").first()
+    first = first_phase(strategy)
     rows = [COLUMNS]
     for m in measures_for_export(strategy):
         ext = getattr(m, "external_id", None)
@@ -218,6 +257,11 @@ def export_rows(strategy) -> list[list[str]]:
             "yes" if m.is_pilot else "no", m.summary, m.summary_en, phase,
         ])
     return rows
+
+
+def first_phase(strategy) -> Phase | None:
+    """The phase a measure without a lifecycle row is in (the export writes it; re-importing it changes nothing)."""
+    return Phase.objects.filter(strategy=strategy).order_by("position", "pk").first()
 
 
 def export_csv(strategy) -> bytes:

@@ -18,6 +18,7 @@ def import_spreadsheet(progress, strategy_id: int, actor_id: int | None, stored_
                        dry_run: bool) -> dict:
     """Import (or check) an uploaded spreadsheet kept in private storage; the file is deleted afterwards."""
     storage = private_storage()
+    keep = False
     try:
         with storage.open(stored_name, "rb") as handle:
             content = handle.read()
@@ -28,8 +29,10 @@ def import_spreadsheet(progress, strategy_id: int, actor_id: int | None, stored_
         report = measures_import(actor=actor, strategy=Strategy.objects.get(pk=strategy_id), name=name,
                                  content=content, dry_run=dry_run,
                                  progress=lambda done, total: progress.update(done, total=total))
+        keep = dry_run and report.ok  # a passed preview keeps the file for "import now"
     finally:
-        storage.delete(stored_name)
+        if not keep:
+            storage.delete(stored_name)
     progress.update(report.rows, total=report.rows,
                     message=ngettext("%(rows)s row: %(created)s new, %(updated)s changed, %(unchanged)s unchanged, "
                                      "%(problems)s problems",
@@ -37,5 +40,5 @@ def import_spreadsheet(progress, strategy_id: int, actor_id: int | None, stored_
                                      "%(problems)s problems", report.rows)
                     % {"rows": report.rows, "created": report.created, "updated": report.updated,
                        "unchanged": report.unchanged, "problems": len(report.problems)})
-    return {"report": report.as_dict(),
+    return {"report": report.as_dict(), "outcome": "done" if report.ok else "refused",
             "result_url": reverse("lifecycle:spreadsheet") + f"?job={progress.job_id}"}

@@ -43,5 +43,6 @@ urlpatterns = [
     path("collaboration/", views.collaboration, name="collaboration"),
     path("office/process/", views.overview, name="overview"),
     path("office/process/spreadsheet/", views.spreadsheet, name="spreadsheet"),
+    path("office/process/spreadsheet/<uuid:pk>/import/", views.spreadsheet_confirm, name="spreadsheet_confirm"),
     path("office/process/measures.<sheetfmt:fmt>", views.export, name="export"),
 ]

@@ -105,10 +105,20 @@ class DecisionForm(forms.Form):
         return [(i, self[f"target_{i.pk}"], self[f"date_{i.pk}"], self[f"method_{i.pk}"]) for i in self.indicators]
 
     def clean(self):
+        """A new value alone keeps the current target date, a new date alone keeps the current value
+        (`indicator.current_target`, set by `decision_selectors.with_current_targets`)."""
         data = super().clean()
         for ind in self.indicators:
-            if (data.get(f"target_{ind.pk}") is None) != (data.get(f"date_{ind.pk}") is None):
+            value, day = data.get(f"target_{ind.pk}"), data.get(f"date_{ind.pk}")
+            if (value is None) == (day is None):
+                continue
+            current = getattr(ind, "current_target", None)
+            if current is None:
                 self.add_error(f"target_{ind.pk}", _("Give both the new target value and its date."))
+            elif value is None:
+                data[f"target_{ind.pk}"] = current.value
+            else:
+                data[f"date_{ind.pk}"] = current.target_date
         return data
 
     def changes(self):

@@ -300,7 +300,10 @@ def cycle_view(cycle: EvaluationCycle, current_snapshot: dict | None = None) -> 
     before = (before_cycle.snapshot_close or before_cycle.snapshot_open) if before_cycle else cycle.snapshot_open
     monitored = Measure.objects.filter(strategy=cycle.strategy, monitoring_goals__isnull=False).values(
         "pk").distinct().count()
-    return CycleView(cycle, reviews, dict(comments), decisions, now.get("figures", {}), snapshot_diff(before, now),
+    from kompass.monitoring.diff_labels import label_diff
+
+    diff = label_diff(snapshot_diff(before, now), cycle.strategy, before, now)
+    return CycleView(cycle, reviews, dict(comments), decisions, now.get("figures", {}), diff,
                      max(0, monitored - len(reviews)))
 
 

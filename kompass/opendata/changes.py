@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 
+from kompass.core.urls import absolute_url
 from kompass.opendata import selectors
 
 
@@ -54,7 +55,7 @@ def recent_changes(strategy, since=None, limit: int = 50) -> list[Change]:
 
 
 def atom(request, strategy, since=None, limit: int = 50) -> bytes:
-    base = request.build_absolute_uri("/").rstrip("/")
+    base = absolute_url("/", request).rstrip("/")
     items = recent_changes(strategy, since, limit)
     feed = Atom1Feed(title=f"Änderungen: {strategy.name}", link=f"{base}/data/",
                      description=f"Neue und geänderte offene Daten der Strategie „{strategy.name}“.",

@@ -15,6 +15,7 @@ from django.http import HttpResponse, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 
 from kompass.core.text import german_slug
+from kompass.core.urls import absolute_url
 from kompass.opendata import catalog, datasets, formats, licences
 from kompass.strategy.selectors import current_strategy_or_none
 
@@ -292,7 +293,7 @@ def _params(request) -> dict:
 
 @csrf_exempt
 def action(request, action: str):
-    help_url = request.build_absolute_uri(f"/api/3/action/help_show?name={action}")
+    help_url = absolute_url(f"/api/3/action/help_show?name={action}", request)
     try:
         if request.method not in {"GET", "POST", "HEAD"}:
             raise ActionError(400, "Bad Request", "Bad request - only GET and POST are supported")

@@ -3,11 +3,11 @@ datasets come from `datasets`, the bytes from `formats` and `catalog`."""
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
+from kompass.core.urls import absolute_url
 from kompass.opendata import catalog, datasets, formats, licences
 from kompass.strategy.selectors import current_strategy_or_none
 
@@ -16,7 +16,7 @@ NEGOTIATION = [("text/turtle", "ttl"), ("application/ld+json", "jsonld"), ("appl
 
 
 def base_url(request) -> str:
-    return (getattr(settings, "KOMPASS_PUBLIC_URL", "") or request.build_absolute_uri("/")).rstrip("/")
+    return absolute_url("/", request).rstrip("/")
 
 
 def _strategy():

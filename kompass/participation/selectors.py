@@ -245,3 +245,12 @@ def opinion_readiness(consultation) -> OpinionReadiness:
     return OpinionReadiness(n_statements=n_statements, min_statements=cfg.min_votes, votes_needed=needed,
                             n_participants=len(per_user), n_ready=sum(1 for n in per_user if n >= needed),
                             min_ready=cfg.min_cluster_participants)
+
+
+def candidate_of_idea(idea):
+    """The candidate measure an idea became in lifecycle's selection (None before it was forwarded)."""
+    from kompass.lifecycle.models import Candidate
+    from kompass.participation.services.ideas import IDEA_SOURCE
+
+    return (Candidate.objects.filter(strategy_id=idea.strategy_id, source_kind=IDEA_SOURCE, source_id=idea.pk)
+            .select_related("measure").first())

@@ -92,6 +92,7 @@ def build_world() -> list[Page]:
     lottery.quotas_set(actor=admin, panel=panel, quotas=QUOTAS)
     job = Job.objects.create(kind="monitoring.report", title="Monitoringbericht Zyklus 2024", status="done",
                              progress_done=58, progress_total=58, created_by=admin, finished_at=now)
+    preview, refused = _spreadsheet_jobs(strategy, admin, now)
     cycle = EvaluationCycle.objects.order_by("-slug").first()
     indicator = "bsp-nachnutzungen"
 
@@ -155,8 +156,37 @@ def build_world() -> list[Page]:
         Page("lottery-manage", f"/stadtgremium/{panel.slug}/manage/", "admin"),
         Page("lottery-respondents", f"/stadtgremium/{panel.slug}/manage/respondents/", "admin"),
         Page("job", f"/jobs/{job.pk}/", "admin"),
+        Page("spreadsheet-preview", f"/office/process/spreadsheet/?job={preview.pk}", "admin"),
+        Page("job-refused", f"/jobs/{refused.pk}/", "admin"),
     ]
     return pages
+
+
+def _spreadsheet_jobs(strategy, admin, now):
+    """A passed spreadsheet preview that changes two rows, and a refused import (an unknown measure type)."""
+    from kompass.jobs.models import Job
+    from kompass.lifecycle import services as lifecycle
+    from kompass.lifecycle.spreadsheets import export_csv, read_rows
+
+    header, rows = read_rows("m.csv", export_csv(strategy))
+    rows = [r for r in rows if r]
+    rows[0]["title"] += " (überarbeitet)"
+    rows[1]["status"] = "completed"
+
+    def csv(items):
+        return ("\n".join([",".join(header)] + [",".join('"' + r[c].replace('"', '""') + '"' for c in header)
+                                                 for r in items]) + "\n").encode()
+
+    jobs = []
+    for items, title in ((rows, "Prüfung massnahmen.csv"), ([{**rows[2], "type": "zentral"}], "Prüfung fehler.csv")):
+        report = lifecycle.measures_import(actor=admin, strategy=strategy, name="m.csv", content=csv(items),
+                                           dry_run=True)
+        jobs.append(Job.objects.create(
+            kind="lifecycle.import", title=title, status="done", progress_done=report.rows,
+            progress_total=report.rows, created_by=admin, finished_at=now,
+            result={"report": report.as_dict(), "outcome": "done" if report.ok else "refused"},
+            task_args=[strategy.pk, admin.pk, "lifecycle/imports/none.csv", title, True]))
+    return jobs
 
 
 def log_in(browser_context, site: str, role: str) -> None:

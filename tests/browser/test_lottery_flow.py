@@ -5,6 +5,8 @@ import datetime
 
 import pytest
 
+from tests.browser.walkthrough import panel_draw_and_publish, panel_set_up, quotas_set
+
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.urls("tests.lottery_web.urls")]
 
 PASSWORD = "S3cure-pass-word"
@@ -25,37 +27,17 @@ def test_officer_runs_a_small_panel_end_to_end(site, page, axe, tmp_path):
     page.fill("#id_password", PASSWORD)
     page.get_by_role("button", name="Anmelden").click()
     page.wait_for_url("**/stadtgremium/office/")
-    page.fill("#id_title", "Stadtgremium Browser")
-    page.fill("#id_slug", "sg-browser")
-    page.fill("#id_purpose", "Auswahl des Stadtgremiums für die Digitalstrategie.")
-    page.fill("#id_retention_date", (datetime.date.today() + datetime.timedelta(days=200)).isoformat())
-    page.fill("#id_size", "8")
-    page.fill("#id_categories", "gender: female, male\ndistrict: Mitte, Pankow, Spandau")
-    page.locator("form.edit-form button[type=submit]").click()
-    page.wait_for_url("**/stadtgremium/sg-browser/manage/")
     pool = tmp_path / "pool.csv"
     pool.write_bytes(pool_csv())
-    page.set_input_files("#id_file", str(pool))
-    page.locator("form[action$='/manage/import/'] button").click()
-    page.wait_for_url("**/manage/")
+    panel_set_up(page, "sg-browser", "Stadtgremium Browser", pool)
     assert axe(page) == []  # the officer's workspace with the quota table
-    for name, share in (("gender__female", "50"), ("gender__male", "50"), ("district__Mitte", "40"),
-                        ("district__Pankow", "35"), ("district__Spandau", "25")):
-        page.fill(f"#id_q__{name}__share", share)
-    page.locator("button[value=suggest]").click()
+    quotas_set(page)
     assert page.input_value("#id_q__gender__female__min") == "3"
     page.locator("button[value=save]").click()
     page.wait_for_url("**/manage/")
     page.locator("form[action$='/manage/select/'] button").click()
     page.wait_for_url("**/jobs/**")
-    page.goto(site + "/stadtgremium/sg-browser/manage/")
-    page.locator("form[action$='/manage/publish-hash/'] button").click()
-    page.wait_for_url("**/manage/")
-    page.fill("#id_seed", "4 2 6 1 3")
-    page.locator("form[action$='/manage/draw/'] button").click()
-    page.wait_for_url("**/manage/")
-    page.locator("form[action$='/manage/publish/'] button").click()
-    page.wait_for_url("**/manage/")
+    panel_draw_and_publish(page, site, "sg-browser", "4 2 6 1 3")
     context = page.context
     context.clear_cookies()
     page.goto(site + "/en/stadtgremium/sg-browser/audit/")  # the English page, to check its heading

@@ -161,7 +161,7 @@ def test_criteria_are_pluggable(ready, people, phases):
 def test_measure_page_shows_phase_and_timeline(client, ready, people, phases):
     services.phase_move(actor=people["member"], measure=ready, to_phase=phases["exploration"])
     html = client.get(reverse("measures:measure", args=[ready.slug])).content.decode()
-    assert 'aria-current="step">Exploration' in html
+    assert 'aria-current="step"><span><span class="phase-steps__name">Exploration<' in html
     assert 'class="timeline"' in html and "Vorprozess → Exploration" in html
 
 

@@ -76,8 +76,8 @@ ACTIONS = {
                          lambda m, b: Candidate.objects.filter(assessments__isnull=False).count()),
     "decide candidate": ({"cdo", "admin"},
                          lambda m, b: reverse("lifecycle:candidate_decide", args=[_candidate(b).slug]),
-                         lambda m, b: {"decision": "rejected", "reason": "passt nicht"},
-                         lambda m, b: Candidate.objects.filter(status="rejected").count()),
+                         lambda m, b: {"decision": "deferred", "reason": "später"},
+                         lambda m, b: Candidate.objects.filter(status="deferred").count()),
 }
 
 

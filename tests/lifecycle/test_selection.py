@@ -13,6 +13,14 @@ from kompass.lifecycle.models import Candidate, MeasureLifecycle, SelectionCrite
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def no_minimum(berlin):
+    """These tests are about other rules; the minimum of assessments has its own tests (test_selection_gate)."""
+    from kompass.lifecycle.models import ProcessSettings
+
+    ProcessSettings.objects.filter(strategy=berlin).update(min_assessments=0)
+
+
 @pytest.fixture
 def crit(berlin):
     return list(SelectionCriterion.objects.filter(strategy=berlin))

@@ -84,8 +84,8 @@ def test_export_then_import_is_a_no_op(berlin, make_user):
     for name, body in (("all.xlsx", export_xlsx(berlin)), ("all.csv", export_csv(berlin))):
         report = import_measures(actor=office, strategy=berlin, name=name, content=body)
         assert report.ok, report.problems[:3]
-        assert report.created == 0 and report.updated == (berlin.measures.count() if name.endswith("xlsx") else 0)
-    # The first import only linked the external ids (adopting measures by slug); the texts did not change.
+        assert (report.created, report.updated, report.unchanged) == (0, 0, berlin.measures.count())
+    # The first import only linked the external ids (adopting measures by slug): bookkeeping, not a change.
     book = load_workbook(io.BytesIO(export_xlsx(berlin)))
     assert [c.value for c in book.active[1]] == COLUMNS
 
@@ -126,7 +126,7 @@ def test_office_page_runs_the_import_as_a_background_job(client, berlin, make_us
     client.force_login(office)
     upload = SimpleUploadedFile("m.xlsx", _xlsx([COLUMNS, _row(type="bad")]))
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(reverse("lifecycle:spreadsheet"), {"file": upload, "dry_run": "on"})
+        response = client.post(reverse("lifecycle:spreadsheet"), {"file": upload})
     job = Job.objects.get(kind="lifecycle.import")
     assert response.status_code == 302 and response["Location"].endswith(f"/jobs/{job.pk}/")
     assert job.status == "done" and job.result["report"]["problems"][0]["column"] == "type"
@@ -135,7 +135,11 @@ def test_office_page_runs_the_import_as_a_background_job(client, berlin, make_us
     assert result.status_code == 200 and "muss einer dieser Werte sein" in result.content.decode()
     upload = SimpleUploadedFile("m.csv", "\n".join([",".join(COLUMNS), ",".join(_row())]).encode())
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(reverse("lifecycle:spreadsheet"), {"file": upload})
+        client.post(reverse("lifecycle:spreadsheet"), {"file": upload})  # a preview: nothing written
+    assert not MeasureExternalId.objects.filter(external_id="X-1").exists()
+    preview = Job.objects.filter(kind="lifecycle.import").order_by("-created_at").first()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("lifecycle:spreadsheet_confirm", args=[preview.pk]))
     assert MeasureExternalId.objects.filter(external_id="X-1").exists()
     assert not list((private_root() / "lifecycle" / "imports").glob("*"))  # the upload is deleted afterwards
     assert client.get(reverse("lifecycle:export", args=["xlsx"])).status_code == 200

@@ -48,7 +48,7 @@ def test_decisions_validate_and_adjusting_goals_adds_versions(seeded, make_user)
         (1, 20, None), (2, 12, "z26")]
     view = selectors.cycle_view(cycle)
     assert view.diff["targets"] == [{"key": "bsp-innovative-zuschlaege", "old": "20 (01.01.2027, v1)",
-                                     "new": "12 (01.01.2029, v2)"}]
+                                     "new": "12 (01.01.2029, v2)", "label": ind.name}]
     assert AuditEvent.objects.filter(action="monitoring.decision_recorded", actor=office).exists()
     services.cycle_close(actor=office, cycle=cycle)
     with pytest.raises(ValidationError):  # closed cycles take no more input
@@ -61,7 +61,7 @@ def test_decision_form_with_new_target(seeded, make_user, client):
     ind = Indicator.objects.get(slug="bsp-schulhoefe-buchbar")
     url = "/monitoring/cycles/zyklus-2025/measures/schulhoefe-digital-buchen/decision/"
     assert client.get(url).status_code == 200
-    bad = client.post(url, {"kind": "adjust_goals", "reason": "Mehr", f"target_{ind.pk}": "40"})
+    bad = client.post(url, {"kind": "adjust_goals", "reason": "Mehr", f"target_{ind.pk}": "viele"})
     assert bad.status_code == 400 and ind.target_versions.count() == 1
     ok = client.post(url, {"kind": "adjust_goals", "reason": "Mehr Höfe", f"target_{ind.pk}": "40",
                            f"date_{ind.pk}": "2028-01-01"})

@@ -12,6 +12,14 @@ from kompass.participation.models import Idea
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def no_minimum(berlin):
+    """These tests are about other rules; the minimum of assessments has its own tests (test_selection_gate)."""
+    from kompass.lifecycle.models import ProcessSettings
+
+    ProcessSettings.objects.filter(strategy=berlin).update(min_assessments=0)
+
+
 @pytest.fixture
 def reviewer(flagged):
     return flagged("reviewer@example.org", is_reviewer=True)

@@ -6,7 +6,13 @@ Callers import from here (`from kompass.lifecycle import services`); the modules
 
 from kompass.lifecycle.selectors import current_phase, phases, reviewer_group_for
 from kompass.lifecycle.services.descriptions import description_save
-from kompass.lifecycle.services.imports import external_id_set, measures_import, spreadsheet_import_start
+from kompass.lifecycle.services.imports import (
+    confirmable,
+    external_id_set,
+    measures_import,
+    spreadsheet_import_confirm,
+    spreadsheet_import_start,
+)
 from kompass.lifecycle.services.lessons import lesson_create, normalise_tags, replication_set, would_cycle
 from kompass.lifecycle.services.logbook import logbook_entry_create
 from kompass.lifecycle.services.milestones import (
@@ -37,3 +43,4 @@ __all__ = [
     "phase_move", "phase_set_initial", "phases", "phases_of", "replication_set", "reviewer_group_for",
     "spreadsheet_import_start", "team_member_remove", "team_member_set", "validate_attachment", "would_cycle",
 ]
+__all__ += ["confirmable", "spreadsheet_import_confirm"]  # the spreadsheet preview (kept apart: fewer conflicts)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import os
 import uuid
 
@@ -56,7 +57,23 @@ def external_id_set(*, actor, measure, external_id: str) -> bool:
     return True
 
 
+def _names(strategy) -> dict[str, dict[int, str]]:
+    """pk -> slug of what the list columns name, to show a changed relation as the spreadsheet writes it."""
+    from kompass.organisations.models import Organisation
+    from kompass.strategy.models import ActionField, District
+
+    return {"involved_organisations": dict(Organisation.objects.filter(strategy=strategy).values_list("pk", "slug")),
+            "districts": dict(District.objects.filter(strategy=strategy).values_list("pk", "slug")),
+            "action_fields": dict(ActionField.objects.filter(strategy=strategy).values_list("pk", "slug"))}
+
+
+def _changed_fields(changes: dict, names: dict) -> list[dict]:
+    return [{"column": spreadsheets.FIELD_COLUMNS.get(key, key), "old": spreadsheets.shown(old, names.get(key)),
+             "new": spreadsheets.shown(new, names.get(key))} for key, (old, new) in changes.items()]
+
+
 def _write(actor, strategy, parsed: list[spreadsheets.ParsedRow], report, progress=None) -> None:
+    from kompass.lifecycle.models import MeasureLifecycle
     from kompass.measures.models import Measure
     from kompass.measures.services import MeasureRelations, measure_create, measure_update
     from kompass.organisations.models import Organisation
@@ -65,6 +82,10 @@ def _write(actor, strategy, parsed: list[spreadsheets.ParsedRow], report, progre
         pk__in=[p.existing_pk for p in parsed if p.existing_pk]).select_related("responsible_organisation")}
     orgs = {o.slug: o for o in Organisation.objects.filter(strategy=strategy)}
     phases = {p.slug: p for p in Phase.objects.filter(strategy=strategy)}
+    first = spreadsheets.first_phase(strategy)
+    with_lifecycle = set(MeasureLifecycle.objects.filter(measure__strategy=strategy).values_list("measure_id",
+                                                                                                flat=True))
+    names = _names(strategy)
     taken = set(Measure.objects.filter(strategy=strategy).values_list("slug", flat=True))
     for done, item in enumerate(parsed):
         if progress is not None and done % 25 == 0:
@@ -83,28 +104,91 @@ def _write(actor, strategy, parsed: list[spreadsheets.ParsedRow], report, progre
             taken.add(slug)
             measure = measure_create(actor=actor, strategy=strategy, slug=slug, data=data, relations=relations)
             external_id_set(actor=actor, measure=measure, external_id=row["external_id"])
+            if row.get("phase"):
+                phase_set_initial(actor=actor, measure=measure, phase=phases[row["phase"]], reason="import")
             report.created += 1
+            report.note_change(item.number, measure.title, "created", [])
+            continue
+        if row.get("slug") and row["slug"] != measure.slug:
+            raise ValidationError(_("row %(row)s: the slug of an existing measure cannot change") % {
+                "row": item.number})
+        fields = _changed_fields(measure_update(actor=actor, measure=measure, data=data, relations=relations), names)
+        # Linking the row's stable id is bookkeeping, not a change of the measure.
+        external_id_set(actor=actor, measure=measure, external_id=row["external_id"])
+        phase = phases.get(row.get("phase", ""))
+        # A measure without a lifecycle row already is in the first phase (the export writes it): no transition.
+        if phase is not None and measure.pk not in with_lifecycle and phase != first:
+            phase_set_initial(actor=actor, measure=measure, phase=phase, reason="import")
+            fields.append({"column": "phase", "old": first.slug if first else "", "new": phase.slug})
+        if fields:
+            report.updated += 1
+            report.note_change(item.number, measure.title, "updated", fields)
         else:
-            if row.get("slug") and row["slug"] != measure.slug:
-                raise ValidationError(_("row %(row)s: the slug of an existing measure cannot change") % {
-                    "row": item.number})
-            changed = bool(measure_update(actor=actor, measure=measure, data=data, relations=relations))
-            changed = external_id_set(actor=actor, measure=measure, external_id=row["external_id"]) or changed
-            report.updated += 1 if changed else 0
-            report.unchanged += 0 if changed else 1
-        if row.get("phase"):
-            phase_set_initial(actor=actor, measure=measure, phase=phases[row["phase"]], reason="import")
+            report.unchanged += 1
 
 
-def spreadsheet_import_start(*, actor, strategy, upload, dry_run: bool):
-    """Keep the upload in private storage and start the import job (it records its own audit event)."""
+PREVIEW_KEEP = datetime.timedelta(days=1)  # how long a checked upload waits for "import now"
+
+
+def spreadsheet_import_start(*, actor, strategy, upload, dry_run: bool = True):
+    """Keep the upload in private storage and start the job (it records its own audit event). The office page
+    always starts a preview (`dry_run`): the report lists the changes row by row, and
+    `spreadsheet_import_confirm` then imports the same file."""
     from kompass.jobs.services import job_start
     from kompass.lifecycle.models import private_storage
     from kompass.lifecycle.tasks import import_spreadsheet
 
     require(actor, "lifecycle.import_measures")
+    _forget_old_previews()
     ext = ".xlsx" if upload.name.lower().endswith(".xlsx") else ".csv"
     stored = private_storage().save(f"lifecycle/imports/{uuid.uuid4().hex}{ext}", upload)
     title = (_("Check %(name)s") if dry_run else _("Import %(name)s")) % {"name": os.path.basename(upload.name)[:100]}
     return job_start(actor=actor, kind="lifecycle.import", title=title, task=import_spreadsheet,
                      args=[strategy.pk, actor.pk, stored, upload.name, dry_run])
+
+
+def confirmable(job, actor) -> bool:
+    """Whether `actor` may import the file `job` checked: their own passed preview, not imported yet, file kept."""
+    from kompass.lifecycle.models import private_storage
+
+    report = (job.result or {}).get("report") or {}
+    return (job.kind == "lifecycle.import" and job.status == "done" and job.created_by_id == getattr(actor, "pk", 0)
+            and report.get("dry_run") is True and not report.get("problems") and not job.result.get("confirmed_by")
+            and len(job.task_args) >= 4 and private_storage().exists(job.task_args[2]))
+
+
+@transaction.atomic
+def spreadsheet_import_confirm(*, actor, strategy, job):
+    """Import the file a preview job checked (the rows are checked again: the data may have changed since)."""
+    from kompass.jobs.models import Job
+    from kompass.jobs.services import job_start
+    from kompass.lifecycle.tasks import import_spreadsheet
+
+    require(actor, "lifecycle.import_measures")
+    job = Job.objects.select_for_update().get(pk=job.pk)
+    if job.task_args[:1] != [strategy.pk] or not confirmable(job, actor):
+        raise ValidationError(_("This check cannot be imported (any more). Upload the file again."))
+    stored, name = job.task_args[2], job.task_args[3]
+    started = job_start(actor=actor, kind="lifecycle.import", title=_("Import %(name)s") % {"name": name[:100]},
+                        task=import_spreadsheet, args=[strategy.pk, actor.pk, stored, name, False],
+                        temp_files=[stored])
+    job.result = {**job.result, "confirmed_by": str(started.pk)}
+    job.save(update_fields=["result"])
+    record_event(actor=actor, action="measures.import_confirmed", obj=job, changes={"job": (None, str(started.pk))})
+    return started
+
+
+def _forget_old_previews() -> None:
+    """Delete the kept files of previews nobody imported within PREVIEW_KEEP."""
+    from django.utils import timezone
+
+    from kompass.jobs.models import Job
+    from kompass.lifecycle.models import private_storage
+
+    storage = private_storage()
+    old = Job.objects.filter(kind="lifecycle.import", created_at__lt=timezone.now() - PREVIEW_KEEP,
+                             result__report__dry_run=True).exclude(result__has_key="forgotten")
+    for job in old[:50]:
+        if len(job.task_args) >= 3 and storage.exists(job.task_args[2]):
+            storage.delete(job.task_args[2])
+        Job.objects.filter(pk=job.pk).update(result={**job.result, "forgotten": True})

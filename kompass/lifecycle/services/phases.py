@@ -95,9 +95,10 @@ def phase_set_initial(*, actor, measure, phase: Phase, reason: str = "", label: 
     return set_phase(measure, None, phase, PhaseTransition.Kind.INITIAL, reason, [], actor, label)
 
 
-def set_phase(measure, from_phase, to_phase, kind, reason, results, actor, label=None) -> PhaseTransition:
-    """Write the lifecycle row, the transition and the audit event. Internal: callers check the permission."""
-    now = timezone.now()
+def set_phase(measure, from_phase, to_phase, kind, reason, results, actor, label=None, at=None) -> PhaseTransition:
+    """Write the lifecycle row, the transition and the audit event. Internal: callers check the permission.
+    `at`: when it happened, for a recorded history (the strategy loader's `process.phase_history`)."""
+    now = at or timezone.now()
     lifecycle = MeasureLifecycle.objects.filter(measure=measure).first()
     if lifecycle is None:
         lifecycle = MeasureLifecycle(measure=measure, phase=to_phase or from_phase, phase_since=now)

@@ -40,8 +40,10 @@ def load_process(strategy, document: dict, actor, label: str | None, report) -> 
     if process:
         upsert(report, "process_settings", ProcessSettings, scope, {
             "stuck_after_days": process.get("stuck_after_days", 365),
+            "min_assessments": process.get("min_assessments", 1),
             "reviewer_groups": dict(process.get("reviewer_groups", {}))}, actor, label)
         _ensure_groups(process.get("reviewer_groups", {}).values(), actor, label)
+    _load_history(strategy, process.get("phase_history", {}), phases, actor, label, report)
     wanted = process.get("measure_phases", {})
     if wanted:
         existing = set(MeasureLifecycle.objects.filter(measure__strategy=strategy).values_list("measure__slug",
@@ -54,6 +56,49 @@ def load_process(strategy, document: dict, actor, label: str | None, report) -> 
                                                                           slug=wanted[measure.slug])
             phase_set_initial(actor=actor, measure=measure, phase=phase, label=label)
             report.count("measure_phase", "created")
+
+
+def _load_history(strategy, history: dict, phases: dict, actor, label, report) -> None:
+    """`process.phase_history`: measure slug -> {phase slug: "YYYY-MM-DD"}, the dates a measure entered each
+    phase. Written as transitions on those dates (the first one initial, then forward) for measures without a
+    lifecycle yet, so the office overview's time in phase comes from real dates. Later moves are never
+    overwritten. Dates must rise and lie in the past."""
+    import datetime
+
+    from django.core.exceptions import ValidationError
+    from django.utils import timezone
+
+    from kompass.lifecycle.models import PhaseTransition
+    from kompass.lifecycle.services.phases import set_phase
+    from kompass.measures.models import Measure
+
+    if not history:
+        return
+    existing = set(MeasureLifecycle.objects.filter(measure__strategy=strategy).values_list("measure__slug",
+                                                                                          flat=True))
+    known = {**{p.slug: p for p in Phase.objects.filter(strategy=strategy)}, **phases}
+    today = timezone.localdate()
+    for measure in Measure.objects.filter(strategy=strategy, slug__in=list(history)).order_by("slug"):
+        if measure.slug in existing:
+            report.count("phase_history", "unchanged")
+            continue
+        steps = []
+        for phase_slug, day in history[measure.slug].items():
+            try:
+                day = day if isinstance(day, datetime.date) else datetime.date.fromisoformat(str(day))
+            except ValueError:
+                raise ValidationError(f"process.phase_history.{measure.slug}.{phase_slug}: not a date") from None
+            if phase_slug not in known or day > today or (steps and day < steps[-1][1]):
+                raise ValidationError(f"process.phase_history.{measure.slug}.{phase_slug}: unknown phase, a date "
+                                      "in the future or earlier than the step before")
+            steps.append((known[phase_slug], day))
+        previous = None
+        for phase, day in steps:
+            at = timezone.make_aware(datetime.datetime.combine(day, datetime.time(12)))
+            kind = PhaseTransition.Kind.INITIAL if previous is None else PhaseTransition.Kind.FORWARD
+            set_phase(measure, previous, phase, kind, "", [], actor, label, at=at)
+            previous = phase
+        report.count("phase_history", "created")
 
 
 def _ensure_groups(slugs, actor, label) -> None:

@@ -17,7 +17,7 @@ from kompass.core.actors import is_system
 from kompass.core.permissions import require
 from kompass.core.text import german_slug
 from kompass.lifecycle.models import Assessment, Candidate, Notification, Phase, PhaseTransition, SelectionCriterion
-from kompass.lifecycle.selectors import reviewer_group_for
+from kompass.lifecycle.selectors import assessor_count, min_assessments, reviewer_group_for
 from kompass.lifecycle.services._common import free_slug, person
 from kompass.lifecycle.services.phases import set_phase
 from kompass.lifecycle.signals import candidate_decided
@@ -140,6 +140,11 @@ def candidate_decide(*, actor, candidate: Candidate, decision: str, reason: str,
         raise ValidationError(_("This candidate has been decided."))
     if not reason.strip():
         raise ValidationError({"reason": _("A decision needs a public reason.")})
+    needed, done = min_assessments(candidate.strategy), assessor_count(candidate)
+    if decision in DECIDED and done < needed:
+        raise ValidationError({"decision": _(
+            "Admitting or rejecting needs assessments from at least %(needed)s reviewers; %(done)s have assessed "
+            "so far. You can defer the candidate until then.") % {"needed": needed, "done": done}})
     old = candidate.status
     if decision == Candidate.Status.ADMITTED:
         candidate.measure = _admit(actor, candidate, organisation, measure_type)

@@ -9,7 +9,14 @@ from kompass.lifecycle.views.description import (  # noqa: F401
     factsheet_pdf,
     lessons,
 )
-from kompass.lifecycle.views.office import collaboration, export, overview, spreadsheet, spreadsheets_max_bytes  # noqa: F401
+from kompass.lifecycle.views.office import (  # noqa: F401
+    collaboration,
+    export,
+    overview,
+    spreadsheet,
+    spreadsheet_confirm,
+    spreadsheets_max_bytes,
+)
 from kompass.lifecycle.views.selection import (  # noqa: F401
     candidate_assess,
     candidate_decide,

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from kompass.core.permissions import require
 from kompass.lifecycle import forms as lf
@@ -32,10 +34,24 @@ def overview(request):
     return render(request, "lifecycle/overview.html", selectors.office_overview(current_strategy()))
 
 
+def _import_job(request, job_id):
+    """The import job named in the request, visible to the user (404 for a bad id or someone else's job)."""
+    from kompass.jobs.models import Job
+
+    try:
+        job = Job.objects.filter(pk=job_id, kind="lifecycle.import").first()
+    except (ValueError, ValidationError):
+        job = None
+    if job is None or not request.user.has_perm("jobs.view_job", job):
+        raise Http404
+    return job
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def spreadsheet(request):
-    """Upload a spreadsheet: it is checked (and imported unless "only check") by a background job."""
+    """Upload a spreadsheet: a background job checks it and lists, row by row, what would change (a preview);
+    "Import now" (`spreadsheet_confirm`) then imports the same file."""
     strategy = current_strategy()
     require(request.user, "lifecycle.import_measures")
     form = lf.ImportForm(request.POST or None, request.FILES or None)
@@ -47,24 +63,31 @@ def spreadsheet(request):
             form.add_error("file", _("Only XLSX and CSV files can be imported."))
         else:
             job = services.spreadsheet_import_start(actor=request.user, strategy=strategy, upload=upload,
-                                                    dry_run=form.cleaned_data["dry_run"])
+                                                    dry_run=True)
             return redirect("jobs:detail", pk=job.pk)
-    report = None
-    job_id = request.GET.get("job")
-    if job_id:
-        from kompass.jobs.models import Job
-
-        try:
-            job = Job.objects.filter(pk=job_id, kind="lifecycle.import").first()
-        except (ValueError, ValidationError):
-            job = None
-        if job is None or not request.user.has_perm("jobs.view_job", job):
-            raise Http404
-        report = spreadsheets.ImportReport(**{k: v for k, v in job.result.get("report", {}).items()
-                                              if k != "problems"}, problems=[
-            spreadsheets.ImportProblem(**p) for p in job.result.get("report", {}).get("problems", [])])
+    report = job = None
+    if request.GET.get("job"):
+        job = _import_job(request, request.GET["job"])
+        report = spreadsheets.ImportReport.from_dict(job.result.get("report", {}))
     status = 400 if (request.method == "POST" and form.errors) else 200
-    return render(request, "lifecycle/spreadsheet.html", {"form": form, "report": report}, status=status)
+    return render(request, "lifecycle/spreadsheet.html", {
+        "form": form, "report": report, "job": job,
+        "can_confirm": job is not None and services.confirmable(job, request.user)}, status=status)
+
+
+@login_required
+@require_POST
+def spreadsheet_confirm(request, pk):
+    """Import the file a passed preview checked."""
+    strategy = current_strategy()
+    require(request.user, "lifecycle.import_measures")
+    preview = _import_job(request, pk)
+    try:
+        job = services.spreadsheet_import_confirm(actor=request.user, strategy=strategy, job=preview)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect(reverse("lifecycle:spreadsheet") + f"?job={preview.pk}")
+    return redirect("jobs:detail", pk=job.pk)
 
 
 def spreadsheets_max_bytes() -> int:

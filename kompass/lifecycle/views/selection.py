@@ -53,10 +53,12 @@ def _candidate_context(request, strategy, slug, **extra):
     criteria = [s.criterion for s in scores]
     can_assess = request.user.has_perm("lifecycle.assess_candidate", candidate)
     can_decide = request.user.has_perm("lifecycle.decide_candidate", candidate)
+    own = selectors.own_assessments(candidate, request.user) if can_assess else {}
     return {
         "candidate": candidate, "scores": scores, "overall": overall, "can_assess": can_assess,
-        "can_decide": can_decide,
-        "assessment_form": extra.get("assessment_form") or (lf.AssessmentForm(criteria=criteria)
+        "can_decide": can_decide, "has_own_assessment": bool(own),
+        "assessors": selectors.assessor_count(candidate), "min_assessments": selectors.min_assessments(strategy),
+        "assessment_form": extra.get("assessment_form") or (lf.AssessmentForm(criteria=criteria, initial=own)
                                                              if can_assess else None),
         "decision_form": extra.get("decision_form") or (lf.DecisionForm(strategy=strategy) if can_decide else None),
         "error": extra.get("error"),

@@ -6,7 +6,6 @@ back (`on_candidate_decided`, connected in apps.py). Lifecycle never imports par
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -75,13 +74,15 @@ def idea_set_status(*, actor, idea: Idea, status: str, reason: str = "") -> Idea
 
 
 def idea_url(pk: int) -> str:
-    """An idea's absolute public URL (settings.KOMPASS_SITE_URL): how lifecycle links a candidate's source."""
+    """An idea's public URL (absolute with settings.KOMPASS_SITE_URL, else site-relative): how lifecycle links a
+    candidate's source."""
     from django.urls import reverse
     from django.utils import translation
 
-    base = getattr(settings, "KOMPASS_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+    from kompass.core.urls import absolute_url
+
     with translation.override("de"):
-        return base + reverse("participation:idea", args=[pk])
+        return absolute_url(reverse("participation:idea", args=[pk]))
 
 
 def _forward_to_selection(actor, idea: Idea) -> None:
@@ -96,14 +97,40 @@ def _forward_to_selection(actor, idea: Idea) -> None:
 
 
 def on_candidate_decided(sender, *, candidate, actor, **kwargs) -> None:
-    """Receiver of `lifecycle.signals.candidate_decided`: show the CDO's decision on the idea's public path.
-    Runs inside the decision's transaction, acting as the decision's actor."""
-    status = DECISION_STATUS.get(candidate.status)
-    if candidate.source_kind != IDEA_SOURCE or candidate.source_id is None or status is None:
+    """Receiver of `lifecycle.signals.candidate_decided`: report the CDO's decision back on the idea's public path
+    and to its author. Admission and rejection set the idea's status; a deferral keeps it ("being qualified")
+    and adds a step with the reason. Runs inside the decision's transaction, acting as the decision's actor."""
+    if candidate.source_kind != IDEA_SOURCE or candidate.source_id is None:
         return
     idea = Idea.objects.filter(pk=candidate.source_id, strategy_id=candidate.strategy_id).first()
-    if idea is not None and idea.status != status:
+    if idea is None:
+        return
+    status = DECISION_STATUS.get(candidate.status)
+    if status is not None and idea.status != status:
         idea_set_status(actor=actor, idea=idea, status=status, reason=candidate.decision_reason)
+    elif candidate.status == "deferred":
+        reason = _("Deferred by the Chief Digital Officer: %(reason)s") % {"reason": candidate.decision_reason}
+        IdeaStatusChange.objects.create(idea=idea, status=idea.status, reason=reason)
+        record_event(actor=actor, action="idea.deferred", obj=idea, changes={"reason": (None, reason)})
+        notify_followers(actor, idea=idea, text=_("“%(title)s” was deferred: %(reason)s")
+                         % {"title": idea.title[:120], "reason": candidate.decision_reason})
+    else:
+        return
+    _tell_author(idea)
+
+
+def _tell_author(idea: Idea) -> None:
+    """The author hears of the decision even when they stopped following their idea."""
+    from django.urls import reverse
+
+    from kompass.participation.models import Notification
+
+    if idea.author_id is None or Follow.objects.filter(idea=idea, user_id=idea.author_id).exists():
+        return  # followers (the author by default) were notified already
+    step = idea.status_changes.order_by("-created_at", "-id").first()
+    Notification.objects.create(user_id=idea.author_id, url=reverse("participation:idea", args=[idea.pk]),
+                                text=(_("Decision on your idea “%(title)s”: %(reason)s")
+                                      % {"title": idea.title[:120], "reason": step.reason if step else ""})[:300])
 
 
 def _may_speak_for(actor, organisation=None, group=None) -> bool:

@@ -122,6 +122,7 @@ def idea_detail(request, pk):
         "can_set_status": user.has_perm("participation.set_idea_status", idea), "statuses": Idea.Status.choices,
         "organisations": organisations, "groups": user.user_groups.all() if user.is_authenticated else [],
         "edit_until": timezone.now() - selectors.edit_window(),
+        "candidate": selectors.candidate_of_idea(idea),
     })
 
 

@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand
 
 from kompass.core.actors import system_actor
+from kompass.core.urls import site_url
 from kompass.participation.services import digest_send
 
 
@@ -9,8 +10,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("period", choices=["daily", "weekly"])
-        parser.add_argument("--base-url", default="", help="Absolute site URL for links, e.g. https://kompass.example")
+        parser.add_argument("--base-url", default="", help="Absolute site URL for links (default: KOMPASS_SITE_URL)")
 
     def handle(self, *args, period, base_url, **options):
-        sent = digest_send(actor=system_actor("participation digest"), period=period, base_url=base_url.rstrip("/"))
+        sent = digest_send(actor=system_actor("participation digest"), period=period,
+                           base_url=(base_url or site_url()).rstrip("/"))
         self.stdout.write(f"{sent} digest email(s) sent.")
