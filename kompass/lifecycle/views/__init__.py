@@ -17,16 +17,29 @@ from kompass.lifecycle.views.selection import (  # noqa: F401
     candidate_list,
     candidate_new,
 )
+from kompass.lifecycle.views._common import by_method
+from kompass.lifecycle.views.plan import mandate_delete, mandate_edit, milestone_delete, milestone_edit  # noqa: F401
+from kompass.lifecycle.views.team import invitation, invite  # noqa: F401
 from kompass.lifecycle.views.workspace import (  # noqa: F401
     attachment,
     lesson_add,
+    lessons_section,
     logbook,
+    logbook_section,
     mandate,
     milestone_add,
     milestone_done,
+    plan_section,
     replication,
     team_add,
     team_remove,
+    team_section,
     transition,
     workspace,
 )
+
+# The workspace's sections: one address each, GET shows the section, POST saves its form.
+team_page = by_method(team_section, team_add)
+plan_page = by_method(plan_section, milestone_add)
+logbook_page = by_method(logbook_section, logbook)
+lessons_page = by_method(lessons_section, lesson_add)
