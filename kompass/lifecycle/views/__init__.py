@@ -1,6 +1,7 @@
 """The lifecycle app's views, one module per area: the team workspace, the description and fact sheet,
 the selection of candidates, and the office pages."""
 
+from kompass.lifecycle.views._common import by_method
 from kompass.lifecycle.views.description import (  # noqa: F401
     description,
     description_edit,
@@ -10,6 +11,7 @@ from kompass.lifecycle.views.description import (  # noqa: F401
     lessons,
 )
 from kompass.lifecycle.views.office import collaboration, export, overview, spreadsheet, spreadsheets_max_bytes  # noqa: F401
+from kompass.lifecycle.views.plan import mandate_delete, mandate_edit, milestone_delete, milestone_edit  # noqa: F401
 from kompass.lifecycle.views.selection import (  # noqa: F401
     candidate_assess,
     candidate_decide,
@@ -17,8 +19,6 @@ from kompass.lifecycle.views.selection import (  # noqa: F401
     candidate_list,
     candidate_new,
 )
-from kompass.lifecycle.views._common import by_method
-from kompass.lifecycle.views.plan import mandate_delete, mandate_edit, milestone_delete, milestone_edit  # noqa: F401
 from kompass.lifecycle.views.team import invitation, invite  # noqa: F401
 from kompass.lifecycle.views.workspace import (  # noqa: F401
     attachment,

@@ -8,6 +8,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from kompass.lifecycle import selectors as lifecycle_selectors
 from kompass.measures import selectors as measure_selectors
 from kompass.monitoring import selectors, services
 from kompass.monitoring.forms import (
@@ -159,13 +160,15 @@ def indicator_edit(request, slug):
     if not request.user.has_perm("monitoring.change_monitoring", indicator.measure):
         raise PermissionDenied
     initial = {field: getattr(indicator, field) for field in EDITABLE_INDICATOR_FIELDS}
-    form = IndicatorForm(request.POST or None, initial=initial)
+    initial["owner"] = str(indicator.owner_id or "")
+    form = IndicatorForm(request.POST or None, initial=initial, team=lifecycle_selectors.team(indicator.measure))
     for field in ("target_value", "target_date", "method"):
         del form.fields[field]
     if request.method == "POST" and form.is_valid():
         try:
             services.indicator_save(actor=request.user, goal=indicator.goal, slug=indicator.slug,
                                     data={f: form.cleaned_data[f] for f in EDITABLE_INDICATOR_FIELDS})
+            services.indicator_owner_set(actor=request.user, indicator=indicator, owner=form.cleaned_data["owner"])
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
