@@ -91,8 +91,10 @@ def _redisplay(request, measure, key, form, error=None):
 
 
 def _done(request, measure, text, section="overview"):
+    """Back to the section with the message. The anchor replaces the form action's #error-summary, which the
+    browser would otherwise keep across the redirect."""
     messages.success(request, text)
-    return redirect(f"lifecycle:{SECTION_URL[section]}", slug=measure.slug)
+    return redirect(reverse(f"lifecycle:{SECTION_URL[section]}", args=[measure.slug]) + "#main")
 
 
 def _workspace_post(request, slug, *, perm: str, perform, success: str, key: str = "", form=None,
