@@ -203,6 +203,17 @@ def test_an_invitation_is_mailed_and_accepting_adds_the_member(client, plan, peo
     assert AuditEvent.objects.filter(action="team_invitation.accepted").count() == 1
 
 
+def test_a_visitor_opening_an_invitation_is_asked_to_sign_in(client, plan, people):
+    services.invitation_send(actor=people["lead"], measure=plan["measure"], email="neu@example.org", role="member")
+    token = _token_from_mail()
+    page = client.get(reverse("lifecycle:invitation", args=[token]))
+    assert page.status_code == 200
+    assert 'href="/accounts/login/?next=/invitations/' in page.content.decode()
+    response = client.post(reverse("lifecycle:invitation", args=[token]))
+    assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+    assert TeamInvitation.objects.get().accepted_at is None
+
+
 def test_an_invitation_is_for_its_address_only(client, plan, people):
     services.invitation_send(actor=people["lead"], measure=plan["measure"], email="neu@example.org", role="lead")
     token = _token_from_mail()
