@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
@@ -15,36 +14,10 @@ from django.utils.translation import gettext as _
 from kompass.audit.services import record_event
 from kompass.core.actors import system_actor
 from kompass.core.permissions import require
+from kompass.lifecycle.invitation_tokens import invitation_days, invitation_from_token, invitation_token
 from kompass.lifecycle.models import TeamInvitation, TeamMember
 from kompass.lifecycle.services._common import person
 from kompass.lifecycle.services.team import team_member_set
-
-SALT = "kompass.lifecycle.invitation"
-
-
-def invitation_days() -> int:
-    return int(getattr(settings, "KOMPASS_INVITATION_DAYS", 14))
-
-
-def invitation_token(invitation: TeamInvitation) -> str:
-    return signing.dumps({"i": invitation.pk, "e": invitation.email}, salt=SALT, compress=True)
-
-
-def invitation_from_token(token: str) -> TeamInvitation:
-    """The open invitation a token names; a ValidationError says why it cannot be used."""
-    try:
-        data = signing.loads(token, salt=SALT, max_age=invitation_days() * 86400)
-    except signing.SignatureExpired as exc:
-        raise ValidationError(_("This invitation has expired. Ask the team for a new one.")) from exc
-    except (signing.BadSignature, ValueError, TypeError) as exc:
-        raise ValidationError(_("This invitation link is not valid.")) from exc
-    invitation = (TeamInvitation.objects.select_related("measure", "organisation")
-                  .filter(pk=data.get("i") if isinstance(data, dict) else None).first())
-    if invitation is None or invitation.email != data.get("e"):
-        raise ValidationError(_("This invitation link is not valid."))
-    if invitation.accepted_at is not None:
-        raise ValidationError(_("This invitation has already been accepted."))
-    return invitation
 
 
 def _site_url() -> str:

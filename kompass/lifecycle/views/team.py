@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from kompass.lifecycle import forms as lf
 from kompass.lifecycle import services
+from kompass.lifecycle.invitation_tokens import invitation_from_token
 from kompass.lifecycle.views._common import _error_text, _workspace_post, by_method
 
 
@@ -27,7 +28,7 @@ def invite(request, slug):
 @require_GET
 def invitation_page(request, token):
     try:
-        invitation = services.invitation_from_token(token)
+        invitation = invitation_from_token(token)
     except ValidationError as exc:
         return render(request, "lifecycle/invitation.html", {"problem": _error_text(exc)}, status=400)
     return render(request, "lifecycle/invitation.html", {
