@@ -238,7 +238,7 @@ def test_an_expired_or_forged_invitation_is_refused(client, plan, people, make_u
     time.sleep(1.1)
     response = client.post(reverse("lifecycle:invitation", args=[token]))
     assert response.status_code == 400
-    with pytest.raises(ValidationError, match="expired"):
+    with pytest.raises(ValidationError, match="abgelaufen"):
         services.invitation_from_token(token)
     assert not TeamMember.objects.filter(measure=plan["measure"], user=newcomer).exists()
 
