@@ -29,6 +29,7 @@ class Criterion:
     name: str
     label: str
     check: Callable[[object], CriterionResult]
+    many: Callable[[list], dict] | None = None
 
 
 CRITERIA: dict[str, Criterion] = {}
@@ -49,53 +50,104 @@ def register_criterion(name: str, label, *, replace: bool = False, default: bool
     return decorate
 
 
+def register_many(name: str, label, *, replace: bool = False, default: bool = False):
+    """Register a check that takes a list of measures and returns {measure pk: CriterionResult} in a fixed number
+    of queries; `evaluate_many` uses it for many measures at once, `evaluate` for one."""
+
+    def decorate(function):
+        def check(measure):
+            return function([measure])[measure.pk]
+
+        register_criterion(name, label, replace=replace, default=default)(check)
+        if CRITERIA[name].check is check:
+            CRITERIA[name] = Criterion(name=name, label=label, check=check, many=function)
+        return function
+
+    return decorate
+
+
+def _result(name: str, result: CriterionResult | None) -> dict:
+    criterion = CRITERIA.get(name)
+    if criterion is None or result is None:
+        return {"name": name, "label": name, "met": None,
+                "message": str(_("Kompass does not know this criterion; the team confirms it."))}
+    return {"name": name, "label": str(criterion.label), "met": result.met, "message": str(result.message)}
+
+
 def evaluate(names: list[str], measure) -> list[dict]:
     """Check each named criterion for `measure`; unknown names are reported as not checkable."""
-    results = []
-    for name in names:
+    return [_result(name, CRITERIA[name].check(measure) if name in CRITERIA else None) for name in names]
+
+
+def evaluate_many(names_by_measure: list[tuple[object, list[str]]]) -> dict[int, list[dict]]:
+    """`evaluate` for many measures: each criterion with a bulk check runs once for all measures that need it
+    (so the number of queries does not grow with the number of measures); others run per measure."""
+    wanted: dict[str, list] = {}
+    for measure, names in names_by_measure:
+        for name in names:
+            wanted.setdefault(name, []).append(measure)
+    found: dict[str, dict] = {}
+    for name, measures in wanted.items():
         criterion = CRITERIA.get(name)
         if criterion is None:
-            results.append({"name": name, "label": name, "met": None,
-                            "message": str(_("Kompass does not know this criterion; the team confirms it."))})
-            continue
-        result = criterion.check(measure)
-        results.append({"name": name, "label": str(criterion.label), "met": result.met,
-                        "message": str(result.message)})
-    return results
+            found[name] = {}
+        elif criterion.many is not None:
+            found[name] = criterion.many(measures)
+        else:
+            found[name] = {m.pk: criterion.check(m) for m in measures}
+    return {measure.pk: [_result(name, found[name].get(measure.pk)) for name in names]
+            for measure, names in names_by_measure}
 
 
-@register_criterion("team_with_roles", _("A measure team with a lead and at least one further member"))
-def team_with_roles(measure) -> CriterionResult:
+@register_many("team_with_roles", _("A measure team with a lead and at least one further member"))
+def team_with_roles(measures) -> dict:
     from kompass.lifecycle.models import TeamMember
 
-    roles = list(TeamMember.objects.filter(measure=measure).values_list("role", flat=True))
-    if TeamMember.Role.LEAD not in roles:
-        return CriterionResult(False, _("The team has no lead."))
-    if len(roles) < 2:
-        return CriterionResult(False, _("The team needs at least one member besides the lead."))
-    return CriterionResult(True)
+    roles: dict[int, list[str]] = {m.pk: [] for m in measures}
+    for measure_id, role in TeamMember.objects.filter(measure__in=measures).values_list("measure_id", "role"):
+        roles[measure_id].append(role)
+    out = {}
+    for pk, found in roles.items():
+        if TeamMember.Role.LEAD not in found:
+            out[pk] = CriterionResult(False, _("The team has no lead."))
+        elif len(found) < 2:
+            out[pk] = CriterionResult(False, _("The team needs at least one member besides the lead."))
+        else:
+            out[pk] = CriterionResult(True)
+    return out
 
 
-@register_criterion("mandate_recorded", _("A mandate is recorded"))
-def mandate_recorded(measure) -> CriterionResult:
+def results_from_done(measures, done: set, message) -> dict:
+    return {m.pk: CriterionResult(True) if m.pk in done else CriterionResult(False, message) for m in measures}
+
+
+@register_many("mandate_recorded", _("A mandate is recorded"))
+def mandate_recorded(measures) -> dict:
     from kompass.lifecycle.models import Mandate
 
-    if Mandate.objects.filter(measure=measure).exists():
-        return CriterionResult(True)
-    return CriterionResult(False, _("No mandate is recorded yet."))
+    done = set(Mandate.objects.filter(measure__in=measures).values_list("measure_id", flat=True))
+    return results_from_done(measures, done, _("No mandate is recorded yet."))
 
 
-@register_criterion("description_complete", _("The measure description is complete"))
-def description_complete(measure) -> CriterionResult:
+@register_many("description_complete", _("The measure description is complete"))
+def description_complete(measures) -> dict:
+    from django.db.models import OuterRef, Subquery
+
     from kompass.lifecycle.models import DESCRIPTION_SECTIONS, DescriptionVersion
 
-    current = DescriptionVersion.objects.filter(measure=measure).order_by("-number").first()
-    if current is None:
-        return CriterionResult(False, _("There is no measure description yet."))
-    missing = [str(label) for key, label in DESCRIPTION_SECTIONS if not (current.sections.get(key) or "").strip()]
-    if missing:
-        return CriterionResult(False, _("Sections still empty: %(sections)s") % {"sections": ", ".join(missing)})
-    return CriterionResult(True)
+    latest = DescriptionVersion.objects.filter(measure=OuterRef("measure")).order_by("-number").values("number")[:1]
+    current = {v.measure_id: v for v in DescriptionVersion.objects.filter(measure__in=measures,
+                                                                          number=Subquery(latest))}
+    out = {}
+    for m in measures:
+        version = current.get(m.pk)
+        if version is None:
+            out[m.pk] = CriterionResult(False, _("There is no measure description yet."))
+            continue
+        missing = [str(label) for key, label in DESCRIPTION_SECTIONS if not (version.sections.get(key) or "").strip()]
+        out[m.pk] = (CriterionResult(False, _("Sections still empty: %(sections)s") % {"sections": ", ".join(missing)})
+                     if missing else CriterionResult(True))
+    return out
 
 
 @register_criterion("has_indicator", _("At least one indicator is defined"), default=True)
@@ -104,10 +156,9 @@ def has_indicator_placeholder(measure) -> CriterionResult:
     return CriterionResult(None, _("Indicators are not recorded in Kompass yet; the team confirms this."))
 
 
-@register_criterion("lessons_published", _("Lessons learned are published"))
-def lessons_published(measure) -> CriterionResult:
+@register_many("lessons_published", _("Lessons learned are published"))
+def lessons_published(measures) -> dict:
     from kompass.lifecycle.models import LessonLearned
 
-    if LessonLearned.objects.filter(measure=measure).exists():
-        return CriterionResult(True)
-    return CriterionResult(False, _("No lessons learned are published yet."))
+    done = set(LessonLearned.objects.filter(measure__in=measures).values_list("measure_id", flat=True))
+    return results_from_done(measures, done, _("No lessons learned are published yet."))

@@ -2,6 +2,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
+from kompass.core.plausible import validate_plausible_date
 from kompass.lifecycle.models import (
     DESCRIPTION_SECTIONS,
     Candidate,
@@ -73,6 +74,8 @@ class TeamMemberForm(Prefixed, forms.Form):
 
 
 class MandateForm(Prefixed, forms.ModelForm):
+    """Also the edit form (`instance=`); the model refuses implausible dates, negative budgets and staff."""
+
     id_prefix = "mandate"
 
     class Meta:
@@ -101,7 +104,7 @@ class LogbookForm(Prefixed, forms.Form):
     id_prefix = "log"
 
     meeting_format = forms.ChoiceField(label=_("Format"))
-    held_on = forms.DateField(label=_("Date"), widget=DATE)
+    held_on = forms.DateField(label=_("Date"), widget=DATE, validators=[validate_plausible_date])
     organisations = forms.ModelMultipleChoiceField(label=_("Participating organisations"), required=False,
                                                    queryset=Organisation.objects.none(),
                                                    widget=forms.SelectMultiple(attrs={"size": 6}))
@@ -136,7 +139,7 @@ class MilestoneForm(Prefixed, forms.Form):
     id_prefix = "ms"
 
     title = forms.CharField(label=_("Milestone"), max_length=200)
-    due_on = forms.DateField(label=_("Due on"), widget=DATE)
+    due_on = forms.DateField(label=_("Due on"), widget=DATE, validators=[validate_plausible_date])
     owner = forms.ChoiceField(label=_("Owner"), required=False)
 
     def __init__(self, *args, team, **kwargs):
@@ -146,6 +149,32 @@ class MilestoneForm(Prefixed, forms.Form):
 
     def clean_owner(self):
         return self.team.get(self.cleaned_data.get("owner") or "")
+
+
+class MilestoneEditForm(MilestoneForm):
+    id_prefix = "msedit"
+
+    done_on = forms.DateField(label=_("Done on"), widget=DATE, required=False,
+                              validators=[validate_plausible_date])
+
+    def __init__(self, *args, team, milestone=None, **kwargs):
+        if milestone is not None and not args:
+            kwargs.setdefault("initial", {"title": milestone.title, "due_on": milestone.due_on,
+                                          "owner": str(milestone.owner_id or ""), "done_on": milestone.done_on})
+        super().__init__(*args, team=team, **kwargs)
+
+
+class InvitationForm(Prefixed, forms.Form):
+    id_prefix = "invite"
+
+    email = forms.EmailField(label=_("Email address of the person to invite"))
+    role = forms.ChoiceField(label=_("Role"), choices=TeamMember.Role.choices, initial=TeamMember.Role.MEMBER)
+    organisation = forms.ModelChoiceField(label=_("Organisation"), queryset=Organisation.objects.none(),
+                                          required=False)
+
+    def __init__(self, *args, strategy, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = Organisation.objects.filter(strategy=strategy)
 
 
 class LessonForm(Prefixed, forms.ModelForm):

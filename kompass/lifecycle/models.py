@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kompass.core.models import LocalizedMixin, NamedFrameworkItem, framework_meta
+from kompass.core.plausible import check_date
 
 # The sections of a Maßnahmenbeschreibung in the handbook's fixed order.
 DESCRIPTION_SECTIONS: list[tuple[str, str]] = [
@@ -188,6 +189,10 @@ class Mandate(models.Model):
     def __str__(self) -> str:
         return f"{self.get_given_by_display()} {self.given_on}"
 
+    def clean(self):
+        super().clean()
+        check_date("given_on", self.given_on)
+
 
 class LogbookEntry(models.Model):
     measure = models.ForeignKey("measures.Measure", on_delete=models.CASCADE, related_name="logbook_entries")
@@ -265,10 +270,38 @@ class Milestone(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    def clean(self):
+        super().clean()
+        check_date("due_on", self.due_on)
+        check_date("done_on", self.done_on)
+
     @property
     def is_overdue(self) -> bool:
         return self.done_on is None and self.due_on < datetime.date.today()
 
+
+
+class TeamInvitation(models.Model):
+    """An invitation by email to join a measure team. The link carries a signed, expiring token naming this row;
+    accepting it once adds the person who accepts (signed in with the invited address) to the team."""
+
+    measure = models.ForeignKey("measures.Measure", on_delete=models.CASCADE, related_name="team_invitations")
+    email = models.EmailField(_("email address"))
+    role = models.CharField(_("role"), max_length=20, choices=TeamMember.Role.choices, default=TeamMember.Role.MEMBER)
+    organisation = models.ForeignKey("organisations.Organisation", null=True, blank=True,
+                                     on_delete=models.SET_NULL, related_name="+")
+    invited_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    accepted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                    related_name="+")
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.email} → {self.measure_id}"
 
 class Notification(models.Model):
     """A pending message for one person; `send_lifecycle_digest` sends each person one email with all of them."""

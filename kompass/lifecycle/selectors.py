@@ -32,6 +32,7 @@ from kompass.lifecycle.models import (
     PhaseTransition,
     ProcessSettings,
     SelectionCriterion,
+    TeamInvitation,
     TeamMember,
 )
 from kompass.measures.models import Measure
@@ -122,6 +123,7 @@ def workspace(measure) -> dict:
         "logbook": list(LogbookEntry.objects.filter(measure=measure).select_related("meeting_format")
                         .prefetch_related("organisations", "attachments")),
         "milestones": list(Milestone.objects.filter(measure=measure).select_related("owner")),
+        "invitations": list(TeamInvitation.objects.filter(measure=measure, accepted_at__isnull=True)),
         "formats": meeting_formats(measure.strategy_id),
         "criteria": criteria_registry.evaluate(process.phase.exit_criteria, measure) if process.phase else [],
     }

@@ -3,6 +3,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from kompass.core.models import LocalizedMixin
+from kompass.core.plausible import check_date, check_order
 
 STRENGTH_VALIDATORS = [MinValueValidator(1), MaxValueValidator(3)]
 
@@ -83,6 +84,12 @@ class Measure(LocalizedMixin, models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    def clean(self):
+        super().clean()
+        check_date("start_date", self.start_date)
+        check_date("end_date", self.end_date)
+        check_order("start_date", self.start_date, "end_date", self.end_date)
 
     @property
     def period_label(self) -> str:

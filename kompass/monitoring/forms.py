@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from kompass.algorithms.progress import METHODS
+from kompass.core.plausible import validate_plausible_date, value_problem
 from kompass.monitoring.labels import METHOD_LABELS
 from kompass.monitoring.models import Decision, GoalAssessment
 
@@ -170,9 +171,11 @@ class IndicatorForm(forms.Form):
     direction = forms.TypedChoiceField(label=_("Direction"), coerce=int,
                                        choices=[(1, _("higher is better")), (-1, _("lower is better"))])
     baseline_value = forms.FloatField(label=_("Baseline value"))
-    baseline_date = forms.DateField(label=_("Baseline date"), widget=forms.DateInput(attrs={"type": "date"}))
+    baseline_date = forms.DateField(label=_("Baseline date"), widget=forms.DateInput(attrs={"type": "date"}),
+                                    validators=[validate_plausible_date])
     target_value = forms.FloatField(label=_("Target value"))
-    target_date = forms.DateField(label=_("Target date"), widget=forms.DateInput(attrs={"type": "date"}))
+    target_date = forms.DateField(label=_("Target date"), widget=forms.DateInput(attrs={"type": "date"}),
+                                  validators=[validate_plausible_date])
     natural_limit = forms.FloatField(label=_("Natural limit (optional)"), required=False)
     method = forms.ChoiceField(label=_("Progress method"),
                                choices=[(m, METHOD_LABELS.get(m, m)) for m in METHODS], initial="open_sdg")
@@ -182,8 +185,29 @@ class IndicatorForm(forms.Form):
         ("irregular", _("irregular"))])
     by_district = forms.BooleanField(label=_("Breakdown by district"), required=False)
 
+    def __init__(self, *args, team=None, **kwargs):
+        """`team` (the measure's team members) adds the owner choice: who keeps the values up to date."""
+        super().__init__(*args, **kwargs)
+        if team is not None:
+            self.team = {str(m.user_id): m.user for m in team}
+            self.fields["owner"] = forms.ChoiceField(
+                label=_("Owner (reminded before each update is due)"), required=False,
+                choices=[("", "–"), *[(k, str(u)) for k, u in self.team.items()]])
+
+    def clean_owner(self):
+        return self.team.get(self.cleaned_data.get("owner") or "")
+
     def clean(self):
         data = super().clean()
         if data.get("baseline_date") and data.get("target_date") and data["target_date"] <= data["baseline_date"]:
             self.add_error("target_date", _("The target date must lie after the baseline date."))
+        unit, direction = data.get("unit") or "", data.get("direction") or 1
+        baseline, limit = data.get("baseline_value"), data.get("natural_limit")
+        for field in ("baseline_value", "natural_limit", "target_value"):
+            if field not in self.fields or data.get(field) is None:
+                continue
+            problem = value_problem(data[field], unit=unit, baseline=baseline, direction=direction,
+                                    natural_limit=limit if field == "target_value" else None)
+            if problem:
+                self.add_error(field, problem)
         return data

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kompass.algorithms.progress import METHODS, Status
 from kompass.core.models import LocalizedMixin
+from kompass.core.plausible import check_date, check_value, is_percent
 
 METHOD_CHOICES = [(key, key) for key in METHODS]
 STATUS_CHOICES = [(s.value, s.value) for s in Status]
@@ -95,12 +96,25 @@ class Indicator(LocalizedMixin, models.Model):
     responsible_organisation = models.ForeignKey("organisations.Organisation", null=True, blank=True,
                                                  on_delete=models.SET_NULL, related_name="+")
     by_district = models.BooleanField(_("breakdown by district"), default=False)
+    # The person in the measure's team who keeps the values up to date and is reminded before each is due.
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                              related_name="owned_indicators", verbose_name=_("owner"))
+    # The due date the owner was last reminded of (one reminder per due date).
+    reminded_for = models.DateField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["goal", "position", "pk"]
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self):
+        super().clean()
+        check_date("baseline_date", self.baseline_date)
+        if self.baseline_value is not None:
+            check_value("baseline_value", self.baseline_value, unit=self.unit, baseline=self.baseline_value)
+        if self.natural_limit is not None and is_percent(self.unit):
+            check_value("natural_limit", self.natural_limit, unit=self.unit)
 
 
 class TargetVersion(LocalizedMixin, models.Model):

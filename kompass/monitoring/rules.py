@@ -10,7 +10,7 @@ Services check these with `kompass.core.permissions.require(actor, "monitoring.â
 import rules
 
 from kompass.accounts.models import Membership, UserGroup
-from kompass.accounts.rules import is_office
+from kompass.accounts.rules import is_admin, is_coordinator_anywhere, is_office
 
 
 def _measure_of(obj):
@@ -46,6 +46,14 @@ def _team_member_model():
 
 
 @rules.predicate
+def is_on_a_team(user) -> bool:
+    if not (user and user.is_authenticated and user.is_active):
+        return False
+    model = _team_member_model()
+    return model is not None and model.objects.filter(user=user).exists()
+
+
+@rules.predicate
 def is_board_member(user) -> bool:
     return bool(user and user.is_authenticated and user.is_active and user.user_groups.filter(
         kind__in=[UserGroup.Kind.BOARD, UserGroup.Kind.PANEL]).exists())
@@ -65,3 +73,9 @@ rules.add_perm("monitoring.comment_for_group", is_office | is_group_member)
 rules.add_perm("monitoring.manage_cycles", is_office)
 rules.add_perm("monitoring.decide", is_office)
 rules.add_perm("monitoring.run_report", is_office)
+# Reminder emails to indicator owners: a system job (SystemActor) or an admin.
+rules.add_perm("monitoring.send_reminders", is_admin)
+# "Meine Aufgaben" in the header: people who run measures (on a measure team or coordinating an organisation).
+rules.add_perm("monitoring.view_my_tasks", is_office | is_coordinator_anywhere | is_on_a_team)
+# The office's list of overdue updates per organisation.
+rules.add_perm("monitoring.view_overdue", is_office)

@@ -5,6 +5,8 @@ from kompass.monitoring import views
 app_name = "monitoring"
 urlpatterns = [
     path("monitoring/", views.dashboard, name="dashboard"),
+    path("my-tasks/", views.my_tasks, name="my_tasks"),
+    path("monitoring/overdue/", views.overdue_updates, name="overdue"),
     path("monitoring/indicators/<slug:slug>/", views.indicator, name="indicator"),
     path("monitoring/indicators/<slug:slug>/edit/", views.indicator_edit, name="indicator_edit"),
     path("monitoring/indicators/<slug:slug>/data.csv", views.indicator_csv, name="indicator_csv"),

@@ -95,6 +95,13 @@ def build_world() -> list[Page]:
     preview, refused = _spreadsheet_jobs(strategy, admin, now)
     cycle = EvaluationCycle.objects.order_by("-slug").first()
     indicator = "bsp-nachnutzungen"
+    # the coordinators' workspace sections, edit pages, an open invitation and "Meine Aufgaben"
+    mandate = lifecycle.mandate_record(actor=admin, measure=fresh, given_by="decision_round",
+                                       given_on=datetime.date(2025, 3, 1), budget_eur=120000)
+    milestone = lifecycle.milestone_create(actor=admin, measure=fresh, title="Werkstatt mit den Bezirken",
+                                           due_on=datetime.date(2025, 6, 30), owner=admin)
+    invitation = lifecycle.invitation_send(actor=admin, measure=fresh, email="neu@example.org", role="member")
+    token = lifecycle.invitation_token(invitation)
 
     pages = [
         Page("home", "/"), Page("values", "/values/"), Page("perspectives", "/perspectives/"),
@@ -158,6 +165,15 @@ def build_world() -> list[Page]:
         Page("job", f"/jobs/{job.pk}/", "admin"),
         Page("spreadsheet-preview", f"/office/process/spreadsheet/?job={preview.pk}", "admin"),
         Page("job-refused", f"/jobs/{refused.pk}/", "admin"),
+        Page("workspace-team", f"/measures/{fresh.slug}/process/team/", "admin"),
+        Page("workspace-plan", f"/measures/{fresh.slug}/process/milestones/", "admin"),
+        Page("workspace-logbook", f"/measures/{fresh.slug}/process/logbook/", "admin"),
+        Page("workspace-lessons", f"/measures/{fresh.slug}/process/lessons/", "admin"),
+        Page("milestone-edit", f"/measures/{fresh.slug}/process/milestones/{milestone.pk}/edit/", "admin"),
+        Page("mandate-edit", f"/measures/{fresh.slug}/process/mandate/{mandate.pk}/edit/", "admin"),
+        Page("my-tasks", "/my-tasks/", "admin"),
+        Page("overdue-updates", "/monitoring/overdue/", "admin"),
+        Page("invitation", f"/invitations/{token}/"),
     ]
     return pages
 

@@ -36,15 +36,19 @@ def test_coordinator_moves_a_measure_to_exploration(site, page, axe):
     page.fill("#id_password", PASSWORD)
     page.get_by_role("button", name="Anmelden").click()
     page.wait_for_url(f"**/measures/{measure.slug}/process/")
-    assert axe(page) == []  # the team workspace with all its forms
+    assert axe(page) == []  # the team workspace's overview
+    page.get_by_role("link", name="Auftrag und Meilensteine").click()
+    page.wait_for_url(f"**/measures/{measure.slug}/process/milestones/")
+    assert axe(page) == []
     page.select_option("#mandate_given_by", "decision_round")
     page.fill("#mandate_given_on", "2025-06-02")
     page.fill("#mandate_budget_eur", "120000")
     page.get_by_role("button", name="Mandat erfassen").or_(page.get_by_role("button", name="Record mandate")).click()
-    page.wait_for_url(f"**/measures/{measure.slug}/process/")
+    page.wait_for_url(f"**/measures/{measure.slug}/process/milestones/#main")
+    page.get_by_role("link", name="Überblick").click()
     page.select_option("#tr_to_phase", "exploration")
     page.get_by_role("button", name="Phase wechseln").or_(page.get_by_role("button", name="Change phase")).click()
-    page.wait_for_url(f"**/measures/{measure.slug}/process/")
+    page.wait_for_url(f"**/measures/{measure.slug}/process/#main")
     page.goto(site + f"/measures/{measure.slug}/")
     current = page.locator('.phase-steps [aria-current="step"]')
     assert "Exploration" in current.inner_text()

@@ -42,7 +42,7 @@ def test_office_figures_are_meaningful_with_the_demo_data(berlin, phases):
 
 
 def test_the_public_timeline_is_styled_and_marks_the_current_phase(client, berlin):
-    html = client.get(reverse("portal:measure", args=["smart-water"]), HTTP_ACCEPT_LANGUAGE="de").content.decode()
+    html = client.get(reverse("measures:measure", args=["smart-water"]), HTTP_ACCEPT_LANGUAGE="de").content.decode()
     assert "lifecycle/lifecycle.css" in html  # the styles reach the public measure page
     current = html.split('aria-current="step"', 1)[1].split("</li>", 1)[0]
     assert "Entwicklung" in current and "kern-badge" in current and "aktuelle Phase" in current

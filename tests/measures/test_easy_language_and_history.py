@@ -30,7 +30,7 @@ def test_standard_page_keeps_its_sections(client, pilot):
 
 
 def test_history_restore_gets_the_whole_page(client):
-    url = reverse("portal:catalogue")
+    url = reverse("measures:catalogue")
     partial = client.get(url, {"status": "running"}, HTTP_HX_REQUEST="true")
     assert "<html" not in partial.content.decode()
     restored = client.get(url, {"status": "running"}, HTTP_HX_REQUEST="true", HTTP_HX_HISTORY_RESTORE_REQUEST="true")
@@ -41,5 +41,5 @@ def test_history_restore_gets_the_whole_page(client):
 
 
 def test_htmx_does_not_restore_stale_snapshots(client):
-    html = client.get(reverse("portal:catalogue")).content.decode()
+    html = client.get(reverse("measures:catalogue")).content.decode()
     assert '"historyCacheSize": 0' in html and '"refreshOnHistoryMiss": true' in html

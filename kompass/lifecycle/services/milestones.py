@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from kompass.audit.services import record_event
+from kompass.audit.services import diff_fields, record_event
 from kompass.core.permissions import require
 from kompass.lifecycle.models import Milestone, Notification
 from kompass.lifecycle.services._common import notify_team
@@ -25,6 +25,33 @@ def milestone_create(*, actor, measure, title: str, due_on: datetime.date, owner
     record_event(actor=actor, action="milestone.created", obj=measure,
                  changes={"milestone": (None, title), "due_on": (None, due_on)})
     return milestone
+
+
+@transaction.atomic
+def milestone_update(*, actor, milestone: Milestone, title: str, due_on: datetime.date, owner=None,
+                     done_on: datetime.date | None = None) -> Milestone:
+    """Change a milestone; moving its due date lets the overdue reminder go out again for the new date."""
+    require(actor, "lifecycle.manage_milestones", milestone.measure)
+    changes = diff_fields(milestone, {"title": title, "due_on": due_on, "owner": owner, "done_on": done_on})
+    if not changes:
+        return milestone
+    for key, (_old, new) in changes.items():
+        setattr(milestone, key, new)
+    if "due_on" in changes:
+        milestone.overdue_notified_on = None
+    milestone.full_clean()
+    milestone.save()
+    record_event(actor=actor, action="milestone.changed", obj=milestone.measure,
+                 changes={f"milestone:{milestone.pk}:{k}": v for k, v in changes.items()})
+    return milestone
+
+
+@transaction.atomic
+def milestone_delete(*, actor, milestone: Milestone) -> None:
+    require(actor, "lifecycle.manage_milestones", milestone.measure)
+    record_event(actor=actor, action="milestone.deleted", obj=milestone.measure,
+                 changes={"milestone": (f"{milestone.title} ({milestone.due_on.isoformat()})", None)})
+    milestone.delete()
 
 
 @transaction.atomic

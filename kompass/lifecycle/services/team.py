@@ -47,6 +47,32 @@ def team_member_remove(*, actor, member: TeamMember) -> None:
     member.delete()
 
 
+MANDATE_FIELDS = ("given_by", "given_on", "budget_eur", "staff_fte", "notes")
+
+
+@transaction.atomic
+def mandate_update(*, actor, mandate: Mandate, **data) -> Mandate:
+    require(actor, "lifecycle.record_mandate", mandate.measure)
+    changes = diff_fields(mandate, {k: data[k] for k in MANDATE_FIELDS if k in data})
+    if not changes:
+        return mandate
+    for key, (_old, new) in changes.items():
+        setattr(mandate, key, new)
+    mandate.full_clean()
+    mandate.save()
+    record_event(actor=actor, action="mandate.changed", obj=mandate.measure,
+                 changes={f"mandate:{mandate.pk}:{k}": v for k, v in changes.items()})
+    return mandate
+
+
+@transaction.atomic
+def mandate_delete(*, actor, mandate: Mandate) -> None:
+    require(actor, "lifecycle.record_mandate", mandate.measure)
+    record_event(actor=actor, action="mandate.deleted", obj=mandate.measure,
+                 changes={"mandate": (f"{mandate.given_by} {mandate.given_on.isoformat()}", None)})
+    mandate.delete()
+
+
 @transaction.atomic
 def mandate_record(*, actor, measure, given_by: str, given_on: datetime.date, budget_eur: Decimal | None = None,
                    staff_fte: Decimal | None = None, notes: str = "") -> Mandate:

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.http import HttpResponseNotAllowed
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext_lazy
 
 from kompass.core.permissions import require
 from kompass.lifecycle import forms as lf
@@ -21,7 +24,33 @@ def _error_text(exc: ValidationError) -> str:
     return " ".join(exc.messages)
 
 
-def _workspace_context(request, measure, **forms):
+# The workspace's sections, each its own page (tabs that are plain links, so they work without JavaScript):
+# (slug, URL name, label). The forms of each section are listed in FORM_SECTION.
+SECTIONS = [
+    ("overview", "workspace", gettext_lazy("Overview")),
+    ("team", "team", gettext_lazy("Team")),
+    ("plan", "plan", gettext_lazy("Mandate and milestones")),
+    ("logbook", "logbook", gettext_lazy("Logbook")),
+    ("lessons", "lessons_section", gettext_lazy("Lessons learned")),
+]
+FORM_SECTION = {"transition": "overview", "team": "team", "invite": "team", "mandate": "plan",
+                "milestone": "plan", "logbook": "logbook", "lesson": "lessons", "replication": "lessons"}
+SECTION_URL = {slug: name for slug, name, _label in SECTIONS}
+
+
+def by_method(get_view, post_view):
+    """One address for a section: GET shows it, POST saves its form (each view keeps its own decorators)."""
+    def view(request, *args, **kwargs):
+        if request.method in ("GET", "HEAD"):
+            return get_view(request, *args, **kwargs)
+        if request.method == "POST":
+            return post_view(request, *args, **kwargs)
+        return HttpResponseNotAllowed(["GET", "HEAD", "POST"])
+    view.__name__ = post_view.__name__
+    return view
+
+
+def _workspace_context(request, measure, section="overview", **forms):
     strategy = measure.strategy
     data = selectors.workspace(measure)
     process = data["process"]
@@ -42,23 +71,34 @@ def _workspace_context(request, measure, **forms):
         "replication_form": forms.get("replication") or lf.ReplicationForm(
             measure=measure, initial={"original": process.lifecycle.replication_of.slug
                                       if process.lifecycle and process.lifecycle.replication_of else ""}),
+        "invite_form": forms.get("invite") or lf.InvitationForm(strategy=strategy),
         "error": forms.get("error"),
+        "failed_form": forms.get("failed"),
+        "section": section,
+        "sections": [{"slug": slug, "label": label, "url": reverse(f"lifecycle:{name}", args=[measure.slug]),
+                      "current": slug == section} for slug, name, label in SECTIONS],
     }
     return context
 
 
 def _redisplay(request, measure, key, form, error=None):
-    context = _workspace_context(request, measure, **{key: form, "error": error})
+    """The section of the failed form again (400), with the error summary on top (focused, the form's action
+    ends in #error-summary so the browser scrolls there without JavaScript)."""
+    failed = form if form is not None and form.errors else None
+    context = _workspace_context(request, measure, section=FORM_SECTION.get(key, "overview"),
+                                 **{key: form, "error": error, "failed": failed})
     return render(request, "lifecycle/workspace.html", context, status=400)
 
 
-def _done(request, measure, text):
+def _done(request, measure, text, section="overview"):
+    """Back to the section with the message. The anchor replaces the form action's #error-summary, which the
+    browser would otherwise keep across the redirect."""
     messages.success(request, text)
-    return redirect("lifecycle:workspace", slug=measure.slug)
+    return redirect(reverse(f"lifecycle:{SECTION_URL[section]}", args=[measure.slug]) + "#main")
 
 
 def _workspace_post(request, slug, *, perm: str, perform, success: str, key: str = "", form=None,
-                    error_field: str | None = None, load=None):
+                    error_field: str | None = None, load=None, section: str = "overview"):
     """The one shape of every write on the team workspace: load the measure (and `load(measure)`, 404 first),
     `require` the permission (403), bind `form(measure)` and run `perform(measure, data)` with its cleaned data
     (or with the loaded object). An invalid form or a ValidationError shows the workspace again with 400: the
@@ -76,4 +116,4 @@ def _workspace_post(request, slug, *, perm: str, perform, success: str, key: str
             bound.add_error(error_field, _error_text(exc))
             return _redisplay(request, measure, key, bound)
         return _redisplay(request, measure, key, bound, _error_text(exc))
-    return _done(request, measure, success)
+    return _done(request, measure, success, FORM_SECTION.get(key, section))

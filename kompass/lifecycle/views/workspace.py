@@ -19,12 +19,40 @@ from kompass.lifecycle.views._common import (
 )
 
 
+def _section(request, slug, section):
+    measure = _measure(slug)
+    require(request.user, "lifecycle.view_workspace", measure)
+    return render(request, "lifecycle/workspace.html", _workspace_context(request, measure, section=section))
+
+
 @login_required
 @require_GET
 def workspace(request, slug):
-    measure = _measure(slug)
-    require(request.user, "lifecycle.view_workspace", measure)
-    return render(request, "lifecycle/workspace.html", _workspace_context(request, measure))
+    return _section(request, slug, "overview")
+
+
+@login_required
+@require_GET
+def team_section(request, slug):
+    return _section(request, slug, "team")
+
+
+@login_required
+@require_GET
+def plan_section(request, slug):
+    return _section(request, slug, "plan")
+
+
+@login_required
+@require_GET
+def logbook_section(request, slug):
+    return _section(request, slug, "logbook")
+
+
+@login_required
+@require_GET
+def lessons_section(request, slug):
+    return _section(request, slug, "lessons")
 
 
 @login_required
@@ -66,7 +94,7 @@ def team_remove(request, slug, member_id):
         request, slug, perm="lifecycle.manage_team",
         load=lambda measure: get_object_or_404(TeamMember, pk=member_id, measure=measure),
         perform=lambda measure, member: services.team_member_remove(actor=request.user, member=member),
-        success=_("The team was updated."))
+        success=_("The team was updated."), section="team")
 
 
 @login_required
@@ -111,7 +139,7 @@ def milestone_done(request, slug, milestone_id):
         request, slug, perm="lifecycle.manage_milestones",
         load=lambda measure: get_object_or_404(Milestone, pk=milestone_id, measure=measure),
         perform=lambda measure, milestone: services.milestone_done(actor=request.user, milestone=milestone),
-        success=_("The milestone is done."))
+        success=_("The milestone is done."), section="plan")
 
 
 @login_required
@@ -151,4 +179,4 @@ def attachment(request, attachment_id):
     return response
 
 
-# --- description ----------------------------------------------------------------------------------------------
+

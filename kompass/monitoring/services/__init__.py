@@ -12,6 +12,7 @@ rewrites the denormalised status tables in bulk.
 - `uploads`: bounded CSV/XLSX reading and the upload job
 - `statuses`: `refresh_statuses`
 - `cycles`: evaluation cycles, reviews, board comments, decisions
+- `reminders`: indicator owners and the reminder before each update is due
 """
 
 from kompass.monitoring.services.chains import (
@@ -38,6 +39,7 @@ from kompass.monitoring.services.measurements import (
     measurements_import,
     validate_rows,
 )
+from kompass.monitoring.services.reminders import indicator_owner_set, indicator_reminders_send
 from kompass.monitoring.services.statuses import compute_indicator, refresh_statuses
 from kompass.monitoring.services.targets import add_target_version, method_change, set_method, target_add
 from kompass.monitoring.services.uploads import measurements_upload_start, read_table, upload_import
@@ -59,6 +61,8 @@ __all__ = [
     "decision_record",
     "goal_save",
     "indicator_create_with_target",
+    "indicator_owner_set",
+    "indicator_reminders_send",
     "indicator_save",
     "inputs_set",
     "measurements_import",

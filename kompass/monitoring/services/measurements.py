@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from kompass.audit.services import record_event
 from kompass.core.permissions import require
+from kompass.core.plausible import value_problem
 from kompass.measures.models import Measure
 from kompass.monitoring.models import Indicator, Measurement
 from kompass.monitoring.services._common import BATCH, IN_CHUNK, chunks, person
@@ -98,6 +99,11 @@ def validate_rows(rows: list[dict], *, strategy, measure: Measure | None) -> tup
             row_errors.append(RowError(n, "period", _(
                 "%(period)s lies outside the indicator's range (%(start)s to today).")
                 % {"period": period.isoformat(), "start": indicator.baseline_date.isoformat()}))
+        if indicator is not None and value is not None:
+            problem = value_problem(value, unit=indicator.unit, baseline=indicator.baseline_value,
+                                    natural_limit=indicator.natural_limit, direction=indicator.direction)
+            if problem:
+                row_errors.append(RowError(n, "value", problem))
         unit = str(row.get("unit") or "").strip()
         if indicator is not None and unit and unit != indicator.unit:
             row_errors.append(RowError(n, "unit", _("The unit “%(unit)s” disagrees with the indicator's unit "

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from kompass.algorithms.progress import METHODS
 from kompass.audit.services import record_event
 from kompass.core.permissions import require
+from kompass.core.plausible import check_date, check_value
 from kompass.monitoring.models import EvaluationCycle, Indicator, TargetVersion
 from kompass.monitoring.services._common import person
 from kompass.monitoring.services.statuses import refresh_statuses
@@ -38,6 +39,9 @@ def add_target_version(*, actor, indicator: Indicator, value: float, target_date
     Adding the same value and date as the current version changes nothing."""
     if not math.isfinite(float(value)):
         raise ValidationError({"value": _("The target must be a finite number.")})
+    check_date("target_date", target_date)
+    check_value("value", float(value), unit=indicator.unit, baseline=indicator.baseline_value,
+                natural_limit=indicator.natural_limit, direction=indicator.direction)
     if target_date <= indicator.baseline_date:
         raise ValidationError({"target_date": _("The target date must lie after the baseline date.")})
     last = TargetVersion.objects.filter(indicator=indicator).order_by("-version").first()

@@ -1,5 +1,6 @@
 """The monitoring app's views, one module per area: public indicator pages, editing by teams, evaluation cycles."""
 
+from kompass.monitoring.views.coordination import my_tasks, overdue_updates  # noqa: F401
 from kompass.monitoring.views.cycles import (  # noqa: F401
     comment,
     cycle,

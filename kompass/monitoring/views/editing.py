@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from kompass.core.text import german_slug
+from kompass.lifecycle import selectors as lifecycle_selectors
 from kompass.monitoring import selectors, services
 from kompass.monitoring.forms import (
     GoalForm,
@@ -141,14 +142,18 @@ def indicator_edit(request, slug):
     if not request.user.has_perm("monitoring.change_monitoring", indicator.measure):
         raise PermissionDenied
     initial = {field: getattr(indicator, field) for field in EDITABLE_INDICATOR_FIELDS}
-    form = IndicatorForm(request.POST or None, initial=initial)
+    initial["owner"] = str(indicator.owner_id or "")
+    form = IndicatorForm(request.POST or None, initial=initial, team=lifecycle_selectors.team(indicator.measure))
     for field in ("target_value", "target_date", "method"):
         del form.fields[field]
+    def perform(data):
+        services.indicator_save(actor=request.user, goal=indicator.goal, slug=indicator.slug,
+                                data={f: data[f] for f in EDITABLE_INDICATOR_FIELDS})
+        services.indicator_owner_set(actor=request.user, indicator=indicator, owner=data["owner"])
+
     return form_page(request, form, "monitoring/indicator_form.html",
                      {"measure": indicator.measure, "goal": indicator.goal, "indicator": indicator},
-                     perform=lambda data: services.indicator_save(
-                         actor=request.user, goal=indicator.goal, slug=indicator.slug,
-                         data={f: data[f] for f in EDITABLE_INDICATOR_FIELDS}),
+                     perform=perform,
                      done=lambda _result: redirect("monitoring:indicator", slug=indicator.slug),
                      success=_("The indicator was saved."))
 

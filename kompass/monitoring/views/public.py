@@ -10,7 +10,7 @@ from django.views.decorators.http import require_GET
 from kompass.core import tabular
 from kompass.measures import selectors as measure_selectors
 from kompass.measures.forms import CatalogueFilterForm
-from kompass.monitoring import selectors
+from kompass.monitoring import selectors, updates
 from kompass.monitoring.labels import PRIMARY_COMPONENTS
 from kompass.strategy.selectors import strategy_for_request as _strategy
 
@@ -61,6 +61,9 @@ def indicator(request, slug):
     return render(request, "monitoring/indicator.html", {
         "p": page, "ind": page.indicator, "rows": selectors.measurement_rows(page.indicator, page.measurements),
         "primary": primary, "rest": rest, "map": district_map,
+        "update": updates.update_state(
+            page.indicator, latest_period=max((m.period for m in page.measurements), default=None),
+            last_entered=max((m.entered_at for m in page.measurements), default=None)),
         "can_edit": request.user.has_perm("monitoring.change_monitoring", page.indicator.measure),
     })
 
