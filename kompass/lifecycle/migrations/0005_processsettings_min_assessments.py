@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('lifecycle', '0002_candidate_typed_source'),
+        ('lifecycle', '0004_modified_at'),
     ]
 
     operations = [

@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('lifecycle', '0002_candidate_typed_source'),
+        ('lifecycle', '0005_processsettings_min_assessments'),
         ('measures', '0003_search_index_django_expression'),
         ('organisations', '0001_initial'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
