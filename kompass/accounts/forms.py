@@ -4,7 +4,6 @@ from django.utils.translation import gettext_lazy as _
 
 from kompass.accounts import throttle
 from kompass.core.clientip import client_ip
-from kompass.core.ratelimit import RateLimited
 
 __all__ = ["client_ip", "ThrottledAuthenticationForm", "RegistrationForm", "AccountSettingsForm"]
 
@@ -14,21 +13,30 @@ class ThrottledAuthenticationForm(AuthenticationForm):
                                                                                        "autocomplete": "email"}))
     error_messages = {
         **AuthenticationForm.error_messages,
-        "throttled": _("Too many failed attempts. Please wait a few minutes before you try again."),
         "invalid_login": _("Email address and password do not match. The password is case-sensitive."),
     }
 
     def clean(self):
-        email = (self.cleaned_data.get("username") or "").strip().lower()
+        email = throttle.normalise(self.cleaned_data.get("username"))
+        self.locked_seconds = 0
         if email:
             self.cleaned_data["username"] = email  # addresses are stored in lower case
+        last_slot = False
         if email:
             try:
-                throttle.take_attempt(email)
-            except RateLimited:
-                raise forms.ValidationError(self.error_messages["throttled"], code="throttled") from None
-        cleaned = super().clean()  # django-axes counts failures and locks the account out (429)
-        throttle.give_back_attempts(email)
+                last_slot = throttle.take_attempt(email)
+            except throttle.LockedOut as exc:
+                self.locked_seconds = exc.seconds
+                raise forms.ValidationError(str(exc), code="throttled") from None
+        try:
+            cleaned = super().clean()  # django-axes records the failure
+        except forms.ValidationError:
+            if last_slot:
+                self.locked_seconds = throttle.lock_out(email)
+                raise forms.ValidationError(throttle.lockout_message(self.locked_seconds),
+                                            code="throttled") from None
+            raise
+        throttle.reset(email)
         return cleaned
 
 
