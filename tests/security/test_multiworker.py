@@ -14,7 +14,7 @@ import pytest
 from django.db import connection
 
 ROOT = Path(__file__).resolve().parents[2]
-PORT = 19511
+PORT = int(os.environ.get("KOMPASS_MULTIWORKER_PORT", "19511"))  # parallel sessions pick their own
 
 
 def _wait(port, timeout=60.0):
