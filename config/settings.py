@@ -103,7 +103,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "kompass.core.middleware.AnonymousWriteMiddleware",  # a visitor's write: 403 with a login link (ADR 0037)
+    "kompass.core.middleware.DeniedWriteMiddleware",  # a denied write: 403, never a login redirect (ADR 0037)
     "kompass.core.hardening.InputSanityMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]

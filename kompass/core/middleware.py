@@ -37,6 +37,11 @@ def login_next(request) -> str:
     return "/"
 
 
+def _is_login_view(request) -> bool:
+    match = getattr(request, "resolver_match", None)
+    return bool(match and match.view_name in LOGIN_VIEWS)
+
+
 def _is_login_redirect(response) -> bool:
     from urllib.parse import urlsplit
 
@@ -50,22 +55,22 @@ def _is_login_redirect(response) -> bool:
         return False
 
 
-class AnonymousWriteMiddleware:
-    """One rule for every write (ADR 0037): a visitor who is not signed in and sends a write (POST, PUT, PATCH,
-    DELETE) gets exactly 403 with a page that explains it and links to the login (with `next` back to the page the
-    form was on) — never a redirect that turns the POST into a GET. Reading a protected page (GET) still
-    redirects to the login. Whatever sends a visitor's write to the login (login_required, the admin) is turned
-    into this answer here, so no view has to remember it."""
+class DeniedWriteMiddleware:
+    """One rule for every write (ADR 0037): a denied write (POST, PUT, PATCH, DELETE) is exactly 403 — never a
+    redirect to a login page that turns the POST into a GET. A visitor's 403 page explains that the action needs
+    an account and links to the login (with `next` back to the page the form was on); a signed-in person without
+    the right (e.g. a citizen posting to the back office) gets the ordinary 403 page. Reading a protected page
+    (GET) still redirects to the login. Whatever sends a write to a login page (login_required, the admin) is
+    turned into this answer here, so no view has to remember it."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
         response = self.get_response(request)
-        user = getattr(request, "user", None)
-        if request.method in SAFE_METHODS or user is None or user.is_authenticated:
+        if request.method in SAFE_METHODS or not _is_login_redirect(response) or _is_login_view(request):
             return response
-        return forbidden(request) if _is_login_redirect(response) else response
+        return forbidden(request)
 
 
 def forbidden(request):
