@@ -9,7 +9,6 @@ from django.urls import reverse
 
 from kompass.audit.models import AuditEvent
 from kompass.lottery.models import Panel, PersonalData
-
 from tests.denied import is_denied
 
 from .conftest import CATEGORIES

@@ -1,5 +1,6 @@
 """Role matrix: visitor, citizen, blocked citizen, moderator, strategy office. A denied write answers exactly 403
-(for visitors with a login link, ADR 0037) and changes nothing; an allowed one changes data and leaves an audit event."""
+(for visitors with a login link, ADR 0037) and changes nothing; an allowed one changes data and leaves an audit
+event."""
 
 import pytest
 from django.urls import reverse

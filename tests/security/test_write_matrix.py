@@ -62,7 +62,8 @@ def test_write_role_table(client, role_users, berlin, pilot, action):
 
 
 @pytest.mark.parametrize("path", ["/accounts/delete/", "/accounts/settings/", "/accounts/tokens/",
-                                  "/backoffice/strategy/value/add/", "/jobs/00000000-0000-0000-0000-000000000000/retry/"])
+                                  "/backoffice/strategy/value/add/",
+                                  "/jobs/00000000-0000-0000-0000-000000000000/retry/"])
 def test_a_visitors_write_is_403_with_a_login_link_back_to_the_form(client, path, berlin):
     before = AuditEvent.objects.count()
     response = client.post(path, {"password": "x"}, HTTP_REFERER="http://testserver/accounts/settings/?tab=1")
