@@ -69,9 +69,9 @@ def take_attempt(email: str) -> bool:
     """Take one attempt for the account. Raises LockedOut when it is locked or its attempts are used up; returns
     True when this attempt holds the last slot (its failure starts the next lock-out)."""
     key = _key(email)
+    lockouts = _lockouts(key)  # read before the lock: lock_out() sets the lock before it counts the lock-out
     if left := remaining_seconds(email):
         raise LockedOut(left)
-    lockouts = _lockouts(key)
     slot = ratelimit.incr(f"{key}:attempts:{lockouts}", settings.LOGIN_FAILURE_WINDOW_SECONDS)
     if slot > settings.LOGIN_FAILURE_LIMIT:
         raise LockedOut(remaining_seconds(email) or backoff_seconds(lockouts + 1))
@@ -79,11 +79,15 @@ def take_attempt(email: str) -> bool:
 
 
 def lock_out(email: str) -> int:
-    """Start the next, longer lock-out of the account (counted atomically); return its length in seconds."""
+    """Start the next, longer lock-out of the account; return its length in seconds.
+
+    Only the attempt that held the last slot of the current lock-out count calls this (the slot counter is atomic),
+    so the count cannot be raised twice. The lock is set before the count is raised: an attempt that already sees
+    the new count (and so a fresh set of slots) is sure to see the lock too."""
     key = _key(email)
-    ttl = settings.LOGIN_LOCKOUT_RESET_SECONDS + settings.LOGIN_LOCKOUT_MAX_SECONDS
-    seconds = backoff_seconds(ratelimit.incr(f"{key}:lockouts", ttl))
+    seconds = backoff_seconds(_lockouts(key) + 1)
     ratelimit.set_deadline(f"{key}:locked", timezone.now() + timedelta(seconds=seconds))
+    ratelimit.incr(f"{key}:lockouts", settings.LOGIN_LOCKOUT_RESET_SECONDS + settings.LOGIN_LOCKOUT_MAX_SECONDS)
     return seconds
 
 
