@@ -46,7 +46,8 @@ def normalise(email) -> str:
 
 
 def _key(email: str) -> str:
-    return "login:" + hashlib.sha256(normalise(email).encode()).hexdigest()
+    """A keyed hash of the address: the shared store never holds an address, nor a hash one could look up."""
+    return "login:" + hashlib.sha256(f"{settings.SECRET_KEY}|{normalise(email)}".encode()).hexdigest()
 
 
 def backoff_seconds(lockouts: int) -> int:
