@@ -1,5 +1,5 @@
 """Role matrix: every action for visitor, registered citizen, team member/lead, coordinator, reviewer, CDO,
-strategy office and admin. A denied action answers 403 (visitors: 302 to the login) and changes nothing;
+strategy office and admin. A denied write answers 403 (visitors too, with a login link; ADR 0037) and changes nothing;
 an allowed one changes data and records an audit event."""
 
 import pytest
