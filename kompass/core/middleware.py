@@ -49,8 +49,11 @@ def _is_login_redirect(response) -> bool:
 
     if response.status_code not in (301, 302, 303, 307, 308) or not response.has_header("Location"):
         return False
+    location = urlsplit(response["Location"])
+    if "next=" not in location.query:  # a write that succeeded and then leads to the login (e.g. verification)
+        return False
     try:
-        return resolve(urlsplit(response["Location"]).path).view_name in LOGIN_VIEWS
+        return resolve(location.path).view_name in LOGIN_VIEWS
     except Resolver404:
         return False
 
