@@ -103,6 +103,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "kompass.core.middleware.DeniedWriteMiddleware",  # a denied write: 403, never a login redirect (ADR 0037)
     "kompass.core.hardening.InputSanityMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -176,11 +177,17 @@ LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "portal:home"
 LOGOUT_REDIRECT_URL = "portal:home"
 
-# Login throttling: after this many failed attempts per (username, IP) within the window, refuse for the window.
+# Login throttling per account across all addresses (ADR 0031, 0036): after LOGIN_FAILURE_LIMIT failed attempts
+# (forgotten LOGIN_FAILURE_WINDOW_SECONDS after the last one) the account is locked; each further lock-out lasts
+# twice as long as the one before, from LOGIN_LOCKOUT_BASE_SECONDS up to LOGIN_LOCKOUT_MAX_SECONDS. The lock-out
+# count is forgotten after LOGIN_LOCKOUT_RESET_SECONDS without a lock-out, or at the next successful login.
 LOGIN_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", "5"))
 LOGIN_FAILURE_WINDOW_SECONDS = int(os.environ.get("LOGIN_FAILURE_WINDOW_SECONDS", "900"))
+LOGIN_LOCKOUT_BASE_SECONDS = int(os.environ.get("LOGIN_LOCKOUT_BASE_SECONDS", "60"))
+LOGIN_LOCKOUT_MAX_SECONDS = int(os.environ.get("LOGIN_LOCKOUT_MAX_SECONDS", "3600"))
+LOGIN_LOCKOUT_RESET_SECONDS = int(os.environ.get("LOGIN_LOCKOUT_RESET_SECONDS", "86400"))
 
-# django-axes (ADR 0031): failures per account across all addresses, lock-out for the window, answered with 429;
+# django-axes (ADR 0031): failures per account across all addresses, lock-out with growing backoff, answered 429;
 # kompass.accounts.throttle adds the atomic gate that parallel guesses cannot pass. Client addresses come from
 # X-Forwarded-For only when BEHIND_PROXY is set (kompass.core.clientip, django-ipware).
 BEHIND_PROXY = env_bool("BEHIND_PROXY")
@@ -193,7 +200,8 @@ AXES_COOLOFF_TIME = "kompass.accounts.throttle.cool_off"
 AXES_LOCKOUT_PARAMETERS = ["username"]
 AXES_RESET_ON_SUCCESS = True
 AXES_HTTP_RESPONSE_CODE = 429
-AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
+AXES_LOCKOUT_CALLABLE = "kompass.accounts.throttle.axes_lockout_response"
+AXES_USERNAME_CALLABLE = "kompass.accounts.throttle.axes_username"
 AXES_VERBOSE = False
 AXES_DISABLE_ACCESS_LOG = True  # no log of successful logins (data minimisation)
 AXES_USE_ATTEMPT_EXPIRATION = True  # failed attempts expire with the lock-out window

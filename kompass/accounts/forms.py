@@ -6,7 +6,6 @@ from django.utils.translation import gettext_lazy as _
 
 from kompass.accounts import throttle
 from kompass.core.clientip import client_ip
-from kompass.core.ratelimit import RateLimited
 
 __all__ = ["client_ip", "ThrottledAuthenticationForm", "ResendConfirmationForm", "RegistrationForm",
            "AccountSettingsForm"]
@@ -17,28 +16,34 @@ class ThrottledAuthenticationForm(AuthenticationForm):
                                                                                        "autocomplete": "email"}))
     error_messages = {
         **AuthenticationForm.error_messages,
-        "throttled": _("Too many failed attempts. Please wait a few minutes before you try again."),
         "invalid_login": _("Email address and password do not match. The password is case-sensitive."),
         "unconfirmed": _("You have not confirmed your email address yet. Open the link in the email we sent you, "
                          "or have a new link sent below."),
     }
 
     def clean(self):
-        email = (self.cleaned_data.get("username") or "").strip().lower()
+        email = throttle.normalise(self.cleaned_data.get("username"))
+        self.locked_seconds = 0
         if email:
             self.cleaned_data["username"] = email  # addresses are stored in lower case
+        last_slot = False
         if email:
             try:
-                throttle.take_attempt(email)
-            except RateLimited:
-                raise forms.ValidationError(self.error_messages["throttled"], code="throttled") from None
+                last_slot = throttle.take_attempt(email)
+            except throttle.LockedOut as exc:
+                self.locked_seconds = exc.seconds
+                raise forms.ValidationError(str(exc), code="throttled") from None
         try:
-            cleaned = super().clean()  # django-axes counts failures and locks the account out (429)
+            cleaned = super().clean()  # django-axes records the failure
         except forms.ValidationError as exc:
             if self._unconfirmed(email):
                 raise forms.ValidationError(self.error_messages["unconfirmed"], code="unconfirmed") from exc
+            if last_slot:
+                self.locked_seconds = throttle.lock_out(email)
+                raise forms.ValidationError(throttle.lockout_message(self.locked_seconds),
+                                            code="throttled") from None
             raise
-        throttle.give_back_attempts(email)
+        throttle.reset(email)
         return cleaned
 
     def _unconfirmed(self, email: str) -> bool:

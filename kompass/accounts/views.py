@@ -7,6 +7,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from kompass.accounts import throttle
 from kompass.accounts.forms import client_ip
 from kompass.accounts.models import ApiToken, blocked_message
 from kompass.accounts.services import api_token_create, api_token_revoke
@@ -172,10 +173,9 @@ class LanguageAwareLoginView(LoginView):
     English ones start with /en/)."""
 
     def form_invalid(self, form):
-        response = super().form_invalid(form)
         if form.has_error("__all__", "throttled"):
-            response.status_code = 429
-        return response
+            return throttle.lockout_response(self.request, form.locked_seconds)
+        return super().form_invalid(form)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

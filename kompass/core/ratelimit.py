@@ -139,3 +139,89 @@ def check_ip(action: str, ip: str) -> None:
     """Count one event of `action` for a client address alone, with the action's limit as it is."""
     limit, window = limits(action)
     check_key(f"{action}:only-ip:{_hash_ip(ip or 'unknown')}", limit, window)
+
+
+# Counters and deadlines without fixed windows (the login backoff, ADR 0036): the same two stores, the same
+# atomicity (Redis INCR, or one UPDATE … SET count = count + 1), each key expiring `ttl` seconds after its last
+# change. A deadline is a row or cache entry that expires at the deadline.
+
+def _store_key(key: str) -> str:
+    full = f"rlx:{key}"
+    return full if len(full) <= 200 else "rlx:" + hashlib.sha256(full.encode()).hexdigest()
+
+
+def incr(key: str, ttl: int) -> int:
+    """Count one more event under `key` and return the count; the key is forgotten `ttl` seconds after this."""
+    full = _store_key(key)
+    if uses_redis():
+        cache = caches["default"]
+        cache.add(full, 0, ttl)
+        try:
+            count = cache.incr(full)
+        except ValueError:  # expired between add and incr
+            cache.add(full, 1, ttl)
+            return 1
+        cache.touch(full, ttl)
+        return count
+    from kompass.core.models import RateCounter
+
+    now = timezone.now()
+    expires = now + timedelta(seconds=ttl)
+    live = RateCounter.objects.filter(key=full, expires_at__gt=now)
+    with transaction.atomic():
+        if not live.update(count=F("count") + 1, expires_at=expires):
+            RateCounter.objects.filter(key=full, expires_at__lte=now).delete()
+            try:
+                with transaction.atomic():
+                    RateCounter.objects.create(key=full, count=1, expires_at=expires)
+                return 1
+            except IntegrityError:  # another worker created it first
+                live.update(count=F("count") + 1, expires_at=expires)
+        return live.values_list("count", flat=True).first() or 1
+
+
+def peek(key: str) -> int:
+    """The current count under `key` (0 when there is none)."""
+    full = _store_key(key)
+    if uses_redis():
+        return int(caches["default"].get(full) or 0)
+    from kompass.core.models import RateCounter
+
+    return RateCounter.objects.filter(key=full, expires_at__gt=timezone.now()).values_list(
+        "count", flat=True).first() or 0
+
+
+def set_deadline(key: str, until: datetime) -> None:
+    full = _store_key(key)
+    seconds = max(1, math.ceil((until - timezone.now()).total_seconds()))
+    if uses_redis():
+        caches["default"].set(full, until.timestamp(), seconds)
+        return
+    from kompass.core.models import RateCounter
+
+    RateCounter.objects.update_or_create(key=full, defaults={"count": 0, "expires_at": until})
+
+
+def deadline(key: str) -> datetime | None:
+    """The deadline stored under `key` when it is still ahead, else None."""
+    full = _store_key(key)
+    now = timezone.now()
+    if uses_redis():
+        stamp = caches["default"].get(full)
+        until = datetime.fromtimestamp(float(stamp), tz=UTC) if stamp else None
+    else:
+        from kompass.core.models import RateCounter
+
+        until = RateCounter.objects.filter(key=full).values_list("expires_at", flat=True).first()
+    return until if until and until > now else None
+
+
+def forget(*keys: str) -> None:
+    """Delete counters and deadlines."""
+    full = [_store_key(key) for key in keys]
+    if uses_redis():
+        caches["default"].delete_many(full)
+        return
+    from kompass.core.models import RateCounter
+
+    RateCounter.objects.filter(key__in=full).delete()

@@ -10,6 +10,7 @@ from django.http import FileResponse, Http404
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from kompass.core.middleware import forbidden
 from kompass.measures import selectors as measure_selectors
 from kompass.organisations import selectors as organisation_selectors
 from kompass.organisations.models import Organisation
@@ -146,7 +147,7 @@ def error_404(request, exception=None):
 
 
 def error_403(request, exception=None):
-    return render(request, "403.html", status=403)
+    return forbidden(request)
 
 
 def error_500(request):

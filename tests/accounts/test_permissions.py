@@ -1,11 +1,12 @@
-"""Role matrix: who may do what. A denied write returns 403 (or a login redirect for visitors) and changes
-nothing; an allowed write changes the record and leaves an audit event naming the actor."""
+"""Role matrix: who may do what. A denied write returns exactly 403 (for visitors with a login link, ADR 0037)
+and changes nothing; an allowed write changes the record and leaves an audit event naming the actor."""
 
 import pytest
 from django.urls import reverse
 
 from kompass.audit.models import AuditEvent
 from kompass.measures.models import Measure
+from tests.denied import assert_denied
 
 pytestmark = pytest.mark.django_db
 
@@ -67,9 +68,7 @@ def test_edit_measure_matrix(client, actors, pilot, role):
         assert event.actor == user and event.action == "measure.updated"
         assert event.changes["title"] == [before_title, pilot.title]
     else:
-        assert response.status_code == (302 if role == "visitor" else 403)
-        if role == "visitor":
-            assert reverse("accounts:login") in response["Location"]
+        assert_denied(response, anonymous=role == "visitor")
         assert pilot.title == before_title
         assert AuditEvent.objects.count() == events_before
 
@@ -87,7 +86,7 @@ def test_create_measure_matrix(client, actors, pilot, berlin, role):
     user = actors[role]
     login(client, user)
     own = pilot.responsible_organisation
-    count = Measure.objects.count()
+    count, events = Measure.objects.count(), AuditEvent.objects.count()
     payload = edit_payload(pilot, title="Ganz neue Maßnahme", responsible_organisation=own.pk)
     response = client.post(reverse("measures:measure_create"), payload)
     if role in {"coordinator_own", "strategy_office", "admin"}:
@@ -98,9 +97,9 @@ def test_create_measure_matrix(client, actors, pilot, berlin, role):
     else:
         # The other organisation's coordinator may create measures, but not for this organisation:
         # the form offers only their own organisation, so the choice is rejected.
-        expected = {"visitor": 302, "coordinator_other": 400}.get(role, 403)
+        expected = {"coordinator_other": 400}.get(role, 403)
         assert response.status_code == expected
-        assert Measure.objects.count() == count
+        assert Measure.objects.count() == count and AuditEvent.objects.count() == events
 
 
 def test_coordinator_cannot_move_a_measure_to_a_foreign_organisation(client, actors, pilot, berlin):
@@ -150,8 +149,8 @@ def test_backoffice_change_matrix(client, actors, berlin, role):
         event = AuditEvent.objects.latest("id")
         assert event.actor == actors[role] and event.changes["name"][1] == "Geänderter Name"
     else:
-        # The back office admits only the office: everyone else is sent to its login page, nothing changes.
-        assert response.status_code == 302 and "/backoffice/login/" in response["Location"]
+        # The back office admits only the office: everyone else's write is refused with 403 (ADR 0037).
+        assert_denied(response, anonymous=role == "visitor")
         assert value.name == value_before
         assert not AuditEvent.objects.filter(action="value.updated").exists()
 

@@ -107,4 +107,5 @@ def test_api_write_role_matrix(client, ready, people, action):
             assert response.status_code == 201 and changed == 1 and new_events >= 1, (role, response.status_code)
         else:
             assert response.status_code == (401 if role == "visitor" else 403), (role, response.status_code)
+            assert response.json()["detail"][0]["msg"], role  # the documented JSON error body
             assert changed == 0 and new_events == 0, role

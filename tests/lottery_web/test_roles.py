@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from kompass.audit.models import AuditEvent
 from kompass.lottery.models import Panel, PersonalData
+from tests.denied import is_denied
 
 from .conftest import CATEGORIES
 
@@ -23,10 +24,8 @@ def _client(client, people, role):
     return client
 
 
-def _denied(response, role):
-    if role == "visitor":
-        return response.status_code == 302 and "/accounts/login/" in response["Location"]
-    return response.status_code == 403
+def _denied(response, role, read=False):
+    return is_denied(response, anonymous=role == "visitor", read=read)
 
 
 @pytest.mark.parametrize("role", ROLES)
@@ -58,7 +57,7 @@ def test_manage_page_and_personal_data(client, people, role, pooled):
         assert "Zufallsname" in personal.content.decode()
         assert export.json()["pseudonym"] == r.pseudonym
     else:
-        assert _denied(manage, role) and _denied(personal, role) and _denied(export, role)
+        assert all(_denied(page, role, read=True) for page in (manage, personal, export))
 
 
 @pytest.mark.parametrize("role", ROLES)
@@ -97,7 +96,7 @@ def test_invitation_list_download(client, people, role, panel, officer):
     if role in RUNS:
         assert response.status_code == 200 and b"Vor" in response.content
     else:
-        assert _denied(response, role)
+        assert _denied(response, role, read=True)
 
 
 @pytest.mark.parametrize("role", ROLES)

@@ -114,7 +114,7 @@ def test_report_html_pdf_job_and_cli(seeded, make_user, client, django_capture_o
 
 
 def test_visitors_cannot_start_reports(seeded, client, make_user):
-    assert client.post("/monitoring/cycles/zyklus-2024/report/pdf/").status_code == 302
+    assert client.post("/monitoring/cycles/zyklus-2024/report/pdf/").status_code == 403  # ADR 0037
     client.force_login(make_user("x@example.org"))
     assert client.post("/monitoring/cycles/zyklus-2024/report/pdf/").status_code == 403
     assert not Job.objects.filter(kind="monitoring.report").exists()

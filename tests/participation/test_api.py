@@ -73,8 +73,16 @@ def test_write_endpoints_with_token(berlin, citizen, make_user):
 def test_write_permissions_and_limits(berlin, idea, blocked, office, settings, make_user):
     api = Client()
     assert api.post(f"/api/v1/ideas/{idea.pk}/support").status_code == 401
-    assert api.post(f"/api/v1/ideas/{idea.pk}/support", **_auth(blocked)).status_code == 403
+    from kompass.audit.models import AuditEvent
+
+    blocked_auth = _auth(blocked)
+    events = AuditEvent.objects.count()
+    for path, body in ((f"ideas/{idea.pk}/support", {}), (f"ideas/{idea.pk}/comments", {"text": "x"}),
+                       ("ideas", {"title": "T", "text": "x", "kind": "idea"})):
+        denied = api.post(f"/api/v1/{path}", body, content_type="application/json", **blocked_auth)
+        assert denied.status_code == 403 and denied.json()["detail"][0]["msg"], path  # a blocked account
     assert Idea.objects.get(pk=idea.pk).support_count == 0
+    assert list(AuditEvent.objects.order_by("pk")[events:].values_list("action", flat=True)) == []
     settings.KOMPASS_PARTICIPATION_RATE_LIMITS = {"comment": (1, 600)}
     user = _auth(make_user("q@example.org"))
     assert api.post(f"/api/v1/ideas/{idea.pk}/comments", {"text": "1"}, content_type="application/json",

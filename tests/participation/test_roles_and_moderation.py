@@ -1,5 +1,6 @@
-"""Role matrix: visitor, citizen, blocked citizen, moderator, strategy office. A denied write answers 403 (or
-302 to the login page for visitors) and changes nothing; an allowed one changes data and leaves an audit event."""
+"""Role matrix: visitor, citizen, blocked citizen, moderator, strategy office. A denied write answers exactly 403
+(for visitors with a login link, ADR 0037) and changes nothing; an allowed one changes data and leaves an audit
+event."""
 
 import pytest
 from django.urls import reverse
@@ -7,6 +8,7 @@ from django.urls import reverse
 from kompass.audit.models import AuditEvent
 from kompass.participation import services
 from kompass.participation.models import Comment, Idea, Report, Support
+from tests.denied import assert_denied
 
 pytestmark = pytest.mark.django_db
 
@@ -30,11 +32,8 @@ def as_role(client, make_user, blocked, moderator, office):
 
 
 def _assert_denied(response, role):
-    """A visitor is sent to the login page; every signed-in role without the right gets exactly 403."""
-    if role == "visitor":
-        assert response.status_code == 302 and response["Location"].startswith("/accounts/login/")
-    else:
-        assert response.status_code == 403
+    """Exactly 403 for every role without the right; a visitor's page links to the login (ADR 0037)."""
+    assert_denied(response, anonymous=role == "visitor")
 
 
 def _allowed(response) -> bool:
@@ -60,12 +59,17 @@ def test_support(as_role, idea, role, allowed):
                                           ("moderator", True), ("office", True)])
 def test_comment_and_idea(as_role, idea, role, allowed):
     client = as_role(role)
-    response = client.post(reverse("participation:idea_comment", args=[idea.pk]), {"text": "Hallo"})
+    before = AuditEvent.objects.count()
+    comment = client.post(reverse("participation:idea_comment", args=[idea.pk]), {"text": "Hallo"})
     assert Comment.objects.filter(text="Hallo").exists() is allowed
-    assert _allowed(response) is allowed
-    response = client.post(reverse("participation:idea_create"), {"kind": "idea", "title": "Neu", "text": "t"})
+    created = client.post(reverse("participation:idea_create"), {"kind": "idea", "title": "Neu", "text": "t"})
     assert Idea.objects.filter(title="Neu").exists() is allowed
-    assert (response.status_code == 403) is (role == "blocked")
+    if allowed:
+        assert _allowed(comment) and _allowed(created) and AuditEvent.objects.count() == before + 2
+    else:
+        _assert_denied(comment, role)
+        _assert_denied(created, role)
+        assert AuditEvent.objects.count() == before
 
 
 @pytest.mark.parametrize("role,allowed", [("visitor", False), ("citizen", False), ("blocked", False),

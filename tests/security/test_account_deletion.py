@@ -94,3 +94,32 @@ def test_after_team_work_and_tokens(client, person, berlin, make_user, pilot):
     api_token_create(actor=person, user=person, name="Mein Skript")
     _delete_through_the_page(client, person)
     assert _leaks() == []
+
+
+def test_after_an_idea_became_a_measure_and_digests_were_sent(client, person, berlin, make_user, mailoutbox):
+    """The candidate's "Eingereicht von" (its submitter), the measure made from it, the status-change
+    notifications and the digest built from them: after deletion none of them names the person."""
+    from kompass.lifecycle.models import Candidate
+    from kompass.lifecycle.services import candidate_decide
+
+    reviewer = make_user("reviewer-del@example.org")
+    cdo = make_user("cdo-del@example.org")
+    reviewer.is_reviewer, cdo.is_cdo = True, True
+    reviewer.save()
+    cdo.save()
+    idea = services.idea_create(actor=person, strategy=berlin, title="Trinkbrunnen-Karte", text="Eine Karte.")
+    services.idea_set_status(actor=reviewer, idea=idea, status="qualifying")
+    candidate = Candidate.objects.get(source_kind="participation.idea", source_id=idea.pk)
+    assert candidate.submitted_by == person
+    candidate_decide(actor=cdo, candidate=candidate, decision="admitted", reason="gut",
+                     organisation=berlin.organisations.order_by("pk").first())
+    page = client.get(reverse("lifecycle:candidate", args=[candidate.slug])).content.decode()
+    assert NAME in page  # "Eingereicht von Erika …" while the account exists
+    from kompass.core.actors import system_actor
+
+    services.digest_send(actor=system_actor("digest job"), period="daily")
+    assert any(person.email in message.to for message in mailoutbox)
+    assert _leaks() == [EMAIL.lower(), NAME.lower()]
+    _delete_through_the_page(client, person)
+    assert _leaks() == []
+    assert NAME not in client.get(reverse("lifecycle:candidate", args=[candidate.slug])).content.decode()

@@ -1,5 +1,5 @@
-"""Role matrices for the writes of accounts and jobs: a denied write is exactly 403 (or the login redirect for
-visitors), changes nothing and records no audit event."""
+"""Role matrices for the writes of accounts and jobs: a denied write is exactly 403 (for visitors with a login link,
+ADR 0037), changes nothing and records no audit event."""
 
 import pytest
 from django.test import Client
@@ -24,7 +24,7 @@ def _client(user):
     return client
 
 
-@pytest.mark.parametrize("role, expected", [("anonymous", 302), ("stranger", 403), ("owner", 302), ("office", 302)])
+@pytest.mark.parametrize("role, expected", [("anonymous", 403), ("stranger", 403), ("owner", 302), ("office", 302)])
 def test_job_retry_matrix(role, expected, people):
     job = Job.objects.create(kind="test", title="Fehlgeschlagen", status="failed", created_by=people["owner"],
                              task_path="tests.jobs.sample_tasks.count_to", task_args=[1])
@@ -33,7 +33,7 @@ def test_job_retry_matrix(role, expected, people):
     assert response.status_code == expected
     retried = Job.objects.filter(retry_of=job).exists()
     if role == "anonymous":
-        assert "/accounts/login/" in response.url
+        assert 'href="/accounts/login/?next=' in response.content.decode()
     if role in ("anonymous", "stranger"):
         assert not retried and AuditEvent.objects.count() == before
     else:
@@ -47,8 +47,9 @@ def test_nobody_else_revokes_a_token(role, people):
     token, _secret = api_token_create(actor=people["owner"], user=people["owner"], name="Skript")
     before = AuditEvent.objects.count()
     response = _client(people[role]).post(f"/accounts/tokens/{token.pk}/revoke/")
-    # visitors are sent to log in; for other accounts the token does not exist (its id is not confirmed)
-    assert response.status_code == (302 if role == "anonymous" else 404)
+    # visitors get 403 with a login link (ADR 0037); for other accounts the token does not exist (its id is not
+    # confirmed)
+    assert response.status_code == (403 if role == "anonymous" else 404)
     token.refresh_from_db()
     assert token.revoked_at is None and AuditEvent.objects.count() == before
 
