@@ -174,7 +174,7 @@ def test_accounts_list_and_profile_role_matrix(client, role, request, citizen, m
         assert response.status_code == 302 and target.is_blocked and target.blocked_reason == "Spam"
         assert AuditEvent.objects.filter(action="moderation.blocked").count() == 1
     else:
-        assert response.status_code == (302 if role == "visitor" else 403)
+        assert response.status_code == 403  # for visitors too, with a login link (ADR 0037)
         assert not target.is_blocked and AuditEvent.objects.count() == before
 
 

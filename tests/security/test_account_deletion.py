@@ -111,6 +111,9 @@ def test_after_an_idea_became_a_measure_and_digests_were_sent(client, person, be
     services.idea_set_status(actor=reviewer, idea=idea, status="qualifying")
     candidate = Candidate.objects.get(source_kind="participation.idea", source_id=idea.pk)
     assert candidate.submitted_by == person
+    from kompass.lifecycle.models import ProcessSettings
+
+    ProcessSettings.objects.filter(strategy=berlin).update(min_assessments=0)  # this test is about deletion
     candidate_decide(actor=cdo, candidate=candidate, decision="admitted", reason="gut",
                      organisation=berlin.organisations.order_by("pk").first())
     page = client.get(reverse("lifecycle:candidate", args=[candidate.slug])).content.decode()
