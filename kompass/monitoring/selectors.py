@@ -61,6 +61,7 @@ def dashboard_measures(qs, with_phase: bool = False):
         "monitoring_status__status", "monitoring_status__score", "monitoring_status__output_status",
         "monitoring_status__outcome_status", "monitoring_status__impact_status",
         "monitoring_status__n_indicators", "monitoring_status__trend", "monitoring_status__chain_complete",
+        "monitoring_status__rollup",
         *(["lifecycle__phase__name", "lifecycle__phase__name_en", "lifecycle__phase__slug",
            "lifecycle__completed_at"] if with_phase else []))
 

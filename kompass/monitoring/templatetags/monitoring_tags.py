@@ -115,6 +115,23 @@ def status_explanation(indicator):
     return explain(getattr(indicator, "computed", None), getattr(indicator, "unit", "") or "")
 
 
+@register.simple_tag
+def indicator_explained(indicator):
+    """The indicator's status as a short line and full sentences (monitoring.explain.Explanation)."""
+    from kompass.monitoring.explain import indicator_explanation
+
+    return indicator_explanation(getattr(indicator, "computed", None), getattr(indicator, "unit", "") or "")
+
+
+@register.simple_tag
+def rollup_explained(row, kind):
+    """A stored roll-up (GoalStatus, MeasureStatus, AggregateStatus or None) in plain words; `kind` says what
+    was rolled up: "goal" (indicators), "measure" (goals), "strategy"/"action_field"/"value" (measures)."""
+    from kompass.monitoring.explain import rollup_explanation
+
+    return rollup_explanation(getattr(row, "rollup", None), kind)
+
+
 @register.filter
 def year_or_date(value):
     """A target or baseline date as entered: "2027" for a whole year (core.formats.year_or_date)."""
