@@ -57,3 +57,19 @@ def measurements_upload_task(progress, strategy_id: int, measure_id: int, actor_
                         "unchanged": report.get("unchanged", 0), "n": report["n_errors"]})
     url = reverse("monitoring:upload", args=[measure.slug])
     return {"report": report, "result_url": f"{url}?job={progress.job_id}"}
+
+
+@task()
+@job_task
+def indicator_reminders_task(progress) -> dict:
+    """The daily indicator reminders (once per due date, services.indicator_reminders_send), then the next run
+    queued for the following day: a recurring job on the database queue (ADR 0081)."""
+    from kompass.core.actors import system_actor
+    from kompass.monitoring.services.reminders import indicator_reminders_schedule, indicator_reminders_send
+
+    actor = system_actor("indicator reminders")
+    progress.update(0, total=1)
+    sent = indicator_reminders_send(actor=actor)
+    following = indicator_reminders_schedule(actor=actor)
+    progress.update(1, message=ngettext("%(n)s reminder sent", "%(n)s reminders sent", sent) % {"n": sent})
+    return {"sent": sent, "next_job": str(following.pk) if following else None}

@@ -39,7 +39,13 @@ from kompass.monitoring.services.measurements import (
     measurements_import,
     validate_rows,
 )
-from kompass.monitoring.services.reminders import indicator_owner_set, indicator_reminders_send
+from kompass.monitoring.services.reminders import (
+    REMINDER_JOB,
+    indicator_owner_set,
+    indicator_reminders_schedule,
+    indicator_reminders_send,
+    next_reminder_run,
+)
 from kompass.monitoring.services.statuses import compute_indicator, refresh_statuses
 from kompass.monitoring.services.targets import add_target_version, method_change, set_method, target_add
 from kompass.monitoring.services.uploads import measurements_upload_start, read_table, upload_import
@@ -47,6 +53,7 @@ from kompass.monitoring.values import parse_period, period_label, year_fraction
 
 __all__ = [
     "COLUMNS",
+    "REMINDER_JOB",
     "GOAL_FIELDS",
     "INDICATOR_FIELDS",
     "ImportRejected",
@@ -62,7 +69,9 @@ __all__ = [
     "goal_save",
     "indicator_create_with_target",
     "indicator_owner_set",
+    "indicator_reminders_schedule",
     "indicator_reminders_send",
+    "next_reminder_run",
     "indicator_save",
     "inputs_set",
     "measurements_import",

@@ -71,3 +71,40 @@ def indicator_reminders_send(*, actor, today: datetime.date | None = None) -> in
         record_event(actor=actor, action="monitoring.indicator_reminders_sent",
                      changes={"indicators": (None, sent)})
     return len(sent)
+
+
+REMINDER_JOB = "monitoring.indicator_reminders"
+
+
+def next_reminder_run(now: datetime.datetime | None = None) -> datetime.datetime:
+    """The next daily run: `KOMPASS_REMINDER_HOUR` o'clock local time (default 6), today if still ahead, else
+    tomorrow."""
+    from django.conf import settings
+    from django.utils import timezone
+
+    now = timezone.localtime(now or timezone.now())
+    hour = int(getattr(settings, "KOMPASS_REMINDER_HOUR", 6))
+    run = now.replace(hour=hour, minute=0, second=0, microsecond=0)
+    if run <= now:
+        run = timezone.localtime(run + datetime.timedelta(days=1)).replace(hour=hour)
+    return run
+
+
+def indicator_reminders_schedule(*, actor, run_after: datetime.datetime | None = None):
+    """Queue the daily reminder job (`kompass db_worker` runs it) at `run_after` (default: the next daily run),
+    unless one is queued already: there is one schedule, and each run queues the next (ADR 0081). Returns the
+    queued Job, or None (already queued, or a task backend that cannot run jobs later, like the tests')."""
+    from kompass.jobs.models import Job
+    from kompass.jobs.services import can_schedule, job_start
+    from kompass.monitoring.tasks import indicator_reminders_task
+
+    require(actor, "monitoring.send_reminders")
+    if not can_schedule():
+        return None
+    with transaction.atomic():
+        # One schedule: serialise schedulers on the queued reminder jobs (PostgreSQL row locks). Two schedulers
+        # racing on an empty queue can still both queue one; the next runs then queue only one follower.
+        if Job.objects.select_for_update().filter(kind=REMINDER_JOB, status=Job.Status.QUEUED).exists():
+            return None
+        return job_start(actor=actor, kind=REMINDER_JOB, title=_("Indicator reminders"),
+                         task=indicator_reminders_task, run_after=run_after or next_reminder_run())
