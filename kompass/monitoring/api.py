@@ -10,7 +10,7 @@ from ninja import Field, Router, Schema
 
 from kompass.accounts.api_auth import WRITE_AUTH
 from kompass.core.api_schemas import ErrorResponse
-from kompass.monitoring import selectors, services
+from kompass.monitoring import dated, selectors, services
 from kompass.strategy.selectors import current_strategy
 
 router = Router()
@@ -19,9 +19,18 @@ router = Router()
 class TargetOut(Schema):
     version: int
     value: float
-    date: datetime.date
+    date: datetime.date = Field(..., description="The first day of the year or month when the target is one")
+    date_precision: str = Field("day", description="year, month or day: how the date was entered")
+    date_entered: str = Field("", description="The date as entered: 2027, 2027-12 or 2027-12-31")
     reason: str = ""
     cycle: str | None = None
+
+
+class TargetIn(Schema):
+    value: float | str = Field(..., description="A number (German notation in strings is accepted)")
+    date: str = Field(..., description="A year (2027), a month (2027-12 or 12/2027) or a day (2027-12-31 or "
+                                       "31.12.2027)", max_length=20)
+    reason: str = Field("", max_length=2000)
 
 
 class MeasurementOut(Schema):
@@ -55,6 +64,8 @@ class IndicatorOut(Schema):
     method: str
     baseline_value: float
     baseline_date: datetime.date
+    baseline_date_precision: str = "day"
+    baseline_date_entered: str = ""
     natural_limit: float | None = None
     data_source: str = ""
     cadence: str
@@ -86,6 +97,12 @@ def _err(param: str, msg: str, where: str = "body") -> dict:
     return {"detail": [{"param": param, "loc": [where, param] if param else [where], "msg": msg}]}
 
 
+def _target_out(t) -> dict:
+    return {"version": t.version, "value": t.value, "date": t.target_date, "date_precision": t.target_date_precision,
+            "date_entered": dated.entered(t.target_date, t.target_date_precision), "reason": t.reason,
+            "cycle": t.cycle.slug if t.cycle else None}
+
+
 @router.get("monitoring/indicators/{slug}", response={200: IndicatorOut, 404: ErrorResponse},
             summary="An indicator with its targets, measurements and computed status (method and components)")
 def get_indicator(request, slug: str):
@@ -104,8 +121,9 @@ def get_indicator(request, slug: str):
         "direction": ind.direction, "method": ind.method, "baseline_value": ind.baseline_value,
         "baseline_date": ind.baseline_date, "natural_limit": ind.natural_limit, "data_source": ind.data_source,
         "cadence": ind.cadence,
-        "targets": [{"version": t.version, "value": t.value, "date": t.target_date, "reason": t.reason,
-                     "cycle": t.cycle.slug if t.cycle else None} for t in page.targets],
+        "baseline_date_precision": ind.baseline_date_precision,
+        "baseline_date_entered": dated.entered(ind.baseline_date, ind.baseline_date_precision),
+        "targets": [_target_out(t) for t in page.targets],
         "status": {"status": st.status, "method": st.method, "label": st.label, "score": st.score,
                    "reason": st.reason, "trend": st.trend, "components": st.components} if st else None,
         "measurements": measurements,
@@ -135,3 +153,39 @@ def post_measurements(request, slug: str, payload: MeasurementsIn):
         return 400, {"detail": [{"param": e.column, "loc": ["body", "measurements", str(e.row), e.column],
                                  "msg": e.message} for e in exc.errors]}
     return 200, {"created": result.created, "updated": result.updated, "unchanged": result.unchanged}
+
+
+@router.post("monitoring/indicators/{slug}/targets", auth=WRITE_AUTH,
+             response={200: TargetOut, 400: ErrorResponse, 403: ErrorResponse, 404: ErrorResponse},
+             summary="Add a target version (the measure's team and the strategy office); the date keeps the "
+                     "precision it is given with")
+def post_target(request, slug: str, payload: TargetIn):
+    from django.core.exceptions import ValidationError
+
+    from kompass.monitoring.values import parse_number
+
+    try:
+        indicator = selectors.indicator_detail(current_strategy(), slug)
+    except Http404:
+        return 404, _err("slug", f"No indicator '{slug}'.", "path")
+    if not request.auth.has_perm("monitoring.change_monitoring", indicator.measure):
+        return 403, _err("", "You may not change the targets of this measure.")
+    try:
+        value = parse_number(payload.value)
+    except (TypeError, ValueError):
+        return 400, _err("value", "Not a number.")
+    try:
+        day = dated.parse_dated(payload.date)
+    except ValueError as exc:
+        return 400, _err("date", str(exc))
+    try:
+        version = services.target_add(actor=request.auth, indicator=indicator, value=value, target_date=day,
+                                      reason=payload.reason)
+    except PermissionDenied:
+        return 403, _err("", "You may not change the targets of this measure.")
+    except ValidationError as exc:
+        problems = exc.message_dict if hasattr(exc, "error_dict") else {"": exc.messages}
+        return 400, {"detail": [{"param": "date" if key == "target_date" else key,
+                                 "loc": ["body", "date" if key == "target_date" else key], "msg": " ".join(msgs)}
+                                for key, msgs in problems.items()]}
+    return 200, _target_out(version)

@@ -4,8 +4,41 @@ from django.utils.translation import pgettext_lazy
 
 from kompass.algorithms.progress import METHODS
 from kompass.core.plausible import validate_plausible_date, value_problem
+from kompass.monitoring import dated
 from kompass.monitoring.labels import METHOD_LABELS
 from kompass.monitoring.models import Decision, GoalAssessment
+
+DATED_HELP = _("A year (2027), a month (12/2027) or a day (31.12.2027).")
+
+
+class DatedField(forms.Field):
+    """A target or baseline date as people enter it: a year, a month or a day; cleans to a `dated.Dated` that
+    carries the precision (ADR 0081). A date as initial value is shown as it can be typed in again."""
+
+    widget = forms.TextInput
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("help_text", DATED_HELP)
+        super().__init__(**kwargs)
+
+    def widget_attrs(self, widget):
+        return {**super().widget_attrs(widget), "maxlength": "20", "inputmode": "numeric"}
+
+    def prepare_value(self, value):
+        if isinstance(value, tuple):  # (date, precision) as initial value
+            return dated.entered(*value)
+        if isinstance(value, dated.Dated):
+            return dated.entered(value, value.precision)
+        return super().prepare_value(value)
+
+    def to_python(self, value):
+        text = str(value).strip()[:40] if value is not None else ""
+        if text in self.empty_values:
+            return None
+        try:
+            return dated.parse_dated(text)
+        except ValueError as exc:
+            raise forms.ValidationError(str(exc), code="invalid") from exc
 
 
 class MeasurementForm(forms.Form):
@@ -171,11 +204,9 @@ class IndicatorForm(forms.Form):
     direction = forms.TypedChoiceField(label=_("Direction"), coerce=int,
                                        choices=[(1, _("higher is better")), (-1, _("lower is better"))])
     baseline_value = forms.FloatField(label=_("Baseline value"))
-    baseline_date = forms.DateField(label=_("Baseline date"), widget=forms.DateInput(attrs={"type": "date"}),
-                                    validators=[validate_plausible_date])
+    baseline_date = DatedField(label=_("Baseline date"), validators=[validate_plausible_date])
     target_value = forms.FloatField(label=_("Target value"))
-    target_date = forms.DateField(label=_("Target date"), widget=forms.DateInput(attrs={"type": "date"}),
-                                  validators=[validate_plausible_date])
+    target_date = DatedField(label=_("Target date"), validators=[validate_plausible_date])
     natural_limit = forms.FloatField(label=_("Natural limit (optional)"), required=False)
     method = forms.ChoiceField(label=_("Progress method"),
                                choices=[(m, METHOD_LABELS.get(m, m)) for m in METHODS], initial="open_sdg")

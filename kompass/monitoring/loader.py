@@ -20,7 +20,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from kompass.measures.models import Measure
-from kompass.monitoring import services
+from kompass.monitoring import dated, services
 from kompass.monitoring.models import EvaluationCycle, Goal, Indicator, TargetVersion
 from kompass.strategy.models import Strategy
 
@@ -44,12 +44,15 @@ class LoadReport:
 
 
 def _date(value: Any, where: str, path: str) -> datetime.date:
-    if isinstance(value, datetime.date):
-        return value
+    """A target or baseline date as written in the file, with its precision (monitoring.dated): 2027 is a year,
+    "2027-12" or "12/2027" a month, 2027-12-31 or "31.12.2027" a day; a quarter ("2027-Q2") its first day."""
     try:
-        return services.parse_period(value)
+        return dated.parse_dated(value)
     except ValueError as exc:
-        raise MonitoringFileError(path, where, str(exc)) from exc
+        try:
+            return dated.parse_dated(services.parse_period(value))
+        except ValueError:
+            raise MonitoringFileError(path, where, str(exc)) from exc
 
 
 def read_file(path: str | Path) -> dict:

@@ -17,6 +17,14 @@ METHOD_CHOICES = [(key, key) for key in METHODS]
 STATUS_CHOICES = [(s.value, s.value) for s in Status]
 
 
+class DatePrecision(models.TextChoices):
+    """How precisely a target or baseline date was entered (monitoring.dated, ADR 0081)."""
+
+    YEAR = "year", _("year")
+    MONTH = "month", _("month")
+    DAY = "day", _("day")
+
+
 class Level(models.TextChoices):
     OUTPUT = "output", _("output")
     OUTCOME = "outcome", _("outcome")
@@ -88,6 +96,9 @@ class Indicator(LocalizedMixin, models.Model):
                                                                  (-1, _("lower is better"))], default=1)
     baseline_value = models.FloatField(_("baseline value"))
     baseline_date = models.DateField(_("baseline date"))
+    baseline_date_precision = models.CharField(_("precision of the baseline date"), max_length=5,
+                                               choices=DatePrecision.choices, default=DatePrecision.DAY,
+                                               db_default=DatePrecision.DAY)
     natural_limit = models.FloatField(_("natural limit"), null=True, blank=True)
     method = models.CharField(_("progress method"), max_length=20, choices=METHOD_CHOICES, default="open_sdg")
     data_source = models.CharField(_("data source"), max_length=300, blank=True)
@@ -124,6 +135,9 @@ class TargetVersion(LocalizedMixin, models.Model):
     version = models.PositiveIntegerField()
     value = models.FloatField(_("target value"))
     target_date = models.DateField(_("target date"))
+    target_date_precision = models.CharField(_("precision of the target date"), max_length=5,
+                                             choices=DatePrecision.choices, default=DatePrecision.DAY,
+                                             db_default=DatePrecision.DAY)
     reason = models.TextField(_("reason"), blank=True)
     reason_en = models.TextField(_("reason (English)"), blank=True)
     cycle = models.ForeignKey("EvaluationCycle", null=True, blank=True, on_delete=models.SET_NULL,

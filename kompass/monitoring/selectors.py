@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from kompass.core import formats
 from kompass.measures.models import Measure
 from kompass.monitoring.charts import ChartTarget, line_chart
+from kompass.monitoring.dated import format_dated
 from kompass.monitoring.models import (
     LEVEL_ORDER,
     AggregateStatus,
@@ -215,7 +216,7 @@ def indicator_chart(indicator, targets, measurements, *, compact: bool = False, 
     lines = [ChartTarget(base, (t.target_date, t.value), i == len(targets) - 1,
                          _("Target %(version)s: %(value)s by %(date)s") % {
                              "version": t.version, "value": formats.number(t.value),
-                             "date": formats.year_or_date(t.target_date)})
+                             "date": format_dated(t.target_date, t.target_date_precision)})
              for i, t in enumerate(targets)]
     # measurements: Measurement objects or (period, value, provisional) tuples (reports)
     rows = [m if isinstance(m, tuple) else (m.period, m.value, m.is_provisional) for m in measurements]
@@ -256,10 +257,10 @@ def snapshot(strategy) -> dict:
     goals = {f"{m}/{g}": {"title": t, "level": lv} for m, g, t, lv in Goal.objects.filter(
         measure__strategy=strategy).values_list("measure__slug", "slug", "title", "level")}
     targets = {}
-    for slug, version, value, day in TargetVersion.objects.filter(
+    for slug, version, value, day, precision in TargetVersion.objects.filter(
             indicator__measure__strategy=strategy).order_by("indicator_id", "version").values_list(
-            "indicator__slug", "version", "value", "target_date"):
-        targets[slug] = {"version": version, "value": value, "date": day.isoformat()}
+            "indicator__slug", "version", "value", "target_date", "target_date_precision"):
+        targets[slug] = {"version": version, "value": value, "date": day.isoformat(), "precision": precision}
     indicators = {slug: {"method": method, "status": status or "", "measure": measure}
                   for slug, method, status, measure in Indicator.objects.filter(
                       measure__strategy=strategy).values_list("slug", "method", "computed__status",
@@ -308,6 +309,14 @@ def cycle_view(cycle: EvaluationCycle, current_snapshot: dict | None = None) -> 
                      max(0, monitored - len(reviews)))
 
 
+def _snapshot_date(target: dict) -> str:
+    """A snapshot's target date as entered; snapshots from before ADR 0081 hold no precision and keep the
+    display rule of their time (1 January and 31 December as the year)."""
+    if "precision" in target:
+        return format_dated(target["date"], target["precision"])
+    return formats.year_or_date(target["date"])
+
+
 def snapshot_diff(before: dict, after: dict) -> dict:
     """Readable differences between two snapshots: goals added/removed/renamed, targets, methods, statuses."""
     def changed(a: dict, b: dict, what):
@@ -321,7 +330,7 @@ def snapshot_diff(before: dict, after: dict) -> dict:
     goals = changed(before.get("goals", {}), after.get("goals", {}),
                     lambda g: f"{g['title']} ({g['level']})" if g else None)
     targets = changed(before.get("targets", {}), after.get("targets", {}),
-                      lambda t: f"{formats.number(t['value'])} ({formats.date(t['date'])}, v{t['version']})"
+                      lambda t: f"{formats.number(t['value'])} ({_snapshot_date(t)}, v{t['version']})"
                       if t else None)
     methods = changed(before.get("indicators", {}), after.get("indicators", {}),
                       lambda i: i["method"] if i else None)

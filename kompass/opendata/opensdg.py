@@ -268,4 +268,7 @@ def parse(files: dict[str, bytes]) -> list[SdgIndicator]:
 
 
 def year_start(year: int) -> datetime.date:
-    return datetime.date(year, 1, 1)
+    """An Open SDG year as a target or baseline date: its first day, stored with the precision "year"."""
+    from kompass.monitoring.dated import Dated
+
+    return Dated(year, 1, 1, precision="year")

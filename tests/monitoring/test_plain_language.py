@@ -73,7 +73,14 @@ def test_the_indicator_page_shows_a_year_target_as_the_year(client, berlin):
 
     monitoring_load(actor=system_actor("test"), path=SEED)
     indicator = Indicator.objects.order_by("slug").first()
+    from kompass.monitoring.dated import parse_dated
+
     services.target_add(actor=system_actor("test"), indicator=indicator, value=80,
-                        target_date=datetime.date(2029, 12, 31), reason="Jahresziel")
+                        target_date=parse_dated("2029"), reason="Jahresziel")
     body = client.get(reverse("monitoring:indicator", args=[indicator.slug])).content.decode()
-    assert "31.12.2029" not in body and "80 " in body and "bis 2029" in body
+    assert "01.01.2029" not in body and "80 " in body and "bis 2029" in body
+    # a day entered as a day stays a day, even the last of the year (the precision is stored, ADR 0081)
+    services.target_add(actor=system_actor("test"), indicator=indicator, value=90,
+                        target_date=datetime.date(2029, 12, 31), reason="Stichtag")
+    body = client.get(reverse("monitoring:indicator", args=[indicator.slug])).content.decode()
+    assert "90 Abrufe bis 31.12.2029" in body

@@ -13,14 +13,15 @@ from kompass.algorithms.progress import METHODS
 from kompass.audit.services import diff_fields, record_event
 from kompass.core.permissions import require
 from kompass.measures.models import Measure
+from kompass.monitoring import dated
 from kompass.monitoring.models import Goal, Indicator, Level, MeasureInput
 from kompass.monitoring.services.statuses import refresh_statuses
 from kompass.monitoring.services.targets import target_add
 
 GOAL_FIELDS = ["level", "position", "title", "title_en", "assumption", "assumption_en"]
 INDICATOR_FIELDS = ["goal", "position", "name", "name_en", "definition", "definition_en", "unit", "direction",
-                    "baseline_value", "baseline_date", "natural_limit", "method", "data_source", "cadence",
-                    "responsible_organisation", "by_district"]
+                    "baseline_value", "baseline_date", "baseline_date_precision", "natural_limit", "method",
+                    "data_source", "cadence", "responsible_organisation", "by_district"]
 
 
 @transaction.atomic
@@ -73,6 +74,10 @@ def indicator_save(*, actor, goal: Goal, slug: str, data: dict[str, Any],
         raise ValidationError({"method": _("Unknown progress method.")})
     indicator = Indicator.objects.filter(slug=slug).first()
     data = {**data, "goal": goal}
+    if "baseline_date" in data:  # a Dated (forms, API, loader) brings the precision it was entered with
+        data["baseline_date"], precision = dated.split(data["baseline_date"])
+        if precision:
+            data["baseline_date_precision"] = precision
     if indicator is None:
         indicator = Indicator(slug=slug, measure=goal.measure, **data)
         indicator.full_clean()

@@ -16,6 +16,7 @@ from kompass.algorithms.progress import METHODS
 from kompass.audit.services import record_event
 from kompass.core.permissions import require
 from kompass.core.plausible import check_date, check_value
+from kompass.monitoring import dated
 from kompass.monitoring.models import EvaluationCycle, Indicator, TargetVersion
 from kompass.monitoring.services._common import person
 from kompass.monitoring.services.statuses import refresh_statuses
@@ -24,19 +25,24 @@ from kompass.monitoring.services.statuses import refresh_statuses
 @transaction.atomic
 def target_add(*, actor, indicator: Indicator, value: float, target_date: datetime.date, reason: str = "",
                reason_en: str = "", cycle: EvaluationCycle | None = None, refresh: bool = True,
-               audit_label: str | None = None) -> TargetVersion:
+               audit_label: str | None = None, precision: str | None = None) -> TargetVersion:
     """Add a new target version (a realignment never overwrites an earlier version)."""
     require(actor, "monitoring.change_monitoring", indicator.measure)
     return add_target_version(actor=actor, indicator=indicator, value=value, target_date=target_date,
                               reason=reason, reason_en=reason_en, cycle=cycle, refresh=refresh,
-                              audit_label=audit_label)
+                              audit_label=audit_label, precision=precision)
 
 
 def add_target_version(*, actor, indicator: Indicator, value: float, target_date: datetime.date, reason: str = "",
                        reason_en: str = "", cycle: EvaluationCycle | None = None, refresh: bool = True,
-                       audit_label: str | None = None) -> TargetVersion:
+                       audit_label: str | None = None, precision: str | None = None) -> TargetVersion:
     """The write behind `target_add`, for services that checked their own permission (inside their transaction).
-    Adding the same value and date as the current version changes nothing."""
+    Adding the same value and date as the current version changes nothing.
+
+    The date's precision (ADR 0081): `precision`, else the one a `dated.Dated` carries, else the current
+    version's when the date is unchanged (a new value alone keeps "2027"), else "day"."""
+    target_date, carried = dated.split(target_date)
+    precision = precision or carried
     if not math.isfinite(float(value)):
         raise ValidationError({"value": _("The target must be a finite number.")})
     check_date("target_date", target_date)
@@ -47,12 +53,17 @@ def add_target_version(*, actor, indicator: Indicator, value: float, target_date
     last = TargetVersion.objects.filter(indicator=indicator).order_by("-version").first()
     if last and last.value == float(value) and last.target_date == target_date:
         return last
+    if precision is None:
+        precision = last.target_date_precision if last and last.target_date == target_date else dated.DAY
+    if precision not in dated.PRECISIONS:
+        raise ValidationError({"target_date": _("Unknown precision of the date.")})
     version = TargetVersion.objects.create(
         indicator=indicator, version=(last.version + 1) if last else 1, value=float(value),
-        target_date=target_date, reason=reason, reason_en=reason_en, cycle=cycle, created_by=person(actor))
+        target_date=target_date, target_date_precision=precision, reason=reason, reason_en=reason_en, cycle=cycle,
+        created_by=person(actor))
     record_event(actor=actor, action="monitoring.target_added", obj=indicator, label=audit_label, changes={
         "target": ((last.value, last.target_date) if last else None, (version.value, target_date)),
-        "reason": (None, reason)})
+        "reason": (None, reason), "precision": (None, precision)})
     if refresh:
         refresh_statuses(strategy=indicator.measure.strategy, indicator_ids=[indicator.pk])
     return version

@@ -133,8 +133,9 @@ def rollup_explained(row, kind):
 
 
 @register.filter
-def year_or_date(value):
-    """A target or baseline date as entered: "2027" for a whole year (core.formats.year_or_date)."""
-    from kompass.core import formats
+def dated(value, precision="day"):
+    """A target or baseline date with the precision it was entered with: "2027", "Dezember 2027" or
+    "31.12.2027" (monitoring.dated, ADR 0081)."""
+    from kompass.monitoring.dated import format_dated
 
-    return formats.year_or_date(value)
+    return format_dated(value, precision or "day")

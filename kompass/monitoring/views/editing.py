@@ -142,6 +142,7 @@ def indicator_edit(request, slug):
     if not request.user.has_perm("monitoring.change_monitoring", indicator.measure):
         raise PermissionDenied
     initial = {field: getattr(indicator, field) for field in EDITABLE_INDICATOR_FIELDS}
+    initial["baseline_date"] = (indicator.baseline_date, indicator.baseline_date_precision)  # as entered
     initial["owner"] = str(indicator.owner_id or "")
     form = IndicatorForm(request.POST or None, initial=initial, team=lifecycle_selectors.team(indicator.measure))
     for field in ("target_value", "target_date", "method"):
