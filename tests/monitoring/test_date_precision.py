@@ -58,6 +58,11 @@ def test_the_form_stores_the_precision_and_every_page_shows_it(seeded, client, m
     client.force_login(make_user("admin@example.org", admin=True))
     goal = _goal()
     url = reverse("monitoring:indicator_create", args=[goal.measure.slug, goal.slug])
+    from tests.portal.test_kern_components import non_kern
+
+    form = client.get(url).content.decode()
+    assert 'name="baseline_date"' in form and "Ein Jahr (2027), ein Monat (12/2027)" in form
+    assert non_kern(form) == []  # a KERN text field, no browser date picker that refuses "2027"
     response = client.post(url, {"name": "Bezirke", "unit": "Bezirke", "direction": "1", "baseline_value": "2",
                                  "baseline_date": "2022", "target_value": "12", "target_date": "12/2027",
                                  "method": "linear", "cadence": "yearly"})
