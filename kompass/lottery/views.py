@@ -13,6 +13,7 @@ from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from kompass.audit.selectors import latest_event_id
@@ -284,25 +285,23 @@ def select(request, slug):
     return redirect(reverse("jobs:detail", args=[job.pk]))
 
 
-@officer()
-@require_POST
-def hash_publish(request, slug):
-    return _post_action(request, slug, lambda p, d: services.hash_publish(actor=request.user, panel=p),
-                        success=_("The list hash is published."))
+def _panel_step(name: str, service, success, form_class=None, fields=(), **fixed):
+    """A POST of the officer that runs one step of the process: `service(actor=…, panel=…, **fixed)` with the
+    named `fields` of the valid `form_class` form, then back to the manage page with `success` or the errors."""
+    def view(request, slug):
+        def act(panel, data):
+            return service(actor=request.user, panel=panel, **fixed, **{f: data[f] for f in fields})
+        return _post_action(request, slug, act, form_class, success=str(success))
+    view.__name__ = view.__qualname__ = name
+    return officer()(require_POST(view))
 
 
-@officer()
-@require_POST
-def draw(request, slug):
-    return _post_action(request, slug, lambda p, d: services.panel_draw(actor=request.user, panel=p, seed=d["seed"]),
-                        lf.SeedForm, success=_("The panel is drawn."))
-
-
-@officer()
-@require_POST
-def publish(request, slug):
-    return _post_action(request, slug, lambda p, d: services.panel_publish(actor=request.user, panel=p),
-                        success=_("The audit page is public."))
+hash_publish = _panel_step("hash_publish", services.hash_publish, gettext_lazy("The list hash is published."))
+draw = _panel_step("draw", services.panel_draw, gettext_lazy("The panel is drawn."), lf.SeedForm, fields=("seed",))
+publish = _panel_step("publish", services.panel_publish, gettext_lazy("The audit page is public."))
+group = _panel_step("group", services.group_sync, gettext_lazy("The panel's user group is up to date."))
+purge = _panel_step("purge", services.personal_data_purge, gettext_lazy("Personal data deleted."), lf.PurgeForm,
+                    force=True)
 
 
 @officer()
@@ -316,21 +315,6 @@ def replace(request, slug):
         messages.success(request, _("%(new)s replaces %(old)s (one of %(n)s candidates).")
                          % {"new": rep.chosen.pseudonym, "old": resp.pseudonym, "n": len(rep.candidates)})
     return _post_action(request, slug, act, lf.ReplaceForm)
-
-
-@officer()
-@require_POST
-def group(request, slug):
-    return _post_action(request, slug, lambda p, d: services.group_sync(actor=request.user, panel=p),
-                        success=_("The panel's user group is up to date."))
-
-
-@officer()
-@require_POST
-def purge(request, slug):
-    return _post_action(request, slug,
-                        lambda p, d: services.personal_data_purge(actor=request.user, panel=p, force=True),
-                        lf.PurgeForm, success=_("Personal data deleted."))
 
 
 @officer("lottery.view_personal_data")
