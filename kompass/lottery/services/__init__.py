@@ -7,7 +7,6 @@ user)."""
 from kompass.lottery.services._common import (
     CODE_ALPHABET,
     RESERVED_SLUGS,
-    _check,
     _locked,
     _new_code,
     _new_pseudonym,
@@ -41,7 +40,7 @@ from kompass.lottery.services.selection import (
 from kompass.lottery.services.setup import panel_create, parse_categories
 
 __all__ = [
-    "CODE_ALPHABET", "RESERVED_SLUGS", "_check", "_check_features", "_locked", "_members", "_new_code",
+    "CODE_ALPHABET", "RESERVED_SLUGS", "_check_features", "_locked", "_members", "_new_code",
     "_new_pseudonym", "_person_from_row", "_pool", "_rank", "_read_csv", "_stage",
     "feasibility_of", "group_sync", "hash_publish", "household_key", "input_hash", "invitations_csv",
     "invitations_draw", "lottery_store", "member_replace", "panel_create", "panel_draw", "panel_publish",

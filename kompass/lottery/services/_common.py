@@ -16,11 +16,6 @@ CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I
 
 
 
-def _check(actor, perm: str, obj=None) -> None:
-    """The shared permission check (a SystemActor holds every permission; None is refused)."""
-    require(actor, perm, obj)
-
-
 def _stage(panel: Panel, *allowed: str) -> None:
     if panel.stage not in allowed:
         raise ValidationError(_("This step is not possible in the stage “%(stage)s”.")
@@ -34,7 +29,7 @@ def _locked(panel: Panel) -> Panel:
 def _step(actor, panel: Panel, *allowed: str, perm: str = "lottery.run_process") -> Panel:
     """The start of a step of the process: the permission check, the panel locked and read again, its stage one
     of `allowed`. Returns the locked panel."""
-    _check(actor, perm, panel)
+    require(actor, perm, panel)
     panel = _locked(panel)
     _stage(panel, *allowed)
     return panel

@@ -17,9 +17,9 @@ from kompass.algorithms.sortition import (
 )
 from kompass.audit.services import record_event
 from kompass.core import tabular
+from kompass.core.permissions import require
 from kompass.lottery.models import Invitation, Panel, PersonalData, Respondent
 from kompass.lottery.services._common import (
-    _check,
     _new_code,
     _new_pseudonym,
     _step,
@@ -126,7 +126,7 @@ def invitations_draw(*, actor, panel: Panel, content: bytes, filename: str, coun
 
 def invitations_csv(*, actor, panel: Panel) -> str:
     """The drawn list with names and addresses, for the letters; officer only, audited."""
-    _check(actor, "lottery.view_personal_data", panel)
+    require(actor, "lottery.view_personal_data", panel)
     out = io.StringIO()
     invitations = Invitation.objects.filter(panel=panel).select_related("personal").order_by("register_id")
     rows = ([inv.code, inv.register_id, p.name if p else "", p.address if p else "",

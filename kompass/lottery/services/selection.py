@@ -21,11 +21,11 @@ from kompass.algorithms.sortition import (
 )
 from kompass.audit.services import record_event
 from kompass.core.actors import system_actor
+from kompass.core.permissions import require
 from kompass.lottery import wording
 from kompass.lottery.models import Panel, Respondent
 from kompass.lottery.services._common import (
     _advance,
-    _check,
     _locked,
     _stage,
     _step,
@@ -70,7 +70,7 @@ def feasibility_of(panel: Panel, quotas: dict, size: int) -> dict:
 @transaction.atomic
 def quotas_set(*, actor, panel: Panel, quotas: dict, shares: dict | None = None, size: int | None = None) -> dict:
     """Save the quotas (and the population shares they came from) and run the feasibility check."""
-    _check(actor, "lottery.run_process", panel)
+    require(actor, "lottery.run_process", panel)
     panel = _locked(panel)
     from kompass.jobs.models import Job
 
@@ -120,7 +120,7 @@ def selection_start(*, actor, panel: Panel):
     from kompass.jobs.services import job_start
     from kompass.lottery.tasks import compute_lottery
 
-    _check(actor, "lottery.run_process", panel)
+    require(actor, "lottery.run_process", panel)
     panel = _locked(panel)
     resume = panel.stage == Panel.Stage.COMPUTED and panel.summary.get("complete") is False and panel.solver_state
     if not resume:
