@@ -51,6 +51,12 @@ def _manage(slug):
     return reverse("lottery:manage", args=[slug])
 
 
+def _file(response, filename: str, disposition: str = "attachment"):
+    """`response` as a file named `filename` (downloaded, or shown in the browser with "inline")."""
+    response["Content-Disposition"] = f'{disposition}; filename="{filename}"'
+    return response
+
+
 # --- public ----------------------------------------------------------------------------------------------------
 
 @require_GET
@@ -99,25 +105,26 @@ def _audit_context(request, slug):
     return {**selectors.results(panel), "published": panel.stage == Panel.Stage.PUBLISHED}
 
 
-@require_GET
-def panel_public(request, slug):
+def _public_panel(request, slug):
+    """The panel, once its stage is public (before that only for those who may see the results; else 404)."""
     panel = selectors.panel_get(slug)
     if panel.stage not in selectors.PUBLIC_STAGES and not request.user.has_perm("lottery.view_results"):
         raise Http404
-    return render(request, "lottery/panel.html", {"panel": panel})
+    return panel
+
+
+@require_GET
+def panel_public(request, slug):
+    return render(request, "lottery/panel.html", {"panel": _public_panel(request, slug)})
 
 
 @require_GET
 def lottery_json(request, slug):
-    panel = selectors.panel_get(slug)
-    if panel.stage not in selectors.PUBLIC_STAGES and not request.user.has_perm("lottery.view_results"):
-        raise Http404
+    panel = _public_panel(request, slug)
     if not panel.lottery:
         raise Http404
-    response = HttpResponse(json.dumps(panel.lottery, sort_keys=True, separators=(",", ":")),
-                            content_type="application/json")
-    response["Content-Disposition"] = f'attachment; filename="{panel.slug}-lottery.json"'
-    return response
+    return _file(HttpResponse(json.dumps(panel.lottery, sort_keys=True, separators=(",", ":")),
+                              content_type="application/json"), f"{panel.slug}-lottery.json")
 
 
 @require_GET
@@ -128,9 +135,7 @@ def verification_bundle(request, slug):
     panel = context["panel"]
     if panel.seed == "" or not panel.lottery:
         raise Http404
-    response = HttpResponse(bundle(panel), content_type="application/zip")
-    response["Content-Disposition"] = f'attachment; filename="{panel.slug}-verification.zip"'
-    return response
+    return _file(HttpResponse(bundle(panel), content_type="application/zip"), f"{panel.slug}-verification.zip")
 
 
 @require_GET
@@ -146,9 +151,7 @@ def audit_pdf(request, slug):
     context = {**_audit_context(request, slug), "for_pdf": True}
     html = render_to_string("lottery/audit.html", context, request=request)
     pdf = weasyprint.HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf()
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="{slug}-audit.pdf"'
-    return response
+    return _file(HttpResponse(pdf, content_type="application/pdf"), f"{slug}-audit.pdf", "inline")
 
 
 # --- the lottery officer ---------------------------------------------------------------------------------------
@@ -226,10 +229,8 @@ def invitations_draw(request, slug):
 @require_GET
 def invitations_csv(request, slug):
     panel = selectors.panel_get(slug)
-    response = HttpResponse(services.invitations_csv(actor=request.user, panel=panel),
-                            content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{panel.slug}-invitations.csv"'
-    return response
+    return _file(HttpResponse(services.invitations_csv(actor=request.user, panel=panel),
+                              content_type="text/csv; charset=utf-8"), f"{panel.slug}-invitations.csv")
 
 
 @officer()
@@ -333,7 +334,5 @@ def respondent_export(request, slug, pseudonym):
     resp = selectors.respondent_by_pseudonym(panel, pseudonym)
     if resp is None:
         raise Http404
-    response = JsonResponse(services.respondent_export(actor=request.user, respondent=resp),
-                            json_dumps_params={"indent": 2, "ensure_ascii": False})
-    response["Content-Disposition"] = f'attachment; filename="{panel.slug}-{pseudonym}.json"'
-    return response
+    return _file(JsonResponse(services.respondent_export(actor=request.user, respondent=resp),
+                              json_dumps_params={"indent": 2, "ensure_ascii": False}), f"{panel.slug}-{pseudonym}.json")
