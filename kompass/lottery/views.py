@@ -13,6 +13,7 @@ from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from kompass.audit.selectors import latest_event_id
@@ -48,6 +49,12 @@ def officer(perm="lottery.run_process"):
 
 def _manage(slug):
     return reverse("lottery:manage", args=[slug])
+
+
+def _file(response, filename: str, disposition: str = "attachment"):
+    """`response` as a file named `filename` (downloaded, or shown in the browser with "inline")."""
+    response["Content-Disposition"] = f'{disposition}; filename="{filename}"'
+    return response
 
 
 # --- public ----------------------------------------------------------------------------------------------------
@@ -98,25 +105,26 @@ def _audit_context(request, slug):
     return {**selectors.results(panel), "published": panel.stage == Panel.Stage.PUBLISHED}
 
 
-@require_GET
-def panel_public(request, slug):
+def _public_panel(request, slug):
+    """The panel, once its stage is public (before that only for those who may see the results; else 404)."""
     panel = selectors.panel_get(slug)
     if panel.stage not in selectors.PUBLIC_STAGES and not request.user.has_perm("lottery.view_results"):
         raise Http404
-    return render(request, "lottery/panel.html", {"panel": panel})
+    return panel
+
+
+@require_GET
+def panel_public(request, slug):
+    return render(request, "lottery/panel.html", {"panel": _public_panel(request, slug)})
 
 
 @require_GET
 def lottery_json(request, slug):
-    panel = selectors.panel_get(slug)
-    if panel.stage not in selectors.PUBLIC_STAGES and not request.user.has_perm("lottery.view_results"):
-        raise Http404
+    panel = _public_panel(request, slug)
     if not panel.lottery:
         raise Http404
-    response = HttpResponse(json.dumps(panel.lottery, sort_keys=True, separators=(",", ":")),
-                            content_type="application/json")
-    response["Content-Disposition"] = f'attachment; filename="{panel.slug}-lottery.json"'
-    return response
+    return _file(HttpResponse(json.dumps(panel.lottery, sort_keys=True, separators=(",", ":")),
+                              content_type="application/json"), f"{panel.slug}-lottery.json")
 
 
 @require_GET
@@ -127,9 +135,7 @@ def verification_bundle(request, slug):
     panel = context["panel"]
     if panel.seed == "" or not panel.lottery:
         raise Http404
-    response = HttpResponse(bundle(panel), content_type="application/zip")
-    response["Content-Disposition"] = f'attachment; filename="{panel.slug}-verification.zip"'
-    return response
+    return _file(HttpResponse(bundle(panel), content_type="application/zip"), f"{panel.slug}-verification.zip")
 
 
 @require_GET
@@ -145,9 +151,7 @@ def audit_pdf(request, slug):
     context = {**_audit_context(request, slug), "for_pdf": True}
     html = render_to_string("lottery/audit.html", context, request=request)
     pdf = weasyprint.HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf()
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="{slug}-audit.pdf"'
-    return response
+    return _file(HttpResponse(pdf, content_type="application/pdf"), f"{slug}-audit.pdf", "inline")
 
 
 # --- the lottery officer ---------------------------------------------------------------------------------------
@@ -225,10 +229,8 @@ def invitations_draw(request, slug):
 @require_GET
 def invitations_csv(request, slug):
     panel = selectors.panel_get(slug)
-    response = HttpResponse(services.invitations_csv(actor=request.user, panel=panel),
-                            content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{panel.slug}-invitations.csv"'
-    return response
+    return _file(HttpResponse(services.invitations_csv(actor=request.user, panel=panel),
+                              content_type="text/csv; charset=utf-8"), f"{panel.slug}-invitations.csv")
 
 
 @officer()
@@ -284,25 +286,23 @@ def select(request, slug):
     return redirect(reverse("jobs:detail", args=[job.pk]))
 
 
-@officer()
-@require_POST
-def hash_publish(request, slug):
-    return _post_action(request, slug, lambda p, d: services.hash_publish(actor=request.user, panel=p),
-                        success=_("The list hash is published."))
+def _panel_step(name: str, service, success, form_class=None, fields=(), **fixed):
+    """A POST of the officer that runs one step of the process: `service(actor=…, panel=…, **fixed)` with the
+    named `fields` of the valid `form_class` form, then back to the manage page with `success` or the errors."""
+    def view(request, slug):
+        def act(panel, data):
+            return service(actor=request.user, panel=panel, **fixed, **{f: data[f] for f in fields})
+        return _post_action(request, slug, act, form_class, success=str(success))
+    view.__name__ = view.__qualname__ = name
+    return officer()(require_POST(view))
 
 
-@officer()
-@require_POST
-def draw(request, slug):
-    return _post_action(request, slug, lambda p, d: services.panel_draw(actor=request.user, panel=p, seed=d["seed"]),
-                        lf.SeedForm, success=_("The panel is drawn."))
-
-
-@officer()
-@require_POST
-def publish(request, slug):
-    return _post_action(request, slug, lambda p, d: services.panel_publish(actor=request.user, panel=p),
-                        success=_("The audit page is public."))
+hash_publish = _panel_step("hash_publish", services.hash_publish, gettext_lazy("The list hash is published."))
+draw = _panel_step("draw", services.panel_draw, gettext_lazy("The panel is drawn."), lf.SeedForm, fields=("seed",))
+publish = _panel_step("publish", services.panel_publish, gettext_lazy("The audit page is public."))
+group = _panel_step("group", services.group_sync, gettext_lazy("The panel's user group is up to date."))
+purge = _panel_step("purge", services.personal_data_purge, gettext_lazy("Personal data deleted."), lf.PurgeForm,
+                    force=True)
 
 
 @officer()
@@ -316,21 +316,6 @@ def replace(request, slug):
         messages.success(request, _("%(new)s replaces %(old)s (one of %(n)s candidates).")
                          % {"new": rep.chosen.pseudonym, "old": resp.pseudonym, "n": len(rep.candidates)})
     return _post_action(request, slug, act, lf.ReplaceForm)
-
-
-@officer()
-@require_POST
-def group(request, slug):
-    return _post_action(request, slug, lambda p, d: services.group_sync(actor=request.user, panel=p),
-                        success=_("The panel's user group is up to date."))
-
-
-@officer()
-@require_POST
-def purge(request, slug):
-    return _post_action(request, slug,
-                        lambda p, d: services.personal_data_purge(actor=request.user, panel=p, force=True),
-                        lf.PurgeForm, success=_("Personal data deleted."))
 
 
 @officer("lottery.view_personal_data")
@@ -349,7 +334,5 @@ def respondent_export(request, slug, pseudonym):
     resp = selectors.respondent_by_pseudonym(panel, pseudonym)
     if resp is None:
         raise Http404
-    response = JsonResponse(services.respondent_export(actor=request.user, respondent=resp),
-                            json_dumps_params={"indent": 2, "ensure_ascii": False})
-    response["Content-Disposition"] = f'attachment; filename="{panel.slug}-{pseudonym}.json"'
-    return response
+    return _file(JsonResponse(services.respondent_export(actor=request.user, respondent=resp),
+                              json_dumps_params={"indent": 2, "ensure_ascii": False}), f"{panel.slug}-{pseudonym}.json")

@@ -35,13 +35,8 @@ COMPONENT_LABELS = {
     "baseline_source": _("Source of the base value"), "parity_transform": _("Falling target mirrored"),
     "sign": _("Sign of the direction"), "target_value_used": _("Target value used"),
     "thresholds": _("Thresholds of the status"),
-}
-PRIMARY_COMPONENTS = ["base_time", "base_value", "current_time", "current_value", "target_time", "target_value",
-                      "years_elapsed", "cagr_observed", "cagr_required", "growth_rate", "ratio", "achievement",
-                      "time_share", "mean_annual_change", "projection", "shortfall_share"]
-# Components and threshold names the methods report beyond the primary ones (algorithms.progress), and the
-# words some of them take as values: every key a page can show has a label, so no code reaches a page.
-COMPONENT_LABELS.update({
+    # Components and threshold names the methods report beyond the primary ones (algorithms.progress), and the
+    # words some of them take as values: every key a page can show has a label, so no code reaches a page.
     "baseline_ignored": _("Base value not used"), "gap": _("Remaining gap to the target"),
     "growth": _("Growth per year"), "limit_factor": _("Share of the way to the natural limit"),
     "natural_limit_applies": _("Natural limit applied"), "natural_limit_ignored": _("Natural limit"),
@@ -49,10 +44,13 @@ COMPONENT_LABELS.update({
     "variant": _("Variant of the method"), "window_points": _("Values in the window"),
     "window_size": _("Size of the window"), "window_start_time": _("Window starts in"),
     "years_to_target": _("Years until the target year"), "zero_base_replaced": _("Base value 0 replaced"),
-    "zero_target_replaced": _("Target value 0 replaced"), "achieved": _("Target achieved"),
-    "limited": _("Limited progress"), "significant_progress": _("Significant progress"),
+    "zero_target_replaced": _("Target value 0 replaced"), "achieved": STATUS_LABELS["achieved"],
+    "limited": STATUS_LABELS["limited_progress"], "significant_progress": _("Significant progress"),
     "moderate_progress": _("Moderate progress"), "insufficient_progress": _("Insufficient progress"),
     "moderate_movement_away": _("Moderate movement away from the target"), "sun": _("Sun"),
     "slightly_cloudy": _("Slightly cloudy"),
-})
+}
+PRIMARY_COMPONENTS = ["base_time", "base_value", "current_time", "current_value", "target_time", "target_value",
+                      "years_elapsed", "cagr_observed", "cagr_required", "growth_rate", "ratio", "achievement",
+                      "time_share", "mean_annual_change", "projection", "shortfall_share"]
 VALUE_LABELS = {"with_target": _("with a target"), "without_target": _("without a target")}

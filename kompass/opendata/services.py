@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from kompass.audit.services import record_event
+from kompass.core.permissions import require
 from kompass.core.text import german_slug
 from kompass.monitoring import services as monitoring
 from kompass.monitoring.models import Goal, Indicator
@@ -25,18 +26,13 @@ class SdgImportReport:
     slugs: list[str] = field(default_factory=list)
 
 
-def _require(actor, perm: str, obj=None) -> None:
-    if actor is None or not actor.has_perm(perm, obj):
-        raise PermissionDenied
-
-
 @transaction.atomic
 def opensdg_import(*, actor, strategy, measure, indicators: list[SdgIndicator], level: str = "impact",
                    goal_title: str = "") -> SdgImportReport:
     """Bring Open SDG indicators into a measure's impact chain: indicators matched by `kompass_slug` are updated,
     the others are created under one goal of `level`. Measurements and targets go through the monitoring
     services (all or nothing)."""
-    _require(actor, "monitoring.change_monitoring", measure)
+    require(actor, "monitoring.change_monitoring", measure)
     if measure.strategy_id != strategy.pk:
         raise ValidationError({"measure": "The measure belongs to another strategy."})
     report = SdgImportReport()
@@ -126,7 +122,7 @@ def source_follow(*, actor, name: str, url: str, kind: str = "kompass", interval
     """Follow another Kompass instance or a DCAT-AP catalogue (the strategy office)."""
     from kompass.opendata.models import Source
 
-    _require(actor, "strategy.edit_framework")
+    require(actor, "strategy.edit_framework")
     if kind not in Source.Kind.values:
         raise ValidationError({"kind": "Unknown kind of source."})
     with transaction.atomic():
@@ -152,7 +148,7 @@ def harvest_schedule(*, actor, source, run_after=None):
     from kompass.jobs.services import can_schedule, job_start
     from kompass.opendata.tasks import harvest_task
 
-    _require(actor, "strategy.edit_framework")
+    require(actor, "strategy.edit_framework")
     if not source.is_active or not can_schedule():
         return None
     queued = Job.objects.filter(kind=HARVEST_JOB, status=Job.Status.QUEUED).values_list("task_args", flat=True)
@@ -179,7 +175,7 @@ def harvest(*, actor, source, get=None, now=None) -> HarvestReport:
     from kompass.opendata import federation
     from kompass.opendata.models import HarvestedRecord
 
-    _require(actor, "strategy.edit_framework")
+    require(actor, "strategy.edit_framework")
     now = now or timezone.now()
     get = get or federation.fetch
     report = HarvestReport()
@@ -244,7 +240,7 @@ def replication_record(*, actor, measure, record=None, remote_url: str = "", rem
     """Record that `measure` replicates or adapts another city's measure (a harvested record, or a URL)."""
     from kompass.opendata.models import Replication
 
-    _require(actor, "lifecycle.mark_replication", measure)
+    require(actor, "lifecycle.mark_replication", measure)
     if relation not in Replication.Relation.values:
         raise ValidationError({"relation": "Unknown relation."})
     if record is not None:
@@ -263,7 +259,7 @@ def replication_record(*, actor, measure, record=None, remote_url: str = "", rem
 
 
 def replication_remove(*, actor, replication) -> None:
-    _require(actor, "lifecycle.mark_replication", replication.measure)
+    require(actor, "lifecycle.mark_replication", replication.measure)
     with transaction.atomic():
         record_event(actor=actor, action="opendata.replication_removed", obj=replication.measure,
                      changes={"origin": (replication.remote_url, None)})

@@ -9,7 +9,7 @@ from django.views.decorators.http import require_safe
 
 from kompass.core.urls import absolute_url
 from kompass.opendata import catalog, datasets, formats, licences
-from kompass.strategy.selectors import current_strategy_or_none
+from kompass.strategy.selectors import current_strategy
 
 NEGOTIATION = [("text/turtle", "ttl"), ("application/ld+json", "jsonld"), ("application/rdf+xml", "rdf"),
                ("application/x-turtle", "ttl"), ("application/json", "jsonld")]
@@ -17,13 +17,6 @@ NEGOTIATION = [("text/turtle", "ttl"), ("application/ld+json", "jsonld"), ("appl
 
 def base_url(request) -> str:
     return absolute_url("/", request).rstrip("/")
-
-
-def _strategy():
-    strategy = current_strategy_or_none()
-    if strategy is None:
-        raise Http404
-    return strategy
 
 
 def _negotiate(accept: str) -> str | None:
@@ -60,7 +53,7 @@ def catalog_negotiated(request):
 
 
 def _catalog_page(request):
-    strategy = _strategy()
+    strategy = current_strategy()
     lic = licences.for_strategy(strategy)
     items = datasets.all_datasets(strategy, base_url(request))
     rows = [(ds, formats.distributions(ds, lic)) for ds in items]
@@ -73,12 +66,12 @@ def _catalog_page(request):
 def catalog_file(request, fmt: str):
     if fmt not in catalog.FORMATS:
         raise Http404
-    body = catalog.serialize(_strategy(), base_url(request), fmt)
+    body = catalog.serialize(current_strategy(), base_url(request), fmt)
     return HttpResponse(body, content_type=f"{catalog.CONTENT_TYPES[fmt]}; charset=utf-8")
 
 
 def _dataset(request, key: str) -> datasets.Dataset:
-    ds = datasets.find(_strategy(), key, base_url(request))
+    ds = datasets.find(current_strategy(), key, base_url(request))
     if ds is None:
         raise Http404
     return ds
@@ -107,7 +100,7 @@ def dataset_json(request, key: str):
 
 @require_safe
 def datapackage(request, key: str):
-    strategy = _strategy()
+    strategy = current_strategy()
     ds = _dataset(request, key)
     return _download(formats.datapackage_bytes(ds, licences.for_strategy(strategy)), "application/json",
                      "datapackage.json")
@@ -125,6 +118,6 @@ def dataset_geojson(request, key: str):
 def opensdg_zip(request):
     from kompass.opendata import opensdg
 
-    response = HttpResponse(opensdg.export_zip(_strategy()), content_type="application/zip")
+    response = HttpResponse(opensdg.export_zip(current_strategy()), content_type="application/zip")
     response["Content-Disposition"] = 'attachment; filename="open-sdg-data.zip"'
     return response

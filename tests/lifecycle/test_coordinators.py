@@ -254,3 +254,38 @@ def test_inviting_a_member_twice_is_refused_with_a_form_message(client, plan, pe
     assert response.status_code == 400
     assert "email" in response.context["invite_form"].errors
     assert not mail.outbox
+
+
+def test_edit_pages_answer_in_german_and_name_the_stored_item(client, plan, people):
+    """The edit and delete views of both kinds (one `_Editable` row each): German messages, back to the plan
+    section; a refused save shows the form with 400 under the heading of the item as stored."""
+    measure, mandate = plan["measure"], plan["mandate"]
+    client.force_login(people["coordinator"])
+    url = reverse("lifecycle:mandate_edit", args=[measure.slug, mandate.pk])
+    refused = client.post(url, {"given_by": "cdo", "given_on": "1800-01-01", "budget_eur": "-5"})
+    assert refused.status_code == 400 and "given_on" in refused.context["form"].errors
+    assert refused.context["title"] == "Auftrag vom 01.03.2025 bearbeiten"
+    assert Mandate.objects.get(pk=mandate.pk).given_on == datetime.date(2025, 3, 1)
+    saved = client.post(reverse("lifecycle:milestone_edit", args=[measure.slug, plan["milestone"].pk]),
+                        {"title": "Werkstatt 2", "due_on": "2026-04-01", "owner": ""}, follow=True)
+    assert saved.redirect_chain[-1][0].endswith("/process/milestones/#main")
+    assert "Der Meilenstein wurde gespeichert." in saved.content.decode()
+    deleted = client.post(reverse("lifecycle:mandate_delete", args=[measure.slug, mandate.pk]), follow=True)
+    assert "Der Auftrag wurde gelöscht." in deleted.content.decode()
+    assert not Mandate.objects.filter(pk=mandate.pk).exists()
+
+
+def test_an_unchanged_save_records_nothing(plan, people):
+    """`change_recorded`: only the fields that differ are written and audited; nothing differs, no event."""
+    milestone, mandate = plan["milestone"], plan["mandate"]
+    member = TeamMember.objects.filter(measure=plan["measure"]).select_related("user").first()
+    before = AuditEvent.objects.count()
+    services.milestone_update(actor=people["lead"], milestone=milestone, title=milestone.title,
+                              due_on=milestone.due_on)
+    services.mandate_update(actor=people["coordinator"], mandate=mandate, given_by=mandate.given_by)
+    services.team_member_set(actor=people["lead"], measure=plan["measure"], user=member.user, role=member.role,
+                             organisation=member.organisation)
+    assert AuditEvent.objects.count() == before
+    services.mandate_update(actor=people["coordinator"], mandate=mandate, notes="neu")
+    event = AuditEvent.objects.latest("id")
+    assert event.action == "mandate.changed" and list(event.changes) == [f"mandate:{mandate.pk}:notes"]

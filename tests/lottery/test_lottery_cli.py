@@ -26,6 +26,11 @@ def write(path: Path, text: str) -> Path:
     return path
 
 
+def verify(pool: Path, quotas: Path, out: Path, *more: str) -> int:
+    """`kompass lottery verify` of the report in `out` against the pool and quotas; its exit code."""
+    return main(["verify", "--pool", str(pool), "--quotas", str(quotas), "--report", str(out / "report.json"), *more])
+
+
 @pytest.fixture
 def tiny(tmp_path):
     q = write(
@@ -82,48 +87,18 @@ def test_select_writes_outputs_and_verify_matches(tiny, tmp_path, capsys):
     with open(out / "panel.csv") as f:
         panel = list(csv.DictReader(f))
     assert len(panel) == 5
-    assert (
-        main(
-            [
-                "verify",
-                "--pool",
-                str(p),
-                "--quotas",
-                str(q),
-                "--report",
-                str(out / "report.json"),
-                "--panel",
-                str(out / "panel.csv"),
-            ]
-        )
-        == 0
-    )
+    assert verify(p, q, out, "--panel", str(out / "panel.csv")) == 0
     assert "MATCH" in capsys.readouterr().out
     # tampered panel -> mismatch
     lines = (out / "panel.csv").read_text().splitlines()
     others = [f"r{i}" for i in range(12) if f"r{i}" not in {r["id"] for r in panel}]
     lines[1] = others[0] + "," + lines[1].split(",", 1)[1]
     write(out / "panel.csv", "\n".join(lines) + "\n")
-    assert (
-        main(
-            [
-                "verify",
-                "--pool",
-                str(p),
-                "--quotas",
-                str(q),
-                "--report",
-                str(out / "report.json"),
-                "--panel",
-                str(out / "panel.csv"),
-            ]
-        )
-        == 1
-    )
+    assert verify(p, q, out, "--panel", str(out / "panel.csv")) == 1
     # changed seed in the report -> mismatch
     report["seed"] = "other"
     write(out / "report.json", json.dumps(report))
-    assert main(["verify", "--pool", str(p), "--quotas", str(q), "--report", str(out / "report.json")]) == 1
+    assert verify(p, q, out) == 1
 
 
 @pytest.mark.parametrize(
@@ -339,7 +314,5 @@ def test_select_guards_formula_ids_in_panel_csv_and_verify_still_matches(tmp_pat
         with open(out / name, newline="", encoding="utf-8") as f:
             ids = [r["id"] for r in csv.DictReader(f)]
         assert ids and all(i.startswith("'-r") for i in ids), name
-    verify = ["verify", "--pool", str(p), "--quotas", str(q), "--report", str(out / "report.json"),
-              "--panel", str(out / "panel.csv")]
-    assert main(verify) == 0
+    assert verify(p, q, out, "--panel", str(out / "panel.csv")) == 0
     assert "MATCH" in capsys.readouterr().out

@@ -10,10 +10,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from kompass.audit.services import diff_fields, record_event
+from kompass.audit.services import record_event
 from kompass.core.permissions import require
 from kompass.lifecycle.models import Milestone, Notification
-from kompass.lifecycle.services._common import notify_team
+from kompass.lifecycle.services._common import change_recorded, delete_recorded, notify_team
 
 
 @transaction.atomic
@@ -32,26 +32,18 @@ def milestone_update(*, actor, milestone: Milestone, title: str, due_on: datetim
                      done_on: datetime.date | None = None) -> Milestone:
     """Change a milestone; moving its due date lets the overdue reminder go out again for the new date."""
     require(actor, "lifecycle.manage_milestones", milestone.measure)
-    changes = diff_fields(milestone, {"title": title, "due_on": due_on, "owner": owner, "done_on": done_on})
-    if not changes:
-        return milestone
-    for key, (_old, new) in changes.items():
-        setattr(milestone, key, new)
-    if "due_on" in changes:
+    if due_on != milestone.due_on:
         milestone.overdue_notified_on = None
-    milestone.full_clean()
-    milestone.save()
-    record_event(actor=actor, action="milestone.changed", obj=milestone.measure,
-                 changes={f"milestone:{milestone.pk}:{k}": v for k, v in changes.items()})
+    change_recorded(actor=actor, obj=milestone, action="milestone.changed", prefix=f"milestone:{milestone.pk}",
+                    values={"title": title, "due_on": due_on, "owner": owner, "done_on": done_on})
     return milestone
 
 
 @transaction.atomic
 def milestone_delete(*, actor, milestone: Milestone) -> None:
     require(actor, "lifecycle.manage_milestones", milestone.measure)
-    record_event(actor=actor, action="milestone.deleted", obj=milestone.measure,
-                 changes={"milestone": (f"{milestone.title} ({milestone.due_on.isoformat()})", None)})
-    milestone.delete()
+    delete_recorded(actor=actor, obj=milestone, action="milestone.deleted", key="milestone",
+                    text=f"{milestone.title} ({milestone.due_on.isoformat()})")
 
 
 @transaction.atomic

@@ -9,10 +9,10 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from kompass.audit.services import diff_fields, record_event
+from kompass.audit.services import record_event
 from kompass.core.permissions import require
 from kompass.lifecycle.models import Mandate, TeamMember
-from kompass.lifecycle.services._common import notify_team, person
+from kompass.lifecycle.services._common import change_recorded, delete_recorded, notify_team, person
 
 
 @transaction.atomic
@@ -29,22 +29,16 @@ def team_member_set(*, actor, measure, user, role: str, organisation=None) -> Te
         record_event(actor=actor, action="team_member.added", obj=measure,
                      changes={"team_member": (None, f"{user.email} ({role})")})
         return member
-    changes = diff_fields(member, {"role": role, "organisation": organisation})
-    if changes:
-        for key, (_old, new) in changes.items():
-            setattr(member, key, new)
-        member.save()
-        record_event(actor=actor, action="team_member.changed", obj=measure,
-                     changes={f"team_member:{user.email}:{k}": v for k, v in changes.items()})
+    change_recorded(actor=actor, obj=member, values={"role": role, "organisation": organisation},
+                    action="team_member.changed", prefix=f"team_member:{user.email}", measure=measure, clean=False)
     return member
 
 
 @transaction.atomic
 def team_member_remove(*, actor, member: TeamMember) -> None:
     require(actor, "lifecycle.manage_team", member.measure)
-    record_event(actor=actor, action="team_member.removed", obj=member.measure,
-                 changes={"team_member": (f"{member.user.email} ({member.role})", None)})
-    member.delete()
+    delete_recorded(actor=actor, obj=member, action="team_member.removed", key="team_member",
+                    text=f"{member.user.email} ({member.role})")
 
 
 MANDATE_FIELDS = ("given_by", "given_on", "budget_eur", "staff_fte", "notes")
@@ -53,24 +47,16 @@ MANDATE_FIELDS = ("given_by", "given_on", "budget_eur", "staff_fte", "notes")
 @transaction.atomic
 def mandate_update(*, actor, mandate: Mandate, **data) -> Mandate:
     require(actor, "lifecycle.record_mandate", mandate.measure)
-    changes = diff_fields(mandate, {k: data[k] for k in MANDATE_FIELDS if k in data})
-    if not changes:
-        return mandate
-    for key, (_old, new) in changes.items():
-        setattr(mandate, key, new)
-    mandate.full_clean()
-    mandate.save()
-    record_event(actor=actor, action="mandate.changed", obj=mandate.measure,
-                 changes={f"mandate:{mandate.pk}:{k}": v for k, v in changes.items()})
+    change_recorded(actor=actor, obj=mandate, values={k: data[k] for k in MANDATE_FIELDS if k in data},
+                    action="mandate.changed", prefix=f"mandate:{mandate.pk}")
     return mandate
 
 
 @transaction.atomic
 def mandate_delete(*, actor, mandate: Mandate) -> None:
     require(actor, "lifecycle.record_mandate", mandate.measure)
-    record_event(actor=actor, action="mandate.deleted", obj=mandate.measure,
-                 changes={"mandate": (f"{mandate.given_by} {mandate.given_on.isoformat()}", None)})
-    mandate.delete()
+    delete_recorded(actor=actor, obj=mandate, action="mandate.deleted", key="mandate",
+                    text=f"{mandate.given_by} {mandate.given_on.isoformat()}")
 
 
 @transaction.atomic

@@ -97,23 +97,35 @@ def _done(request, measure, text, section="overview"):
     return redirect(reverse(f"lifecycle:{SECTION_URL[section]}", args=[measure.slug]) + "#main")
 
 
-def _workspace_post(request, slug, *, perm: str, perform, success: str, key: str = "", form=None,
-                    error_field: str | None = None, load=None, section: str = "overview"):
-    """The one shape of every write on the team workspace: load the measure (and `load(measure)`, 404 first),
-    `require` the permission (403), bind `form(measure)` and run `perform(measure, data)` with its cleaned data
-    (or with the loaded object). An invalid form or a ValidationError shows the workspace again with 400: the
-    error goes to `error_field` of the form, or above the forms."""
-    measure = _measure(slug)
-    obj = load(measure) if load is not None else None
-    require(request.user, perm, measure)
-    bound = form(measure) if form is not None else None
+def form_post(request, obj, *, perm: str, form, perform, redisplay, done, error_field: str | None = None):
+    """The one shape of a write on a lifecycle page: `require` the permission on `obj` (403), bind `form()` (no
+    form: None) and run `perform(bound)`. An invalid form or a ValidationError answers `redisplay(bound, error)`
+    (the page again with 400): the service's error goes to `error_field` of the form, else it is `error`, shown
+    above the forms. Otherwise `done()` (a message and a redirect)."""
+    require(request.user, perm, obj)
+    bound = form() if form is not None else None
     if bound is not None and not bound.is_valid():
-        return _redisplay(request, measure, key, bound)
+        return redisplay(bound, None)
     try:
-        perform(measure, bound.cleaned_data if bound is not None else obj)
+        perform(bound)
     except ValidationError as exc:
         if error_field:
             bound.add_error(error_field, _error_text(exc))
-            return _redisplay(request, measure, key, bound)
-        return _redisplay(request, measure, key, bound, _error_text(exc))
-    return _done(request, measure, success, FORM_SECTION.get(key, section))
+            return redisplay(bound, None)
+        return redisplay(bound, _error_text(exc))
+    return done()
+
+
+def _workspace_post(request, slug, *, perm: str, perform, success: str, key: str = "", form=None,
+                    error_field: str | None = None, load=None, section: str = "overview"):
+    """A write on the team workspace (`form_post`): load the measure (and `load(measure)`, 404 first), bind
+    `form(measure)` and run `perform(measure, data)` with its cleaned data (or with the loaded object). An invalid
+    form or a ValidationError shows the form's section again with 400."""
+    measure = _measure(slug)
+    obj = load(measure) if load is not None else None
+    return form_post(
+        request, measure, perm=perm, error_field=error_field,
+        form=(lambda: form(measure)) if form is not None else None,
+        perform=lambda bound: perform(measure, bound.cleaned_data if bound is not None else obj),
+        redisplay=lambda bound, error: _redisplay(request, measure, key, bound, error),
+        done=lambda: _done(request, measure, success, FORM_SECTION.get(key, section)))

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -14,9 +13,7 @@ from kompass.core.permissions import require
 from kompass.lifecycle import forms as lf
 from kompass.lifecycle import selectors, services
 from kompass.lifecycle.models import Candidate
-from kompass.lifecycle.views._common import (
-    _error_text,
-)
+from kompass.lifecycle.views._common import form_post
 from kompass.strategy.selectors import current_strategy
 
 
@@ -72,21 +69,20 @@ def candidate_detail(request, slug):
 
 
 def _candidate_post(request, slug, *, perm: str, key: str, form, perform, success: str):
-    """The one shape of a write on a candidate page: load, `require`, bind, run; errors show the page with 400."""
+    """A write on a candidate page (`form_post`): errors show the page again with 400, the form as `key`."""
     strategy = current_strategy()
     candidate = get_object_or_404(Candidate, strategy=strategy, slug=slug)
-    require(request.user, perm, candidate)
-    bound = form(strategy)
-    if not bound.is_valid():
+
+    def redisplay(bound, error):
         return render(request, "lifecycle/candidate.html",
-                      _candidate_context(request, strategy, slug, **{key: bound}), status=400)
-    try:
-        perform(candidate, bound)
-    except ValidationError as exc:
-        return render(request, "lifecycle/candidate.html", _candidate_context(
-            request, strategy, slug, **{key: bound, "error": _error_text(exc)}), status=400)
-    messages.success(request, success)
-    return redirect("lifecycle:candidate", slug=slug)
+                      _candidate_context(request, strategy, slug, **{key: bound, "error": error}), status=400)
+
+    def done():
+        messages.success(request, success)
+        return redirect("lifecycle:candidate", slug=slug)
+
+    return form_post(request, candidate, perm=perm, form=lambda: form(strategy),
+                     perform=lambda bound: perform(candidate, bound), redisplay=redisplay, done=done)
 
 
 @login_required

@@ -19,40 +19,21 @@ from kompass.lifecycle.views._common import (
 )
 
 
-def _section(request, slug, section):
-    measure = _measure(slug)
-    require(request.user, "lifecycle.view_workspace", measure)
-    return render(request, "lifecycle/workspace.html", _workspace_context(request, measure, section=section))
+def _section_page(section: str, name: str):
+    """The GET view of one workspace section (each section is its own page, see `SECTIONS`)."""
+    def view(request, slug):
+        measure = _measure(slug)
+        require(request.user, "lifecycle.view_workspace", measure)
+        return render(request, "lifecycle/workspace.html", _workspace_context(request, measure, section=section))
+    view.__name__ = view.__qualname__ = name
+    return login_required(require_GET(view))
 
 
-@login_required
-@require_GET
-def workspace(request, slug):
-    return _section(request, slug, "overview")
-
-
-@login_required
-@require_GET
-def team_section(request, slug):
-    return _section(request, slug, "team")
-
-
-@login_required
-@require_GET
-def plan_section(request, slug):
-    return _section(request, slug, "plan")
-
-
-@login_required
-@require_GET
-def logbook_section(request, slug):
-    return _section(request, slug, "logbook")
-
-
-@login_required
-@require_GET
-def lessons_section(request, slug):
-    return _section(request, slug, "lessons")
+workspace = _section_page("overview", "workspace")
+team_section = _section_page("team", "team_section")
+plan_section = _section_page("plan", "plan_section")
+logbook_section = _section_page("logbook", "logbook_section")
+lessons_section = _section_page("lessons", "lessons_section")
 
 
 @login_required

@@ -1,19 +1,12 @@
 """Writes of the citizens' panel process, by sub-domain. Each public function runs in one transaction, takes
 the acting user or a `SystemActor` explicitly, checks the permission with `kompass.core.permissions.require`
-and records an audit event. Everything is re-exported here, so `from kompass.lottery import services` keeps
-working."""
+and records an audit event. The services and the shared helpers are re-exported here, so
+`from kompass.lottery import services` keeps working (the register's column names live in `intake`, their only
+user)."""
 
 from kompass.lottery.services._common import (
-    ADDRESS_COLUMNS,
     CODE_ALPHABET,
-    EMAIL_COLUMNS,
-    FIRST_COLUMNS,
-    LAST_COLUMNS,
-    NAME_COLUMNS,
-    PHONE_COLUMNS,
-    POSTCODE_COLUMNS,
     RESERVED_SLUGS,
-    _check,
     _locked,
     _new_code,
     _new_pseudonym,
@@ -47,9 +40,8 @@ from kompass.lottery.services.selection import (
 from kompass.lottery.services.setup import panel_create, parse_categories
 
 __all__ = [
-    "ADDRESS_COLUMNS", "CODE_ALPHABET", "EMAIL_COLUMNS", "FIRST_COLUMNS", "LAST_COLUMNS", "NAME_COLUMNS",
-    "PHONE_COLUMNS", "POSTCODE_COLUMNS", "RESERVED_SLUGS", "_check", "_check_features", "_locked", "_members",
-    "_new_code", "_new_pseudonym", "_person_from_row", "_pool", "_rank", "_read_csv", "_stage",
+    "CODE_ALPHABET", "RESERVED_SLUGS", "_check_features", "_locked", "_members", "_new_code",
+    "_new_pseudonym", "_person_from_row", "_pool", "_rank", "_read_csv", "_stage",
     "feasibility_of", "group_sync", "hash_publish", "household_key", "input_hash", "invitations_csv",
     "invitations_draw", "lottery_store", "member_replace", "panel_create", "panel_draw", "panel_publish",
     "parse_categories", "personal_data_purge", "personal_data_viewed", "quotas_set", "replacement_candidates",

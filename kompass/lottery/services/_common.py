@@ -13,19 +13,7 @@ from kompass.lottery.models import Invitation, Panel
 
 RESERVED_SLUGS = {"office", "register"}
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I
-NAME_COLUMNS = ("name", "full_name", "vollname")
-FIRST_COLUMNS = ("first_name", "vorname", "firstname")
-LAST_COLUMNS = ("last_name", "nachname", "surname", "familienname")
-ADDRESS_COLUMNS = ("address", "adresse", "street", "strasse", "straße", "address_line_1", "primary_address1")
-POSTCODE_COLUMNS = ("postcode", "plz", "zip", "primary_zip")
-EMAIL_COLUMNS = ("email", "e_mail", "mail")
-PHONE_COLUMNS = ("phone", "telefon", "telephone")
 
-
-
-def _check(actor, perm: str, obj=None) -> None:
-    """The shared permission check (a SystemActor holds every permission; None is refused)."""
-    require(actor, perm, obj)
 
 
 def _stage(panel: Panel, *allowed: str) -> None:
@@ -36,6 +24,23 @@ def _stage(panel: Panel, *allowed: str) -> None:
 
 def _locked(panel: Panel) -> Panel:
     return Panel.objects.select_for_update().get(pk=panel.pk)
+
+
+def _step(actor, panel: Panel, *allowed: str, perm: str = "lottery.run_process") -> Panel:
+    """The start of a step of the process: the permission check, the panel locked and read again, its stage one
+    of `allowed`. Returns the locked panel."""
+    require(actor, perm, panel)
+    panel = _locked(panel)
+    _stage(panel, *allowed)
+    return panel
+
+
+def _advance(panel: Panel, stage: str, **fields) -> None:
+    """Move `panel` to `stage`, writing `fields` with it (only these columns and the stage)."""
+    for name, value in fields.items():
+        setattr(panel, name, value)
+    panel.stage = stage
+    panel.save(update_fields=[*fields, "stage"])
 
 
 def household_key(panel: Panel, address: str) -> str:

@@ -17,22 +17,23 @@ from kompass.algorithms.sortition import (
 )
 from kompass.audit.services import record_event
 from kompass.core import tabular
+from kompass.core.permissions import require
 from kompass.lottery.models import Invitation, Panel, PersonalData, Respondent
 from kompass.lottery.services._common import (
-    ADDRESS_COLUMNS,
-    EMAIL_COLUMNS,
-    FIRST_COLUMNS,
-    LAST_COLUMNS,
-    NAME_COLUMNS,
-    PHONE_COLUMNS,
-    POSTCODE_COLUMNS,
-    _check,
-    _locked,
     _new_code,
     _new_pseudonym,
-    _stage,
+    _step,
     household_key,
 )
+
+# The register's columns that carry personal data (the first present one of each tuple is read).
+NAME_COLUMNS = ("name", "full_name", "vollname")
+FIRST_COLUMNS = ("first_name", "vorname", "firstname")
+LAST_COLUMNS = ("last_name", "nachname", "surname", "familienname")
+ADDRESS_COLUMNS = ("address", "adresse", "street", "strasse", "straße", "address_line_1", "primary_address1")
+POSTCODE_COLUMNS = ("postcode", "plz", "zip", "primary_zip")
+EMAIL_COLUMNS = ("email", "e_mail", "mail")
+PHONE_COLUMNS = ("phone", "telefon", "telephone")
 
 
 def _read_csv(content: bytes, filename: str):
@@ -63,9 +64,7 @@ def invitations_draw(*, actor, panel: Panel, content: bytes, filename: str, coun
                      seed: str, id_column: str = "") -> list[Invitation]:
     """Draw `count` people from a register extract, proportional within the strata, seeded; keep their name and
     address as personal data and give each an invitation code."""
-    _check(actor, "lottery.run_process", panel)
-    panel = _locked(panel)
-    _stage(panel, Panel.Stage.SETUP)
+    panel = _step(actor, panel, Panel.Stage.SETUP)
     if not seed.strip():
         raise ValidationError(_("Enter a seed."))
     table = _read_csv(content, filename)
@@ -127,7 +126,7 @@ def invitations_draw(*, actor, panel: Panel, content: bytes, filename: str, coun
 
 def invitations_csv(*, actor, panel: Panel) -> str:
     """The drawn list with names and addresses, for the letters; officer only, audited."""
-    _check(actor, "lottery.view_personal_data", panel)
+    require(actor, "lottery.view_personal_data", panel)
     out = io.StringIO()
     invitations = Invitation.objects.filter(panel=panel).select_related("personal").order_by("register_id")
     rows = ([inv.code, inv.register_id, p.name if p else "", p.address if p else "",
@@ -185,9 +184,7 @@ def respondent_register(*, actor, code: str, name: str, email: str, phone: str, 
 def respondents_import(*, actor, panel: Panel, content: bytes, filename: str) -> int:
     """Import respondents from the registry office's CSV (name, contact, address, one column per category).
     All rows are checked first; nothing is written unless every row is valid."""
-    _check(actor, "lottery.run_process", panel)
-    panel = _locked(panel)
-    _stage(panel, Panel.Stage.INVITED, Panel.Stage.QUOTAS, Panel.Stage.SETUP)
+    panel = _step(actor, panel, Panel.Stage.INVITED, Panel.Stage.QUOTAS, Panel.Stage.SETUP)
     table = _read_csv(content, filename)
     problems, cols = [], {}
     for cat in panel.categories:

@@ -14,9 +14,7 @@ from django.utils.translation import gettext as _
 from kompass.audit.services import record_event
 from kompass.lottery.models import Panel, Replacement, Respondent
 from kompass.lottery.services._common import (
-    _check,
-    _locked,
-    _stage,
+    _step,
 )
 
 
@@ -54,9 +52,7 @@ def _rank(seed: str, list_hash: str, pseudonym: str) -> int:
 def member_replace(*, actor, panel: Panel, respondent: Respondent, seed: str) -> Replacement:
     """A member leaves; among the respondents that keep all quotas, one is drawn uniformly with the public seed
     (each candidate's probability is 1 / number of candidates, shown on the audit page)."""
-    _check(actor, "lottery.run_process", panel)
-    panel = _locked(panel)
-    _stage(panel, Panel.Stage.DRAWN, Panel.Stage.PUBLISHED)
+    panel = _step(actor, panel, Panel.Stage.DRAWN, Panel.Stage.PUBLISHED)
     respondent = Respondent.objects.select_for_update().get(pk=respondent.pk, panel=panel)
     if respondent.status not in (Respondent.Status.SELECTED, Respondent.Status.REPLACEMENT):
         raise ValidationError(_("Only a member of the panel can be replaced."))
@@ -88,9 +84,7 @@ def group_sync(*, actor, panel: Panel):
     """Create or update the UserGroup (kind "panel") of the members who have an account."""
     from kompass.accounts.models import UserGroup
 
-    _check(actor, "lottery.run_process", panel)
-    panel = _locked(panel)
-    _stage(panel, Panel.Stage.DRAWN, Panel.Stage.PUBLISHED)
+    panel = _step(actor, panel, Panel.Stage.DRAWN, Panel.Stage.PUBLISHED)
     group = panel.group or UserGroup.objects.filter(slug=f"panel-{panel.slug}"[:80]).first()
     if group is None:
         group = UserGroup.objects.create(slug=f"panel-{panel.slug}"[:80], name=panel.title, name_en=panel.title_en,

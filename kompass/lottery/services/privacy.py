@@ -10,23 +10,21 @@ from django.db.models.functions import Cast, Concat
 from django.utils import timezone
 
 from kompass.audit.services import record_event
+from kompass.core.permissions import require
 from kompass.lottery.bundle import household_labels
 from kompass.lottery.models import Invitation, Panel, PersonalData, Respondent
-from kompass.lottery.services._common import (
-    _check,
-)
 
 
 def personal_data_viewed(*, actor, panel: Panel) -> None:
     """Record that someone opened the list of respondents with their personal data."""
-    _check(actor, "lottery.view_personal_data", panel)
+    require(actor, "lottery.view_personal_data", panel)
     with transaction.atomic():
         record_event(actor=actor, action="lottery.personal_data_viewed", obj=panel)
 
 
 def respondent_export(*, actor, respondent: Respondent) -> dict:
     """Everything stored about one respondent, for a data-subject request (officer only, audited)."""
-    _check(actor, "lottery.view_personal_data", respondent.panel)
+    require(actor, "lottery.view_personal_data", respondent.panel)
     p = PersonalData.objects.filter(respondent=respondent).first()
     data = {
         "format": "kompass-lottery-respondent/1",
@@ -50,7 +48,7 @@ def personal_data_purge(*, actor, panel: Panel | None = None, today: datetime.da
                         force: bool = False) -> dict[str, int]:
     """Delete personal data of panels past their retention date (or of one panel now, when `force`). The
     pseudonymous features, probabilities and the lottery stay for the audit."""
-    _check(actor, "lottery.run_process", panel)
+    require(actor, "lottery.run_process", panel)
     today = today or timezone.localdate()
     panels = Panel.objects.all() if panel is None else Panel.objects.filter(pk=panel.pk)
     if not force:

@@ -21,12 +21,14 @@ from kompass.algorithms.sortition import (
 )
 from kompass.audit.services import record_event
 from kompass.core.actors import system_actor
+from kompass.core.permissions import require
 from kompass.lottery import wording
 from kompass.lottery.models import Panel, Respondent
 from kompass.lottery.services._common import (
-    _check,
+    _advance,
     _locked,
     _stage,
+    _step,
 )
 
 
@@ -68,7 +70,7 @@ def feasibility_of(panel: Panel, quotas: dict, size: int) -> dict:
 @transaction.atomic
 def quotas_set(*, actor, panel: Panel, quotas: dict, shares: dict | None = None, size: int | None = None) -> dict:
     """Save the quotas (and the population shares they came from) and run the feasibility check."""
-    _check(actor, "lottery.run_process", panel)
+    require(actor, "lottery.run_process", panel)
     panel = _locked(panel)
     from kompass.jobs.models import Job
 
@@ -118,7 +120,7 @@ def selection_start(*, actor, panel: Panel):
     from kompass.jobs.services import job_start
     from kompass.lottery.tasks import compute_lottery
 
-    _check(actor, "lottery.run_process", panel)
+    require(actor, "lottery.run_process", panel)
     panel = _locked(panel)
     resume = panel.stage == Panel.Stage.COMPUTED and panel.summary.get("complete") is False and panel.solver_state
     if not resume:
@@ -148,9 +150,7 @@ def selection_failed(*, panel: Panel) -> None:
 @transaction.atomic
 def lottery_store(*, actor, panel: Panel, result, digest: str) -> Panel:
     """Keep the computed lottery, its hash and every respondent's selection probability (called by the task)."""
-    _check(actor, "lottery.run_process", panel)
-    panel = _locked(panel)
-    _stage(panel, Panel.Stage.COMPUTING)
+    panel = _step(actor, panel, Panel.Stage.COMPUTING)
     if not result.ok:
         panel.stage = Panel.Stage.QUOTAS
         panel.feasibility = {"ok": False, "message": result.infeasible.message,
@@ -182,12 +182,8 @@ def lottery_store(*, actor, panel: Panel, result, digest: str) -> Panel:
 @transaction.atomic
 def hash_publish(*, actor, panel: Panel) -> Panel:
     """Publish the lottery's hash before the draw: from now on the list cannot change unnoticed."""
-    _check(actor, "lottery.run_process", panel)
-    panel = _locked(panel)
-    _stage(panel, Panel.Stage.COMPUTED)
-    panel.hash_published_at = timezone.now()
-    panel.stage = Panel.Stage.HASH_PUBLISHED
-    panel.save(update_fields=["hash_published_at", "stage"])
+    panel = _step(actor, panel, Panel.Stage.COMPUTED)
+    _advance(panel, Panel.Stage.HASH_PUBLISHED, hash_published_at=timezone.now())
     record_event(actor=actor, action="lottery.hash_published", obj=panel,
                  changes={"list_hash": (None, panel.list_hash)})
     return panel
@@ -196,16 +192,12 @@ def hash_publish(*, actor, panel: Panel) -> Panel:
 @transaction.atomic
 def panel_draw(*, actor, panel: Panel, seed: str) -> list[str]:
     """The public seed (e.g. from a live dice roll) picks one panel of the published lottery."""
-    _check(actor, "lottery.run_process", panel)
-    panel = _locked(panel)
-    _stage(panel, Panel.Stage.HASH_PUBLISHED)
+    panel = _step(actor, panel, Panel.Stage.HASH_PUBLISHED)
     seed = (seed or "").strip()
     if not seed:
         raise ValidationError(_("Enter the public seed."))
     index, members = draw(panel.lottery, seed, panel.list_hash)
-    panel.seed, panel.panel_index, panel.drawn_at = seed, index, timezone.now()
-    panel.stage = Panel.Stage.DRAWN
-    panel.save(update_fields=["seed", "panel_index", "drawn_at", "stage"])
+    _advance(panel, Panel.Stage.DRAWN, seed=seed, panel_index=index, drawn_at=timezone.now())
     Respondent.objects.filter(panel=panel, pseudonym__in=members).update(status=Respondent.Status.SELECTED)
     record_event(actor=actor, action="lottery.panel_drawn", obj=panel,
                  changes={"seed": (None, seed), "panel_index": (None, index), "members": (None, members)})
@@ -214,11 +206,7 @@ def panel_draw(*, actor, panel: Panel, seed: str) -> list[str]:
 
 @transaction.atomic
 def panel_publish(*, actor, panel: Panel) -> Panel:
-    _check(actor, "lottery.run_process", panel)
-    panel = _locked(panel)
-    _stage(panel, Panel.Stage.DRAWN)
-    panel.published_at = timezone.now()
-    panel.stage = Panel.Stage.PUBLISHED
-    panel.save(update_fields=["published_at", "stage"])
+    panel = _step(actor, panel, Panel.Stage.DRAWN)
+    _advance(panel, Panel.Stage.PUBLISHED, published_at=timezone.now())
     record_event(actor=actor, action="lottery.published", obj=panel)
     return panel

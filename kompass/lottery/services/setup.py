@@ -9,10 +9,10 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from kompass.audit.services import record_event
+from kompass.core.permissions import require
 from kompass.lottery.models import Panel
 from kompass.lottery.services._common import (
     RESERVED_SLUGS,
-    _check,
 )
 
 
@@ -43,7 +43,7 @@ def parse_categories(text: str) -> dict[str, list[str]]:
 def panel_create(*, actor, slug: str, title: str, purpose: str, retention_date: datetime.date, size: int = 70,
                  categories: dict[str, list[str]], description: str = "", algorithm: str = "leximin",
                  lottery_panels: int = 1000) -> Panel:
-    _check(actor, "lottery.run_process")
+    require(actor, "lottery.run_process")
     if slug in RESERVED_SLUGS:
         raise ValidationError(_("This short name is reserved; choose another one."))
     if Panel.objects.filter(slug=slug).exists():
