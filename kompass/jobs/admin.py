@@ -10,8 +10,8 @@ from django_tasks_db.models import DBTaskResult
 
 
 class TaskResultAdmin(DBTaskResultAdmin):
-    list_display = ("run_id", "task_code", "status", "enqueued_at", "started_at", "finished_at", "priority", "queue_code")
-
+    list_display = ("run_id", "task_code", "status", "enqueued_at", "started_at", "finished_at", "priority",
+                    "queue_code")
     list_display_links = ("run_id",)
 
     @admin.display(description=_("identifier"), ordering="id")
