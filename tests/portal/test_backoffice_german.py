@@ -75,6 +75,12 @@ def test_backoffice_frame_is_german_and_names_the_strategy(client, berlin, make_
     assert "<title>Daten der Strategie | Kompass-Backoffice</title>" in html
     assert 'class="kern-kopfzeile__label">Gemeinsam Digital: Berlin<' in html
     assert "Django" not in page_text(html)
+    client.logout()
+    login = client.get(reverse("admin:login"), HTTP_ACCEPT_LANGUAGE="de")
+    text = page_text(login.content.decode())
+    assert "vendor/kern/kern.min.css" in login.content.decode()
+    assert "default-src 'self'" in login["Content-Security-Policy"]
+    assert "Anmelden" in text and english_words(text) + backoffice_words(text) == [], text
 
 
 # Read the same in German: language names in their own language, and role titles Berlin uses as they are.
