@@ -4,9 +4,6 @@ from django.urls import include, path
 
 from config.api import api
 
-admin.site.site_header = "Kompass – Backoffice"
-admin.site.site_title = "Kompass Backoffice"
-
 urlpatterns = [
     path("api/v1/", api.urls),
     path("backoffice/", admin.site.urls),

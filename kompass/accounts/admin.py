@@ -1,9 +1,15 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.contrib.auth.models import Group
+from django.utils.translation import gettext_lazy as _
 
 from kompass.accounts.models import Membership, User, UserGroup
 from kompass.accounts.services import membership_remove, membership_set
 from kompass.core.admin import OfficeAdminMixin, OfficeInlineMixin
+
+# Kompass decides rights with role flags and rules (kompass.accounts.rules), never with Django's groups and model
+# permissions: a group page would offer permissions that have no effect (named in English in the database).
+admin.site.unregister(Group)
 
 
 class MembershipInline(OfficeInlineMixin, admin.TabularInline):
@@ -20,10 +26,10 @@ class UserAdmin(OfficeAdminMixin, BaseUserAdmin):
     search_fields = ["email", "display_name"]
     fieldsets = [
         (None, {"fields": ["email", "password"]}),
-        ("Profile", {"fields": ["display_name", "language"]}),
-        ("Roles", {"fields": ["is_active", "is_strategy_office", "is_cdo", "is_reviewer", "is_moderator",
+        (_("Profile"), {"fields": ["display_name", "language"]}),
+        (_("Roles"), {"fields": ["is_active", "is_strategy_office", "is_cdo", "is_reviewer", "is_moderator",
                               "is_lottery_officer", "is_staff", "is_superuser"]}),
-        ("Dates", {"fields": ["last_login", "date_joined"]}),
+        (_("Dates"), {"fields": ["last_login", "date_joined"]}),
     ]
     add_fieldsets = [(None, {"classes": ["wide"], "fields": ["email", "password1", "password2"]})]
     inlines = [MembershipInline]

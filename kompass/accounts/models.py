@@ -36,8 +36,8 @@ class User(AbstractUser):
     last_name = None
     email = models.EmailField(_("email address"), unique=True)
     display_name = models.CharField(_("display name"), max_length=80, blank=True)
-    language = models.CharField(_("language"), max_length=8, default="de", choices=[("de", "Deutsch"),
-                                                                                       ("en", "English")])
+    language = models.CharField(_("language"), max_length=8, default="de",
+                                choices=[("de", "Deutsch"), ("en", "English")])
     is_strategy_office = models.BooleanField(
         _("strategy office"), default=False,
         help_text=_("Members of the strategy office edit the whole strategy in the back office."),
@@ -65,8 +65,7 @@ class User(AbstractUser):
     is_blocked = models.BooleanField(_("blocked"), default=False,
                                      help_text=_("A blocked account cannot post, comment, support or vote."))
     blocked_reason = models.CharField(_("reason for the block"), max_length=300, blank=True)
-    email_digest = models.CharField(_("email digest"), max_length=10, choices=Digest.choices,
-                                    default=Digest.WEEKLY)
+    email_digest = models.CharField(_("email digest"), max_length=10, choices=Digest.choices, default=Digest.WEEKLY)
     notify_in_app = models.BooleanField(_("notifications on the site"), default=True)
 
     USERNAME_FIELD = "email"
@@ -114,12 +113,13 @@ class Membership(models.Model):
         MEMBER = "member", _("member")
         COORDINATOR = "coordinator", _("coordinator")
 
-    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
+    user = models.ForeignKey(User, verbose_name=_("user"), on_delete=models.CASCADE, related_name="memberships")
     organisation = models.ForeignKey(
-        "organisations.Organisation", on_delete=models.CASCADE, related_name="memberships"
+        "organisations.Organisation", on_delete=models.CASCADE, related_name="memberships",
+        verbose_name=_("organisation"),
     )
-    role = models.CharField(max_length=20, choices=Role.choices, default=Role.MEMBER)
-    created_at = models.DateTimeField(auto_now_add=True)
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.MEMBER)
+    created_at = models.DateTimeField(_("created on"), auto_now_add=True)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["user", "organisation"], name="unique_membership")]
@@ -139,12 +139,12 @@ class UserGroup(models.Model):
         TEAM = "team", _("team")
         OTHER = "other", _("other")
 
-    slug = models.SlugField(max_length=80, unique=True)
-    name = models.CharField(max_length=200)
-    name_en = models.CharField(max_length=200, blank=True)
-    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.OTHER)
-    description = models.TextField(blank=True)
-    members = models.ManyToManyField(User, blank=True, related_name="user_groups")
+    slug = models.SlugField(_("short name (web address)"), max_length=80, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    name_en = models.CharField(_("name (English)"), max_length=200, blank=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.OTHER)
+    description = models.TextField(_("description"), blank=True)
+    members = models.ManyToManyField(User, verbose_name=_("members"), blank=True, related_name="user_groups")
 
     class Meta:
         ordering = ["name"]

@@ -1,4 +1,5 @@
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from kompass.core.i18n import localized
 
@@ -17,12 +18,12 @@ class LocalizedMixin:
 class NamedFrameworkItem(LocalizedMixin, models.Model):
     """Base for framework items of a strategy: ordered, slugged, named and described in German and English."""
 
-    slug = models.SlugField(max_length=80)
-    position = models.PositiveIntegerField(default=0)
-    name = models.CharField(max_length=200)
-    name_en = models.CharField(max_length=200, blank=True)
-    description = models.TextField(blank=True)
-    description_en = models.TextField(blank=True)
+    slug = models.SlugField(_("short name (web address)"), max_length=80)
+    position = models.PositiveIntegerField(_("sort order"), default=0)
+    name = models.CharField(_("name"), max_length=200)
+    name_en = models.CharField(_("name (English)"), max_length=200, blank=True)
+    description = models.TextField(_("description"), blank=True)
+    description_en = models.TextField(_("description (English)"), blank=True)
 
     class Meta:
         abstract = True

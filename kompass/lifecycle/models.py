@@ -60,11 +60,12 @@ def attachment_path(instance, filename: str) -> str:
 class Phase(NamedFrameworkItem):
     """A phase of a strategy's implementation process; its exit criteria are names in the criteria registry."""
 
-    strategy = models.ForeignKey("strategy.Strategy", on_delete=models.CASCADE, related_name="phases")
-    exit_criteria = models.JSONField(default=list, blank=True)
-    skippable = models.BooleanField(default=False)
+    strategy = models.ForeignKey("strategy.Strategy", verbose_name=_("strategy"), on_delete=models.CASCADE,
+                                 related_name="phases")
+    exit_criteria = models.JSONField(_("exit criteria"), default=list, blank=True)
+    skippable = models.BooleanField(_("can be skipped"), default=False)
     # Set by the services on every change (nullable: rows older than the column fall back to their audit events).
-    modified_at = models.DateTimeField(null=True, blank=True, editable=False)
+    modified_at = models.DateTimeField(_("last changed"), null=True, blank=True, editable=False)
 
     Meta = framework_meta(_("phase"), _("phases"), "unique_phase_slug")
 
@@ -72,8 +73,9 @@ class Phase(NamedFrameworkItem):
 class MeetingFormat(NamedFrameworkItem):
     """A format of the Vorprozess (Steuerungsrunde, Maßnahmenwerkstatt, Entscheidungsrunde, …)."""
 
-    strategy = models.ForeignKey("strategy.Strategy", on_delete=models.CASCADE, related_name="meeting_formats")
-    gives_mandate = models.BooleanField(default=False)
+    strategy = models.ForeignKey("strategy.Strategy", verbose_name=_("strategy"), on_delete=models.CASCADE,
+                                 related_name="meeting_formats")
+    gives_mandate = models.BooleanField(_("gives a mandate"), default=False)
 
     Meta = framework_meta(_("meeting format"), _("meeting formats"), "unique_meeting_format_slug")
 
@@ -81,10 +83,11 @@ class MeetingFormat(NamedFrameworkItem):
 class SelectionCriterion(NamedFrameworkItem):
     """A criterion candidates are assessed against, derived from the values compass."""
 
-    strategy = models.ForeignKey("strategy.Strategy", on_delete=models.CASCADE, related_name="selection_criteria")
-    value = models.ForeignKey("strategy.Value", null=True, blank=True, on_delete=models.SET_NULL,
-                              related_name="selection_criteria")
-    weight = models.PositiveSmallIntegerField(default=1)
+    strategy = models.ForeignKey("strategy.Strategy", verbose_name=_("strategy"), on_delete=models.CASCADE,
+                                 related_name="selection_criteria")
+    value = models.ForeignKey("strategy.Value", verbose_name=_("value (Leitgedanke)"), null=True, blank=True,
+                              on_delete=models.SET_NULL, related_name="selection_criteria")
+    weight = models.PositiveSmallIntegerField(_("weight"), default=1)
 
     Meta = framework_meta(_("selection criterion"), _("selection criteria"), "unique_selection_criterion")
 
@@ -92,15 +95,21 @@ class SelectionCriterion(NamedFrameworkItem):
 class ProcessSettings(models.Model):
     """Per-strategy settings of the process: when a measure counts as stuck, which group reviews which source."""
 
-    strategy = models.OneToOneField("strategy.Strategy", on_delete=models.CASCADE, related_name="process_settings")
-    stuck_after_days = models.PositiveIntegerField(default=365)
-    reviewer_groups = models.JSONField(default=dict, blank=True)  # source -> UserGroup slug
+    strategy = models.OneToOneField("strategy.Strategy", verbose_name=_("strategy"), on_delete=models.CASCADE,
+                                    related_name="process_settings")
+    stuck_after_days = models.PositiveIntegerField(_("counts as stuck after (days)"), default=365)
+    # source -> UserGroup slug
+    reviewer_groups = models.JSONField(_("reviewing group per source"), default=dict, blank=True)
     # How many reviewers must have assessed a candidate before the CDO may admit or reject it (deferring is
     # always possible). Strategy data `process.min_assessments`; db_default keeps the column add zero-downtime.
-    min_assessments = models.PositiveIntegerField(default=1, db_default=1)
+    min_assessments = models.PositiveIntegerField(_("assessments needed before a decision"), default=1, db_default=1)
+
+    class Meta:
+        verbose_name = _("process settings")
+        verbose_name_plural = _("process settings")
 
     def __str__(self) -> str:
-        return f"process settings of {self.strategy_id}"
+        return _("process settings of %(strategy)s") % {"strategy": self.strategy}
 
 
 class MeasureLifecycle(models.Model):

@@ -19,44 +19,50 @@ class Panel(models.Model):
         DRAWN = "drawn", _("panel drawn")
         PUBLISHED = "published", _("published")
 
-    slug = models.SlugField(max_length=80, unique=True)
-    title = models.CharField(max_length=200)
-    title_en = models.CharField(max_length=200, blank=True)
-    description = models.TextField(blank=True)
-    description_en = models.TextField(blank=True)
-    purpose = models.TextField(help_text=_("Purpose of the data processing, shown with the consent."))
-    retention_date = models.DateField(help_text=_("Personal data are deleted after this date."))
-    size = models.PositiveIntegerField(default=70)
+    slug = models.SlugField(_("short name (web address)"), max_length=80, unique=True)
+    title = models.CharField(_("title"), max_length=200)
+    title_en = models.CharField(_("title (English)"), max_length=200, blank=True)
+    description = models.TextField(_("description"), blank=True)
+    description_en = models.TextField(_("description (English)"), blank=True)
+    purpose = models.TextField(_("purpose of the data processing"),
+                               help_text=_("Purpose of the data processing, shown with the consent."))
+    retention_date = models.DateField(_("delete personal data after"),
+                                      help_text=_("Personal data are deleted after this date."))
+    size = models.PositiveIntegerField(_("number of members"), default=70)
     # {"gender": ["female", "male", "diverse"], ...} in display order
-    categories = models.JSONField(default=dict, blank=True)
-    population_shares = models.JSONField(default=dict, blank=True)  # {cat: {value: share 0..1}}
-    quotas = models.JSONField(default=dict, blank=True)  # {cat: {value: [min, max]}}
-    feasibility = models.JSONField(default=dict, blank=True)  # {"ok": bool, "message", "conflicts", "relaxation"}
-    stage = models.CharField(max_length=20, choices=Stage.choices, default=Stage.SETUP)
-    algorithm = models.CharField(max_length=20, default="leximin")
-    lottery_panels = models.PositiveIntegerField(default=1000)
-    invitation_seed = models.CharField(max_length=200, blank=True)
-    invitation_strata = models.JSONField(default=list, blank=True)
-    invitation_source_hash = models.CharField(max_length=64, blank=True)
-    register_size = models.PositiveIntegerField(default=0)
-    lottery = models.JSONField(null=True, blank=True)  # the published uniform lottery (pseudonymous)
-    list_hash = models.CharField(max_length=64, blank=True)
-    input_hash = models.CharField(max_length=64, blank=True)
-    summary = models.JSONField(default=dict, blank=True)
+    categories = models.JSONField(_("characteristics"), default=dict, blank=True)
+    # {cat: {value: share 0..1}}
+    population_shares = models.JSONField(_("shares in the population"), default=dict, blank=True)
+    quotas = models.JSONField(_("quotas"), default=dict, blank=True)  # {cat: {value: [min, max]}}
+    # {"ok": bool, "message", "conflicts", "relaxation"}
+    feasibility = models.JSONField(_("feasibility check"), default=dict, blank=True)
+    stage = models.CharField(_("stage"), max_length=20, choices=Stage.choices, default=Stage.SETUP)
+    algorithm = models.CharField(_("selection method"), max_length=20, default="leximin")
+    lottery_panels = models.PositiveIntegerField(_("panels in the lottery"), default=1000)
+    invitation_seed = models.CharField(_("seed of the invitation draw"), max_length=200, blank=True)
+    invitation_strata = models.JSONField(_("strata of the invitation draw"), default=list, blank=True)
+    invitation_source_hash = models.CharField(_("checksum of the register extract"), max_length=64, blank=True)
+    register_size = models.PositiveIntegerField(_("people in the register extract"), default=0)
+    # the published uniform lottery (pseudonymous)
+    lottery = models.JSONField(_("published lottery"), null=True, blank=True)
+    list_hash = models.CharField(_("list hash"), max_length=64, blank=True)
+    input_hash = models.CharField(_("checksum of the input"), max_length=64, blank=True)
+    summary = models.JSONField(_("summary of the result"), default=dict, blank=True)
     # the optimiser's resumable state (column pool + certified levels) when it stopped at the time limit
-    solver_state = models.JSONField(null=True, blank=True)
-    hash_published_at = models.DateTimeField(null=True, blank=True)
-    seed = models.CharField(max_length=200, blank=True)
-    panel_index = models.IntegerField(null=True, blank=True)
-    drawn_at = models.DateTimeField(null=True, blank=True)
-    published_at = models.DateTimeField(null=True, blank=True)
-    personal_data_purged_at = models.DateTimeField(null=True, blank=True)
-    job = models.ForeignKey("jobs.Job", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
-    group = models.ForeignKey("accounts.UserGroup", null=True, blank=True, on_delete=models.SET_NULL,
-                              related_name="+")
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                   related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
+    solver_state = models.JSONField(_("intermediate state of the calculation"), null=True, blank=True)
+    hash_published_at = models.DateTimeField(_("hash published on"), null=True, blank=True)
+    seed = models.CharField(_("public seed"), max_length=200, blank=True)
+    panel_index = models.IntegerField(_("number of the drawn panel"), null=True, blank=True)
+    drawn_at = models.DateTimeField(_("drawn on"), null=True, blank=True)
+    published_at = models.DateTimeField(_("published on"), null=True, blank=True)
+    personal_data_purged_at = models.DateTimeField(_("personal data deleted on"), null=True, blank=True)
+    job = models.ForeignKey("jobs.Job", verbose_name=_("background job"), null=True, blank=True,
+                            on_delete=models.SET_NULL, related_name="+")
+    group = models.ForeignKey("accounts.UserGroup", verbose_name=_("user group"), null=True, blank=True,
+                              on_delete=models.SET_NULL, related_name="+")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("created by"), null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(_("created on"), auto_now_add=True)
 
     class Meta:
         ordering = ["-created_at"]

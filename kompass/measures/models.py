@@ -21,8 +21,9 @@ class Measure(LocalizedMixin, models.Model):
         RUNNING = "running", _("running")
         COMPLETED = "completed", _("completed")
 
-    strategy = models.ForeignKey("strategy.Strategy", on_delete=models.CASCADE, related_name="measures")
-    slug = models.SlugField(max_length=120)
+    strategy = models.ForeignKey("strategy.Strategy", verbose_name=_("strategy"), on_delete=models.CASCADE,
+                                 related_name="measures")
+    slug = models.SlugField(_("short name (web address)"), max_length=120)
     measure_type = models.CharField(_("type"), max_length=20, choices=Type.choices)
     title = models.CharField(_("title"), max_length=250)
     title_en = models.CharField(_("title (English)"), max_length=250, blank=True)
@@ -45,9 +46,11 @@ class Measure(LocalizedMixin, models.Model):
                                        verbose_name=_("districts"))
     action_fields = models.ManyToManyField("strategy.ActionField", blank=True, related_name="measures",
                                            verbose_name=_("action fields"))
-    values = models.ManyToManyField("strategy.Value", through="MeasureValue", blank=True, related_name="measures")
+    values = models.ManyToManyField("strategy.Value", verbose_name=_("values (Leitgedanken)"), through="MeasureValue",
+                                    blank=True, related_name="measures")
     perspectives = models.ManyToManyField(
-        "strategy.FuturePerspective", through="MeasurePerspective", blank=True, related_name="measures"
+        "strategy.FuturePerspective", through="MeasurePerspective", blank=True, related_name="measures",
+        verbose_name=_("future perspectives"),
     )
     spatial_level = models.ForeignKey("strategy.SpatialLevel", null=True, blank=True, on_delete=models.SET_NULL,
                                       related_name="measures", verbose_name=_("spatial level"))
@@ -66,9 +69,9 @@ class Measure(LocalizedMixin, models.Model):
         _("illustrative example"), default=False,
         help_text=_("Marks records that illustrate the platform and are not real measures."),
     )
-    search_document = models.TextField(blank=True, editable=False)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    search_document = models.TextField(_("search text"), blank=True, editable=False)
+    created_at = models.DateTimeField(_("created on"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("last changed"), auto_now=True)
 
     class Meta:
         ordering = ["title"]
@@ -105,11 +108,15 @@ class Measure(LocalizedMixin, models.Model):
 
 
 class MeasureValue(models.Model):
-    measure = models.ForeignKey(Measure, on_delete=models.CASCADE, related_name="value_links")
-    value = models.ForeignKey("strategy.Value", on_delete=models.CASCADE, related_name="measure_links")
-    strength = models.PositiveSmallIntegerField(default=1, validators=STRENGTH_VALIDATORS)
+    measure = models.ForeignKey(Measure, verbose_name=_("measure"), on_delete=models.CASCADE,
+                                related_name="value_links")
+    value = models.ForeignKey("strategy.Value", verbose_name=_("value (Leitgedanke)"), on_delete=models.CASCADE,
+                              related_name="measure_links")
+    strength = models.PositiveSmallIntegerField(_("strength (1–3)"), default=1, validators=STRENGTH_VALIDATORS)
 
     class Meta:
+        verbose_name = _("contribution to a value")
+        verbose_name_plural = _("contributions to values")
         constraints = [
             models.UniqueConstraint(fields=["measure", "value"], name="unique_measure_value"),
             models.CheckConstraint(condition=models.Q(strength__gte=1, strength__lte=3),
@@ -121,12 +128,15 @@ class MeasureValue(models.Model):
 
 
 class MeasurePerspective(models.Model):
-    measure = models.ForeignKey(Measure, on_delete=models.CASCADE, related_name="perspective_links")
-    perspective = models.ForeignKey("strategy.FuturePerspective", on_delete=models.CASCADE,
-                                    related_name="measure_links")
-    strength = models.PositiveSmallIntegerField(default=1, validators=STRENGTH_VALIDATORS)
+    measure = models.ForeignKey(Measure, verbose_name=_("measure"), on_delete=models.CASCADE,
+                                related_name="perspective_links")
+    perspective = models.ForeignKey("strategy.FuturePerspective", verbose_name=_("future perspective"),
+                                    on_delete=models.CASCADE, related_name="measure_links")
+    strength = models.PositiveSmallIntegerField(_("strength (1–3)"), default=1, validators=STRENGTH_VALIDATORS)
 
     class Meta:
+        verbose_name = _("contribution to a future perspective")
+        verbose_name_plural = _("contributions to future perspectives")
         constraints = [
             models.UniqueConstraint(fields=["measure", "perspective"], name="unique_measure_perspective"),
             models.CheckConstraint(condition=models.Q(strength__gte=1, strength__lte=3),

@@ -18,10 +18,11 @@ class Source(models.Model):
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.KOMPASS)
     is_active = models.BooleanField(_("follow"), default=True)
     interval_hours = models.PositiveIntegerField(_("harvest every (hours)"), default=24)
-    last_harvest_at = models.DateTimeField(null=True, blank=True)
-    last_status = models.CharField(max_length=20, blank=True)
-    last_message = models.TextField(blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    last_harvest_at = models.DateTimeField(_("last harvest"), null=True, blank=True)
+    last_status = models.CharField(_("result of the last harvest"), max_length=20, blank=True,
+                                   choices=[("ok", _("successful")), ("error", _("failed"))])
+    last_message = models.TextField(_("message of the last harvest"), blank=True)
+    created_at = models.DateTimeField(_("created on"), auto_now_add=True)
 
     class Meta:
         ordering = ["name"]
@@ -42,28 +43,31 @@ class HarvestedRecord(models.Model):
         ACTIVE = "active", _("current")
         WITHDRAWN = "withdrawn", _("withdrawn at the source")
 
-    source = models.ForeignKey(Source, on_delete=models.CASCADE, related_name="records")
-    kind = models.CharField(max_length=10, choices=Kind.choices)
-    remote_id = models.CharField(max_length=500)
-    url = models.URLField(max_length=1000, blank=True)
-    title = models.CharField(max_length=300)
-    summary = models.TextField(blank=True)
-    body = models.TextField(blank=True)
-    tags = models.JSONField(default=list, blank=True)  # action field names, keywords, lesson tags
-    parent_url = models.URLField(max_length=1000, blank=True)  # a lesson's measure
-    parent_title = models.CharField(max_length=300, blank=True)
-    publisher = models.CharField(max_length=300, blank=True)
-    licence_id = models.CharField(max_length=100, blank=True)
-    licence_title = models.CharField(max_length=300, blank=True)
-    licence_url = models.URLField(max_length=500, blank=True)
-    state = models.CharField(max_length=10, choices=State.choices, default=State.ACTIVE)
-    content_hash = models.CharField(max_length=64)
-    first_seen_at = models.DateTimeField(auto_now_add=True)
-    changed_at = models.DateTimeField()
-    withdrawn_at = models.DateTimeField(null=True, blank=True)
+    source = models.ForeignKey(Source, verbose_name=_("followed source"), on_delete=models.CASCADE,
+                               related_name="records")
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    remote_id = models.CharField(_("identifier at the source"), max_length=500)
+    url = models.URLField(_("web address"), max_length=1000, blank=True)
+    title = models.CharField(_("title"), max_length=300)
+    summary = models.TextField(_("summary"), blank=True)
+    body = models.TextField(_("text"), blank=True)
+    tags = models.JSONField(_("keywords"), default=list, blank=True)  # action field names, keywords, lesson tags
+    parent_url = models.URLField(_("belongs to (web address)"), max_length=1000, blank=True)  # a lesson's measure
+    parent_title = models.CharField(_("belongs to"), max_length=300, blank=True)
+    publisher = models.CharField(_("publisher"), max_length=300, blank=True)
+    licence_id = models.CharField(_("licence identifier"), max_length=100, blank=True)
+    licence_title = models.CharField(_("licence"), max_length=300, blank=True)
+    licence_url = models.URLField(_("licence (web address)"), max_length=500, blank=True)
+    state = models.CharField(_("state at the source"), max_length=10, choices=State.choices, default=State.ACTIVE)
+    content_hash = models.CharField(_("content checksum"), max_length=64)
+    first_seen_at = models.DateTimeField(_("first seen on"), auto_now_add=True)
+    changed_at = models.DateTimeField(_("last changed"))
+    withdrawn_at = models.DateTimeField(_("withdrawn on"), null=True, blank=True)
 
     class Meta:
         ordering = ["title"]
+        verbose_name = _("harvested record")
+        verbose_name_plural = _("harvested records")
         constraints = [models.UniqueConstraint(fields=["source", "kind", "remote_id"], name="unique_harvested")]
         indexes = [models.Index(fields=["kind", "state"])]
 

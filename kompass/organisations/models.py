@@ -14,22 +14,24 @@ class Organisation(LocalizedMixin, models.Model):
         SUBORDINATE_AUTHORITY = "subordinate_authority", _("Subordinate authority")
         EXTERNAL_PARTNER = "external_partner", _("External partner")
 
-    strategy = models.ForeignKey("strategy.Strategy", on_delete=models.CASCADE, related_name="organisations")
-    slug = models.SlugField(max_length=80)
-    name = models.CharField(max_length=250)
-    name_en = models.CharField(max_length=250, blank=True)
-    abbreviation = models.CharField(max_length=40, blank=True)
-    kind = models.CharField(max_length=30, choices=Kind.choices)
+    strategy = models.ForeignKey("strategy.Strategy", verbose_name=_("strategy"), on_delete=models.CASCADE,
+                                 related_name="organisations")
+    slug = models.SlugField(_("short name (web address)"), max_length=80)
+    name = models.CharField(_("name"), max_length=250)
+    name_en = models.CharField(_("name (English)"), max_length=250, blank=True)
+    abbreviation = models.CharField(_("abbreviation"), max_length=40, blank=True)
+    kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
     district = models.ForeignKey(
-        "strategy.District", null=True, blank=True, on_delete=models.SET_NULL, related_name="organisations"
+        "strategy.District", null=True, blank=True, on_delete=models.SET_NULL, related_name="organisations",
+        verbose_name=_("district"),
     )
-    description = models.TextField(blank=True)
-    description_en = models.TextField(blank=True)
-    website = models.URLField(blank=True)
-    valid_from = models.DateField(null=True, blank=True)
-    valid_until = models.DateField(null=True, blank=True)
+    description = models.TextField(_("description"), blank=True)
+    description_en = models.TextField(_("description (English)"), blank=True)
+    website = models.URLField(_("website"), blank=True)
+    valid_from = models.DateField(_("valid from"), null=True, blank=True)
+    valid_until = models.DateField(_("valid until"), null=True, blank=True)
     # Set by the services on every change (nullable: rows older than the column fall back to their audit events).
-    modified_at = models.DateTimeField(null=True, blank=True, editable=False)
+    modified_at = models.DateTimeField(_("last changed"), null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["name"]
@@ -42,11 +44,12 @@ class Organisation(LocalizedMixin, models.Model):
 
 
 class FormerName(models.Model):
-    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="former_names")
-    name = models.CharField(max_length=250)
-    abbreviation = models.CharField(max_length=40, blank=True)
-    valid_from = models.DateField(null=True, blank=True)
-    valid_until = models.DateField(null=True, blank=True)
+    organisation = models.ForeignKey(Organisation, verbose_name=_("organisation"), on_delete=models.CASCADE,
+                                     related_name="former_names")
+    name = models.CharField(_("name"), max_length=250)
+    abbreviation = models.CharField(_("abbreviation"), max_length=40, blank=True)
+    valid_from = models.DateField(_("valid from"), null=True, blank=True)
+    valid_until = models.DateField(_("valid until"), null=True, blank=True)
 
     class Meta:
         ordering = ["-valid_until", "name"]

@@ -23,23 +23,27 @@ class Idea(models.Model):
         ADMITTED = "admitted", _("admitted as candidate measure")
         NOT_ADMITTED = "not_admitted", _("not admitted")
 
-    strategy = models.ForeignKey("strategy.Strategy", on_delete=models.CASCADE, related_name="ideas")
-    author = models.ForeignKey(USER, null=True, blank=True, on_delete=models.SET_NULL, related_name="ideas")
+    strategy = models.ForeignKey("strategy.Strategy", verbose_name=_("strategy"), on_delete=models.CASCADE,
+                                 related_name="ideas")
+    author = models.ForeignKey(USER, verbose_name=_("author"), null=True, blank=True, on_delete=models.SET_NULL,
+                               related_name="ideas")
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.IDEA)
     title = models.CharField(_("title"), max_length=200)
     text = models.TextField(_("text"))
-    action_fields = models.ManyToManyField("strategy.ActionField", blank=True, related_name="ideas")
-    districts = models.ManyToManyField("strategy.District", blank=True, related_name="ideas")
-    latitude = models.FloatField(null=True, blank=True)
-    longitude = models.FloatField(null=True, blank=True)
+    action_fields = models.ManyToManyField("strategy.ActionField", verbose_name=_("action fields"), blank=True,
+                                           related_name="ideas")
+    districts = models.ManyToManyField("strategy.District", verbose_name=_("districts"), blank=True,
+                                       related_name="ideas")
+    latitude = models.FloatField(_("latitude"), null=True, blank=True)
+    longitude = models.FloatField(_("longitude"), null=True, blank=True)
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.SUBMITTED)
     status_reason = models.TextField(_("reason"), blank=True)
-    support_count = models.PositiveIntegerField(default=0)
-    comment_count = models.PositiveIntegerField(default=0)
-    is_hidden = models.BooleanField(default=False)
-    hidden_reason = models.CharField(max_length=300, blank=True)
-    created_at = models.DateTimeField(default=timezone.now)
-    updated_at = models.DateTimeField(auto_now=True)
+    support_count = models.PositiveIntegerField(_("number of supports"), default=0)
+    comment_count = models.PositiveIntegerField(_("number of comments"), default=0)
+    is_hidden = models.BooleanField(_("hidden"), default=False)
+    hidden_reason = models.CharField(_("reason for hiding"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("created on"), default=timezone.now)
+    updated_at = models.DateTimeField(_("last changed"), auto_now=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -152,17 +156,19 @@ class Consultation(models.Model):
         TEXT = "text", _("text consultation")
         STATEMENTS = "statements", _("opinion mapping")
 
-    strategy = models.ForeignKey("strategy.Strategy", on_delete=models.CASCADE, related_name="consultations")
-    slug = models.SlugField(max_length=100, unique=True)
-    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.TEXT)
+    strategy = models.ForeignKey("strategy.Strategy", verbose_name=_("strategy"), on_delete=models.CASCADE,
+                                 related_name="consultations")
+    slug = models.SlugField(_("short name (web address)"), max_length=100, unique=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.TEXT)
     title = models.CharField(_("title"), max_length=200)
     title_en = models.CharField(_("title (English)"), max_length=200, blank=True)
     description = models.TextField(_("description"), blank=True)
     description_en = models.TextField(_("description (English)"), blank=True)
     opens_at = models.DateTimeField(_("opens"))
     closes_at = models.DateTimeField(_("closes"))
-    created_by = models.ForeignKey(USER, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(USER, verbose_name=_("created by"), null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(_("created on"), auto_now_add=True)
 
     class Meta:
         ordering = ["-opens_at", "-id"]
@@ -285,21 +291,26 @@ class OpinionMapResult(models.Model):
 class Report(models.Model):
     """Someone reports a contribution that breaks the community guidelines."""
 
-    idea = models.ForeignKey(Idea, null=True, blank=True, on_delete=models.CASCADE, related_name="reports")
-    comment = models.ForeignKey(Comment, null=True, blank=True, on_delete=models.CASCADE, related_name="reports")
-    statement = models.ForeignKey(Statement, null=True, blank=True, on_delete=models.CASCADE,
-                                  related_name="reports")
-    reporter = models.ForeignKey(USER, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
-    reason = models.TextField()
-    created_at = models.DateTimeField(auto_now_add=True)
-    resolved_at = models.DateTimeField(null=True, blank=True)
-    resolution = models.CharField(max_length=300, blank=True)
+    idea = models.ForeignKey(Idea, verbose_name=_("idea"), null=True, blank=True, on_delete=models.CASCADE,
+                             related_name="reports")
+    comment = models.ForeignKey(Comment, verbose_name=_("comment"), null=True, blank=True, on_delete=models.CASCADE,
+                                related_name="reports")
+    statement = models.ForeignKey(Statement, verbose_name=_("statement"), null=True, blank=True,
+                                  on_delete=models.CASCADE, related_name="reports")
+    reporter = models.ForeignKey(USER, verbose_name=_("reported by"), null=True, blank=True, on_delete=models.SET_NULL,
+                                 related_name="+")
+    reason = models.TextField(_("reason for the report"))
+    created_at = models.DateTimeField(_("created on"), auto_now_add=True)
+    resolved_at = models.DateTimeField(_("resolved on"), null=True, blank=True)
+    resolution = models.CharField(_("resolution"), max_length=300, blank=True)
 
     class Meta:
         ordering = ["created_at", "id"]
+        verbose_name = _("moderation report")
+        verbose_name_plural = _("moderation reports")
 
     def __str__(self) -> str:
-        return f"report {self.pk}"
+        return _("moderation report %(number)s") % {"number": self.pk}
 
     @property
     def target(self):
