@@ -212,13 +212,13 @@ pilot = Measure.objects.filter(is_pilot=True).order_by('pk').first() or Measure.
 print(json.dumps({'measure': Measure.objects.filter(slug__startswith='gen-').order_by('pk').first().slug,
                   'pilot': pilot.slug, 'panel': Panel.objects.order_by('pk').first().slug}))
 """, env).splitlines()[-1])
-    m = found["measure"]
+    m, out = found["measure"], 'action="/accounts/logout/"'  # the page frame of a logged-in account
     return {
-        "measure page (citizen)": (f"/measures/{m}/", "citizen", "Bürgerin 0"),
-        "idea list (citizen)": ("/ideas/", "citizen", "Bürgerin 0"),
-        "catalogue (citizen)": ("/measures/", "citizen", "Bürgerin 0"),
-        "measure page (coordinator)": (f"/measures/{m}/", "coordinator", "Koordinatorin Last"),
-        "my tasks (coordinator)": ("/my-tasks/", "coordinator", "Koordinatorin Last"),
+        "measure page (citizen)": (f"/measures/{m}/", "citizen", out),
+        "idea list (citizen)": ("/ideas/", "citizen", out),
+        "catalogue (citizen)": ("/measures/", "citizen", out),
+        "measure page (coordinator)": (f"/measures/{m}/", "coordinator", out),
+        "my tasks (coordinator)": ("/my-tasks/", "coordinator", out),
         "API list (token)": ("/api/v1/measures?limit=20", "token", '"items"'),
         "API measure (token)": (f"/api/v1/measures/{m}", "token", f'"slug":"{m}"'),
         "fact-sheet PDF (citizen)": (f"/measures/{found['pilot']}/factsheet.pdf", "citizen", "%PDF"),

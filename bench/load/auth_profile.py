@@ -60,7 +60,7 @@ def main(argv: list[str], env: dict) -> int:
         print(f"{name:34} {statistics.median(cpu):8.1f} {statistics.median(wall):8.1f} {len(ctx):8d}")
         if "--queries" in argv and "-v" in argv:
             for q in ctx.captured_queries:
-                print("    ", q["sql"][:200])
+                print(f"    {float(q['time']) * 1000:7.1f} ms  {q['sql'][:300]}")
         if "--profile" in argv:
             profile = cProfile.Profile()
             profile.enable()
