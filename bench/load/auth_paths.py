@@ -220,7 +220,7 @@ print(json.dumps({'measure': Measure.objects.filter(slug__startswith='gen-').ord
         "measure page (coordinator)": (f"/measures/{m}/", "coordinator", out),
         "my tasks (coordinator)": ("/my-tasks/", "coordinator", out),
         "API list (token)": ("/api/v1/measures?limit=20", "token", '"items"'),
-        "API measure (token)": (f"/api/v1/measures/{m}", "token", f'"slug":"{m}"'),
+        "API measure (token)": (f"/api/v1/measures/{m}", "token", f'"{m}"'),
         "fact-sheet PDF (citizen)": (f"/measures/{found['pilot']}/factsheet.pdf", "citizen", "%PDF"),
         "audit PDF (citizen)": (f"/stadtgremium/{found['panel']}/audit.pdf", "citizen", "%PDF"),
     }

@@ -13,6 +13,7 @@ import io
 import os
 import pstats
 import statistics
+import subprocess
 import time
 
 
@@ -21,7 +22,28 @@ def _arg(argv: list[str], name: str, default: str) -> str:
 
 
 def main(argv: list[str], env: dict) -> int:
-    os.environ.update({**env, "CACHE_URL": _arg(argv, "cache", ""), "ALLOWED_HOSTS": "testserver,127.0.0.1"})
+    """--cache=redis (default: an own redis-server on AUTH_REDIS_PORT, as the app server has) or --cache= (the
+    per-process cache: no shared fragments, no cached sessions)."""
+    redis = None
+    cache = _arg(argv, "cache", "redis")
+    if cache == "redis":
+        from bench.load.auth_paths import REDIS_PORT, wait_for
+
+        redis = subprocess.Popen(["redis-server", "--port", str(REDIS_PORT), "--bind", "127.0.0.1", "--save", "",
+                                  "--appendonly", "no"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        wait_for(lambda: subprocess.run(["redis-cli", "-p", str(REDIS_PORT), "ping"], capture_output=True,
+                                        text=True).stdout.strip() == "PONG", "redis")
+        cache = env["CACHE_URL"]
+    os.environ.update({**env, "CACHE_URL": cache, "ALLOWED_HOSTS": "testserver,127.0.0.1"})
+    try:
+        return _measure(argv, env)
+    finally:
+        if redis is not None:
+            redis.terminate()
+            redis.wait(10)
+
+
+def _measure(argv: list[str], env: dict) -> int:
     import django
 
     django.setup()
@@ -42,7 +64,7 @@ def main(argv: list[str], env: dict) -> int:
     only = [o for o in _arg(argv, "only", "").split(",") if o]
     n, top = int(_arg(argv, "n", "30")), int(_arg(argv, "top", "25"))
     print(f"{'URL':34} {'CPU ms':>8} {'wall ms':>8} {'queries':>8}")
-    for name, (path, who, marker) in targets(env).items():
+    for name, (path, who, _marker) in targets(env).items():
         if only and not any(o in name for o in only):
             continue
         client = clients[who]

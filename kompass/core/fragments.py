@@ -46,22 +46,57 @@ def fragment_key(name: str, parts: Iterable) -> str:
     return f"kompass:fragment:{hashlib.sha256(raw.encode('utf-8', 'surrogateescape')).hexdigest()}"
 
 
-def cached_fragment(name: str, parts: Iterable, render: Callable[[], str]) -> str:
-    """The fragment `name` for `parts` from the cache while no write has committed since it was rendered, else
-    `render()` (stored for the next request)."""
+_MISSING = object()
+
+
+def cached_value(name: str, parts: Iterable, compute: Callable[[], object]):
+    """`compute()` from the cache while no write has committed since it was computed (any picklable value).
+    `compute` must read the database itself (after the generation was read), not use objects read before."""
     if not enabled():
-        return render()
+        return compute()
     key = fragment_key(name, parts)
     generation, cached = _generation_and(key)
-    if generation is None:  # cache unreachable: render, store nothing
-        return render()
+    if generation is None:  # cache unreachable: compute, store nothing
+        return compute()
     if isinstance(cached, tuple) and len(cached) == 2 and cached[0] == generation:
-        return mark_safe(cached[1])  # noqa: S308 - our own rendered template output
-    html = render()
+        return cached[1]
+    value = compute()
     try:
         from django.core.cache import caches
 
-        caches["default"].set(key, (generation, str(html)), settings.KOMPASS_FRAGMENT_CACHE_SECONDS)
+        caches["default"].set(key, (generation, value), settings.KOMPASS_FRAGMENT_CACHE_SECONDS)
     except Exception:  # noqa: BLE001 - a cache that fails is a miss next time, never an error
         log.warning("fragment cache set failed", exc_info=True)
-    return html
+    return value
+
+
+def cached_fragment(name: str, parts: Iterable, render: Callable[[], str]) -> str:
+    """The fragment `name` for `parts` from the cache while no write has committed since it was rendered, else
+    `render()` (stored for the next request)."""
+    return mark_safe(cached_value(name, parts, lambda: str(render())))  # noqa: S308 - our own template output
+
+
+def account_state(user) -> list:
+    """What a user row says (every field but the password hash): part of the key of values computed for one
+    account, so that a value computed from an older copy of the row is never found again."""
+    return [user.pk, *(getattr(user, f.attname) for f in user._meta.concrete_fields if f.attname != "password")]
+
+
+def shared_api_answer(name: str):
+    """Decorator for a public read operation of the API whose answer depends only on its path, query string and
+    language (the same with a token, a session or none): the (status, data) it returns is kept like a fragment,
+    keyed by the full path, until the next committed write. The operation then runs only on a miss; ninja still
+    validates and serialises the data for each request."""
+    import functools
+
+    def decorate(view):
+        @functools.wraps(view)
+        def wrapper(request, *args, **kwargs):
+            if not enabled() or request.method != "GET":
+                return view(request, *args, **kwargs)
+            answer = cached_value(f"api:{name}", [request.get_full_path()], lambda: view(request, *args, **kwargs))
+            return answer
+
+        return wrapper
+
+    return decorate

@@ -20,3 +20,8 @@ class LifecycleConfig(AppConfig):
         from kompass.measures.pages import register_page_permission
 
         register_page_permission("lifecycle.view_workspace")  # the team workspace link (_measure_section.html)
+        from kompass.accounts.roles import register_team_loader
+        from kompass.lifecycle.models import TeamMember
+        from kompass.lifecycle.rules import user_teams
+
+        register_team_loader(user_teams, TeamMember)  # team roles memoised per request (ADR 0044)

@@ -82,7 +82,7 @@ def detail(request, slug):
         # Leichte Sprache is German: the whole page (headings, labels, sentences) is rendered in it (ADR 0073).
         with translation.override("de"):
             return render(request, "measures/detail_easy.html", {"measure": selectors.with_detail_relations(measure)})
-    flags = pages.personal_flags(request.user, measure)
+    flags = _personal_flags(request, strategy, slug, measure)
     can_edit = flags["measures.change_measure"]
 
     def content() -> str:
@@ -97,6 +97,22 @@ def detail(request, slug):
         "measures.detail", [strategy.pk, measure.pk, slug], content)
     return render(request, "measures/detail.html", {"measure": measure, "main": main, "easy": False,
                                                     "can_edit": can_edit})
+
+
+def _personal_flags(request, strategy, slug, measure) -> dict[str, bool]:
+    """The page's permissions of the visitor on the measure; for an account cached per account state until the next
+    committed write (ADR 0044), computed from the measure and roles read after the generation."""
+    user = request.user
+    if not user.is_authenticated:
+        return pages.personal_flags(user, measure)
+
+    def compute() -> dict[str, bool]:
+        from kompass.accounts import roles
+
+        roles.forget(user)
+        return pages.personal_flags(user, selectors.measure_head(strategy, slug))
+
+    return fragments.cached_value("measures.flags", [strategy.pk, slug, *fragments.account_state(user)], compute)
 
 
 def _editable_organisations(user, strategy):
