@@ -124,7 +124,8 @@ from kompass.accounts.models import Membership, User
 from kompass.lifecycle.models import TeamMember
 from kompass.organisations.models import Organisation
 org = Organisation.objects.annotate(n=Count('responsible_for')).order_by('-n', 'pk').first()
-user = User.objects.create(email={COORDINATOR!r}, display_name='Koordinatorin Last', password=make_password({PASSWORD!r}))
+user = User.objects.create(email={COORDINATOR!r}, display_name='Koordinatorin Last',
+                           password=make_password({PASSWORD!r}))
 Membership.objects.create(user=user, organisation=org, role=Membership.Role.COORDINATOR)
 for m in org.responsible_for.order_by('pk')[:3]:
     TeamMember.objects.create(measure=m, user=user, role=TeamMember.Role.LEAD)
@@ -278,8 +279,14 @@ def write(results: dict, first: dict, load_before, load_after, label: str, args:
     commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True,
                             text=True).stdout.strip()
     names = list(dict.fromkeys(name for name, _c in results))
+    before_path = next((a.split("=", 1)[1] for a in args if a.startswith("--before=")), "")
+    before = json.loads(Path(before_path).read_text()) if before_path else {}
+    (HERE / "AUTH_RESULTS.json").write_text(json.dumps({
+        "label": label, "commit": commit, "load": [load_before[0], load_after[0]],
+        "results": {f"{n}|{c}": r for (n, c), r in results.items()}}, indent=1))
+    speedup = " | ".join(f"before req/s c={c} | × c={c}" for c in CONNECTIONS)
     head = "| URL | first ms | again ms | " + " | ".join(f"req/s c={c} | p95 ms c={c}" for c in CONNECTIONS) + \
-        " | errors / non-2xx |"
+        " | errors / non-2xx |" + (f" {speedup} |" if before else "")
     lines = ["# Logged-in and token paths (issue 12)", "",
              f"Run: `{' '.join(['python bench/load/auth_paths.py', *args])}` on {datetime.now(UTC):%Y-%m-%d %H:%M} "
              f"UTC, commit {commit}{f' ({label})' if label else ''}, {os.cpu_count()} CPUs ({cpu}), load average "
@@ -289,14 +296,21 @@ def write(results: dict, first: dict, load_before, load_after, label: str, args:
              "supports, 100,000 comments at 0.2). One gunicorn (deploy/gunicorn.conf.py, 2 sync workers, DEBUG off) "
              f"straight to PostgreSQL, Redis as the shared cache. wrk -t2, {SECONDS} s per URL and connection count.",
              "", "first ms / again ms: one request's wall time, the first and the fastest of two more (PDFs: the "
-             "render, then the cache).", "", head, "|" + "---|" * (4 + 2 * len(CONNECTIONS))]
+             "render, then the cache)." + (f" before: the same benchmark on {before.get('commit')} "
+             f"({before.get('label')}), load average {before['load'][0]:.1f} to {before['load'][1]:.1f}; × = after / "
+             "before." if before else ""), "", head, "|" + "---|" * (4 + (4 if before else 2) * len(CONNECTIONS))]
     for name in names:
         cells = [f"{results[(name, c)]['rps']:,.0f} | {results[(name, c)]['p95_ms']:.0f}" for c in CONNECTIONS]
         errors = sum(results[(name, c)]["errors"] for c in CONNECTIONS)
         non2xx = sum(results[(name, c)]["non2xx"] for c in CONNECTIONS)
         f_ms, again, cache = first.get(name, (0, 0, ""))
+        extra = ""
+        if before:
+            old = [before["results"].get(f"{name}|{c}", {}).get("rps", 0) for c in CONNECTIONS]
+            extra = " " + " | ".join(f"{o:,.1f} | {results[(name, c)]['rps'] / o:.1f}" if o else "– | –"
+                                     for o, c in zip(old, CONNECTIONS, strict=True)) + " |"
         lines.append(f"| {name} | {f_ms:.0f} | {again:.0f}{' (cache ' + cache + ')' if cache else ''} | "
-                     + " | ".join(cells) + f" | {errors} / {non2xx} |")
+                     + " | ".join(cells) + f" | {errors} / {non2xx} |" + extra)
     text = "\n".join(lines) + "\n"
     print(text)
     (HERE / "AUTH_RESULTS.md").write_text(text)
