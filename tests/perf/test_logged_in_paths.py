@@ -87,7 +87,8 @@ def _strip(content: bytes) -> bytes:
 def test_shared_fragments_give_every_role_the_page_it_had(client, berlin, pilot, make_user):
     """Citizen, coordinator of the measure, office and visitor: the page with fragments (hit) equals the page
     rendered without them."""
-    users = [None, make_user("b@example.org"), make_user("k@example.org", coordinator_of=[pilot.responsible_organisation]),
+    users = [None, make_user("b@example.org"),
+             make_user("k@example.org", coordinator_of=[pilot.responsible_organisation]),
              make_user("o@example.org", office=True)]
     urls = [f"/measures/{pilot.slug}/", "/ideas/", "/measures/", "/measures/?status=running",
             f"/api/v1/measures/{pilot.slug}"]
@@ -169,12 +170,17 @@ def test_token_lookup_is_one_indexed_query(make_user, django_assert_max_num_quer
     assert user_for_token("kp_wrong") is None and user_for_token("") is None
 
 
-def test_sessions_are_cached_only_with_a_shared_cache():
+def test_sessions_are_cached_only_with_a_shared_cache(monkeypatch):
     from tests.ops.test_settings_shape import load
+
+    monkeypatch.delenv("SESSION_CACHE", raising=False)  # load() sets it below; monkeypatch restores it
+    monkeypatch.delenv("FRAGMENT_CACHE_SECONDS", raising=False)
 
     assert load(CACHE_URL="redis://127.0.0.1:6379/0")["SESSION_ENGINE"] == "kompass.accounts.sessions"
     assert "SESSION_ENGINE" not in load(CACHE_URL="")
-    assert "SESSION_ENGINE" not in load(CACHE_URL="redis://127.0.0.1:6379/0", SESSION_CACHE="0")
+    monkeypatch.setenv("SESSION_CACHE", "0")
+    assert "SESSION_ENGINE" not in load(CACHE_URL="redis://127.0.0.1:6379/0")
+    monkeypatch.delenv("SESSION_CACHE")
     assert load(CACHE_URL="redis://127.0.0.1:6379/0")["KOMPASS_FRAGMENT_CACHE_SECONDS"] == 0  # tests: off
     assert load(CACHE_URL="redis://127.0.0.1:6379/0", KOMPASS_TESTING="")["KOMPASS_FRAGMENT_CACHE_SECONDS"] == 60
     assert load(CACHE_URL="", KOMPASS_TESTING="")["KOMPASS_FRAGMENT_CACHE_SECONDS"] == 0
