@@ -64,6 +64,7 @@ def _measure(argv: list[str], env: dict) -> int:
     only = [o for o in _arg(argv, "only", "").split(",") if o]
     n, top = int(_arg(argv, "n", "30")), int(_arg(argv, "top", "25"))
     print(f"{'URL':34} {'CPU ms':>8} {'wall ms':>8} {'queries':>8}")
+    rows = {}
     for name, (path, who, _marker) in targets(env).items():
         if only and not any(o in name for o in only):
             continue
@@ -79,6 +80,7 @@ def _measure(argv: list[str], env: dict) -> int:
             wall.append((time.perf_counter() - w0) * 1000)
         with CaptureQueriesContext(connection) as ctx:
             client.get(path)
+        rows[name] = {"cpu_ms": statistics.median(cpu), "wall_ms": statistics.median(wall), "queries": len(ctx)}
         print(f"{name:34} {statistics.median(cpu):8.1f} {statistics.median(wall):8.1f} {len(ctx):8d}")
         if "--queries" in argv and "-v" in argv:
             for q in ctx.captured_queries:
@@ -92,4 +94,43 @@ def _measure(argv: list[str], env: dict) -> int:
             out = io.StringIO()
             pstats.Stats(profile, stream=out).sort_stats(_arg(argv, "sort", "tottime")).print_stats(top)
             print(out.getvalue())
+    if "--write" in argv:
+        write(rows, argv, n)
     return 0
+
+
+def write(rows: dict, argv: list[str], n: int) -> None:
+    """bench/load/AUTH_CPU.md (and .json): CPU ms and queries per request; with --before=AUTH_CPU.json of an
+    earlier run (the code before the change) side by side."""
+    import json
+    import subprocess as sp
+    from datetime import UTC, datetime
+    from pathlib import Path
+
+    here = Path(__file__).resolve().parent
+    before_path = _arg(argv, "before", "")
+    before = json.loads(Path(before_path).read_text()) if before_path else {}
+    commit = os.environ.get("AUTH_COMMIT") or sp.run(["git", "rev-parse", "--short", "HEAD"], cwd=here,
+                                                     capture_output=True, text=True).stdout.strip()
+    label = _arg(argv, "label", "")
+    (here / "AUTH_CPU.json").write_text(json.dumps({"commit": commit, "label": label, "rows": rows}, indent=1))
+    load = os.getloadavg()[0]
+    lines = ["# Logged-in and token paths: CPU per request, in-process (issue 12)", "",
+             f"Run: `python bench/load/auth_paths.py {' '.join(argv)}` on {datetime.now(UTC):%Y-%m-%d %H:%M} UTC, "
+             f"commit {commit or '?'}{f' ({label})' if label else ''}, load average {load:.1f}. Django's test "
+             f"client in one process against the seeded PostgreSQL database, Redis as the shared cache; median "
+             f"process CPU time of {n} requests after two warm-up requests (what the app server spends, without "
+             "PostgreSQL's and Redis' own CPU), and the SQL queries of one more request.", ""]
+    if before:
+        lines += [f"Before: commit {before.get('commit') or '?'} ({before.get('label')}), the same command.", "",
+                  "| URL | CPU ms before | CPU ms after | × less CPU | queries before | queries after |",
+                  "|---|---|---|---|---|---|"]
+        for name, row in rows.items():
+            old = before["rows"].get(name, {})
+            ratio = old.get("cpu_ms", 0) / row["cpu_ms"] if row["cpu_ms"] else 0
+            lines.append(f"| {name} | {old.get('cpu_ms', 0):.1f} | {row['cpu_ms']:.1f} | {ratio:.1f} | "
+                         f"{old.get('queries', '–')} | {row['queries']} |")
+    else:
+        lines += ["| URL | CPU ms | wall ms | queries |", "|---|---|---|---|"]
+        lines += [f"| {name} | {r['cpu_ms']:.1f} | {r['wall_ms']:.1f} | {r['queries']} |" for name, r in rows.items()]
+    (here / "AUTH_CPU.md").write_text("\n".join(lines) + "\n")
