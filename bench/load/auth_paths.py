@@ -205,12 +205,14 @@ def wrk(path: str, connections: int, work: Path, headers: dict) -> dict:
 
 def targets(env: dict) -> dict:
     """name -> (path, who, marker): who is citizen, coordinator or token; marker a text the answer must hold."""
-    found = json.loads(py("""
+    found = json.loads(py(f"COORDINATOR = {COORDINATOR!r}\n" + """
 import json
 from kompass.measures.models import Measure
 from kompass.lottery.models import Panel
 pilot = Measure.objects.filter(is_pilot=True).order_by('pk').first() or Measure.objects.order_by('pk').first()
+own = Measure.objects.filter(responsible_organisation__memberships__user__email=COORDINATOR).order_by('pk').first()
 print(json.dumps({'measure': Measure.objects.filter(slug__startswith='gen-').order_by('pk').first().slug,
+                  'own': own.slug,
                   'pilot': pilot.slug, 'panel': Panel.objects.order_by('pk').first().slug}))
 """, env).splitlines()[-1])
     m, out = found["measure"], 'action="/accounts/logout/"'  # the page frame of a logged-in account
@@ -219,6 +221,7 @@ print(json.dumps({'measure': Measure.objects.filter(slug__startswith='gen-').ord
         "idea list (citizen)": ("/ideas/", "citizen", out),
         "catalogue (citizen)": ("/measures/", "citizen", out),
         "measure page (coordinator)": (f"/measures/{m}/", "coordinator", out),
+        "own measure page (coordinator)": (f"/measures/{found['own']}/", "coordinator", "/edit/"),
         "my tasks (coordinator)": ("/my-tasks/", "coordinator", out),
         "API list (token)": ("/api/v1/measures?limit=20", "token", '"items"'),
         "API measure (token)": (f"/api/v1/measures/{m}", "token", f'"{m}"'),

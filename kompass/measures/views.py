@@ -85,16 +85,16 @@ def detail(request, slug):
     flags = _personal_flags(request, strategy, slug, measure)
     can_edit = flags["measures.change_measure"]
 
-    def content() -> str:
-        # Read after the cache generation (kompass.core.fragments), so a fragment never holds older data.
-        fresh = selectors.measure_detail(strategy, slug)
+    def content(fresh=None) -> str:
+        # A shared fragment reads after the cache generation (kompass.core.fragments), never older data.
+        fresh = fresh or selectors.measure_detail(strategy, slug)
         return render_to_string("measures/_detail_main.html", {
             "measure": fresh, "related": selectors.related_measures(fresh), "easy": False, "can_edit": can_edit,
         }, request=request)
 
     # The content of an account without any of the page's permissions is everybody's: shared (ADR 0044).
-    main = content() if any(flags.values()) else fragments.cached_fragment(
-        "measures.detail", [strategy.pk, measure.pk, slug], content)
+    main = content(selectors.with_detail_relations(measure)) if any(flags.values()) else \
+        fragments.cached_fragment("measures.detail", [strategy.pk, measure.pk, slug], content)
     return render(request, "measures/detail.html", {"measure": measure, "main": main, "easy": False,
                                                     "can_edit": can_edit})
 
