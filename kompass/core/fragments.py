@@ -46,9 +46,6 @@ def fragment_key(name: str, parts: Iterable) -> str:
     return f"kompass:fragment:{hashlib.sha256(raw.encode('utf-8', 'surrogateescape')).hexdigest()}"
 
 
-_MISSING = object()
-
-
 def cached_value(name: str, parts: Iterable, compute: Callable[[], object]):
     """`compute()` from the cache while no write has committed since it was computed (any picklable value).
     `compute` must read the database itself (after the generation was read), not use objects read before."""
