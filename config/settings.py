@@ -237,6 +237,17 @@ _shared_cache = not CACHES["default"]["BACKEND"].endswith(("LocMemCache", "Dummy
 KOMPASS_PAGE_CACHE_SECONDS = int(os.environ.get(
     "PAGE_CACHE_SECONDS", "60" if _shared_cache and not os.environ.get("KOMPASS_TESTING") else "0"))
 
+# --- Logged-in and token paths (issue 12, ADR 0044; helper "speed"). Shared fragments (measure page content for
+# accounts without rights on the measure, idea list, catalogue) are cached under the page cache's invalidation
+# generation (kompass.core.fragments): on with a shared cache, like the page cache; FRAGMENT_CACHE_SECONDS=0 off.
+# With a shared cache, sessions are read from it and written through to the database (cached_db).
+KOMPASS_FRAGMENT_CACHE_SECONDS = int(os.environ.get(
+    "FRAGMENT_CACHE_SECONDS", "60" if _shared_cache and not os.environ.get("KOMPASS_TESTING") else "0"))
+if _shared_cache and env_bool("SESSION_CACHE", default=True):
+    SESSION_ENGINE = "kompass.accounts.sessions"
+KOMPASS_SESSION_CACHE_SECONDS = int(os.environ.get("SESSION_CACHE_SECONDS", "600"))
+# --- end of the logged-in paths block
+
 LANGUAGE_CODE = "de"
 LANGUAGES = [("de", _("German")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "kompass" / "locale"]

@@ -8,6 +8,7 @@ audit permission (audit sits below accounts and has no predicates of its own).
 
 import rules
 
+from kompass.accounts import roles
 from kompass.accounts.models import Membership
 
 
@@ -21,24 +22,26 @@ def is_strategy_office(user) -> bool:
     return bool(user and user.is_authenticated and user.is_active and user.is_strategy_office)
 
 
-def coordinates(user, organisation) -> bool:
-    if not (user and user.is_authenticated and user.is_active and organisation is not None):
+def _coordinates_id(user, organisation_id) -> bool:
+    if not (user and user.is_authenticated and user.is_active and organisation_id is not None):
         return False
-    return Membership.objects.filter(
-        user=user, organisation=organisation, role=Membership.Role.COORDINATOR
-    ).exists()
+    return roles.memberships(user).get(organisation_id) == Membership.Role.COORDINATOR
+
+
+def coordinates(user, organisation) -> bool:
+    return organisation is not None and _coordinates_id(user, organisation.pk)
 
 
 @rules.predicate
 def is_coordinator_of_measure(user, measure) -> bool:
-    return measure is not None and coordinates(user, measure.responsible_organisation)
+    return measure is not None and _coordinates_id(user, measure.responsible_organisation_id)
 
 
 @rules.predicate
 def is_coordinator_anywhere(user) -> bool:
     return bool(
         user and user.is_authenticated and user.is_active
-        and Membership.objects.filter(user=user, role=Membership.Role.COORDINATOR).exists()
+        and Membership.Role.COORDINATOR in roles.memberships(user).values()
     )
 
 

@@ -17,3 +17,11 @@ class LifecycleConfig(AppConfig):
 
         register_catalogue_filter(PHASE_FILTER)  # the measure catalogue's `phase` filter
         register_item_field("phase", phase_of_measures)  # the phase in every measure list item of the API
+        from kompass.measures.pages import register_page_permission
+
+        register_page_permission("lifecycle.view_workspace")  # the team workspace link (_measure_section.html)
+        from kompass.accounts.roles import register_team_loader
+        from kompass.lifecycle.models import TeamMember
+        from kompass.lifecycle.rules import user_teams
+
+        register_team_loader(user_teams, TeamMember)  # team roles memoised per request (ADR 0044)

@@ -2,7 +2,7 @@
 
 import rules
 
-from kompass.accounts.models import Membership
+from kompass.accounts import roles
 from kompass.accounts.rules import (
     is_admin,
     is_cdo,
@@ -16,12 +16,20 @@ def _active(user) -> bool:
     return bool(user and user.is_authenticated and user.is_active)
 
 
-def _team_roles(user, measure) -> set[str]:
-    if not _active(user) or measure is None:
-        return set()
+def user_teams(user) -> dict[int, set[str]]:
+    """measure id -> roles of every team membership of `user` (memoised per request by accounts.roles)."""
     from kompass.lifecycle.models import TeamMember
 
-    return set(TeamMember.objects.filter(user=user, measure=measure).values_list("role", flat=True))
+    teams: dict[int, set[str]] = {}
+    for measure_id, role in TeamMember.objects.filter(user=user).values_list("measure_id", "role"):
+        teams.setdefault(measure_id, set()).add(role)
+    return teams
+
+
+def _team_roles(user, measure) -> set[str]:
+    if not _active(user) or measure is None or measure.pk is None:
+        return set()
+    return set(roles.teams(user).get(measure.pk, ()))
 
 
 @rules.predicate
@@ -42,7 +50,7 @@ def is_team_lead(user, measure) -> bool:
 
 @rules.predicate
 def belongs_to_an_organisation(user) -> bool:
-    return _active(user) and Membership.objects.filter(user=user).exists()
+    return _active(user) and bool(roles.memberships(user))
 
 
 @rules.predicate

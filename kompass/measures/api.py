@@ -7,6 +7,7 @@ from ninja import Field, Query, Router, Schema
 from kompass.core.api_errors import ApiParameterError
 from kompass.core.api_filters import ModifiedSince, modified_after
 from kompass.core.api_schemas import ErrorResponse, Ref
+from kompass.core.fragments import shared_api_answer
 from kompass.core.hardening import MAX_OFFSET
 from kompass.measures import selectors
 from kompass.measures.filters import item_field
@@ -105,6 +106,7 @@ def _list_item(m: Measure, phase=None) -> dict:
 
 @router.get("measures", response={200: MeasurePage, 400: ErrorResponse},
             summary="Measures, filtered, searched and paginated like the catalogue")
+@shared_api_answer("measures.list")
 def list_measures(request, filters: Query[MeasureFilters]):
     strategy = current_strategy()
     query = selectors.parse_catalogue_params(filters.dict(), selectors.CatalogueOptions(strategy))
@@ -119,6 +121,7 @@ def list_measures(request, filters: Query[MeasureFilters]):
 
 
 @router.get("measures/{slug}", response={200: MeasureDetail, 404: ErrorResponse}, summary="One measure")
+@shared_api_answer("measures.detail")
 def get_measure(request, slug: str):
     strategy = current_strategy()
     try:

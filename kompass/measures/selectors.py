@@ -9,7 +9,7 @@ from functools import cached_property
 
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.db import connection
-from django.db.models import Case, Count, F, IntegerField, Prefetch, Q, QuerySet, When
+from django.db.models import Case, Count, F, IntegerField, Prefetch, Q, QuerySet, When, prefetch_related_objects
 from django.db.models import Value as V
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
@@ -211,22 +211,35 @@ def with_card_data(qs: QuerySet) -> QuerySet:
     ).defer("search_document", "description", "description_en", "description_ls")
 
 
-def measure_detail(strategy, slug: str) -> Measure:
-    measure = (
-        Measure.objects.filter(strategy=strategy, slug=slug)
-        .select_related("responsible_organisation", "spatial_level", "strategy")
-        .prefetch_related(
-            "involved_organisations", "districts",
-            Prefetch("action_fields", queryset=ActionField.objects.select_related("cluster")),
-            Prefetch("value_links", queryset=MeasureValue.objects.select_related("value")
-                     .order_by("-strength", "value__position")),
-            Prefetch("perspective_links", queryset=MeasurePerspective.objects.select_related("perspective")
-                     .order_by("-strength", "perspective__position")),
-        ).first()
-    )
+def _detail_prefetches() -> list:
+    return [
+        "involved_organisations", "districts",
+        Prefetch("action_fields", queryset=ActionField.objects.select_related("cluster")),
+        Prefetch("value_links", queryset=MeasureValue.objects.select_related("value")
+                 .order_by("-strength", "value__position")),
+        Prefetch("perspective_links", queryset=MeasurePerspective.objects.select_related("perspective")
+                 .order_by("-strength", "perspective__position")),
+    ]
+
+
+def measure_head(strategy, slug: str) -> Measure:
+    """The measure row with its responsible organisation, spatial level and strategy (one query; 404 when there
+    is none). `with_detail_relations` adds what the measure page shows."""
+    measure = (Measure.objects.filter(strategy=strategy, slug=slug)
+               .select_related("responsible_organisation", "spatial_level", "strategy").first())
     if measure is None:
         raise Http404
     return measure
+
+
+def with_detail_relations(measure: Measure) -> Measure:
+    """Prefetch the relations of the measure page onto `measure` (five queries)."""
+    prefetch_related_objects([measure], *_detail_prefetches())
+    return measure
+
+
+def measure_detail(strategy, slug: str) -> Measure:
+    return with_detail_relations(measure_head(strategy, slug))
 
 
 def related_measures(measure: Measure, limit: int = 6) -> list[Measure]:

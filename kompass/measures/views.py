@@ -4,15 +4,16 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from kompass.accounts.models import Membership
-from kompass.core import tabular
+from kompass.core import fragments, tabular
 from kompass.core.text import german_slug
-from kompass.measures import selectors
+from kompass.measures import pages, selectors
 from kompass.measures.forms import CatalogueFilterForm, MeasureForm
 from kompass.measures.models import Measure
 from kompass.measures.services import MeasureRelations, measure_create, measure_update
@@ -23,20 +24,31 @@ from kompass.strategy.selectors import strategy_for_request as _strategy
 @require_GET
 def catalogue(request):
     strategy = _strategy(request)
-    options = selectors.CatalogueOptions(strategy)
-    query = selectors.parse_catalogue_params(request.GET, options)
-    qs = selectors.with_card_data(selectors.catalogue(strategy, query))
-    page = Paginator(qs, settings.KOMPASS_CATALOGUE_PAGE_SIZE).get_page(request.GET.get("page"))
-    params = request.GET.copy()
-    params.pop("page", None)
-    context = {
-        "form": CatalogueFilterForm(request.GET, options), "query": query, "page": page,
-        "querystring": params.urlencode(),
-    }
     # Only the results for an HTMX filter request; the whole page for everything else, including htmx restoring
     # a history entry (the back button), so the filters shown always match the address (ADR 0073).
-    partial = request.headers.get("HX-Request") and not request.headers.get("HX-History-Restore-Request")
-    response = render(request, "measures/_results.html" if partial else "measures/catalogue.html", context)
+    partial = bool(request.headers.get("HX-Request") and not request.headers.get("HX-History-Restore-Request"))
+
+    def content() -> str:
+        options = selectors.CatalogueOptions(strategy)
+        query = selectors.parse_catalogue_params(request.GET, options)
+        qs = selectors.with_card_data(selectors.catalogue(strategy, query))
+        page = Paginator(qs, settings.KOMPASS_CATALOGUE_PAGE_SIZE).get_page(request.GET.get("page"))
+        params = request.GET.copy()
+        params.pop("page", None)
+        context = {
+            "form": CatalogueFilterForm(request.GET, options), "query": query, "page": page,
+            "querystring": params.urlencode(),
+        }
+        return render_to_string("measures/_results.html" if partial else "measures/_catalogue_main.html", context,
+                                request=request)
+
+    # The same for everybody with the same parameters: shared until the next write (ADR 0044).
+    main = fragments.cached_fragment("measures.catalogue", [strategy.pk, sorted(request.GET.lists()), partial],
+                                     content)
+    if partial:
+        response = HttpResponse(main)
+    else:
+        response = render(request, "measures/catalogue.html", {"main": main})
     patch_vary_headers(response, ["HX-Request", "HX-History-Restore-Request"])
     return response
 
@@ -63,17 +75,44 @@ def catalogue_csv(request):
 @require_GET
 def detail(request, slug):
     strategy = _strategy(request)
-    measure = selectors.measure_detail(strategy, slug)
+    measure = selectors.measure_head(strategy, slug)
     easy = request.GET.get("sprache") == "leicht" and bool(measure.title_ls or measure.summary_ls
                                                            or measure.description_ls)
     if easy:
         # Leichte Sprache is German: the whole page (headings, labels, sentences) is rendered in it (ADR 0073).
         with translation.override("de"):
-            return render(request, "measures/detail_easy.html", {"measure": measure})
-    return render(request, "measures/detail.html", {
-        "measure": measure, "related": selectors.related_measures(measure), "easy": easy,
-        "can_edit": request.user.has_perm("measures.change_measure", measure),
-    })
+            return render(request, "measures/detail_easy.html", {"measure": selectors.with_detail_relations(measure)})
+    flags = _personal_flags(request, strategy, slug, measure)
+    can_edit = flags["measures.change_measure"]
+
+    def content(fresh=None) -> str:
+        # A shared fragment reads after the cache generation (kompass.core.fragments), never older data.
+        fresh = fresh or selectors.measure_detail(strategy, slug)
+        return render_to_string("measures/_detail_main.html", {
+            "measure": fresh, "related": selectors.related_measures(fresh), "easy": False, "can_edit": can_edit,
+        }, request=request)
+
+    # The content of an account without any of the page's permissions is everybody's: shared (ADR 0044).
+    main = content(selectors.with_detail_relations(measure)) if any(flags.values()) else \
+        fragments.cached_fragment("measures.detail", [strategy.pk, measure.pk, slug], content)
+    return render(request, "measures/detail.html", {"measure": measure, "main": main, "easy": False,
+                                                    "can_edit": can_edit})
+
+
+def _personal_flags(request, strategy, slug, measure) -> dict[str, bool]:
+    """The page's permissions of the visitor on the measure; for an account cached per account state until the next
+    committed write (ADR 0044), computed from the measure and roles read after the generation."""
+    user = request.user
+    if not user.is_authenticated:
+        return pages.personal_flags(user, measure)
+
+    def compute() -> dict[str, bool]:
+        from kompass.accounts import roles
+
+        roles.forget(user)
+        return pages.personal_flags(user, selectors.measure_head(strategy, slug))
+
+    return fragments.cached_value("measures.flags", [strategy.pk, slug, *fragments.account_state(user)], compute)
 
 
 def _editable_organisations(user, strategy):

@@ -9,7 +9,8 @@ Services check these with `kompass.core.permissions.require(actor, "monitoring.â
 
 import rules
 
-from kompass.accounts.models import Membership, UserGroup
+from kompass.accounts import roles
+from kompass.accounts.models import UserGroup
 from kompass.accounts.rules import is_admin, is_coordinator_anywhere, is_office
 
 
@@ -29,28 +30,16 @@ def is_measure_team(user, obj) -> bool:
     measure = _measure_of(obj)
     if not (user and user.is_authenticated and user.is_active and measure is not None):
         return False
-    if Membership.objects.filter(user=user, organisation_id=measure.responsible_organisation_id).exists():
+    if measure.responsible_organisation_id in roles.memberships(user):
         return True
-    team_member = _team_member_model()
-    return bool(team_member and team_member.objects.filter(measure_id=measure.pk, user=user).exists())
-
-
-def _team_member_model():
-    """The lifecycle app's measure team (kompass.lifecycle.TeamMember), when that app provides one."""
-    from django.apps import apps
-
-    try:
-        return apps.get_model("lifecycle", "TeamMember")
-    except LookupError:
-        return None
+    return measure.pk in roles.teams(user)
 
 
 @rules.predicate
 def is_on_a_team(user) -> bool:
     if not (user and user.is_authenticated and user.is_active):
         return False
-    model = _team_member_model()
-    return model is not None and model.objects.filter(user=user).exists()
+    return bool(roles.teams(user))
 
 
 @rules.predicate

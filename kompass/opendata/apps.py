@@ -7,3 +7,8 @@ class OpendataConfig(AppConfig):
     label = "opendata"
     verbose_name = _("Open data and federation")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from kompass.measures.pages import register_page_permission
+
+        register_page_permission("lifecycle.mark_replication")  # the replication forms of _measure_section.html

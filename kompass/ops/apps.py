@@ -13,6 +13,9 @@ class OpsConfig(AppConfig):
         from kompass.ops import invalidation
 
         invalidation.connect()
+        from kompass.core import fragments
+
+        fragments.register_generation_source(invalidation.generation_and)  # shared fragments (ADR 0044)
         from django.db.models.signals import post_migrate
 
         post_migrate.connect(_create_cache_table, sender=self, dispatch_uid="kompass.ops.cachetable")

@@ -4,8 +4,11 @@ import datetime
 
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.views.decorators.http import require_GET
 
+from kompass.accounts import roles
+from kompass.core import fragments
 from kompass.core.permissions import require
 from kompass.monitoring import mytasks, updates
 from kompass.strategy.selectors import strategy_for_request as _strategy
@@ -15,10 +18,19 @@ from kompass.strategy.selectors import strategy_for_request as _strategy
 @require_GET
 def my_tasks(request):
     today = datetime.date.today()
-    return render(request, "monitoring/my_tasks.html", {
-        "tasks": mytasks.my_tasks(request.user, _strategy(request), today), "today": today,
-        "can_see_overdue": request.user.has_perm("monitoring.view_overdue"),
-    })
+    strategy, user = _strategy(request), request.user
+
+    def content() -> str:
+        roles.forget(user)  # memberships and teams read after the generation (kompass.core.fragments)
+        return render_to_string("monitoring/_my_tasks_main.html", {
+            "tasks": mytasks.my_tasks(user, strategy, today), "today": today,
+            "can_see_overdue": user.has_perm("monitoring.view_overdue"),
+        }, request=request)
+
+    # Personal, so kept per account state and day, until the next committed write (ADR 0044).
+    main = fragments.cached_fragment("monitoring.my_tasks", [strategy.pk, today.isoformat(),
+                                                             *fragments.account_state(user)], content)
+    return render(request, "monitoring/my_tasks.html", {"main": main})
 
 
 @login_required

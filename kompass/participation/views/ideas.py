@@ -9,12 +9,14 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from kompass.accounts.forms import client_ip
+from kompass.core import fragments
 from kompass.core.hardening import pk_or_404
 from kompass.core.permissions import allowed, require
 from kompass.participation import geo, selectors, services
@@ -32,12 +34,21 @@ def idea_list(request):
     query = selectors.parse_idea_params(request.GET, seed=seed or 1)
     size = getattr(settings, "KOMPASS_IDEAS_PAGE_SIZE", 20)
     page = _page_number(request)
-    ideas, has_next = selectors.page_of(selectors.with_card_data(selectors.idea_list(strategy, query)), page, size)
     params = request.GET.copy()
     params.pop("page", None)
-    return render(request, "participation/idea_list.html", {
-        "ideas": ideas, "query": query, "page": page, "has_next": has_next, "querystring": params.urlencode(),
-        **_filter_choices(strategy)}, status=400 if query.errors else 200)
+
+    def content() -> str:
+        ideas, has_next = selectors.page_of(selectors.with_card_data(selectors.idea_list(strategy, query)), page,
+                                            size)
+        return render_to_string("participation/_idea_list_main.html", {
+            "ideas": ideas, "query": query, "page": page, "has_next": has_next, "querystring": params.urlencode(),
+            **_filter_choices(strategy)}, request=request)
+
+    # The same for everybody with the same parameters (and shuffle seed): shared until the next write (ADR 0044).
+    main = fragments.cached_fragment("participation.ideas", [
+        strategy.pk, sorted(request.GET.lists()), page, size, query.seed if query.sort == "random" else ""], content)
+    return render(request, "participation/idea_list.html", {"main": main, "query": query},
+                  status=400 if query.errors else 200)
 
 
 def _filter_choices(strategy) -> dict:
