@@ -212,3 +212,27 @@ def test_a_commit_flushes_the_edge_cache_after_bumping(monkeypatch):
     monkeypatch.setattr(edgecache, "flush", lambda: order.append("flush") or True)
     invalidation.bump()
     assert order == ["bump", "flush"]
+
+
+def test_memcached_flush_removes_what_was_stored_just_before_it_in_the_same_second():
+    """The invalidation relies on flush_all dropping every earlier item, also one stored within the same second."""
+    memcached = _binary("memcached")
+    port = _free_port()
+    proc = subprocess.Popen([memcached, "-l", "127.0.0.1", "-p", str(port), "-U", "0", "-m", "16"]
+                            + (["-u", "nobody"] if os.geteuid() == 0 else []))
+    try:
+        _wait(port)
+        client = edgecache.Memcached([f"127.0.0.1:{port}"])
+        with socket.create_connection(("127.0.0.1", port), timeout=2) as raw:
+            for i in range(50):
+                assert client.set(b"k%d" % i, b"page", 60)
+                assert client.flush_all()
+                raw.sendall(b"get k%d\r\n" % i)
+                assert raw.recv(100) == b"END\r\n", i  # nothing: flushed
+            assert client.set(b"after", b"page", 60)
+            time.sleep(1.1)
+            raw.sendall(b"get after\r\n")
+            assert raw.recv(100).startswith(b"VALUE after 0 4\r\npage")  # a store after the flush is kept
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
