@@ -1,14 +1,16 @@
 """Load benchmark for the "fast under load" goals (make bench-load).
 
-Same topology and configuration as `make cluster-test` (nginx → 2 gunicorn app servers with 2 workers each,
-PgBouncer, Redis, the machine's PostgreSQL with the scratch database kompass_ops_load), data seeded with
-bench/cluster/seed.py at LOAD_SCALE (default 0.2: 2,000 measures, 20,000 ideas, 200,000 supports). wrk
-(Debian) with 50 connections for LOAD_SECONDS (10) per URL, in the same run as a static file through the same
-nginx → gunicorn path (WhiteNoise) and as a static file served by nginx itself:
+Same topology and configuration as `make cluster-test` (nginx with its memcached edge cache → 2 gunicorn app
+servers with 2 workers each, PgBouncer, Redis, the machine's PostgreSQL with the scratch database
+kompass_ops_load), data seeded with bench/cluster/seed.py at LOAD_SCALE (default 0.2: 2,000 measures, 20,000 ideas,
+200,000 supports). wrk (Debian) with 50 connections for LOAD_SECONDS (10) per URL, in the same run as a static file
+through the same nginx → gunicorn path (WhiteNoise) and as a static file served by nginx itself:
 
-- anonymous catalogue, measure page, idea list, indicator page, fact-sheet PDF, API list (page cache warm);
+- anonymous catalogue, measure page, idea list, indicator page (answered by nginx from memcached once warm),
+  fact-sheet PDF, lottery audit page and PDF, API list (Redis page cache warm);
 - the measure page with a cache-busting query string (every request rendered), with 2 and with 1 app server;
-- a logged-in page (session cookie, never cached).
+- logged-in pages (session cookie) and the API with a personal token (never cached), with
+  LOAD_PERSONAL_CONNECTIONS connections.
 
 Writes bench/load/RESULTS.md (docs/benchmarks.md via bench/collect.py)."""
 
