@@ -54,10 +54,11 @@ run: migrate
 /usr/bin/chromium:
 	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-dejavu-core >/dev/null
 
-# The deployment files are validated by Debian's nginx and PgBouncer (tests/ops/test_deploy.py, make cluster-test).
-/usr/sbin/nginx /usr/sbin/pgbouncer:
-	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx-light pgbouncer openssl >/dev/null
-deploy-tools: /usr/sbin/nginx /usr/sbin/pgbouncer
+# The deployment files are validated by Debian's nginx, PgBouncer and memcached (tests/ops/test_deploy.py,
+# tests/ops/test_edgecache.py, make cluster-test). Debian's `nginx` has the memcached module built in (ADR 0043).
+/usr/sbin/nginx /usr/sbin/pgbouncer /usr/bin/memcached:
+	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx pgbouncer memcached openssl >/dev/null
+deploy-tools: /usr/sbin/nginx /usr/sbin/pgbouncer /usr/bin/memcached
 
 node_modules/.package-lock.json: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error

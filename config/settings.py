@@ -91,6 +91,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "kompass.ops.middleware.OpsMiddleware",  # request id, request log, metrics (outermost)
+    "kompass.ops.edgecache.EdgeCacheMiddleware",  # stores anonymous pages for nginx (EDGE_CACHE_URL, ADR 0043)
     "django.middleware.security.SecurityMiddleware",
     "kompass.core.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -247,6 +248,15 @@ if _shared_cache and env_bool("SESSION_CACHE", default=True):
     SESSION_ENGINE = "kompass.accounts.sessions"
 KOMPASS_SESSION_CACHE_SECONDS = int(os.environ.get("SESSION_CACHE_SECONDS", "600"))
 # --- end of the logged-in paths block
+
+# Edge cache (ADR 0043): nginx answers anonymous pages from memcached, the app servers fill it and every committed
+# write flushes it. EDGE_CACHE_URL=memcached://host:port[,host:port] (every server gets every page; set it for app
+# servers, task workers and management commands alike). Needs the shared cache above for its generation; off
+# (empty) in the embedded default.
+_edge_url = os.environ.get("EDGE_CACHE_URL", "")
+KOMPASS_EDGE_CACHE_SERVERS = [part.strip() for part in _edge_url.removeprefix("memcached://").split(",")
+                              if part.strip()] if _shared_cache else []
+KOMPASS_EDGE_CACHE_SECONDS = int(os.environ.get("EDGE_CACHE_SECONDS", "60"))
 
 LANGUAGE_CODE = "de"
 LANGUAGES = [("de", _("German")), ("en", _("English"))]

@@ -6,6 +6,9 @@ import configparser
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
+# Loopback ports of `make cluster-test` and `make bench-load`.
+NGINX, APPS, PGB, REDIS, MEMCACHED = 8200, [8201, 8202], 8210, 8220, 11290
+BASE = f"http://127.0.0.1:{NGINX}"
 DEPLOY = ROOT / "deploy"
 
 
@@ -33,9 +36,10 @@ def pgbouncer_ini(source: Path, workdir: Path, *, port: int, dbname: str, pg_hos
 
 
 def nginx_conf(workdir: Path, *, listen: int, upstreams: list[int], static_root: Path, private_root: Path,
-               media_root: Path) -> Path:
-    """A complete nginx.conf: the upstream and server of deploy/nginx/kompass.conf on loopback ports, including
-    deploy/nginx/kompass-locations.conf unchanged."""
+               media_root: Path, memcached: int, edge_conf: Path) -> Path:
+    """A complete nginx.conf: the upstreams and server of deploy/nginx/kompass.conf on loopback ports, including
+    deploy/nginx/kompass-locations.conf unchanged and `edge_conf` (written by `kompass edge_cache_nginx` with the
+    cluster's settings, as deploy/nginx/kompass-edge-cache.conf is with the production defaults)."""
     servers = "\n".join(f"        server 127.0.0.1:{port} max_fails=3 fail_timeout=10s;" for port in upstreams)
     text = f"""
 worker_processes 1;
@@ -54,9 +58,15 @@ http {{
 {servers}
         keepalive 32;
     }}
+    upstream kompass_edge_cache {{
+        server 127.0.0.1:{memcached};
+        keepalive 16;
+    }}
+    include {edge_conf};
     server {{
         listen 127.0.0.1:{listen};
         server_name 127.0.0.1;
+        set $kompass_scheme $scheme;
         set $kompass_static {static_root};
         set $kompass_private {private_root};
         set $kompass_media {media_root};

@@ -5,21 +5,21 @@ workers (`kompass db_worker`), PgBouncer (deploy/pgbouncer/pgbouncer.ini) in fro
 (scratch database kompass_ops_cluster) and an own redis-server; seeds the data with COPY (bench/cluster/seed.py);
 runs a mixed workload for CLUSTER_SECONDS (default 180): anonymous browsing of every page type and the API,
 citizens logging in and posting ideas, comments and supports, background jobs (probes, a spreadsheet import,
-an opinion map). Meanwhile it kills (SIGKILL) and restarts one app server and the Redis server, stops (SIGTERM,
-as systemd and Kubernetes do) and restarts one worker, and restarts PgBouncer. Then it compares the database
+an opinion map). nginx answers anonymous pages from its edge cache (memcached, ADR 0043). Meanwhile it kills
+(SIGKILL) and restarts one app server, the Redis server and memcached, stops (SIGTERM, as systemd and Kubernetes
+do) and restarts one worker, and restarts PgBouncer. Then it compares the database
 with what the clients were told and prints
 
     cluster: requests=N errors=E lost=L p95_ms=… jobs=done/total
 
 Exit 0 only when errors=0 and lost=0. Everything it started is stopped and the scratch database dropped.
-Ports: 127.0.0.1:8200-8220. Run it under `flock /tmp/kompass-heavy.lock` (make cluster-test does)."""
+Ports: 127.0.0.1:8200-8220 and 11290 (memcached).
+Run it under `flock /tmp/kompass-heavy.lock` (make cluster-test does)."""
 
 from __future__ import annotations
 
 import json
 import os
-import random
-import re
 import shutil
 import signal
 import subprocess
@@ -34,18 +34,17 @@ import requests
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
-from bench.cluster.config import nginx_conf, pgbouncer_ini  # noqa: E402
+from bench.cluster.config import APPS, BASE, MEMCACHED, NGINX, PGB, REDIS, nginx_conf, pgbouncer_ini  # noqa: E402
+from bench.cluster.workload import Stats, browse, citizen, login  # noqa: E402
 from bench.common import recreate_database  # noqa: E402
 
 PG = os.environ.get("CLUSTER_PG", "postgres://postgres@127.0.0.1:5432")
 DB = os.environ.get("CLUSTER_DB", "kompass_ops_cluster")
-NGINX, APPS, PGB, REDIS = 8200, [8201, 8202], 8210, 8220
 SECONDS = float(os.environ.get("CLUSTER_SECONDS", "180"))
 BROWSERS = int(os.environ.get("CLUSTER_BROWSERS", "8"))
 CITIZEN_THREADS = int(os.environ.get("CLUSTER_CITIZEN_THREADS", "4"))
 CITIZENS = int(os.environ.get("CLUSTER_CITIZENS", "60"))
 GRACE = 5.0  # seconds after a restarted part is ready again that still count as its kill window
-BASE = f"http://127.0.0.1:{NGINX}"
 VENV = ROOT / ".venv/bin"
 
 
@@ -61,7 +60,8 @@ class Cluster:
         self.env.update({
             "DJANGO_SETTINGS_MODULE": "bench.cluster.settings",
             "DATABASE_URL": f"postgres://postgres@127.0.0.1:{PGB}/kompass", "DB_PGBOUNCER": "1",
-            "CACHE_URL": f"redis://127.0.0.1:{REDIS}/0", "SECRET_KEY": "cluster-test-only-" + "x" * 40,
+            "CACHE_URL": f"redis://127.0.0.1:{REDIS}/0", "EDGE_CACHE_URL": f"memcached://127.0.0.1:{MEMCACHED}",
+            "SECRET_KEY": "cluster-test-only-" + "x" * 40,
             "HTTPS_ONLY": "0", "BEHIND_PROXY": "1", "ALLOWED_HOSTS": "127.0.0.1,localhost",
             "KOMPASS_VAR_DIR": str(work / "var"), "X_ACCEL_REDIRECT": "/_protected/", "WEB_CONCURRENCY": "2",
             "LOG_FORMAT": "json", "LOG_LEVEL": "WARNING", "CONN_MAX_AGE": "60", "PYTHONPATH": str(ROOT),
@@ -92,6 +92,14 @@ class Cluster:
         wait_for(lambda: subprocess.run(["redis-cli", "-p", str(REDIS), "ping"], capture_output=True,
                                         text=True).stdout.strip() == "PONG", "redis")
 
+    def start_memcached(self) -> None:
+        """Debian's memcached as deploy/ runs it (the edge cache nginx answers anonymous pages from)."""
+        argv = ["memcached", "-l", "127.0.0.1", "-p", str(MEMCACHED), "-U", "0", "-m", "256", "-t", "2"]
+        if os.geteuid() == 0:
+            argv += ["-u", "nobody"]
+        self.start("memcached", argv)
+        wait_for(lambda: port_open(MEMCACHED), "memcached")
+
     def start_pgbouncer(self) -> None:
         ini = pgbouncer_ini(ROOT / "deploy/pgbouncer/pgbouncer.ini", self.pgb_dir, port=PGB, dbname=DB)
         argv = ["pgbouncer", str(ini)]
@@ -114,8 +122,11 @@ class Cluster:
 
     def start_nginx(self) -> None:
         var = self.work / "var"
+        edge = self.work / "kompass-edge-cache.conf"
+        subprocess.run([str(VENV / "kompass"), "edge_cache_nginx", "--output", str(edge)], env=self.env, cwd=ROOT,
+                       check=True)
         conf = nginx_conf(self.work, listen=NGINX, upstreams=APPS, static_root=var / "static",
-                          private_root=var / "private", media_root=var / "media")
+                          private_root=var / "private", media_root=var / "media", memcached=MEMCACHED, edge_conf=edge)
         self.start("nginx", ["nginx", "-p", str(self.work), "-c", str(conf), "-g", "daemon off;"])
         wait_for(lambda: http_ok(f"{BASE}/healthz"), "nginx")
 
@@ -146,118 +157,6 @@ def wait_for(check, what: str, timeout: float = 30) -> None:
             return
         time.sleep(0.2)
     raise RuntimeError(f"{what} did not become ready")
-
-
-class Stats:
-    def __init__(self):
-        self.lock = threading.Lock()
-        self.latencies: list[float] = []
-        self.failures: list[tuple[float, float, str]] = []  # (start, end, what): 5xx and connection failures
-        self.requests = 0
-        self.acks = {"supports": [], "ideas": [], "comments": []}
-        self.statuses: dict[int, int] = {}
-
-    def record(self, started: float, elapsed: float, status: int | None, what: str) -> None:
-        with self.lock:
-            self.requests += 1
-            self.latencies.append(elapsed)
-            if status is not None:
-                self.statuses[status] = self.statuses.get(status, 0) + 1
-            if status is None or status >= 500:
-                self.failures.append((started, started + elapsed, f"{what} -> {status}"))
-
-
-def timed(stats: Stats, session: requests.Session, method: str, path: str, **kwargs):
-    started = time.time()
-    t = time.perf_counter()
-    try:
-        response = session.request(method, BASE + path, timeout=30, allow_redirects=False, **kwargs)
-    except requests.RequestException as exc:
-        stats.record(started, time.perf_counter() - t, None, f"{method} {path} {type(exc).__name__}")
-        return None
-    stats.record(started, time.perf_counter() - t, response.status_code, f"{method} {path}")
-    return response
-
-
-def browse(stats: Stats, urls: list[str], stop: threading.Event, seed: int) -> None:
-    rng = random.Random(seed)
-    session = requests.Session()
-    while not stop.is_set():
-        timed(stats, session, "GET", rng.choice(urls))
-
-
-SUCCESS = {"support": "Vielen Dank für Ihre Unterstützung.", "comment": "Ihr Kommentar wurde veröffentlicht.",
-           "idea": "Vielen Dank! Ihre Idee wurde veröffentlicht."}
-
-
-def login(stats: Stats, email: str) -> requests.Session | None:
-    session = requests.Session()
-    page = timed(stats, session, "GET", "/accounts/login/")
-    if page is None or page.status_code != 200:
-        return None
-    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text).group(1)
-    done = timed(stats, session, "POST", "/accounts/login/", data={
-        "csrfmiddlewaretoken": token, "username": email, "password": "Cluster-pass-2026"})
-    return session if done is not None and done.status_code == 302 else None
-
-
-def acknowledged(stats: Stats, session: requests.Session, response, kind: str, target: str | None = None) -> bool:
-    """What a person is told: the post redirects, and the page it leads to shows the success message. A write
-    whose confirmation page never arrived is not acknowledged (it may or may not be stored)."""
-    if response is None or response.status_code != 302:
-        return False
-    location = response.headers.get("Location", "")
-    if target is not None and location != target:
-        return False
-    if target is None and not re.match(r"^/ideas/\d+/$", location):
-        return False
-    page = timed(stats, session, "GET", location)
-    return page is not None and page.status_code == 200 and SUCCESS[kind] in page.text
-
-
-def citizen(stats: Stats, sessions: list, ideas: tuple[int, int], stop: threading.Event, seed: int) -> None:
-    """Logged-in citizens supporting, commenting, posting ideas and reading idea pages. A support whose answer
-    was a 502/connection failure is sent again (as a person would press the button again): supports are
-    idempotent, so a retry must never count twice. Comments and ideas are not retried."""
-    rng = random.Random(seed)
-    while not stop.is_set() and sessions:
-        email, session, supported, made = rng.choice(sessions)
-        headers = {"X-CSRFToken": session.cookies.get("csrftoken", "")}
-        action = rng.random()
-        tag = f"{seed}-{rng.getrandbits(48):012x}"
-        if action < 0.5:
-            idea = rng.randint(*ideas)
-            if idea in supported:
-                continue
-            supported.add(idea)
-            for _attempt in range(3):
-                r = timed(stats, session, "POST", f"/ideas/{idea}/support/", headers=headers,
-                          data={"next": f"/ideas/{idea}/"})
-                if r is None or r.status_code >= 500:
-                    time.sleep(1)
-                    continue
-                if acknowledged(stats, session, r, "support", f"/ideas/{idea}/"):
-                    with stats.lock:
-                        stats.acks["supports"].append((email, idea))
-                break
-        elif action < 0.7:
-            idea = rng.randint(*ideas)
-            r = timed(stats, session, "POST", f"/ideas/{idea}/comment/", headers=headers,
-                      data={"text": f"Kommentar aus dem Lasttest {tag}", "next": f"/ideas/{idea}/"})
-            if acknowledged(stats, session, r, "comment", f"/ideas/{idea}/"):
-                with stats.lock:
-                    stats.acks["comments"].append(tag)
-        elif action < 0.75 and made[0] < 5:
-            made[0] += 1
-            r = timed(stats, session, "POST", "/ideas/new/", headers=headers,
-                      data={"kind": "idea", "title": f"Idee aus dem Lasttest {tag}",
-                            "text": "Eine Idee, die ein Lasttest eingereicht hat, mit genug Text."})
-            if acknowledged(stats, session, r, "idea"):
-                with stats.lock:
-                    stats.acks["ideas"].append(tag)
-        else:
-            pages = [f"/ideas/{rng.randint(*ideas)}/", "/ideas/", "/accounts/settings/", "/notifications/"]
-            timed(stats, session, "GET", rng.choice(pages))
 
 
 def psql(sql: str) -> str:
@@ -311,6 +210,7 @@ def main() -> int:
         subprocess.run([str(VENV / "kompass"), "collectstatic", "--noinput", "-v", "0"], env=seed_env, cwd=ROOT,
                        check=True)
         cluster.start_redis()
+        cluster.start_memcached()
         cluster.start_pgbouncer()
         for i in range(2):
             cluster.start_app(i)
@@ -399,6 +299,8 @@ def main() -> int:
         next_failure(SECONDS * 0.67)
         failure("pgbouncer (restart)", lambda: cluster.kill("pgbouncer", signal.SIGINT, wait=20),
                 cluster.start_pgbouncer)
+        next_failure(SECONDS * 0.80)
+        failure("memcached (SIGKILL)", lambda: cluster.kill("memcached"), cluster.start_memcached, exempt=False)
         at(SECONDS)
         stop.set()
         for t in threads + job_threads:
@@ -480,7 +382,7 @@ def write_results(summary: str, stats: Stats, inside: int, check: dict, windows,
              f"seeded with COPY). {SECONDS:.0f} s of load: {BROWSERS} anonymous browsers (every page type and the "
              f"API) and {CITIZEN_THREADS} citizen threads ({CITIZENS} logged-in accounts) through nginx to 2 gunicorn "
              "app servers (2 sync workers each), 2 task workers (`db_worker`), PgBouncer (transaction mode), "
-             "PostgreSQL, an own redis-server.", "",
+             "PostgreSQL, an own redis-server and memcached (the edge cache nginx answers anonymous pages from).", "",
              "```", summary, "```", "",
              "| failure injected | s after load start | client failures (5xx or connection) while it lasted | "
              "counted as errors |", "|---|---|---|---|"]

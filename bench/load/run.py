@@ -1,14 +1,16 @@
 """Load benchmark for the "fast under load" goals (make bench-load).
 
-Same topology and configuration as `make cluster-test` (nginx → 2 gunicorn app servers with 2 workers each,
-PgBouncer, Redis, the machine's PostgreSQL with the scratch database kompass_ops_load), data seeded with
-bench/cluster/seed.py at LOAD_SCALE (default 0.2: 2,000 measures, 20,000 ideas, 200,000 supports). wrk
-(Debian) with 50 connections for LOAD_SECONDS (10) per URL, in the same run as a static file through the same
-nginx → gunicorn path (WhiteNoise) and as a static file served by nginx itself:
+Same topology and configuration as `make cluster-test` (nginx with its memcached edge cache → 2 gunicorn app
+servers with 2 workers each, PgBouncer, Redis, the machine's PostgreSQL with the scratch database
+kompass_ops_load), data seeded with bench/cluster/seed.py at LOAD_SCALE (default 0.2: 2,000 measures, 20,000 ideas,
+200,000 supports). wrk (Debian) with 50 connections for LOAD_SECONDS (10) per URL, in the same run as a static file
+through the same nginx → gunicorn path (WhiteNoise) and as a static file served by nginx itself:
 
-- anonymous catalogue, measure page, idea list, indicator page, fact-sheet PDF, API list (page cache warm);
+- anonymous catalogue, measure page, idea list, indicator page (answered by nginx from memcached once warm),
+  fact-sheet PDF, lottery audit page and PDF, API list (Redis page cache warm);
 - the measure page with a cache-busting query string (every request rendered), with 2 and with 1 app server;
-- a logged-in page (session cookie, never cached).
+- logged-in pages (session cookie) and the API with a personal token (never cached), with
+  LOAD_PERSONAL_CONNECTIONS connections.
 
 Writes bench/load/RESULTS.md (docs/benchmarks.md via bench/collect.py)."""
 
@@ -37,6 +39,9 @@ ENV: dict = {}  # the cluster's environment, set in main()
 SECONDS = int(os.environ.get("LOAD_SECONDS", "10"))
 CONNECTIONS = int(os.environ.get("LOAD_CONNECTIONS", "50"))
 SCALE = os.environ.get("LOAD_SCALE", "0.2")
+# Logged-in and token requests are rendered every time: with 50 connections each waits for ~50 renders, longer
+# than a short run (the earlier 0 req/s rows: no request finished within the run). Fewer connections, longer runs.
+PERSONAL_CONNECTIONS = int(os.environ.get("LOAD_PERSONAL_CONNECTIONS", "16"))
 HERE = Path(__file__).resolve().parent
 LUA = """
 counter = 0
@@ -59,15 +64,16 @@ end
 """
 
 
-def wrk(path: str, work: Path, *, bust: bool = False, cookie: str = "", headers: dict | None = None) -> dict:
+def wrk(path: str, work: Path, *, bust: bool = False, cookie: str = "", headers: dict | None = None,
+        connections: int = CONNECTIONS, seconds: int = SECONDS) -> dict:
     script = work / ("bust.lua" if bust else "plain.lua")
     script.write_text(("BUST = true\n" if bust else "") + LUA)
-    argv = ["wrk", "-t2", f"-c{CONNECTIONS}", f"-d{SECONDS}s", "--timeout", "10s", "-s", str(script)]
+    argv = ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--timeout", "30s", "-s", str(script)]
     if cookie:
         argv += ["-H", f"Cookie: {cookie}"]
     for name, value in (headers or {}).items():
         argv += ["-H", f"{name}: {value}"]
-    out = subprocess.run([*argv, cluster_run.BASE + path], capture_output=True, text=True, timeout=SECONDS + 60)
+    out = subprocess.run([*argv, cluster_run.BASE + path], capture_output=True, text=True, timeout=seconds + 90)
     match = re.search(r"JSON(\{.*\})", out.stdout)
     if not match:
         raise RuntimeError(out.stdout + out.stderr)
@@ -89,10 +95,23 @@ def login_cookie() -> str:
     session = requests.Session()
     page = session.get(cluster_run.BASE + "/accounts/login/", timeout=30)
     token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text).group(1)
-    session.post(cluster_run.BASE + "/accounts/login/", data={"csrfmiddlewaretoken": token,
-                 "username": "citizen0@example.org", "password": "Cluster-pass-2026"}, timeout=30,
-                 allow_redirects=False)
+    done = session.post(cluster_run.BASE + "/accounts/login/", data={"csrfmiddlewaretoken": token,
+                        "username": "citizen0@example.org", "password": "Cluster-pass-2026"}, timeout=30,
+                        allow_redirects=False)
+    if done.status_code != 302 or "sessionid" not in session.cookies:
+        raise RuntimeError(f"benchmark login failed: {done.status_code}")
     return "; ".join(f"{k}={v}" for k, v in session.cookies.items())
+
+
+def check_personal(path: str, cookie: str, headers: dict) -> None:
+    """A logged-in or token request answers 200 from the app (never a login page or the page cache)."""
+    r = requests.get(cluster_run.BASE + path, headers={**headers, **({"Cookie": cookie} if cookie else {})},
+                     timeout=60, allow_redirects=False)
+    if r.status_code != 200 or r.headers.get("X-Kompass-Cache"):
+        raise RuntimeError(f"{path}: {r.status_code} {r.headers.get('X-Kompass-Cache')}")
+
+
+START_LOAD = os.getloadavg()[0]
 
 
 def main() -> int:
@@ -123,6 +142,7 @@ def main() -> int:
         cluster.env["REQUEST_LOG"] = "0"  # the benchmark measures serving, not log writing
         ENV.update({**cluster.env, "DATABASE_URL": f"{pg}/{DB}"})
         cluster.start_redis()
+        cluster.start_memcached()
         cluster.start_pgbouncer()
         for i in range(2):
             cluster.start_app(i)
@@ -139,18 +159,20 @@ def main() -> int:
                 "lottery audit page": f"/stadtgremium/{panel_slug}/audit/",
                 "lottery audit PDF": f"/stadtgremium/{panel_slug}/audit.pdf",
                 "API list": "/api/v1/measures?limit=20"}
-        for path in urls.values():  # every URL answers 200 (and fills the page cache)
-            r = requests.get(cluster_run.BASE + path, timeout=120)
-            assert r.status_code == 200, (path, r.status_code)
+        served = {}
+        for name, path in urls.items():  # every URL answers 200 (and fills the page caches)
+            for _ in range(2):
+                r = requests.get(cluster_run.BASE + path, timeout=120)
+                assert r.status_code == 200, (path, r.status_code)
+            served[name] = r.headers.get("X-Kompass-Cache", "-")  # edge = nginx from memcached, hit = Redis
         results = {"static file via gunicorn (WhiteNoise)": wrk_app(static, work)}
         for name, path in urls.items():
             results[name] = wrk(path, work)
             cluster_run.log(f"{name}: {results[name]}")
         cookie, token = login_cookie(), api_token()
-        logged_in = {"logged-in idea list": ("/ideas/", {}), "logged-in measure page": (f"/measures/{slug}/", {}),
-                     "API list with a token": ("/api/v1/measures?limit=20", {"Authorization": f"Bearer {token}"}),
-                     "API measure with a token": (f"/api/v1/measures/{slug}",
-                                                  {"Authorization": f"Bearer {token}"})}
+        for path, headers in logged_in_paths(slug, token).values():
+            check_personal(path, "" if headers else cookie, headers)
+        logged_in = logged_in_paths(slug, token)
         for servers in (2, 1):
             if servers == 1:
                 cluster.kill("app1", wait=20)
@@ -159,10 +181,11 @@ def main() -> int:
             results["catalogue, cached" + suffix] = wrk("/measures/", work)
             results["measure page, rendered every time" + suffix] = wrk(f"/measures/{slug}/", work, bust=True)
             for name, (path, headers) in logged_in.items():
-                results[name + suffix] = wrk(path, work, cookie="" if headers else cookie, headers=headers)
+                results[name + suffix] = wrk(path, work, cookie="" if headers else cookie, headers=headers,
+                                             connections=PERSONAL_CONNECTIONS, seconds=max(SECONDS, 15))
         for name in list(results)[len(urls) + 1:]:
             cluster_run.log(f"{name}: {results[name]}")
-        write_results(results, seeded)
+        write_results(results, seeded, served)
         return 0
     finally:
         cluster.stop_all()
@@ -170,6 +193,13 @@ def main() -> int:
         import shutil
 
         shutil.rmtree(work, ignore_errors=True)
+
+
+def logged_in_paths(slug: str, token: str) -> dict:
+    bearer = {"Authorization": f"Bearer {token}"}
+    return {"logged-in idea list": ("/ideas/", {}), "logged-in measure page": (f"/measures/{slug}/", {}),
+            "API list with a token": ("/api/v1/measures?limit=20", bearer),
+            "API measure with a token": (f"/api/v1/measures/{slug}", bearer)}
 
 
 def wrk_app(path: str, work: Path) -> dict:
@@ -183,7 +213,7 @@ def wrk_app(path: str, work: Path) -> dict:
         cluster_run.BASE = base
 
 
-def write_results(results: dict, seeded: dict) -> None:
+def write_results(results: dict, seeded: dict, served: dict) -> None:
     cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
                 if line.startswith("model name")), platform.processor())
     static = results["static file via gunicorn (WhiteNoise)"]["rps"]
@@ -192,12 +222,19 @@ def write_results(results: dict, seeded: dict) -> None:
              f"Run: `make bench-load` on {datetime.now(UTC):%Y-%m-%d %H:%M} UTC, {os.cpu_count()} CPUs ({cpu}), "
              "machine shared with other engineers' work (numbers are noisy; ratios within the run are what counts). "
              f"Data: {seeded['measures']:,} measures, ideas/supports/comments at scale {SCALE} of 100,000/1,000,000/"
-             "500,000. Topology as in `make cluster-test`: nginx → 2 gunicorn app servers × 2 sync workers, "
-             "PgBouncer, Redis page cache, the load generator (wrk) on the same 2 cores.", "",
+             "500,000. Topology as in `make cluster-test`: nginx with the edge cache (memcached, ADR 0043) → 2 "
+             "gunicorn app servers × 2 sync workers, PgBouncer, Redis page cache, the load generator (wrk) on the "
+             f"same 2 cores. Command: `make bench-load` (LOAD_SECONDS={SECONDS}, LOAD_CONNECTIONS={CONNECTIONS}, "
+             f"LOAD_PERSONAL_CONNECTIONS={PERSONAL_CONNECTIONS}, LOAD_SCALE={SCALE}); load average at the start "
+             f"{START_LOAD:.1f}.", "",
+             "Who answered each warm URL (X-Kompass-Cache of the second request): " + ", ".join(
+                 f"{name} = {how}" for name, how in served.items()) + " (edge = nginx from memcached without "
+             "Python, hit = the app from Redis, - = rendered).", "",
              f"wrk: {CONNECTIONS} connections, {SECONDS} s per URL. Two references in the same run: the static "
              "file served by nginx itself (the load balancer's own limit) and the same file from gunicorn/WhiteNoise "
              "on one app server's port (the Python stack's limit). The goal is ≥ 40 % of the static file's "
-             "requests per second with p95 < 250 ms for anonymous pages.",
+             "requests per second with p95 < 250 ms for anonymous pages. Logged-in pages and the API with a token "
+             f"(never cached) run with {PERSONAL_CONNECTIONS} connections for {max(SECONDS, 15)} s.",
              "", "| URL | req/s | % of static via nginx | % of static via gunicorn | p50 ms | p95 ms | p99 ms | "
              "errors / non-2xx |", "|---|---|---|---|---|---|---|---|"]
     for name, r in results.items():

@@ -12,7 +12,17 @@ So a request that saw the new generation started its reads after the commit and 
 that rendered old data stored it under the old generation, which nobody reads any more.
 
 If the bump itself fails (cache unreachable), pages still expire after `KOMPASS_PAGE_CACHE_SECONDS`; a restarted
-Redis without persistence is empty anyway."""
+Redis without persistence is empty anyway.
+
+The edge cache in nginx (kompass.ops.edgecache, ADR 0043) cannot check a generation on a hit, so the writer
+empties it: after its COMMIT it bumps the generation and THEN flushes memcached, both before its response. A
+reader reads the generation (g1) before its view, and after rendering checks it again, stores, and checks it a
+third time, deleting its own entry if it changed. A page rendered from data older than the commit was read after
+g1 was read and before the commit, so g1 is older than the bump. Either its store landed before the flush (the
+flush removes it) or after it — then the bump came before that store, the third read sees the new generation and
+the reader deletes the entry itself. What the protocol leaves open is the moment between such a late store and its
+delete (a reader whose pre-store check fell between the writer's bump and flush), ended by the delete or at the
+latest by the entry's lifetime, KOMPASS_EDGE_CACHE_SECONDS."""
 
 from __future__ import annotations
 
@@ -64,9 +74,16 @@ def generation_and(key: str):
 
 
 def bump() -> None:
+    """After a commit: a new generation, then the edge cache flushed (this order; see the module docstring)."""
     from django.core.cache import caches
 
-    cache = caches["default"]
+    from kompass.ops import edgecache
+
+    _bump_generation(caches["default"])
+    edgecache.flush()
+
+
+def _bump_generation(cache) -> None:
     try:
         try:
             cache.incr(GENERATION_KEY)

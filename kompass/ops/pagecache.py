@@ -4,7 +4,9 @@ Serves GET/HEAD requests of visitors without a session or messages cookie from t
 only when it is a 200 that sets no cookie, does not vary on Cookie (a page that used the CSRF token does) and is
 not marked private/no-store. Keys hold the language, the htmx flag, the host and the full path with query
 string; the value holds the invalidation generation it was rendered under (kompass.ops.invalidation). Sits after
-LocaleMiddleware and before CommonMiddleware/CsrfViewMiddleware in MIDDLEWARE."""
+LocaleMiddleware and before CommonMiddleware/CsrfViewMiddleware in MIDDLEWARE. It also tells the edge cache in
+nginx (kompass.ops.edgecache) which responses are anonymous and cacheable: only this middleware sees the response
+before SessionMiddleware adds its own Vary: Cookie."""
 
 from __future__ import annotations
 
@@ -28,7 +30,12 @@ def _skip_path(path: str) -> bool:
 
 
 def cacheable_request(request) -> bool:
-    if request.method not in ("GET", "HEAD") or not settings.KOMPASS_PAGE_CACHE_SECONDS:
+    return bool(settings.KOMPASS_PAGE_CACHE_SECONDS) and anonymous_request(request)
+
+
+def anonymous_request(request) -> bool:
+    """The rules nginx's edge cache mirrors (kompass edge_cache_nginx writes them as its bypass maps)."""
+    if request.method not in ("GET", "HEAD"):
         return False
     cookies = request.COOKIES
     if settings.SESSION_COOKIE_NAME in cookies or "messages" in cookies:
@@ -62,9 +69,13 @@ class PageCacheMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if not cacheable_request(request):
+        if not anonymous_request(request):
             PAGE_CACHE.labels("bypass").inc()
             return self.get_response(request)
+        if not settings.KOMPASS_PAGE_CACHE_SECONDS:
+            response = self.get_response(request)
+            request._kompass_edge_cacheable = cacheable_response(response)  # for the edge cache (ADR 0043)
+            return response
         cache_key = key(request)
         generation, cached = invalidation.generation_and(cache_key)  # read BEFORE the view reads the database
         if generation is None:
@@ -72,6 +83,7 @@ class PageCacheMiddleware:
             return self.get_response(request)
         if isinstance(cached, tuple) and len(cached) == 2 and cached[0] == generation:
             PAGE_CACHE.labels("hit").inc()
+            request._kompass_edge_cacheable = True
             response = cached[1]
             response["X-Kompass-Cache"] = "hit"
             return response
@@ -82,4 +94,5 @@ class PageCacheMiddleware:
                 response.render()
             cache_safe.set(cache_key, (generation, response), settings.KOMPASS_PAGE_CACHE_SECONDS)
             response["X-Kompass-Cache"] = "miss"
+            request._kompass_edge_cacheable = True
         return response

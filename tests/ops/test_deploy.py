@@ -47,12 +47,22 @@ def test_nginx_site_is_valid(tmp_path):
                    check=True, capture_output=True, timeout=60)
     site = (DEPLOY / "nginx/kompass.conf").read_text()
     site = site.replace("/etc/ssl/kompass", str(tmp_path)).replace(
-        "/etc/nginx/kompass-locations.conf", str(DEPLOY / "nginx/kompass-locations.conf"))
+        "/etc/nginx/kompass-locations.conf", str(DEPLOY / "nginx/kompass-locations.conf")).replace(
+        "/etc/nginx/kompass-edge-cache.conf", str(DEPLOY / "nginx/kompass-edge-cache.conf"))
     result = _nginx_check(tmp_path, site)
     assert result.returncode == 0, result.stderr
     assert "syntax is ok" in result.stderr
     broken = _nginx_check(tmp_path, site.replace("keepalive 32;", "keepalive thirty-two;"))
     assert broken.returncode != 0  # the check can fail
+
+
+def test_kubernetes_edge_site_is_valid_nginx(tmp_path):
+    """deploy/k8s/edge.yaml's server block with the shipped location and edge cache files."""
+    docs = list(yaml.safe_load_all((DEPLOY / "k8s/edge.yaml").read_text()))
+    site = next(d for d in docs if d["kind"] == "ConfigMap")["data"]["kompass.conf"]
+    site = site.replace("/etc/nginx/kompass/", str(DEPLOY / "nginx") + "/").replace("kompass-web:80", "127.0.0.1:1")
+    result = _nginx_check(tmp_path, site)
+    assert result.returncode == 0, result.stderr
 
 
 def test_gunicorn_config_loads():
