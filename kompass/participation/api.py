@@ -229,16 +229,13 @@ def _key_problem(msg: str, status: int = 400) -> Status:
     return Status(status, {"detail": [{"param": KEY_HEADER, "loc": ["header", KEY_HEADER], "msg": msg}]})
 
 
-def _checked_key(raw: str | None) -> str | None:
-    """The header's key (None without one); a malformed key raises `_BadKey`, answered 400 naming the header."""
+def _header_key(raw: str | None) -> tuple[str | None, Status | None]:
+    """The header's key (None without one), or the 400 naming the header for a malformed one."""
     try:
-        return clean_key(raw)
-    except ValidationError as exc:
-        raise _BadKey(" ".join(exc.messages)) from exc
-
-
-class _BadKey(Exception):
-    pass
+        return clean_key(raw), None
+    except ValidationError:
+        return None, _key_problem(_("Idempotency-Key must be 8 to 64 characters: letters, digits, “_”, “.”, “:” "
+                                    "or “-”."))
 
 
 def _mark_replay(response: HttpResponse, obj) -> None:
@@ -321,10 +318,9 @@ def get_opinion_map(request, slug: str):
                                                    422: ErrorResponse, 429: ErrorResponse}, summary="Submit an idea")
 def create_idea(request, payload: IdeaIn, response: HttpResponse,
                 idempotency_key: str | None = Header(None, alias=KEY_HEADER, description=KEY_DOC)):
-    try:
-        key = _checked_key(idempotency_key)
-    except _BadKey as exc:
-        return _key_problem(str(exc))
+    key, problem = _header_key(idempotency_key)
+    if problem:
+        return problem
     strategy = current_strategy()
     action_fields = list(strategy.action_fields.filter(slug__in=payload.action_fields))
     districts = list(strategy.districts.filter(slug__in=payload.districts))
@@ -354,10 +350,9 @@ def create_idea(request, payload: IdeaIn, response: HttpResponse,
     429: ErrorResponse}, summary="Comment on an idea (or reply with `parent`)")
 def create_comment(request, idea_id: int, payload: CommentIn, response: HttpResponse,
                    idempotency_key: str | None = Header(None, alias=KEY_HEADER, description=KEY_DOC)):
-    try:
-        key = _checked_key(idempotency_key)
-    except _BadKey as exc:
-        return _key_problem(str(exc))
+    key, problem = _header_key(idempotency_key)
+    if problem:
+        return problem
     idea = _visible_idea(request, idea_id)
     parent = get_object_or_404(Comment, pk=payload.parent, idea=idea) if payload.parent else None
     try:
@@ -398,10 +393,9 @@ def _support(request, idea_id: int, add: bool, key: str | None = None):
     429: ErrorResponse}, summary="Support an idea (once per account)")
 def support_idea(request, idea_id: int,
                  idempotency_key: str | None = Header(None, alias=KEY_HEADER, description=KEY_DOC)):
-    try:
-        key = _checked_key(idempotency_key)
-    except _BadKey as exc:
-        return _key_problem(str(exc))
+    key, problem = _header_key(idempotency_key)
+    if problem:
+        return problem
     return _support(request, idea_id, True, key)
 
 

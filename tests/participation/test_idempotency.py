@@ -225,6 +225,7 @@ def test_api_idea_retry_with_the_same_key_gets_the_same_answer(berlin, citizen):
     assert conflict.json()["detail"][0]["loc"] == ["header", "Idempotency-Key"]
     bad = api.post("/api/v1/ideas", body, content_type="application/json", HTTP_IDEMPOTENCY_KEY="ä" * 10, **auth)
     assert bad.status_code == 400 and bad.json()["detail"][0]["param"] == "Idempotency-Key"
+    assert "8 bis 64 Zeichen" in bad.json()["detail"][0]["msg"]
     assert Idea.objects.filter(title="Per API").count() == 1
     without = api.post("/api/v1/ideas", body, content_type="application/json", **auth)
     assert without.status_code == 201 and Idea.objects.filter(title="Per API").count() == 2
