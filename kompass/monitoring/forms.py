@@ -131,6 +131,7 @@ class DecisionForm(forms.Form):
         for ind in indicators:
             self.fields[f"target_{ind.pk}"] = forms.FloatField(label=_("New target value"), required=False)
             self.fields[f"date_{ind.pk}"] = forms.DateField(label=_("New target date"), required=False,
+                                                            validators=[validate_plausible_date],
                                                             widget=forms.DateInput(attrs={"type": "date"}))
             self.fields[f"method_{ind.pk}"] = forms.ChoiceField(label=_("New method"), choices=methods,
                                                                 required=False)
@@ -140,20 +141,44 @@ class DecisionForm(forms.Form):
 
     def clean(self):
         """A new value alone keeps the current target date, a new date alone keeps the current value
-        (`indicator.current_target`, set by `decision_selectors.with_current_targets`)."""
+        (`indicator.current_target`, set by `decision_selectors.with_current_targets`). The new target must be
+        plausible (ADR 0074, the limits `add_target_version` applies): a date between 1900 and fifty years ahead
+        (the field's validator) and after the baseline date, a value within the indicator's limits."""
         data = super().clean()
         for ind in self.indicators:
-            value, day = data.get(f"target_{ind.pk}"), data.get(f"date_{ind.pk}")
-            if (value is None) == (day is None):
+            target, date = f"target_{ind.pk}", f"date_{ind.pk}"
+            if self.has_error(target) or self.has_error(date):
                 continue
-            current = getattr(ind, "current_target", None)
-            if current is None:
-                self.add_error(f"target_{ind.pk}", _("Give both the new target value and its date."))
-            elif value is None:
-                data[f"target_{ind.pk}"] = current.value
-            else:
-                data[f"date_{ind.pk}"] = current.target_date
+            value, day = data.get(target), data.get(date)
+            if (value is None) != (day is None):
+                current = getattr(ind, "current_target", None)
+                if current is None:
+                    self.add_error(target, _("Give both the new target value and its date."))
+                    continue
+                if value is None:
+                    value = data[target] = current.value
+                else:
+                    day = data[date] = current.target_date
+            if value is not None:
+                self._check_target(ind, value, day)
         return data
+
+    def _check_target(self, ind, value, day) -> None:
+        if day <= ind.baseline_date:
+            self.add_error(f"date_{ind.pk}", _("The target date must lie after the baseline date."))
+        problem = value_problem(value, unit=ind.unit, baseline=ind.baseline_value,
+                                natural_limit=ind.natural_limit, direction=ind.direction)
+        if problem:
+            self.add_error(f"target_{ind.pk}", problem)
+
+    def add_error(self, field, error):
+        """A service's refusal that names its own fields (`target_date`, `value`) goes above the form instead
+        of raising "no field named …" (a 500)."""
+        if field is None and isinstance(error, forms.ValidationError) and hasattr(error, "error_dict"):
+            for name, errors in error.error_dict.items():
+                super().add_error(name if name in self.fields else None, errors)
+            return
+        super().add_error(field, error)
 
     def changes(self):
         data = self.cleaned_data

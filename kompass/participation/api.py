@@ -1,5 +1,9 @@
 """Participation API: read ideas, comments, consultations and opinion maps; write ideas, comments, supports and
-votes (WRITE_AUTH: token or session with CSRF) with the same permissions and rate limits as the pages."""
+votes (WRITE_AUTH: token or session with CSRF) with the same permissions and rate limits as the pages.
+
+Creating writes accept an optional `Idempotency-Key` header (ADR 0045): a retry with the same key from the same
+account gets the first answer again (status and object, with `Idempotent-Replayed: true`) and writes nothing; the
+same key with a different request is a 422 naming the header."""
 
 import datetime
 
@@ -7,9 +11,10 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import DateTimeField, F, OuterRef, Subquery
 from django.db.models.functions import Coalesce, Greatest
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
-from ninja import Field, Query, Router, Schema, Status
+from django.utils.translation import gettext as _
+from ninja import Field, Header, Query, Router, Schema, Status
 
 from kompass.accounts.api_auth import WRITE_AUTH
 from kompass.accounts.forms import client_ip
@@ -19,6 +24,7 @@ from kompass.core.api_filters import ModifiedSince, last_audit, modified_after
 from kompass.core.api_schemas import ErrorResponse, Ref
 from kompass.core.hardening import MAX_OFFSET
 from kompass.participation import selectors, services
+from kompass.participation.idempotency import KEY_HEADER, REPLAYED_HEADER, clean_key
 from kompass.participation.models import Comment, Consultation, Idea, OpinionMapResult, Statement
 from kompass.strategy.selectors import current_strategy
 
@@ -215,6 +221,28 @@ def _limited(exc) -> Status:
     return Status(429, {"detail": [{"param": "", "loc": [], "msg": str(exc)}]})
 
 
+KEY_DOC = ("Optional: a key of your choice (8–64 letters, digits, `_.:-`, e.g. a UUID) per write; a retry with the "
+           "same key returns the first answer and writes nothing (ADR 0045).")
+
+
+def _key_problem(msg: str, status: int = 400) -> Status:
+    return Status(status, {"detail": [{"param": KEY_HEADER, "loc": ["header", KEY_HEADER], "msg": msg}]})
+
+
+def _header_key(raw: str | None) -> tuple[str | None, Status | None]:
+    """The header's key (None without one), or the 400 naming the header for a malformed one."""
+    try:
+        return clean_key(raw), None
+    except ValidationError:
+        return None, _key_problem(_("Idempotency-Key must be 8 to 64 characters: letters, digits, “_”, “.”, “:” "
+                                    "or “-”."))
+
+
+def _mark_replay(response: HttpResponse, obj) -> None:
+    if getattr(obj, "idempotent_replay", False):
+        response[REPLAYED_HEADER] = "true"
+
+
 @router.get("ideas", response={200: IdeaPage, 400: ErrorResponse}, summary="Ideas and challenges of the Arena")
 def list_ideas(request, filters: Query[IdeaFilters]):
     query = selectors.parse_idea_params(filters.dict(), seed=filters.seed)
@@ -287,8 +315,12 @@ def get_opinion_map(request, slug: str):
 
 
 @router.post("ideas", auth=WRITE_AUTH, response={201: IdeaItem, 400: ErrorResponse, 403: ErrorResponse,
-                                                   429: ErrorResponse}, summary="Submit an idea")
-def create_idea(request, payload: IdeaIn):
+                                                   422: ErrorResponse, 429: ErrorResponse}, summary="Submit an idea")
+def create_idea(request, payload: IdeaIn, response: HttpResponse,
+                idempotency_key: str | None = Header(None, alias=KEY_HEADER, description=KEY_DOC)):
+    key, problem = _header_key(idempotency_key)
+    if problem:
+        return problem
     strategy = current_strategy()
     action_fields = list(strategy.action_fields.filter(slug__in=payload.action_fields))
     districts = list(strategy.districts.filter(slug__in=payload.districts))
@@ -299,43 +331,57 @@ def create_idea(request, payload: IdeaIn):
     try:
         idea = services.idea_create(actor=request.auth, strategy=strategy, title=payload.title, text=payload.text,
                                     kind=payload.kind, action_fields=action_fields, districts=districts,
-                                    latitude=payload.latitude, longitude=payload.longitude, ip=client_ip(request))
+                                    latitude=payload.latitude, longitude=payload.longitude, ip=client_ip(request),
+                                    idempotency_key=key)
     except PermissionDenied as exc:
         return _denied(request, exc)
+    except services.IdempotencyConflict:
+        return _key_problem(_("This key was already used for a different request."), 422)
     except ValidationError as exc:
         return _errors(exc)
     except services.RateLimited as exc:
         return _limited(exc)
+    _mark_replay(response, idea)
     return Status(201, _idea(_visible_idea(request, idea.pk)))
 
 
 @router.post("ideas/{idea_id}/comments", auth=WRITE_AUTH, response={
-    201: CommentItem, 400: ErrorResponse, 403: ErrorResponse, 404: ErrorResponse, 429: ErrorResponse},
-    summary="Comment on an idea (or reply with `parent`)")
-def create_comment(request, idea_id: int, payload: CommentIn):
+    201: CommentItem, 400: ErrorResponse, 403: ErrorResponse, 404: ErrorResponse, 422: ErrorResponse,
+    429: ErrorResponse}, summary="Comment on an idea (or reply with `parent`)")
+def create_comment(request, idea_id: int, payload: CommentIn, response: HttpResponse,
+                   idempotency_key: str | None = Header(None, alias=KEY_HEADER, description=KEY_DOC)):
+    key, problem = _header_key(idempotency_key)
+    if problem:
+        return problem
     idea = _visible_idea(request, idea_id)
     parent = get_object_or_404(Comment, pk=payload.parent, idea=idea) if payload.parent else None
     try:
         comment = services.comment_create(actor=request.auth, idea=idea, parent=parent, text=payload.text,
-                                          ip=client_ip(request))
+                                          ip=client_ip(request), idempotency_key=key)
     except PermissionDenied as exc:
         return _denied(request, exc)
+    except services.IdempotencyConflict:
+        return _key_problem(_("This key was already used for a different request."), 422)
     except ValidationError as exc:
         return _errors(exc, "text")
     except services.RateLimited as exc:
         return _limited(exc)
+    _mark_replay(response, comment)
     return Status(201, _comment(comment))
 
 
-def _support(request, idea_id: int, add: bool):
+def _support(request, idea_id: int, add: bool, key: str | None = None):
     idea = _visible_idea(request, idea_id)
     try:
         if add:
-            changed = services.support_add(actor=request.auth, idea=idea, ip=client_ip(request))
+            changed = services.support_add(actor=request.auth, idea=idea, ip=client_ip(request),
+                                           idempotency_key=key)
         else:
             changed = services.support_withdraw(actor=request.auth, idea=idea)
     except PermissionDenied as exc:
         return _denied(request, exc)
+    except services.IdempotencyConflict:
+        return _key_problem(_("This key was already used for a different request."), 422)
     except services.RateLimited as exc:
         return _limited(exc)
     idea.refresh_from_db(fields=["support_count"])
@@ -343,10 +389,14 @@ def _support(request, idea_id: int, add: bool):
 
 
 @router.post("ideas/{idea_id}/support", auth=WRITE_AUTH, response={
-    200: SupportOut, 403: ErrorResponse, 404: ErrorResponse, 429: ErrorResponse},
-    summary="Support an idea (once per account)")
-def support_idea(request, idea_id: int):
-    return _support(request, idea_id, True)
+    200: SupportOut, 400: ErrorResponse, 403: ErrorResponse, 404: ErrorResponse, 422: ErrorResponse,
+    429: ErrorResponse}, summary="Support an idea (once per account)")
+def support_idea(request, idea_id: int,
+                 idempotency_key: str | None = Header(None, alias=KEY_HEADER, description=KEY_DOC)):
+    key, problem = _header_key(idempotency_key)
+    if problem:
+        return problem
+    return _support(request, idea_id, True, key)
 
 
 @router.api_operation(["DELETE"], "ideas/{idea_id}/support", auth=WRITE_AUTH, response={

@@ -331,3 +331,26 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.text
+
+
+class IdempotencyKey(models.Model):
+    """A citizen's write remembered by the key its form or API client sent (ADR 0045): the same key from the same
+    account answers with the first write's result instead of writing again. `fingerprint` is a hash of what was
+    sent (a different request under the same key is refused); `object_id` is the idea or comment created,
+    `result` a small answer (a support's `changed`). Deleted with the account; purged after
+    `KOMPASS_IDEMPOTENCY_HOURS` (`kompass purge_idempotency_keys`, also run by `participation_digest daily`)."""
+
+    user = models.ForeignKey(USER, on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(max_length=64)
+    action = models.CharField(max_length=30)
+    fingerprint = models.CharField(max_length=64)
+    object_id = models.PositiveBigIntegerField(null=True, blank=True)
+    result = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "key"], name="one_write_per_idempotency_key")]
+        indexes = [models.Index(fields=["created_at"], name="idempotency_key_age")]
+
+    def __str__(self) -> str:
+        return f"{self.action} {self.key}"

@@ -43,3 +43,4 @@ rules.add_perm("participation.view_idea", is_shown | can_moderate | is_author)
 rules.add_perm("participation.set_idea_status", is_office | is_reviewer | is_cdo)
 rules.add_perm("participation.manage_consultation", is_office)
 rules.add_perm("participation.send_digest", is_admin)  # a system job (SystemActor) or an admin
+rules.add_perm("participation.purge_idempotency_keys", is_admin)  # the daily job (SystemActor) or an admin

@@ -14,6 +14,7 @@ from kompass.participation.models import (
     Consultation,
     Follow,
     Idea,
+    IdempotencyKey,
     Notification,
     Ownership,
     Report,
@@ -154,6 +155,10 @@ def personal_data(user) -> dict:
                     for r in Report.objects.filter(reporter=user)],
         "notifications": [{"text": n.text, "url": n.url, "created_at": n.created_at.isoformat(),
                            "read": n.read_at is not None} for n in Notification.objects.filter(user=user)],
+        # kept a day so that a resent form publishes once (ADR 0045)
+        "idempotency_keys": [{"action": k.action, "key": k.key, "object": k.object_id,
+                              "created_at": k.created_at.isoformat()}
+                             for k in IdempotencyKey.objects.filter(user=user).order_by("created_at", "pk")],
     }
 
 

@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET
 
 from kompass.core import tabular
+from kompass.core.urls import absolute_url
 from kompass.measures import selectors as measure_selectors
 from kompass.measures.forms import CatalogueFilterForm
 from kompass.monitoring import selectors, updates
@@ -90,8 +91,9 @@ def indicator_datapackage(request, slug):
     """Frictionless Data package descriptor for the indicator's CSV."""
     strategy = _strategy(request)
     ind = selectors.indicator_detail(strategy, slug)
-    csv_url = request.build_absolute_uri(reverse("monitoring:indicator_csv", args=[ind.slug]))
-    page_url = request.build_absolute_uri(reverse("monitoring:indicator", args=[ind.slug]))
+    # the site's public address (KOMPASS_SITE_URL), not the Host header of whoever asked (ADR 0076)
+    csv_url = absolute_url(reverse("monitoring:indicator_csv", args=[ind.slug]), request)
+    page_url = absolute_url(reverse("monitoring:indicator", args=[ind.slug]), request)
     descriptor = {
         "profile": "tabular-data-package", "name": ind.slug, "title": ind.name, "description": ind.definition,
         "homepage": page_url,

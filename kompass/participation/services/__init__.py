@@ -7,6 +7,7 @@ Callers import from here (`from kompass.participation import services`); the mod
 
 from kompass.participation.drafts import parse_draft
 from kompass.participation.geo import city_bbox, validate_point
+from kompass.participation.idempotency import IdempotencyConflict
 from kompass.participation.selectors import personal_data
 from kompass.participation.services.comments import comment_create, comment_delete, comment_edit, edit_window
 from kompass.participation.services.consultations import (
@@ -24,6 +25,7 @@ from kompass.participation.services.ideas import (
     on_candidate_decided,
     ownership_declare,
 )
+from kompass.participation.services.idempotency import idempotency_keys_purge
 from kompass.participation.services.moderation import (
     moderation_hide,
     report_create,
@@ -45,9 +47,10 @@ from kompass.participation.services.supports import follow_set, support_add, sup
 from kompass.participation.uploads import ATTACHMENT_TYPES, validate_attachment
 
 __all__ = [
-    "ATTACHMENT_TYPES", "DEFAULT_RATE_LIMITS", "IDEA_SOURCE", "UNSUBSCRIBE_SALT", "RateLimited",
+    "ATTACHMENT_TYPES", "DEFAULT_RATE_LIMITS", "IDEA_SOURCE", "UNSUBSCRIBE_SALT", "IdempotencyConflict", "RateLimited",
     "anonymise_contributions", "check_rate", "city_bbox", "comment_create", "comment_delete", "comment_edit",
     "consultation_create", "digest_send", "edit_window", "follow_set", "idea_create", "idea_set_status", "idea_url",
+    "idempotency_keys_purge",
     "moderation_hide", "notifications_mark_read", "notify_followers", "on_candidate_decided", "opinion_map_start",
     "opinion_map_store", "ownership_declare", "parse_draft", "personal_data", "report_create", "report_dismiss",
     "statement_add", "statement_moderate", "support_add", "support_withdraw", "unsubscribe", "unsubscribe_token",

@@ -10,8 +10,10 @@ from django.utils.translation import gettext as _
 
 from kompass.audit.services import record_event
 from kompass.core.permissions import require
+from kompass.participation.idempotency import fingerprint
 from kompass.participation.models import Comment, Idea, Paragraph
 from kompass.participation.selectors import edit_window
+from kompass.participation.services import idempotency
 from kompass.participation.services.notifications import notify_followers, notify_reply
 from kompass.participation.services.ratelimit import check_rate
 
@@ -27,7 +29,10 @@ def _clean_text(text: str) -> str:
 
 @transaction.atomic
 def comment_create(*, actor, text: str, idea: Idea | None = None, paragraph: Paragraph | None = None,
-                   parent: Comment | None = None, ip: str | None = None) -> Comment:
+                   parent: Comment | None = None, ip: str | None = None,
+                   idempotency_key: str | None = None) -> Comment:
+    """Publish a comment or a reply. With `idempotency_key` (ADR 0045) the same key from the same account returns
+    the comment it created the first time (marked `idempotent_replay = True`) instead of a second one."""
     require(actor, "participation.add_comment")
     text = _clean_text(text)
     if len(text) > MAX_COMMENT_LENGTH:
@@ -42,6 +47,14 @@ def comment_create(*, actor, text: str, idea: Idea | None = None, paragraph: Par
         raise PermissionDenied
     if paragraph is not None and not paragraph.chapter.consultation.is_open:
         raise ValidationError(_("The consultation is closed."))
+    request = fingerprint("comment.create", idea.pk if idea else None, paragraph.pk if paragraph else None,
+                          parent.pk if parent else None, text)
+    earlier = idempotency.begin(
+        actor=actor, key=idempotency_key, action="comment.create", fingerprint=request,
+        conflict=_("This form was already sent with a different text, and that comment is published. To add "
+                   "another one, write it again in the form."))
+    if earlier is not None:
+        return idempotency.replayed(Comment, earlier)
     check_rate(actor, "comment", ip)
     comment = Comment.objects.create(idea=idea, paragraph=paragraph, parent=parent, author=actor, text=text)
     if idea is not None:
@@ -61,6 +74,7 @@ def comment_create(*, actor, text: str, idea: Idea | None = None, paragraph: Par
     if parent is not None:
         notify_reply(actor, parent=parent, reply=comment, title=title)
     record_event(actor=actor, action="comment.created", obj=comment)
+    idempotency.finish(actor=actor, key=idempotency_key, obj=comment)
     return comment
 
 

@@ -13,7 +13,9 @@ from django.utils.translation import gettext as _
 from kompass.audit.services import record_event
 from kompass.core.permissions import require
 from kompass.participation.geo import validate_point
+from kompass.participation.idempotency import fingerprint
 from kompass.participation.models import Attachment, Follow, Idea, IdeaStatusChange, Ownership
+from kompass.participation.services import idempotency
 from kompass.participation.services.notifications import notify_followers
 from kompass.participation.services.ratelimit import check_rate
 from kompass.participation.uploads import validate_attachment
@@ -26,7 +28,10 @@ DECISION_STATUS = {"admitted": Idea.Status.ADMITTED, "rejected": Idea.Status.NOT
 
 @transaction.atomic
 def idea_create(*, actor, strategy, title: str, text: str, kind: str = Idea.Kind.IDEA, action_fields=(),
-                districts=(), latitude=None, longitude=None, attachments=(), ip: str | None = None) -> Idea:
+                districts=(), latitude=None, longitude=None, attachments=(), ip: str | None = None,
+                idempotency_key: str | None = None) -> Idea:
+    """Publish an idea. With `idempotency_key` (ADR 0045) the same key from the same account returns the idea it
+    created the first time (marked `idempotent_replay = True`) instead of a second one."""
     require(actor, "participation.add_idea")
     title, text = (title or "").strip(), (text or "").strip()
     if not title or not text:
@@ -38,6 +43,15 @@ def idea_create(*, actor, strategy, title: str, text: str, kind: str = Idea.Kind
     for obj in list(action_fields) + list(districts):
         if obj.strategy_id != strategy.pk:
             raise ValidationError(_("Action fields and districts must belong to the strategy."))
+    request = fingerprint("idea.create", strategy.pk, kind, title, text, sorted(a.pk for a in action_fields),
+                          sorted(d.pk for d in districts), latitude, longitude,
+                          [(upload.name, upload.size) for upload, _type in checked])
+    earlier = idempotency.begin(
+        actor=actor, key=idempotency_key, action="idea.create", fingerprint=request,
+        conflict=_("This form was already sent with different content, and that idea is published. Send the form "
+                   "again to publish this one as another idea."))
+    if earlier is not None:
+        return idempotency.replayed(Idea, earlier)
     check_rate(actor, "idea", ip)
     idea = Idea.objects.create(strategy=strategy, author=actor, kind=kind, title=title[:200], text=text,
                                latitude=latitude, longitude=longitude)
@@ -49,6 +63,7 @@ def idea_create(*, actor, strategy, title: str, text: str, kind: str = Idea.Kind
     IdeaStatusChange.objects.create(idea=idea, status=idea.status)
     Follow.objects.create(user=actor, idea=idea)
     record_event(actor=actor, action="idea.created", obj=idea, changes={"title": (None, idea.title)})
+    idempotency.finish(actor=actor, key=idempotency_key, obj=idea)
     return idea
 
 

@@ -39,6 +39,7 @@ def _post_comment(request, **target):
     from django.utils.translation import gettext as _
 
     from kompass.accounts.forms import client_ip
+    from kompass.participation.idempotency import KEY_FIELD
     from kompass.participation.models import Comment
     from kompass.participation.services import comment_create
 
@@ -47,5 +48,6 @@ def _post_comment(request, **target):
     if raw:
         parent = get_object_or_404(Comment, pk=pk_or_404(raw), **target)
     return _act(request, lambda: comment_create(actor=request.user, parent=parent, text=request.POST.get("text", ""),
-                                                ip=client_ip(request), **target),
+                                                ip=client_ip(request),
+                                                idempotency_key=request.POST.get(KEY_FIELD), **target),
                 success=_("Your comment was published."))

@@ -92,7 +92,11 @@ def idea_create(request):
                     actor=request.user, strategy=strategy, title=data["title"], text=data["text"],
                     kind=data["kind"], action_fields=list(data["action_fields"]),
                     districts=list(data["districts"]), latitude=data["latitude"], longitude=data["longitude"],
-                    attachments=request.FILES.getlist("attachments"), ip=client_ip(request))
+                    attachments=request.FILES.getlist("attachments"), ip=client_ip(request),
+                    idempotency_key=data["idempotency_key"])
+            except services.IdempotencyConflict as exc:
+                form.add_error(None, exc)
+                form.renew_key()
             except ValidationError as exc:
                 form.add_error(None, exc)
             except services.RateLimited as exc:
