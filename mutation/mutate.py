@@ -41,67 +41,8 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-A, L, M, P = "tests/algorithms/", "tests/lifecycle/", "tests/monitoring/", "tests/participation/"
-
-
-@dataclass(frozen=True)
-class Scope:
-    modules: tuple[str, ...]
-    tests: tuple[tuple[str, str], ...]  # (module path prefix, test files), first match wins
-    database: bool = True
-
-
-SCOPES: dict[str, Scope] = {
-    "algorithms": Scope(
-        ("kompass/algorithms",),
-        (("kompass/algorithms/progress/", " ".join(A + f"test_progress_{n}.py" for n in (
-            "edges", "api", "open_sdg", "other_methods", "reference", "properties"))),
-         ("kompass/algorithms/opinions/", f"{A}test_opinions_statistics.py {A}test_opinions_core.py "
-                                          f"{A}test_opinions_properties.py"),
-         ("kompass/algorithms/similarity.py", f"{A}test_similarity.py"),
-         ("kompass/algorithms/sortition/", f"{A}test_sortition_lottery.py {A}test_sortition_leximin.py "
-                                           f"{A}test_sortition_certified.py")),
-        database=False),
-    "core": Scope(
-        ("kompass/measures/services.py", "kompass/measures/rules.py", "kompass/strategy/services.py",
-         "kompass/strategy/sections.py", "kompass/strategy/rules.py", "kompass/organisations/services.py",
-         "kompass/accounts/rules.py", "kompass/jobs/rules.py", "kompass/jobs/services.py"),
-        (("kompass/jobs/", "tests/jobs/test_jobs.py"),
-         ("kompass/", "tests/measures/test_services.py tests/measures/test_wiring.py tests/strategy/test_services.py "
-                      "tests/strategy/test_loader.py tests/accounts/test_permissions.py tests/test_actors.py"))),
-    "flow": Scope(
-        ("kompass/lifecycle/rules.py", "kompass/participation/rules.py", "kompass/lifecycle/services",
-         "kompass/participation/services"),
-        (("kompass/lifecycle/rules.py", f"{L}test_rules.py {L}test_roles.py"),
-         ("kompass/participation/rules.py", f"{P}test_rules.py {P}test_roles_and_moderation.py"),
-         ("kompass/lifecycle/services/phases.py", f"{L}test_process.py {L}test_properties.py {L}test_api.py"),
-         ("kompass/lifecycle/services/process.py", f"{L}test_process.py {L}test_properties.py {L}test_api.py"),
-         ("kompass/lifecycle/services/imports.py", f"{L}test_spreadsheets.py"),
-         ("kompass/lifecycle/services/selection.py",
-          f"{L}test_selection.py {L}test_roles.py {P}test_idea_to_measure.py"),
-         ("kompass/lifecycle/services/lessons.py", f"{L}test_collaboration.py {L}test_records.py {L}test_api.py"),
-         ("kompass/lifecycle/services/_common.py",
-          f"{L}test_selection.py {L}test_spreadsheets.py {L}test_records.py {L}test_process.py"),
-         ("kompass/lifecycle/services/", f"{L}test_records.py {L}test_roles.py {L}test_process.py"),
-         ("kompass/participation/services/ideas.py",
-          f"{P}test_ideas.py {P}test_idea_to_measure.py {P}test_api.py"),
-         ("kompass/participation/services/moderation.py", f"{P}test_roles_and_moderation.py {P}test_api.py"),
-         ("kompass/participation/services/ratelimit.py", f"{P}test_roles_and_moderation.py {P}test_api.py"),
-         ("kompass/participation/services/consultations.py", f"{P}test_consultations.py {P}test_api.py"),
-         ("kompass/participation/services/notifications.py", f"{P}test_notifications.py {P}test_ideas.py"),
-         ("kompass/participation/services/privacy.py",
-          f"{P}test_citizen_accounts.py {P}test_idea_to_measure.py"),
-         ("kompass/participation/services/", f"{P}test_ideas.py {P}test_api.py {P}test_roles_and_moderation.py"))),
-    "monitoring": Scope(
-        ("kompass/monitoring/rules.py", "kompass/monitoring/services", "kompass/monitoring/values.py"),
-        (("kompass/monitoring/rules.py", f"{M}test_decisions.py {M}test_permissions.py {M}test_status.py"),
-         ("kompass/monitoring/services/chains.py", f"{M}test_decisions.py {M}test_permissions.py {M}test_status.py"),
-         ("kompass/monitoring/services/targets.py",
-          f"{M}test_decisions.py {M}test_permissions.py {M}test_status.py"),
-         ("kompass/monitoring/services/cycles.py", f"{M}test_decisions.py {M}test_cycles.py"),
-         ("kompass/monitoring/services/statuses.py", f"{M}test_status.py {M}test_seed.py {M}test_cycles.py"),
-         ("kompass/monitoring/", f"{M}test_import.py {M}test_permissions.py {M}test_decisions.py"))),
-}
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from scopes import SCOPES  # noqa: E402
 
 # --- choosing the mutants -------------------------------------------------------------------------------------
 
@@ -202,6 +143,19 @@ def mutated_source(mutant: Mutant, original: str) -> str | None:
     from cosmic_ray.mutating import mutate_code
 
     return mutate_code(original, plugins.get_operator(mutant.operator)(), mutant.occurrence)
+
+
+NOT_COMPILING = "skipped (does not compile)"
+
+
+def compiles(source: str) -> bool:
+    """A mutant that is a syntax error (`def f(*, a)` → `def f(+, a)`) tests nothing; it is left out of the score
+    (the fork would fail to import it and count it killed)."""
+    try:
+        compile(source, "<mutant>", "exec")
+    except SyntaxError:
+        return False
+    return True
 
 
 def changed_lines(original: str, mutated: str) -> str:
@@ -366,11 +320,14 @@ def score_lines(results: list[dict]) -> tuple[list[str], list[dict]]:
     lo, hi = wilson(counts["killed"], ran)
     score = 100.0 * counts["killed"] / ran if ran else 0.0
     timeouts = sum(r["outcome"] == "killed (timeout)" for r in results)
+    not_compiling = sum(r["outcome"] == NOT_COMPILING for r in results)
     survivors = sorted((r for r in results if r["outcome"] == "survived"), key=lambda r: (r["module"], r["line"]))
     lines = ["| ran | killed | of those by timeout | survived | incompetent | killed / ran | 95 % Wilson interval |",
              "|---:|---:|---:|---:|---:|---:|---:|",
              f"| {ran} | {counts['killed']} | {timeouts} | {counts['survived']} | {counts['incompetent']} | "
              f"{score:.1f} % | {100 * lo:.1f} – {100 * hi:.1f} % |", ""]
+    if not_compiling:
+        lines += [f"Left out: {not_compiling} drawn mutants that do not compile (a syntax error tests nothing).", ""]
     if survivors:
         lines += ["Survivors:", "", "| mutant (`--only` id) | line | change |", "|---|---:|---|",
                   *(f"| `{r['id']}` | {r['line']} | `{escape(r['change'])}` |" for r in survivors)]
@@ -426,6 +383,10 @@ def run(args) -> int:
                 results.append({**asdict(mutant), "id": mutant.id, "outcome": "incompetent (no such mutant)",
                                 "change": "", "seconds": 0})
                 continue
+            if not compiles(mutated):
+                results.append({**asdict(mutant), "id": mutant.id, "outcome": NOT_COMPILING,
+                                "change": changed_lines(original, mutated), "seconds": 0})
+                continue
             try:
                 path.write_text(mutated, encoding="utf-8")
                 if int(path.stat().st_mtime) == int(stat.st_mtime):  # never the unmutated file's .pyc
@@ -457,10 +418,10 @@ def run(args) -> int:
         if rerun:
             replace_between(doc, RERUN_START, RERUN_END, head + lines, scope)
             data = json.loads(record.read_text(encoding="utf-8")) if record.exists() else {}
-            data["rerun"] = {"command": command, "results": results}
+            data["rerun"] = {"command": command, "head": head, "results": results}
         else:
             replace_between(doc, START, END, head + lines, scope)
-            data = {"command": command, "selection": selection, "results": results}
+            data = {"command": command, "selection": selection, "head": head, "results": results}
         if not args.dry:
             record.write_text(json.dumps(data, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
         print("\n".join(head + lines))
@@ -484,6 +445,8 @@ def main(argv: list[str] | None = None) -> int:
     r.add_argument("--survivors", action="store_true", help="re-run the survivors recorded in SCOPE.json")
     r.add_argument("--dry", action="store_true", help="do not write SCOPE.json (SCOPE.md is still written)")
     sub.add_parser("count", help="count the candidates of every scope (no tests run)")
+    rep = sub.add_parser("report", help="rewrite docs/mutation/SCOPE.md from SCOPE.json (no tests run)")
+    rep.add_argument("scope", choices=SCOPES)
     args = parser.parse_args(argv)
     if args.command == "list":
         for name, scope in SCOPES.items():
@@ -496,7 +459,26 @@ def main(argv: list[str] | None = None) -> int:
             print(f"{name}: {len(candidates)} candidates, {annotated} in annotations "
                   f"({time.monotonic() - started:.0f} s)", flush=True)
         return 0
-    return run(args)
+    return report(args.scope) if args.command == "report" else run(args)
+
+
+def report(scope: str) -> int:
+    """Rewrite the RESULTS (and RERUN) sections from the recorded outcomes; a recorded mutant that does not
+    compile (recorded before the tool left those out) is reclassified."""
+    doc, record = ROOT / "docs" / "mutation" / f"{scope}.md", ROOT / "docs" / "mutation" / f"{scope}.json"
+    data = json.loads(record.read_text(encoding="utf-8"))
+    for part, start, end in ((data, START, END), (data.get("rerun"), RERUN_START, RERUN_END)):
+        if not part:
+            continue
+        for r in part["results"]:
+            if r["outcome"].startswith("killed"):
+                mutated = mutated_source(Mutant.from_id(r["id"]), (ROOT / r["module"]).read_text(encoding="utf-8"))
+                if mutated is not None and not compiles(mutated):
+                    r["outcome"] = NOT_COMPILING
+        head = part.get("head") or [f"Command: `{part['command']}`.", ""]
+        replace_between(doc, start, end, head + score_lines(part["results"])[0], scope)
+    record.write_text(json.dumps(data, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    return 0
 
 
 if __name__ == "__main__":
