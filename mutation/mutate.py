@@ -266,24 +266,34 @@ class Runner:
 
 
 def baseline(runner: Runner, test_sets: list[str]) -> dict[str, float]:
-    """Run each needed test set once on the unmutated tree (it must pass); the first run makes the test database
-    that every mutant then starts from, and tells which modules to preload."""
+    """Run test sets on the unmutated tree (they must pass). The first run makes the test database that every
+    mutant then starts from and tells which modules to preload; the other sets are checked when they first kill a
+    mutant (a kill counts only once the same tests pass without the mutant)."""
     times, dump = {}, runner.work / "modules.txt"
     for n, tests in enumerate(test_sets):
-        outcome, seconds = runner.fork(tests, 3600, dump if n == 0 else None)
+        if n:
+            times.update(verify(runner, tests))
+            continue
+        outcome, seconds = runner.fork(tests, 3600, dump)
         if outcome != "survived":
             raise SystemExit(f"mutate.py: the baseline fails ({outcome}) for {tests}:\n"
                              + runner.log.read_text(encoding="utf-8")[-3000:])
-        if n == 0:
-            if runner.scope.database:
-                shutil.copyfile(runner.var / "test-kompass.sqlite3", runner.pristine)
-            runner.preload(dump.read_text(encoding="utf-8").split())
-            outcome, seconds = runner.fork(tests, 3600)  # warm: checks the preloaded process, calibrates
-            if outcome != "survived":
-                raise SystemExit(f"mutate.py: the warm baseline fails ({outcome}) for {tests}")
-        times[tests] = seconds
-        print(f"baseline {seconds:6.1f} s  {tests}", flush=True)
+        if runner.scope.database:
+            shutil.copyfile(runner.var / "test-kompass.sqlite3", runner.pristine)
+        runner.preload(dump.read_text(encoding="utf-8").split())
+        times.update(verify(runner, tests))  # warm: checks the preloaded process, calibrates the timeouts
     return times
+
+
+def verify(runner: Runner, tests: str) -> dict[str, float]:
+    outcome, seconds = runner.fork(tests, 3600)
+    if outcome != "survived":
+        raise SystemExit(f"mutate.py: the baseline fails ({outcome}) for {tests}:\n"
+                         + runner.log.read_text(encoding="utf-8")[-3000:])
+    print(f"baseline {seconds:6.1f} s  {tests}", flush=True)
+    return {tests: seconds}
+
+
 # --- the score ------------------------------------------------------------------------------------------------
 
 def wilson(killed: int, ran: int, z: float = 1.96) -> tuple[float, float]:
@@ -371,8 +381,8 @@ def run(args) -> int:
             if tests is None:
                 raise SystemExit(f"mutate.py: no tests mapped for {mutant.module}")
             plan.append((mutant, tests))
-        times = baseline(runner, list(dict.fromkeys(t for _m, t in plan)))
-        results = []
+        times = baseline(runner, [plan[0][1]]) if plan else {}
+        verified, results = set(times), []
         for n, (mutant, tests) in enumerate(plan):
             if args.budget and time.monotonic() - started > args.budget:
                 break
@@ -391,11 +401,14 @@ def run(args) -> int:
                 path.write_text(mutated, encoding="utf-8")
                 if int(path.stat().st_mtime) == int(stat.st_mtime):  # never the unmutated file's .pyc
                     os.utime(path, (stat.st_atime + 2, stat.st_mtime + 2))
-                timeout = max(args.timeout, 4 * times[tests])
+                timeout = max(args.timeout, 4 * times.get(tests, 2 * max(times.values())))
                 outcome, seconds = runner.fork(tests, timeout)
             finally:
                 path.write_text(original, encoding="utf-8")
                 os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+            if outcome.startswith("killed") and tests not in verified:
+                times.update(verify(runner, tests))
+                verified.add(tests)
             change = changed_lines(original, mutated)
             line = mutant.line or next((i + 1 for i, (a, b) in enumerate(
                 zip(original.splitlines(), mutated.splitlines(), strict=False)) if a != b), 0)
@@ -413,7 +426,8 @@ def run(args) -> int:
                 f"Selection: {selection}; {len(results)} ran within the budget"
                 f"{f', {len(plan) - len(results)} not reached' if len(plan) > len(results) else ''}. "
                 f"Median {per[len(per) // 2] if per else 0:.1f} s per mutant "
-                f"(baseline of the mapped tests {min(times.values()):.1f}–{max(times.values()):.1f} s).", ""]
+                f"(baseline of the mapped tests {min(times.values()):.1f}–{max(times.values()):.1f} s, "
+                f"{len(verified)} test sets checked on the unmutated tree).", ""]
         lines, _survivors = score_lines(results)
         if rerun:
             replace_between(doc, RERUN_START, RERUN_END, head + lines, scope)
