@@ -5,7 +5,7 @@ import datetime
 
 import pytest
 
-from kompass.monitoring.values import period_label
+from kompass.monitoring.values import parse_period, period_label
 
 
 def runtime(text: str) -> str:
@@ -31,3 +31,16 @@ def runtime(text: str) -> str:
 ])
 def test_a_period_label_follows_the_cadence_read_from_data(day, cadence, label):
     assert period_label(day, runtime(cadence)) == label
+
+
+@pytest.mark.parametrize(("raw", "first_day"), [
+    ("2024-Q1", datetime.date(2024, 1, 1)),
+    ("2024-Q2", datetime.date(2024, 4, 1)),
+    ("2024-Q3", datetime.date(2024, 7, 1)),
+    ("2024-Q4", datetime.date(2024, 10, 1)),
+    ("2024", datetime.date(2024, 1, 1)),
+    ("2024-05", datetime.date(2024, 5, 1)),
+    ("2024-05-17", datetime.date(2024, 5, 17)),
+])
+def test_a_period_is_read_as_its_first_day(raw, first_day):
+    assert parse_period(raw) == first_day
