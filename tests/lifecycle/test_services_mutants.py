@@ -1,0 +1,42 @@
+"""Lifecycle services, pinned where mutation testing found them loose (docs/mutation/flow.md)."""
+
+import datetime
+
+import pytest
+
+from kompass.audit.models import AuditEvent
+from kompass.lifecycle import services
+from kompass.lifecycle.models import Milestone, Notification, ProcessSettings
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_proposer_hears_of_the_decision_unless_they_decided_themselves(berlin, make_user):
+    ProcessSettings.objects.filter(strategy=berlin).update(min_assessments=0)
+    cdo = make_user("cdo@example.org")
+    cdo.is_cdo = True
+    cdo.save()
+    office = make_user("office@example.org", office=True)  # created after the CDO: the larger id
+    assert office.pk > cdo.pk
+    by_office = services.candidate_submit(actor=office, strategy=berlin, title="Digitale Schulanmeldung",
+                                          description="d", source="administration")
+    services.candidate_decide(actor=cdo, candidate=by_office, decision="deferred", reason="Haushalt abwarten")
+    assert list(Notification.objects.filter(kind="candidate").values_list("recipient_id", flat=True)) == [office.pk]
+    cdo.is_strategy_office = True
+    cdo.save()
+    by_cdo = services.candidate_submit(actor=cdo, strategy=berlin, title="Offene Ratsdaten", description="d",
+                                       source="administration")
+    services.candidate_decide(actor=cdo, candidate=by_cdo, decision="deferred", reason="später")
+    assert Notification.objects.filter(kind="candidate").count() == 1  # nobody tells the CDO their own decision
+
+
+def test_a_milestone_update_writes_the_changes_and_an_unchanged_one_writes_nothing(fresh, make_user):
+    office = make_user("office@example.org", office=True)
+    due = datetime.date(2027, 3, 31)
+    milestone = services.milestone_create(actor=office, measure=fresh, title="Ausschreibung", due_on=due)
+    services.milestone_update(actor=office, milestone=milestone, title="Ausschreibung veröffentlicht", due_on=due)
+    assert Milestone.objects.get(pk=milestone.pk).title == "Ausschreibung veröffentlicht"
+    events = AuditEvent.objects.filter(object_id=str(fresh.pk), action__startswith="milestone.").count()
+    services.milestone_update(actor=office, milestone=Milestone.objects.get(pk=milestone.pk),
+                              title="Ausschreibung veröffentlicht", due_on=due)
+    assert AuditEvent.objects.filter(object_id=str(fresh.pk), action__startswith="milestone.").count() == events
