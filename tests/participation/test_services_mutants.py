@@ -27,3 +27,27 @@ def test_a_decision_on_the_ideas_own_candidate_reaches_the_idea(berlin, idea, of
     on_candidate_decided(None, candidate=candidate, actor=office)
     after = Idea.objects.get(pk=idea.pk)
     assert (after.status, after.status_reason) == ("not_admitted", "Passt nicht.")
+
+
+def test_a_comment_notice_names_the_idea_by_its_first_120_characters(berlin, citizen, make_user):
+    from kompass.participation.models import Notification
+    from kompass.participation.services import comment_create, idea_create
+
+    title = "Sitzbänke " + "".join(f"{n:03d} " for n in range(40))  # 170 characters, each prefix distinct
+    idea = idea_create(actor=citizen, strategy=berlin, title=title, text="Überall.",
+                       action_fields=list(berlin.action_fields.all()[:1]), districts=list(berlin.districts.all()[:1]))
+    comment_create(actor=make_user("other@example.org"), idea=idea, text="Gute Idee")
+    (notice,) = Notification.objects.filter(user=citizen).values_list("text", flat=True)
+    assert f"{title[:120]}“" in notice
+
+
+def test_a_vote_and_its_change_are_audited_with_the_old_value(open_consultation, citizen):
+    from kompass.audit.models import AuditEvent
+    from kompass.participation.services import vote_cast
+
+    consultation = open_consultation("meinungen", statements=["Mehr Bänke"])
+    statement = consultation.statements.get()
+    vote_cast(actor=citizen, statement=statement, value=1)
+    vote_cast(actor=citizen, statement=statement, value=-1)
+    changes = AuditEvent.objects.filter(action="vote.cast", object_id=str(statement.pk)).order_by("pk")
+    assert [e.changes["value"] for e in changes] == [[None, 1], [1, -1]]
