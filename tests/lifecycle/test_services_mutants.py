@@ -40,3 +40,14 @@ def test_a_milestone_update_writes_the_changes_and_an_unchanged_one_writes_nothi
     services.milestone_update(actor=office, milestone=Milestone.objects.get(pk=milestone.pk),
                               title="Ausschreibung veröffentlicht", due_on=due)
     assert AuditEvent.objects.filter(object_id=str(fresh.pk), action__startswith="milestone.").count() == events
+
+
+def test_the_team_reads_the_reason_of_a_phase_move_and_no_reason_line_without_one(ready, fresh, people, phases):
+    services.phase_move(actor=people["member"], measure=ready, to_phase=phases["exploration"])
+    services.phase_move(actor=people["office"], measure=ready, to_phase=phases["vorprozess"],
+                        reason="Mandat fehlt noch")
+    texts = list(Notification.objects.filter(recipient=people["lead"], kind="phase").order_by("pk")
+                 .values_list("text", flat=True))
+    assert len(texts) == 2
+    assert "Begründung" not in texts[0] and "Reason" not in texts[0]
+    assert texts[1].endswith("Begründung: Mandat fehlt noch")
