@@ -45,7 +45,7 @@ SCOPES: dict[str, Scope] = {
          ("kompass/lifecycle/services/phases.py",
           f"{L}test_services_mutants.py {L}test_process.py {L}test_properties.py {L}test_api.py"),
          ("kompass/lifecycle/services/process.py", f"{L}test_process.py {L}test_properties.py {L}test_api.py"),
-         ("kompass/lifecycle/services/imports.py", f"{L}test_spreadsheets.py"),
+         ("kompass/lifecycle/services/imports.py", f"{L}test_services_mutants.py {L}test_spreadsheets.py"),
          ("kompass/lifecycle/services/selection.py",
           f"{L}test_services_mutants.py {L}test_selection.py {L}test_roles.py {P}test_idea_to_measure.py"),
          ("kompass/lifecycle/services/lessons.py", f"{L}test_collaboration.py {L}test_records.py {L}test_api.py"),

@@ -51,3 +51,32 @@ def test_the_team_reads_the_reason_of_a_phase_move_and_no_reason_line_without_on
     assert len(texts) == 2
     assert "Begründung" not in texts[0] and "Reason" not in texts[0]
     assert texts[1].endswith("Begründung: Mandat fehlt noch")
+
+
+
+def test_only_previews_older_than_a_day_lose_their_kept_file():
+    from django.core.files.base import ContentFile
+    from django.utils import timezone
+
+    from kompass.jobs.models import Job
+    from kompass.lifecycle.models import private_storage
+    from kompass.lifecycle.services.imports import _forget_old_previews
+
+    storage = private_storage()
+    jobs = {}
+    for name, age in (("alt", datetime.timedelta(days=2)), ("neu", datetime.timedelta(hours=2))):
+        kept = storage.save(f"imports/{name}.xlsx", ContentFile(b"xlsx"))
+        job = Job.objects.create(kind="lifecycle.import", title=name, task_args=[1, "upload.xlsx", kept],
+                                 result={"report": {"dry_run": True}})
+        Job.objects.filter(pk=job.pk).update(created_at=timezone.now() - age)
+        jobs[name] = (job.pk, kept)
+    try:
+        _forget_old_previews()
+        old_pk, old_file = jobs["alt"]
+        new_pk, new_file = jobs["neu"]
+        assert not storage.exists(old_file) and Job.objects.get(pk=old_pk).result["forgotten"] is True
+        assert storage.exists(new_file) and "forgotten" not in Job.objects.get(pk=new_pk).result
+    finally:
+        for _pk, kept in jobs.values():
+            if storage.exists(kept):
+                storage.delete(kept)
