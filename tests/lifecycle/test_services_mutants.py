@@ -80,3 +80,28 @@ def test_only_previews_older_than_a_day_lose_their_kept_file():
         for _pk, kept in jobs.values():
             if storage.exists(kept):
                 storage.delete(kept)
+
+
+def test_a_validation_error_while_writing_becomes_one_file_level_problem_and_nothing_is_counted(
+        berlin, make_user, monkeypatch, settings, tmp_path):
+    from django.core.exceptions import ValidationError
+
+    from kompass.lifecycle.services import imports
+    from kompass.lifecycle.spreadsheets import COLUMNS
+    from kompass.measures.models import Measure
+    from tests.lifecycle.test_spreadsheets import _row, _xlsx
+
+    settings.KOMPASS_PRIVATE_ROOT = tmp_path / "private"
+    real_write = imports._write
+
+    def write_then_refuse(*args):
+        real_write(*args)
+        raise ValidationError("Der Titel ist schon vergeben.")
+
+    monkeypatch.setattr(imports, "_write", write_then_refuse)
+    before = Measure.objects.count()
+    report = imports.measures_import(actor=make_user("o@example.org", office=True), strategy=berlin, name="m.xlsx",
+                                     content=_xlsx([COLUMNS, _row()]))
+    assert [(p.row, p.column, p.reason) for p in report.problems] == [(0, "", "Der Titel ist schon vergeben.")]
+    assert (report.created, report.updated, report.unchanged) == (0, 0, 0) and not report.ok
+    assert Measure.objects.count() == before
