@@ -70,8 +70,12 @@ def test_only_previews_older_than_a_day_lose_their_kept_file():
                                  result={"report": {"dry_run": True}})
         Job.objects.filter(pk=job.pk).update(created_at=timezone.now() - age)
         jobs[name] = (job.pk, kept)
+    no_file = Job.objects.create(kind="lifecycle.import", title="ohne Datei", task_args=[1, "upload.xlsx"],
+                                 result={"report": {"dry_run": True}})  # a preview that kept no file
+    Job.objects.filter(pk=no_file.pk).update(created_at=timezone.now() - datetime.timedelta(days=3))
     try:
         _forget_old_previews()
+        assert Job.objects.get(pk=no_file.pk).result["forgotten"] is True
         old_pk, old_file = jobs["alt"]
         new_pk, new_file = jobs["neu"]
         assert not storage.exists(old_file) and Job.objects.get(pk=old_pk).result["forgotten"] is True
