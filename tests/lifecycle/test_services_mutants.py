@@ -109,3 +109,23 @@ def test_a_validation_error_while_writing_becomes_one_file_level_problem_and_not
     assert [(p.row, p.column, p.reason) for p in report.problems] == [(0, "", "Der Titel ist schon vergeben.")]
     assert (report.created, report.updated, report.unchanged) == (0, 0, 0) and not report.ok
     assert Measure.objects.count() == before
+
+
+def test_a_phase_history_given_as_text_dates_is_loaded_for_a_new_strategy(tmp_path, berlin):
+    """The test database holds Berlin already, so its history is skipped on later loads; a JSON copy under another
+    slug goes through the history reader again, with the dates as text (JSON has no date type)."""
+    import yaml
+
+    from kompass.lifecycle.models import PhaseTransition
+    from kompass.strategy.services import STRATEGY_LOADER, strategy_load
+    from tests.conftest import BERLIN
+    from tests.strategy.test_loader import write
+
+    doc = yaml.safe_load(BERLIN.read_text(encoding="utf-8"))
+    assert doc["process"]["phase_history"]["smart-water"]["exploration"] == "2023-03-13"
+    doc["strategy"].update(slug="berlin-kopie", current=False)
+    strategy_load(actor=STRATEGY_LOADER, path=write(tmp_path, doc, name="strategy.json"))  # keeps the key order
+    steps = list(PhaseTransition.objects.filter(measure__strategy__slug="berlin-kopie", measure__slug="smart-water")
+                 .order_by("occurred_at").values_list("to_phase__slug", "occurred_at__date"))
+    assert steps == [("vorprozess", datetime.date(2022, 11, 7)), ("exploration", datetime.date(2023, 3, 13)),
+                     ("erprobung", datetime.date(2023, 10, 9)), ("entwicklung", datetime.date(2024, 5, 6))]
