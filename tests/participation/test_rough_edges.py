@@ -108,7 +108,7 @@ def test_author_cannot_support_own_idea_page(client, idea, citizen):
     client.force_login(citizen)
     page = client.get(reverse("participation:idea", args=[idea.pk])).content.decode()
     assert reverse("participation:idea_support", args=[idea.pk]) not in page
-    assert "Ihre eigene Idee" in page or "Sie selbst nicht" in page
+    assert "Das ist Ihre Idee. Andere können sie unterstützen, Sie selbst nicht." in page
     assert client.post(reverse("participation:idea_support", args=[idea.pk])).status_code == 403
     assert not Support.objects.exists()
 

@@ -1,0 +1,83 @@
+"""Which modules each mutation scope covers and which tests run for a mutant of each module (first matching
+prefix wins). Keep the lists narrow: a surviving mutant costs the whole list (docs/mutation/README.md)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+A, L, M, P = "tests/algorithms/", "tests/lifecycle/", "tests/monitoring/", "tests/participation/"
+
+
+@dataclass(frozen=True)
+class Scope:
+    modules: tuple[str, ...]
+    tests: tuple[tuple[str, str], ...]  # (module path prefix, test files), first match wins
+    database: bool = True
+
+
+SCOPES: dict[str, Scope] = {
+    "algorithms": Scope(
+        ("kompass/algorithms",),
+        (("kompass/algorithms/progress/", " ".join(A + f"test_progress_{n}.py" for n in (
+            "edges", "api", "open_sdg", "other_methods", "reference", "properties"))),
+         ("kompass/algorithms/opinions/", f"{A}test_opinions_statistics.py {A}test_opinions_core.py "
+                                          f"{A}test_opinions_properties.py"),
+         ("kompass/algorithms/similarity.py", f"{A}test_similarity.py"),
+         ("kompass/algorithms/sortition/", f"{A}test_sortition_lottery.py {A}test_sortition_leximin.py "
+                                           f"{A}test_sortition_certified.py")),
+        database=False),
+    "core": Scope(
+        ("kompass/measures/services.py", "kompass/measures/rules.py", "kompass/strategy/services.py",
+         "kompass/strategy/sections.py", "kompass/strategy/rules.py", "kompass/organisations/services.py",
+         "kompass/accounts/rules.py", "kompass/jobs/rules.py", "kompass/jobs/services.py"),
+        (("kompass/jobs/", "tests/jobs/test_jobs_mutants.py tests/jobs/test_jobs.py"),
+         ("kompass/accounts/rules.py", "tests/accounts/test_rules_mutants.py tests/accounts/test_permissions.py "
+                                       "tests/test_actors.py"),
+         ("kompass/organisations/", "tests/organisations/test_services_mutants.py tests/strategy/test_loader.py "
+                                    "tests/strategy/test_services.py"),
+         ("kompass/", "tests/measures/test_services.py tests/measures/test_wiring.py tests/strategy/test_services.py "
+                      "tests/strategy/test_loader.py tests/accounts/test_permissions.py tests/test_actors.py"))),
+    "flow": Scope(
+        ("kompass/lifecycle/rules.py", "kompass/participation/rules.py", "kompass/lifecycle/services",
+         "kompass/participation/services"),
+        (("kompass/lifecycle/rules.py", f"{L}test_rules.py {L}test_roles.py"),
+         ("kompass/participation/rules.py", f"{P}test_rules.py {P}test_roles_and_moderation.py"),
+         ("kompass/lifecycle/services/phases.py",
+          f"{L}test_services_mutants.py {L}test_process.py {L}test_properties.py {L}test_api.py"),
+         ("kompass/lifecycle/services/process.py",
+          f"{L}test_services_mutants.py {L}test_process.py {L}test_properties.py {L}test_api.py"),
+         ("kompass/lifecycle/services/imports.py", f"{L}test_services_mutants.py {L}test_spreadsheets.py"),
+         ("kompass/lifecycle/services/selection.py",
+          f"{L}test_services_mutants.py {L}test_selection.py {L}test_roles.py {P}test_idea_to_measure.py"),
+         ("kompass/lifecycle/services/lessons.py", f"{L}test_collaboration.py {L}test_records.py {L}test_api.py"),
+         ("kompass/lifecycle/services/_common.py",
+          f"{L}test_selection.py {L}test_spreadsheets.py {L}test_records.py {L}test_process.py"),
+         ("kompass/lifecycle/services/",
+          f"{L}test_services_mutants.py {L}test_records.py {L}test_roles.py {L}test_process.py"),
+         ("kompass/participation/services/ideas.py",
+          f"{P}test_services_mutants.py {P}test_ideas.py {P}test_idea_to_measure.py {P}test_api.py"),
+         ("kompass/participation/services/moderation.py", f"{P}test_roles_and_moderation.py {P}test_api.py"),
+         ("kompass/participation/services/ratelimit.py", f"{P}test_roles_and_moderation.py {P}test_api.py"),
+         ("kompass/participation/services/consultations.py",
+          f"{P}test_services_mutants.py {P}test_consultations.py {P}test_api.py"),
+         ("kompass/participation/services/notifications.py", f"{P}test_notifications.py {P}test_ideas.py"),
+         ("kompass/participation/services/privacy.py",
+          f"{P}test_citizen_accounts.py {P}test_idea_to_measure.py"),
+         ("kompass/participation/services/",
+          f"{P}test_services_mutants.py {P}test_ideas.py {P}test_api.py {P}test_roles_and_moderation.py"))),
+    "monitoring": Scope(
+        ("kompass/monitoring/rules.py", "kompass/monitoring/services", "kompass/monitoring/values.py"),
+        (("kompass/monitoring/rules.py", f"{M}test_decisions.py {M}test_permissions.py {M}test_status.py"),
+         ("kompass/monitoring/services/chains.py", f"{M}test_decisions.py {M}test_permissions.py {M}test_status.py"),
+         ("kompass/monitoring/services/targets.py",
+          f"{M}test_services_mutants.py {M}test_decisions.py {M}test_permissions.py {M}test_status.py"),
+         ("kompass/monitoring/services/cycles.py", f"{M}test_decisions.py {M}test_cycles.py"),
+         ("kompass/monitoring/services/statuses.py", f"{M}test_status.py {M}test_seed.py {M}test_cycles.py"),
+         ("kompass/monitoring/values.py", f"{M}test_values_mutants.py {M}test_import.py {M}test_permissions.py "
+                                          f"{M}test_decisions.py"),
+         ("kompass/monitoring/services/reminders.py",
+          f"{M}test_services_mutants.py {M}test_coordination.py {M}test_import.py {M}test_permissions.py "
+          f"{M}test_decisions.py"),
+         ("kompass/monitoring/", f"{M}test_services_mutants.py {M}test_import.py {M}test_permissions.py "
+                                 f"{M}test_decisions.py"))),
+}

@@ -1,0 +1,131 @@
+"""Lifecycle services, pinned where mutation testing found them loose (docs/mutation/flow.md)."""
+
+import datetime
+
+import pytest
+
+from kompass.audit.models import AuditEvent
+from kompass.lifecycle import services
+from kompass.lifecycle.models import Milestone, Notification, ProcessSettings
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_proposer_hears_of_the_decision_unless_they_decided_themselves(berlin, make_user):
+    ProcessSettings.objects.filter(strategy=berlin).update(min_assessments=0)
+    cdo = make_user("cdo@example.org")
+    cdo.is_cdo = True
+    cdo.save()
+    office = make_user("office@example.org", office=True)  # created after the CDO: the larger id
+    assert office.pk > cdo.pk
+    by_office = services.candidate_submit(actor=office, strategy=berlin, title="Digitale Schulanmeldung",
+                                          description="d", source="administration")
+    services.candidate_decide(actor=cdo, candidate=by_office, decision="deferred", reason="Haushalt abwarten")
+    assert list(Notification.objects.filter(kind="candidate").values_list("recipient_id", flat=True)) == [office.pk]
+    cdo.is_strategy_office = True
+    cdo.save()
+    by_cdo = services.candidate_submit(actor=cdo, strategy=berlin, title="Offene Ratsdaten", description="d",
+                                       source="administration")
+    services.candidate_decide(actor=cdo, candidate=by_cdo, decision="deferred", reason="später")
+    assert Notification.objects.filter(kind="candidate").count() == 1  # nobody tells the CDO their own decision
+
+
+def test_a_milestone_update_writes_the_changes_and_an_unchanged_one_writes_nothing(fresh, make_user):
+    office = make_user("office@example.org", office=True)
+    due = datetime.date(2027, 3, 31)
+    milestone = services.milestone_create(actor=office, measure=fresh, title="Ausschreibung", due_on=due)
+    services.milestone_update(actor=office, milestone=milestone, title="Ausschreibung veröffentlicht", due_on=due)
+    assert Milestone.objects.get(pk=milestone.pk).title == "Ausschreibung veröffentlicht"
+    events = AuditEvent.objects.filter(object_id=str(fresh.pk), action__startswith="milestone.").count()
+    services.milestone_update(actor=office, milestone=Milestone.objects.get(pk=milestone.pk),
+                              title="Ausschreibung veröffentlicht", due_on=due)
+    assert AuditEvent.objects.filter(object_id=str(fresh.pk), action__startswith="milestone.").count() == events
+
+
+def test_the_team_reads_the_reason_of_a_phase_move_and_no_reason_line_without_one(ready, fresh, people, phases):
+    services.phase_move(actor=people["member"], measure=ready, to_phase=phases["exploration"])
+    services.phase_move(actor=people["office"], measure=ready, to_phase=phases["vorprozess"],
+                        reason="Mandat fehlt noch")
+    texts = list(Notification.objects.filter(recipient=people["lead"], kind="phase").order_by("pk")
+                 .values_list("text", flat=True))
+    assert len(texts) == 2
+    assert "Begründung" not in texts[0] and "Reason" not in texts[0]
+    assert texts[1].endswith("Begründung: Mandat fehlt noch")
+
+
+
+def test_only_previews_older_than_a_day_lose_their_kept_file():
+    from django.core.files.base import ContentFile
+    from django.utils import timezone
+
+    from kompass.jobs.models import Job
+    from kompass.lifecycle.models import private_storage
+    from kompass.lifecycle.services.imports import _forget_old_previews
+
+    storage = private_storage()
+    jobs = {}
+    for name, age in (("alt", datetime.timedelta(days=2)), ("neu", datetime.timedelta(hours=2))):
+        kept = storage.save(f"imports/{name}.xlsx", ContentFile(b"xlsx"))
+        job = Job.objects.create(kind="lifecycle.import", title=name, task_args=[1, "upload.xlsx", kept],
+                                 result={"report": {"dry_run": True}})
+        Job.objects.filter(pk=job.pk).update(created_at=timezone.now() - age)
+        jobs[name] = (job.pk, kept)
+    no_file = Job.objects.create(kind="lifecycle.import", title="ohne Datei", task_args=[1, "upload.xlsx"],
+                                 result={"report": {"dry_run": True}})  # a preview that kept no file
+    Job.objects.filter(pk=no_file.pk).update(created_at=timezone.now() - datetime.timedelta(days=3))
+    try:
+        _forget_old_previews()
+        assert Job.objects.get(pk=no_file.pk).result["forgotten"] is True
+        old_pk, old_file = jobs["alt"]
+        new_pk, new_file = jobs["neu"]
+        assert not storage.exists(old_file) and Job.objects.get(pk=old_pk).result["forgotten"] is True
+        assert storage.exists(new_file) and "forgotten" not in Job.objects.get(pk=new_pk).result
+    finally:
+        for _pk, kept in jobs.values():
+            if storage.exists(kept):
+                storage.delete(kept)
+
+
+def test_a_validation_error_while_writing_becomes_one_file_level_problem_and_nothing_is_counted(
+        berlin, make_user, monkeypatch, settings, tmp_path):
+    from django.core.exceptions import ValidationError
+
+    from kompass.lifecycle.services import imports
+    from kompass.lifecycle.spreadsheets import COLUMNS
+    from kompass.measures.models import Measure
+    from tests.lifecycle.test_spreadsheets import _row, _xlsx
+
+    settings.KOMPASS_PRIVATE_ROOT = tmp_path / "private"
+    real_write = imports._write
+
+    def write_then_refuse(*args):
+        real_write(*args)
+        raise ValidationError("Der Titel ist schon vergeben.")
+
+    monkeypatch.setattr(imports, "_write", write_then_refuse)
+    before = Measure.objects.count()
+    report = imports.measures_import(actor=make_user("o@example.org", office=True), strategy=berlin, name="m.xlsx",
+                                     content=_xlsx([COLUMNS, _row()]))
+    assert [(p.row, p.column, p.reason) for p in report.problems] == [(0, "", "Der Titel ist schon vergeben.")]
+    assert (report.created, report.updated, report.unchanged) == (0, 0, 0) and not report.ok
+    assert Measure.objects.count() == before
+
+
+def test_a_phase_history_given_as_text_dates_is_loaded_for_a_new_strategy(tmp_path, berlin):
+    """The test database holds Berlin already, so its history is skipped on later loads; a JSON copy under another
+    slug goes through the history reader again, with the dates as text (JSON has no date type)."""
+    import yaml
+
+    from kompass.lifecycle.models import PhaseTransition
+    from kompass.strategy.services import STRATEGY_LOADER, strategy_load
+    from tests.conftest import BERLIN
+    from tests.strategy.test_loader import write
+
+    doc = yaml.safe_load(BERLIN.read_text(encoding="utf-8"))
+    assert doc["process"]["phase_history"]["smart-water"]["exploration"] == "2023-03-13"
+    doc["strategy"].update(slug="berlin-kopie", current=False)
+    strategy_load(actor=STRATEGY_LOADER, path=write(tmp_path, doc, name="strategy.json"))  # keeps the key order
+    steps = list(PhaseTransition.objects.filter(measure__strategy__slug="berlin-kopie", measure__slug="smart-water")
+                 .order_by("occurred_at").values_list("to_phase__slug", "occurred_at__date"))
+    assert steps == [("vorprozess", datetime.date(2022, 11, 7)), ("exploration", datetime.date(2023, 3, 13)),
+                     ("erprobung", datetime.date(2023, 10, 9)), ("entwicklung", datetime.date(2024, 5, 6))]

@@ -1,0 +1,53 @@
+"""Participation services, pinned where mutation testing found them loose (docs/mutation/flow.md)."""
+
+import pytest
+
+from kompass.lifecycle.models import Candidate
+from kompass.participation.models import Idea
+from kompass.participation.services.ideas import IDEA_SOURCE, on_candidate_decided
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.mark.parametrize("source_kind", ["", "lottery.panel", "survey.answer"])  # below and above the idea kind
+def test_a_decision_on_a_candidate_from_another_source_leaves_an_idea_with_that_id_alone(berlin, idea, office,
+                                                                                          source_kind):
+    assert source_kind != IDEA_SOURCE
+    candidate = Candidate(strategy=berlin, title="Fremd", source_kind=source_kind, source_id=idea.pk,
+                          status="rejected", decision_reason="Passt nicht.")
+    on_candidate_decided(None, candidate=candidate, actor=office)
+    after = Idea.objects.get(pk=idea.pk)
+    assert (after.status, after.status_reason) == (idea.status, idea.status_reason)
+    assert after.status_changes.count() == idea.status_changes.count()
+
+
+def test_a_decision_on_the_ideas_own_candidate_reaches_the_idea(berlin, idea, office):
+    candidate = Candidate(strategy=berlin, title="Eigen", source_kind=IDEA_SOURCE, source_id=idea.pk,
+                          status="rejected", decision_reason="Passt nicht.")
+    on_candidate_decided(None, candidate=candidate, actor=office)
+    after = Idea.objects.get(pk=idea.pk)
+    assert (after.status, after.status_reason) == ("not_admitted", "Passt nicht.")
+
+
+def test_a_comment_notice_names_the_idea_by_its_first_120_characters(berlin, citizen, make_user):
+    from kompass.participation.models import Notification
+    from kompass.participation.services import comment_create, idea_create
+
+    title = "Sitzbänke " + "".join(f"{n:03d} " for n in range(40))  # 170 characters, each prefix distinct
+    idea = idea_create(actor=citizen, strategy=berlin, title=title, text="Überall.",
+                       action_fields=list(berlin.action_fields.all()[:1]), districts=list(berlin.districts.all()[:1]))
+    comment_create(actor=make_user("other@example.org"), idea=idea, text="Gute Idee")
+    (notice,) = Notification.objects.filter(user=citizen).values_list("text", flat=True)
+    assert f"{title[:120]}“" in notice
+
+
+def test_a_vote_and_its_change_are_audited_with_the_old_value(open_consultation, citizen):
+    from kompass.audit.models import AuditEvent
+    from kompass.participation.services import vote_cast
+
+    consultation = open_consultation("meinungen", statements=["Mehr Bänke"])
+    statement = consultation.statements.get()
+    vote_cast(actor=citizen, statement=statement, value=1)
+    vote_cast(actor=citizen, statement=statement, value=-1)
+    changes = AuditEvent.objects.filter(action="vote.cast", object_id=str(statement.pk)).order_by("pk")
+    assert [e.changes["value"] for e in changes] == [[None, 1], [1, -1]]
