@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('participation', '0003_candidate_submitters'),
+        ('participation', '0004_idem_idempotency_keys'),
         ('strategy', '0004_admin_verbose_names'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
