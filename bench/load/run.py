@@ -46,6 +46,8 @@ SCALE = os.environ.get("LOAD_SCALE", "0.2")
 # than a short run (the earlier 0 req/s rows: no request finished within the run). Fewer connections, longer runs.
 PERSONAL_CONNECTIONS = int(os.environ.get("LOAD_PERSONAL_CONNECTIONS", "16"))
 HERE = Path(__file__).resolve().parent
+PROFILED: dict[str, int] = {}  # nginx (master) and memcached pids, whose CPU time per request wrk() records
+TICK = os.sysconf("SC_CLK_TCK")
 LUA = """
 counter = 0
 request = function()
@@ -80,11 +82,39 @@ def wrk(path: str, work: Path, *, bust: bool = False, cookie: str = "", headers:
         argv += ["-H", f"Cookie: {cookie}"]
     for name, value in (headers or {}).items():
         argv += ["-H", f"{name}: {value}"]
+    before, started = cpu_seconds(), os.times()
     out = subprocess.run([*argv, cluster_run.BASE + path], capture_output=True, text=True, timeout=seconds + 90)
+    after, ended = cpu_seconds(), os.times()
     match = re.search(r"JSON(\{.*\})", out.stdout)
     if not match:
         raise RuntimeError(out.stdout + out.stderr)
-    return json.loads(match.group(1))
+    result = json.loads(match.group(1))
+    if result["requests"]:  # where the time goes: CPU µs per request of nginx's workers, memcached and wrk
+        waited = (ended.children_user + ended.children_system) - (started.children_user + started.children_system)
+        result["cpu_us"] = {**{k: 1e6 * (after[k] - before[k]) / result["requests"] for k in before},
+                            "wrk": 1e6 * waited / result["requests"]}
+    return result
+
+
+def cpu_seconds() -> dict[str, float]:
+    """User + system CPU seconds so far of nginx's worker processes and of memcached (from /proc)."""
+    def stat(pid: int) -> list[str]:
+        try:
+            return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            return []
+
+    def used(fields: list[str]) -> float:
+        return (int(fields[11]) + int(fields[12])) / TICK if fields else 0.0
+
+    totals = {}
+    for name, pid in PROFILED.items():
+        if name == "nginx":  # its workers are the master's children
+            children = [stat(int(p.name)) for p in Path("/proc").iterdir() if p.name.isdigit()]
+            totals[name] = sum(used(f) for f in children if f and int(f[1]) == pid)
+        else:
+            totals[name] = used(stat(pid))
+    return totals
 
 
 def api_token() -> str:
@@ -154,6 +184,7 @@ def main() -> int:
         for i in range(2):
             cluster.start_app(i)
         cluster.start_nginx()
+        PROFILED.update(nginx=cluster.procs["nginx"].pid, memcached=cluster.procs["memcached"].pid)
         psql = cluster_run.psql
         slug = psql("SELECT slug FROM measures_measure WHERE slug LIKE 'gen-%' ORDER BY id LIMIT 1")
         indicator = psql("SELECT slug FROM monitoring_indicator ORDER BY id LIMIT 1")
@@ -307,7 +338,18 @@ def write_results(results: dict, seeded: dict, served: dict, reference: dict) ->
                      f"{r['p95_ms']:.1f} | {r['p99_ms']:.1f} | {r['errors']} / {r['non2xx']} |")
     lines += ["", f"References (mean of before and after): page-size static {page:,.0f} req/s, 4 KB static "
               f"{small:,.0f} req/s, static via gunicorn {app:,.0f} req/s.", "",
-              "Scaling, 2 app servers against 1 (req/s):", ""]
+              "Where the time goes: CPU per request (µs, user + system, from /proc) of nginx's worker, memcached and "
+              "wrk while wrk ran against each URL served by nginx alone. CPU time is what the 2 shared cores run out "
+              "of; it is less noisy than req/s on a busy machine (other processes' CPU is not counted; the "
+              "kernel's loopback work is partly in these processes' system time).", "",
+              "| URL | nginx | memcached | wrk | sum |", "|---|---|---|---|---|"]
+    for name, r in results.items():
+        cpu_us = r.get("cpu_us")
+        if cpu_us and (name.startswith((STATIC_SMALL, STATIC_PAGE)) or name in ANONYMOUS
+                       or name.startswith("catalogue, client without gzip")):
+            lines.append(f"| {name} | {cpu_us['nginx']:.1f} | {cpu_us['memcached']:.1f} | {cpu_us['wrk']:.1f} | "
+                         f"{sum(cpu_us.values()):.1f} |")
+    lines += ["", "Scaling, 2 app servers against 1 (req/s):", ""]
     for name in ("catalogue, cached", "measure page, rendered every time", "logged-in idea list",
                  "logged-in measure page", "API list with a token", "API measure with a token"):
         two, one = results[f"{name} (2 app servers)"]["rps"], results[f"{name} (1 app server)"]["rps"]
