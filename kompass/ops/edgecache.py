@@ -12,7 +12,11 @@ response will carry) stores the rendered body under the same key when
   from the CSRF token, not private), it is a 200 text/html GET without HX-Request, and its headers are exactly
   `expected_headers()` (a page with an ETag, a Link or its own CSP is never stored);
 - the invalidation generation did not change while the page was rendered and stored (the race argument is in
-  kompass.ops.invalidation).
+  kompass.ops.invalidation). A page the Redis page cache answered is stored too, when the generation it was
+  rendered under is the one read before the request (ADR 0082).
+
+The body is stored gzip-compressed with GZIP_FLAG (`encode`); nginx labels it Content-Encoding: gzip
+(`memcached_gzip_flag`) and decodes it for clients without gzip (`gunzip on`), as the generated file sets up.
 
 Every committed write flushes memcached (`flush()`, called by `invalidation.bump()`). The client speaks
 memcached's text protocol over one socket per server and process; a failure is a miss (nothing stored), counted
