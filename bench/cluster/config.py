@@ -49,6 +49,8 @@ events {{ worker_connections 2048; }}
 http {{
     include /etc/nginx/mime.types;
     access_log off;
+    sendfile on;  # as Debian's /etc/nginx/nginx.conf, which deploy/nginx/kompass.conf is included from
+    tcp_nopush on;
     client_body_temp_path {workdir}/body;
     proxy_temp_path {workdir}/proxy;
     fastcgi_temp_path {workdir}/fastcgi;
@@ -60,7 +62,7 @@ http {{
     }}
     upstream kompass_edge_cache {{
         server 127.0.0.1:{memcached};
-        keepalive 16;
+        keepalive 128;
     }}
     include {edge_conf};
     server {{

@@ -93,8 +93,10 @@ class Cluster:
                                         text=True).stdout.strip() == "PONG", "redis")
 
     def start_memcached(self) -> None:
-        """Debian's memcached as deploy/ runs it (the edge cache nginx answers anonymous pages from)."""
-        argv = ["memcached", "-l", "127.0.0.1", "-p", str(MEMCACHED), "-U", "0", "-m", "256", "-t", "2"]
+        """Debian's memcached as deploy/ runs it (the edge cache nginx answers anonymous pages from), with one
+        thread: on these 2 shared cores nginx has one worker, and a second memcached thread only adds wake-ups and
+        CPU per hit (ADR 0082)."""
+        argv = ["memcached", "-l", "127.0.0.1", "-p", str(MEMCACHED), "-U", "0", "-m", "256", "-t", "1"]
         if os.geteuid() == 0:
             argv += ["-u", "nobody"]
         self.start("memcached", argv)

@@ -12,7 +12,11 @@ response will carry) stores the rendered body under the same key when
   from the CSRF token, not private), it is a 200 text/html GET without HX-Request, and its headers are exactly
   `expected_headers()` (a page with an ETag, a Link or its own CSP is never stored);
 - the invalidation generation did not change while the page was rendered and stored (the race argument is in
-  kompass.ops.invalidation).
+  kompass.ops.invalidation). A page the Redis page cache answered is stored too, when the generation it was
+  rendered under is the one read before the request (ADR 0082).
+
+The body is stored gzip-compressed with GZIP_FLAG (`encode`); nginx labels it Content-Encoding: gzip
+(`memcached_gzip_flag`) and decodes it for clients without gzip (`gunzip on`), as the generated file sets up.
 
 Every committed write flushes memcached (`flush()`, called by `invalidation.bump()`). The client speaks
 memcached's text protocol over one socket per server and process; a failure is a miss (nothing stored), counted
@@ -23,6 +27,7 @@ settings: KOMPASS_EDGE_CACHE_SERVERS (EDGE_CACHE_URL=memcached://host:port[,host
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import logging
 import re
@@ -38,6 +43,13 @@ PREFIX = "kompass:edge:"
 HEADER = "HTTP_X_KOMPASS_EDGE"
 MAX_KEY = 250  # memcached's limit
 MAX_BODY = 1000 * 1000  # below memcached's default item size (-I 1m)
+# Pages are stored gzip-compressed with this memcached flag; nginx's `memcached_gzip_flag` (written by
+# `kompass edge_cache_nginx`) then sends them with Content-Encoding: gzip, and `gunzip on` decodes them for a client
+# that does not accept gzip. A body shorter than GZIP_MIN_LENGTH (nginx's gzip_min_length in
+# kompass-locations.conf, below which nginx does not compress a miss either) is stored plain with flag 0.
+GZIP_FLAG = 2
+GZIP_MIN_LENGTH = 1024
+GZIP_LEVEL = 6
 # Headers nginx does not copy from Django on a hit: its own or per request.
 IGNORED = {"content-length", "date", "server", "x-request-id", "x-kompass-cache", "connection"}
 _ESCAPE = re.compile(rb"[\x00-\x20%]")  # nginx escapes the key with NGX_ESCAPE_MEMCACHED: controls, space, %
@@ -98,7 +110,7 @@ def fingerprint() -> str:
     """Names everything nginx must agree on: the headers it adds and the cookies it bypasses on."""
     parts = [repr(sorted(expected_headers(lang, secure, hx).items())) for lang in ("de", "en") for secure in (0, 1)
              for hx in (False, True)]
-    parts += [settings.SESSION_COOKIE_NAME, "messages", PREFIX, HX_PATHS]
+    parts += [settings.SESSION_COOKIE_NAME, "messages", PREFIX, HX_PATHS, f"gzip-flag {GZIP_FLAG}"]
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:16]
 
 
@@ -108,6 +120,14 @@ def key(request) -> bytes | None:
     raw = f"{PREFIX}{request.scheme}://{request.get_host()}{raw_uri}".encode("latin-1", "replace")
     escaped = _ESCAPE.sub(lambda m: b"%%%02X" % m.group()[0], raw)
     return escaped if len(escaped) <= MAX_KEY else None
+
+
+def encode(body: bytes) -> tuple[bytes, int]:
+    """What is stored for `body` and its memcached flags: gzip (mtime 0, so the same page gives the same bytes)
+    with GZIP_FLAG, or the body itself when it is too short for nginx to compress it on a miss."""
+    if len(body) < GZIP_MIN_LENGTH:
+        return body, 0
+    return gzip.compress(body, GZIP_LEVEL, mtime=0), GZIP_FLAG
 
 
 def _headers_match(request, response) -> bool:
@@ -149,6 +169,12 @@ class EdgeCacheMiddleware:
         if before is None or not storable(request, response):
             EDGE_CACHE.labels("not_stored").inc()
             return response
+        # A page from the Redis page cache (pagecache "hit") is written back too, under the same checks as a fresh
+        # render: it was rendered under `page_generation`, which must be the generation read before the request.
+        page_generation = getattr(request, "_kompass_page_generation", before)
+        if page_generation != before:
+            EDGE_CACHE.labels("race").inc()
+            return response
         cache_key = key(request)
         if cache_key is not None:
             store(cache_key, response.content, before)
@@ -156,14 +182,15 @@ class EdgeCacheMiddleware:
 
 
 def store(cache_key: bytes, body: bytes, before) -> bool:
-    """Store `body` if the generation read before rendering is still current, and delete it again if a write
-    committed meanwhile (its flush may have come before our set)."""
+    """Store `body` (gzip-compressed, see `encode`) if the generation read before rendering is still current, and
+    delete it again if a write committed meanwhile (its flush may have come before our set)."""
     from kompass.ops import invalidation
 
     if invalidation.generation() != before:
         EDGE_CACHE.labels("race").inc()
         return False
-    stored = client().set(cache_key, body, settings.KOMPASS_EDGE_CACHE_SECONDS)
+    payload, flags = encode(body)
+    stored = client().set(cache_key, payload, settings.KOMPASS_EDGE_CACHE_SECONDS, flags)
     if invalidation.generation() != before:
         client().delete(cache_key)
         EDGE_CACHE.labels("race").inc()
@@ -217,8 +244,8 @@ class Memcached:
                     log.warning("edge cache %s unreachable", server, exc_info=True)
         return False
 
-    def set(self, cache_key: bytes, body: bytes, seconds: int) -> bool:  # noqa: A003
-        command = b"set %s 0 %d %d\r\n%s\r\n" % (cache_key, seconds, len(body), body)
+    def set(self, cache_key: bytes, body: bytes, seconds: int, flags: int = 0) -> bool:  # noqa: A003
+        command = b"set %s %d %d %d\r\n%s\r\n" % (cache_key, flags, seconds, len(body), body)
         return all([self._call(s, command, (b"STORED",)) for s in self.servers])
 
     def delete(self, cache_key: bytes) -> bool:

@@ -3,7 +3,8 @@
 Serves GET/HEAD requests of visitors without a session or messages cookie from the cache. A response is stored
 only when it is a 200 that sets no cookie, does not vary on Cookie (a page that used the CSRF token does) and is
 not marked private/no-store. Keys hold the language, the htmx flag, the host and the full path with query
-string; the value holds the invalidation generation it was rendered under (kompass.ops.invalidation). Sits after
+string; the value holds the invalidation generation it was rendered under (kompass.ops.invalidation) and whether
+the render read the session (then the hit carries the miss's "Vary: Cookie" too). Sits after
 LocaleMiddleware and before CommonMiddleware/CsrfViewMiddleware in MIDDLEWARE. It also tells the edge cache in
 nginx (kompass.ops.edgecache) which responses are anonymous and cacheable: only this middleware sees the response
 before SessionMiddleware adds its own Vary: Cookie."""
@@ -81,10 +82,15 @@ class PageCacheMiddleware:
         if generation is None:
             PAGE_CACHE.labels("error").inc()
             return self.get_response(request)
-        if isinstance(cached, tuple) and len(cached) == 2 and cached[0] == generation:
+        if isinstance(cached, tuple) and len(cached) == 3 and cached[0] == generation:
             PAGE_CACHE.labels("hit").inc()
             request._kompass_edge_cacheable = True
+            request._kompass_page_generation = cached[0]  # the edge cache checks it like a fresh render's
             response = cached[1]
+            if cached[2] and hasattr(request, "session"):
+                # The render read the session, so SessionMiddleware added "Vary: Cookie" to the miss; the hit
+                # gets the same Vary (in the same place), as a client and the edge cache must see one page.
+                request.session.accessed = True
             response["X-Kompass-Cache"] = "hit"
             return response
         PAGE_CACHE.labels("miss").inc()
@@ -92,7 +98,8 @@ class PageCacheMiddleware:
         if cacheable_response(response):
             if hasattr(response, "render") and callable(response.render) and not response.is_rendered:
                 response.render()
-            cache_safe.set(cache_key, (generation, response), settings.KOMPASS_PAGE_CACHE_SECONDS)
+            session_read = bool(getattr(getattr(request, "session", None), "accessed", False))
+            cache_safe.set(cache_key, (generation, response, session_read), settings.KOMPASS_PAGE_CACHE_SECONDS)
             response["X-Kompass-Cache"] = "miss"
             request._kompass_edge_cacheable = True
         return response

@@ -3,6 +3,7 @@
 The end-to-end tests start Debian's nginx and memcached in front of the live test server; they skip only when a
 binary is missing (make test installs both)."""
 
+import gzip
 import os
 import shutil
 import socket
@@ -12,6 +13,7 @@ from pathlib import Path
 
 import pytest
 import requests
+from django.conf import settings
 from django.core.cache import cache
 from django.test import RequestFactory, override_settings
 
@@ -99,6 +101,103 @@ def test_hit_from_nginx_carries_the_same_headers_and_body_as_the_miss(edge, berl
     assert _get(edge + "/en/measures/").headers["Content-Language"] == "en"
 
 
+def _raw_entry(port: int, cache_key: bytes) -> tuple[int, bytes] | None:
+    """(flags, bytes) of an entry as nginx reads it from memcached."""
+    with socket.create_connection(("127.0.0.1", port), timeout=5) as raw:
+        raw.sendall(b"get %s\r\n" % cache_key)
+        data = b""
+        while not data.endswith(b"END\r\n"):
+            data += raw.recv(65536)
+    if data == b"END\r\n":
+        return None
+    head, rest = data.split(b"\r\n", 1)
+    _value, _key, flags, length = head.split()
+    return int(flags), rest[:int(length)]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_pages_are_stored_gzipped_and_every_client_gets_the_bytes_of_a_miss(edge, berlin_committed):
+    """memcached holds the page gzip-compressed with the flag nginx's memcached_gzip_flag reads. A client that
+    accepts gzip gets those bytes with Content-Encoding: gzip, one that does not (no Accept-Encoding, or identity)
+    gets them decoded by nginx; both exactly the bytes of the miss, with the miss's headers."""
+    measure = Measure.objects.filter(strategy=berlin_committed).order_by("slug").first()
+    path = f"/measures/{measure.slug}/"
+    plain_client = [{"Accept-Encoding": None}, {"Accept-Encoding": "identity"}]
+    for headers in [{"Accept-Encoding": "gzip"}, *plain_client]:
+        invalidation.bump()  # empty memcached: this client's request is the miss
+        miss = _get(edge + path, headers=headers)
+        hit = _get(edge + path, headers=headers)
+        assert (miss.headers.get("X-Kompass-Cache"), hit.headers["X-Kompass-Cache"]) == ("miss", "edge"), headers
+        assert hit.content == miss.content, headers
+        for name in [*SECURITY, "content-encoding"]:
+            assert hit.headers.get(name) == miss.headers.get(name), (headers, name)
+        assert "Accept-Encoding" in hit.headers["Vary"], headers
+        gzipped = headers["Accept-Encoding"] == "gzip"
+        assert (hit.headers.get("Content-Encoding") == "gzip") == gzipped, headers
+    port = int(settings.KOMPASS_EDGE_CACHE_SERVERS[0].rsplit(":", 1)[1])
+    host = edge.removeprefix("http://").split(":")[0]
+    flags, stored = _raw_entry(port, f"kompass:edge:http://{host}{path}".encode())
+    assert flags == edgecache.GZIP_FLAG
+    assert gzip.decompress(stored) == miss.content
+    raw = requests.get(edge + path, headers={"Accept-Encoding": "gzip"}, timeout=30, stream=True)
+    assert raw.raw.read(decode_content=False) == stored  # nginx sends the stored bytes as they are
+
+
+def test_short_bodies_are_stored_plain_and_gzip_is_deterministic():
+    assert edgecache.encode(b"x" * (edgecache.GZIP_MIN_LENGTH - 1)) == (b"x" * (edgecache.GZIP_MIN_LENGTH - 1), 0)
+    body = ("<p>Seite</p>" * 500).encode()
+    payload, flags = edgecache.encode(body)
+    assert flags == edgecache.GZIP_FLAG and len(payload) < len(body)
+    assert gzip.decompress(payload) == body
+    assert edgecache.encode(body) == (payload, flags)  # no timestamp in the gzip header
+
+
+def test_gzip_threshold_is_the_one_nginx_compresses_misses_from():
+    """Below gzip_min_length nginx sends a miss uncompressed (no Vary: Accept-Encoding); such a body is stored
+    plain, so its hit does not differ."""
+    locations = (ROOT / "deploy/nginx/kompass-locations.conf").read_text()
+    assert f"gzip_min_length {edgecache.GZIP_MIN_LENGTH};" in locations
+    assert "gzip_static on;" in locations  # the static references of the benchmark are sent compressed too
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_page_from_the_redis_page_cache_is_written_back_to_memcached(edge, berlin_committed):
+    """A page cache hit (the page is current in Redis, memcached lost it: restart, eviction, another load balancer's
+    memcached) is stored for nginx, so the next request is an edge hit with the same body and headers."""
+    url = f"{edge}/principles/"
+    miss = _get(url)
+    assert _get(url).headers["X-Kompass-Cache"] == "edge"
+    assert edgecache.client().flush_all()  # memcached only: the generation and the Redis page stay
+    from_redis = _get(url)
+    assert from_redis.headers["X-Kompass-Cache"] == "hit"
+    edge_hit = _get(url)
+    assert edge_hit.headers["X-Kompass-Cache"] == "edge"
+    assert edge_hit.content == from_redis.content == miss.content
+    for name in SECURITY:
+        assert edge_hit.headers.get(name) == from_redis.headers.get(name) == miss.headers.get(name), name
+
+
+def test_a_page_cache_hit_of_another_generation_is_not_written_back(monkeypatch):
+    """The same check as for a fresh render: the page must be of the generation read before the request."""
+    stored = []
+    monkeypatch.setattr(edgecache, "store", lambda *args: stored.append(args) or True)
+    monkeypatch.setattr(edgecache, "storable", lambda request, response: True)
+    monkeypatch.setattr(invalidation, "generation", lambda: 7)
+    for page_generation, expected in ((6, 0), (7, 1)):
+        stored.clear()
+
+        def view(request, page_generation=page_generation):
+            from django.http import HttpResponse
+
+            request._kompass_page_generation = page_generation
+            return HttpResponse("<p>page</p>")
+
+        request = RequestFactory().get("/principles/", HTTP_X_KOMPASS_EDGE=edgecache.fingerprint())
+        with override_settings(KOMPASS_EDGE_CACHE_SERVERS=["127.0.0.1:1"]):
+            edgecache.EdgeCacheMiddleware(view)(request)
+        assert len(stored) == expected, page_generation
+
+
 @pytest.mark.django_db(transaction=True)
 def test_changed_measure_is_never_stale_through_nginx_after_its_write_commits(edge, berlin_committed, make_user):
     measure = Measure.objects.filter(strategy=berlin_committed).order_by("slug").first()
@@ -147,7 +246,7 @@ class _Store:
     def __init__(self):
         self.items, self.deleted = {}, []
 
-    def set(self, key, body, seconds):  # noqa: A003
+    def set(self, key, body, seconds, flags=0):  # noqa: A003
         self.items[key] = body
         return True
 
@@ -171,7 +270,7 @@ def test_a_page_rendered_before_a_commit_never_stays_in_the_edge_cache(monkeypat
             generation[0] += 1  # writer: commit, bump, flush — all before the reader's first check
         return generation[0]
 
-    def set_(key, body, seconds):
+    def set_(key, body, seconds, flags=0):
         if commit_at == "between_check_and_set":
             generation[0] += 1  # bump and flush came after the check and before the set: the set survives the flush
         store.items[key] = body

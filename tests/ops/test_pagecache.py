@@ -40,6 +40,19 @@ def test_second_anonymous_view_is_a_hit_and_identical(client, pilot):
 
 
 @pytest.mark.django_db
+def test_a_hit_carries_the_same_headers_as_the_miss(client, pilot):
+    """The miss's render read the session, so SessionMiddleware said Vary: Cookie; the hit must say it too (it is
+    the same page for a shared cache, and the edge cache stores a hit only with the miss's headers)."""
+    for url in (f"/measures/{pilot.slug}/", "/en/measures/", "/values/"):
+        miss, hit = _get(client, url), _get(client, url)
+        assert (miss["X-Kompass-Cache"], hit["X-Kompass-Cache"]) == ("miss", "hit"), url
+        ignored = {"x-kompass-cache", "x-request-id", "date"}
+        assert ({k.lower(): v for k, v in hit.items() if k.lower() not in ignored}
+                == {k.lower(): v for k, v in miss.items() if k.lower() not in ignored}), url
+        assert "Cookie" in hit["Vary"], url
+
+
+@pytest.mark.django_db
 def test_logged_in_visitors_and_forms_with_csrf_are_never_cached(client, make_user):
     _get(client, "/accounts/login/")
     assert "X-Kompass-Cache" not in _get(client, "/accounts/login/")  # per-visitor path, never stored

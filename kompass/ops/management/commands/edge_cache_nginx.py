@@ -68,6 +68,15 @@ def render() -> str:
                              ("referrer-policy", "kompass_edge_referrer"),
                              ("cross-origin-opener-policy", "kompass_edge_coop")):
         lines.append(const(variable, de.get(header, "")))
+    lines += [
+        "",
+        "# Pages are stored gzip-compressed with this flag (kompass.ops.edgecache.encode): nginx sends them with",
+        "# Content-Encoding: gzip, decodes them for a client without gzip (gunzip), and says Vary: Accept-Encoding",
+        "# on a hit as on a miss (whose body nginx's gzip filter compresses for clients that accept it).",
+        f"memcached_gzip_flag {edgecache.GZIP_FLAG};",
+        "gunzip on;",
+        "gzip_vary on;",
+    ]
     return "\n".join(lines) + "\n"
 
 
