@@ -5,18 +5,17 @@ from __future__ import annotations
 import hashlib
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
 from kompass.accounts.models import ApiToken, Membership
 from kompass.audit.services import record_event
+from kompass.core.permissions import require
 
 
 @transaction.atomic
 def membership_set(*, actor, user, organisation, role: str) -> Membership:
-    if actor is not None and not actor.has_perm("accounts.manage_memberships"):
-        raise PermissionDenied
+    require(actor, "accounts.manage_memberships")
     membership, created = Membership.objects.get_or_create(user=user, organisation=organisation,
                                                            defaults={"role": role})
     if created:
@@ -31,8 +30,7 @@ def membership_set(*, actor, user, organisation, role: str) -> Membership:
 
 @transaction.atomic
 def membership_remove(*, actor, membership: Membership) -> None:
-    if actor is not None and not actor.has_perm("accounts.manage_memberships"):
-        raise PermissionDenied
+    require(actor, "accounts.manage_memberships")
     record_event(actor=actor, action="membership.deleted", obj=membership)
     membership.delete()
 
@@ -46,8 +44,7 @@ def api_token_create(*, actor, user, name: str) -> tuple[ApiToken, str]:
     """Create a token for `user` (themselves, or by the office). Returns the token and its secret (shown once)."""
     import secrets
 
-    if actor is None or (actor.pk != user.pk and not actor.has_perm("accounts.manage_memberships")):
-        raise PermissionDenied
+    require(actor, "accounts.manage_api_tokens", user)
     raw = "kp_" + secrets.token_urlsafe(32)
     token = ApiToken.objects.create(user=user, name=name[:100], prefix=raw[:10], key_hash=_hash_token(raw))
     record_event(actor=actor, action="api_token.created", obj=token, changes={"name": (None, token.name)})
@@ -56,8 +53,7 @@ def api_token_create(*, actor, user, name: str) -> tuple[ApiToken, str]:
 
 @transaction.atomic
 def api_token_revoke(*, actor, token: ApiToken) -> None:
-    if actor is None or (actor.pk != token.user_id and not actor.has_perm("accounts.manage_memberships")):
-        raise PermissionDenied
+    require(actor, "accounts.manage_api_tokens", token.user)
     token.revoked_at = timezone.now()
     token.save(update_fields=["revoked_at"])
     record_event(actor=actor, action="api_token.revoked", obj=token)
@@ -189,8 +185,7 @@ SETTINGS_FIELDS = ["display_name", "language", "email_digest", "notify_in_app"]
 
 @transaction.atomic
 def account_update_settings(*, actor, user, data: dict):
-    if actor is None or actor.pk != user.pk:
-        raise PermissionDenied
+    require(actor, "accounts.manage_own_account", user)
     changes = {}
     for key in SETTINGS_FIELDS:
         if key in data and getattr(user, key) != data[key]:
@@ -204,8 +199,7 @@ def account_update_settings(*, actor, user, data: dict):
 
 def account_personal_data(*, actor, user) -> dict:
     """Everything Kompass stores about `user` and everything they contributed, as JSON-able data."""
-    if actor is None or actor.pk != user.pk:
-        raise PermissionDenied
+    require(actor, "accounts.manage_own_account", user)
     data = {
         "account": {
             "email": user.email, "display_name": user.display_name, "language": user.language,
@@ -226,9 +220,11 @@ def account_personal_data(*, actor, user) -> dict:
 
 @transaction.atomic
 def account_delete(*, actor, user) -> None:
-    """Delete the account. Contributions stay, anonymised (their author becomes "deleted account")."""
-    if actor is None or actor.pk != user.pk:
-        raise PermissionDenied
+    """Delete the account. Contributions stay, anonymised (their author becomes "deleted account").
+
+    `actor` is the account's owner, or a system actor (`system_actor("account deletion")`) when a command or a
+    job deletes it; the audit event names that actor (a person only by the pseudonym `user:<pk>`)."""
+    require(actor, "accounts.manage_own_account", user)
     from kompass.accounts import throttle
     from kompass.audit.services import forget_person
 
@@ -236,6 +232,5 @@ def account_delete(*, actor, user) -> None:
         hook(user)
     throttle.forget_account(user.email)
     forget_person(user)
-    record_event(actor=None, action="account.deleted", changes={"user_id": (user.pk, None)},
-                 label="deleted account")
+    record_event(actor=actor, action="account.deleted", changes={"user_id": (user.pk, None)})
     user.delete()
