@@ -250,3 +250,49 @@ def test_write_check_catches_forbidden_writes_in_a_module():
 
 def test_write_check_leaves_file_cache_and_dict_calls_alone():
     assert model_writes(HARMLESS_SOURCE) == []
+
+
+def _layers() -> list[set[str]]:
+    """The apps of the import-linter `layers` contract, highest layer first (parentheses = optional app)."""
+    import tomllib
+
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text("utf-8"))
+    contract = next(c for c in config["tool"]["importlinter"]["contracts"] if c.get("type") == "layers")
+    return [{name.strip(" ()") for name in layer.split("|")} for layer in contract["layers"]]
+
+
+def model_lookups(source: str) -> list[str]:
+    """The app labels of every `apps.get_model("label", ...)` / `get_model("label.Model")` call with a literal."""
+    tree, names = ast.parse(source), {"get_model"}
+    for node in ast.walk(tree):  # aliases: `model = apps.get_model`
+        if isinstance(node, ast.Assign) and getattr(node.value, "attr", getattr(node.value, "id", None)) in names:
+            names |= {t.id for t in node.targets if isinstance(t, ast.Name)}
+    found = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call) and getattr(node.func, "attr", getattr(node.func, "id", None)) in names:
+            if node.args and isinstance(node.args[0], ast.Constant) and isinstance(node.args[0].value, str):
+                found.append(node.args[0].value.split(".")[0])
+    return found
+
+
+def test_no_app_reads_models_of_its_own_layer_or_above_by_name():
+    """`apps.get_model` hides an import from the linter: it may only reach an app in a lower layer (which could be
+    imported anyway). Same-layer or upward reads go through a registry the higher app fills (strategy.figures,
+    strategy.sections, measures.filters, lifecycle.criteria)."""
+    layers = _layers()
+    level = {app: n for n, layer in enumerate(layers) for app in layer}
+    offenders = []
+    for path in sorted((ROOT / "kompass").rglob("*.py")):
+        relative = path.relative_to(ROOT)
+        if "migrations" in relative.parts or len(relative.parts) < 3:
+            continue
+        app = relative.parts[1]
+        if app not in level:
+            continue
+        for label in model_lookups(path.read_text("utf-8")):
+            if label in level and label != app and level[label] <= level[app]:
+                offenders.append(f"{relative.as_posix()}: apps.get_model({label!r}) (same layer or above)")
+    assert not offenders, "\n".join(offenders)
+    assert model_lookups('apps.get_model("participation", "Idea")\nget_model("lottery.Panel")\n'
+                         'model = apps.get_model\nmodel("participation", "Vote")') == [
+        "participation", "lottery", "participation"]

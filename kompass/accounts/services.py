@@ -5,11 +5,13 @@ from __future__ import annotations
 import hashlib
 
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
 from kompass.accounts.models import ApiToken, Membership
 from kompass.audit.services import record_event
+from kompass.core.actors import is_system
 from kompass.core.permissions import require
 
 
@@ -180,12 +182,22 @@ def citizen_resend_verification(*, email: str, verify_url_builder=None, ip: str 
     return True
 
 
+def _require_owner(actor, user) -> None:
+    """Settings, the data export and deletion belong to the account's owner (or a system process) alone.
+
+    The check is `require()` like everywhere; because Django lets a superuser pass every `has_perm`, the owner
+    rule is enforced once more here, so not even an admin changes or reads someone else's account this way."""
+    require(actor, "accounts.manage_own_account", user)
+    if not is_system(actor) and actor.pk != user.pk:
+        raise PermissionDenied("accounts.manage_own_account")
+
+
 SETTINGS_FIELDS = ["display_name", "language", "email_digest", "notify_in_app"]
 
 
 @transaction.atomic
 def account_update_settings(*, actor, user, data: dict):
-    require(actor, "accounts.manage_own_account", user)
+    _require_owner(actor, user)
     changes = {}
     for key in SETTINGS_FIELDS:
         if key in data and getattr(user, key) != data[key]:
@@ -199,7 +211,7 @@ def account_update_settings(*, actor, user, data: dict):
 
 def account_personal_data(*, actor, user) -> dict:
     """Everything Kompass stores about `user` and everything they contributed, as JSON-able data."""
-    require(actor, "accounts.manage_own_account", user)
+    _require_owner(actor, user)
     data = {
         "account": {
             "email": user.email, "display_name": user.display_name, "language": user.language,
@@ -224,7 +236,7 @@ def account_delete(*, actor, user) -> None:
 
     `actor` is the account's owner, or a system actor (`system_actor("account deletion")`) when a command or a
     job deletes it; the audit event names that actor (a person only by the pseudonym `user:<pk>`)."""
-    require(actor, "accounts.manage_own_account", user)
+    _require_owner(actor, user)
     from kompass.accounts import throttle
     from kompass.audit.services import forget_person
 

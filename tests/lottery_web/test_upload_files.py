@@ -90,7 +90,7 @@ def test_the_import_page_shows_the_german_row_message(client, people, panel):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     client.force_login(people["officer"])
-    bad = SimpleUploadedFile("meldebehoerde.csv", "gender,district\nmale,Mitte\nunbekannt,Mitte\n".encode(),
+    bad = SimpleUploadedFile("meldebehoerde.csv", b"gender,district\nmale,Mitte\nunbekannt,Mitte\n",
                              content_type="text/csv")
     r = client.post(reverse("lottery:import", args=[panel.slug]), {"file": bad}, follow=True)
     page = r.content.decode()
