@@ -80,7 +80,17 @@ def in_group(slug: str):
     return predicate
 
 
+@rules.predicate
+def is_same_user(user, other) -> bool:
+    """The acting user is the account in question (its owner); not tied to is_active, so a blocked person can
+    still see, export and delete what Kompass holds about them."""
+    return bool(user is not None and getattr(user, "pk", None) is not None and other is not None
+                and user.pk == other.pk)
+
+
 is_office = is_admin | is_strategy_office
 
 rules.add_perm("accounts.manage_memberships", is_office)
+rules.add_perm("accounts.manage_own_account", is_same_user)
+rules.add_perm("accounts.manage_api_tokens", is_same_user | is_office)
 rules.add_perm("audit.view_events", is_office)

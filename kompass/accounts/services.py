@@ -11,12 +11,13 @@ from django.utils import timezone
 
 from kompass.accounts.models import ApiToken, Membership
 from kompass.audit.services import record_event
+from kompass.core.actors import is_system
+from kompass.core.permissions import require
 
 
 @transaction.atomic
 def membership_set(*, actor, user, organisation, role: str) -> Membership:
-    if actor is not None and not actor.has_perm("accounts.manage_memberships"):
-        raise PermissionDenied
+    require(actor, "accounts.manage_memberships")
     membership, created = Membership.objects.get_or_create(user=user, organisation=organisation,
                                                            defaults={"role": role})
     if created:
@@ -31,8 +32,7 @@ def membership_set(*, actor, user, organisation, role: str) -> Membership:
 
 @transaction.atomic
 def membership_remove(*, actor, membership: Membership) -> None:
-    if actor is not None and not actor.has_perm("accounts.manage_memberships"):
-        raise PermissionDenied
+    require(actor, "accounts.manage_memberships")
     record_event(actor=actor, action="membership.deleted", obj=membership)
     membership.delete()
 
@@ -46,8 +46,7 @@ def api_token_create(*, actor, user, name: str) -> tuple[ApiToken, str]:
     """Create a token for `user` (themselves, or by the office). Returns the token and its secret (shown once)."""
     import secrets
 
-    if actor is None or (actor.pk != user.pk and not actor.has_perm("accounts.manage_memberships")):
-        raise PermissionDenied
+    require(actor, "accounts.manage_api_tokens", user)
     raw = "kp_" + secrets.token_urlsafe(32)
     token = ApiToken.objects.create(user=user, name=name[:100], prefix=raw[:10], key_hash=_hash_token(raw))
     record_event(actor=actor, action="api_token.created", obj=token, changes={"name": (None, token.name)})
@@ -56,8 +55,7 @@ def api_token_create(*, actor, user, name: str) -> tuple[ApiToken, str]:
 
 @transaction.atomic
 def api_token_revoke(*, actor, token: ApiToken) -> None:
-    if actor is None or (actor.pk != token.user_id and not actor.has_perm("accounts.manage_memberships")):
-        raise PermissionDenied
+    require(actor, "accounts.manage_api_tokens", token.user)
     token.revoked_at = timezone.now()
     token.save(update_fields=["revoked_at"])
     record_event(actor=actor, action="api_token.revoked", obj=token)
@@ -184,13 +182,22 @@ def citizen_resend_verification(*, email: str, verify_url_builder=None, ip: str 
     return True
 
 
+def _require_owner(actor, user) -> None:
+    """Settings, the data export and deletion belong to the account's owner (or a system process) alone.
+
+    The check is `require()` like everywhere; because Django lets a superuser pass every `has_perm`, the owner
+    rule is enforced once more here, so not even an admin changes or reads someone else's account this way."""
+    require(actor, "accounts.manage_own_account", user)
+    if not is_system(actor) and actor.pk != user.pk:
+        raise PermissionDenied("accounts.manage_own_account")
+
+
 SETTINGS_FIELDS = ["display_name", "language", "email_digest", "notify_in_app"]
 
 
 @transaction.atomic
 def account_update_settings(*, actor, user, data: dict):
-    if actor is None or actor.pk != user.pk:
-        raise PermissionDenied
+    _require_owner(actor, user)
     changes = {}
     for key in SETTINGS_FIELDS:
         if key in data and getattr(user, key) != data[key]:
@@ -204,8 +211,7 @@ def account_update_settings(*, actor, user, data: dict):
 
 def account_personal_data(*, actor, user) -> dict:
     """Everything Kompass stores about `user` and everything they contributed, as JSON-able data."""
-    if actor is None or actor.pk != user.pk:
-        raise PermissionDenied
+    _require_owner(actor, user)
     data = {
         "account": {
             "email": user.email, "display_name": user.display_name, "language": user.language,
@@ -226,9 +232,11 @@ def account_personal_data(*, actor, user) -> dict:
 
 @transaction.atomic
 def account_delete(*, actor, user) -> None:
-    """Delete the account. Contributions stay, anonymised (their author becomes "deleted account")."""
-    if actor is None or actor.pk != user.pk:
-        raise PermissionDenied
+    """Delete the account. Contributions stay, anonymised (their author becomes "deleted account").
+
+    `actor` is the account's owner, or a system actor (`system_actor("account deletion")`) when a command or a
+    job deletes it; the audit event names that actor (a person only by the pseudonym `user:<pk>`)."""
+    _require_owner(actor, user)
     from kompass.accounts import throttle
     from kompass.audit.services import forget_person
 
@@ -236,6 +244,5 @@ def account_delete(*, actor, user) -> None:
         hook(user)
     throttle.forget_account(user.email)
     forget_person(user)
-    record_event(actor=None, action="account.deleted", changes={"user_id": (user.pk, None)},
-                 label="deleted account")
+    record_event(actor=actor, action="account.deleted", changes={"user_id": (user.pk, None)})
     user.delete()

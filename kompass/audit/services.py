@@ -10,6 +10,7 @@ from typing import Any
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 
+from kompass.audit.errors import MissingActor
 from kompass.audit.models import AuditEvent
 
 SYSTEM_LABEL = "system"
@@ -85,7 +86,10 @@ def _scrub(value, needles: list[str], pseudonym: str):
 
 def record_event(*, actor, action: str, obj: models.Model | None = None, changes: dict | None = None,
                  label: str | None = None) -> AuditEvent:
-    """Record one audit event. `actor` is a user or a `core.actors.SystemActor` (legacy: None with a `label`)."""
+    """Record one audit event. `actor` is a user or a `core.actors.SystemActor`; None is refused (MissingActor), so
+    every event names who acted. `label` overrides how the actor is named (for example "public form")."""
+    if actor is None:
+        raise MissingActor(f"{action}: record_event needs a user or a SystemActor, not None")
     clean = {key: [_jsonable(old), _jsonable(new)] for key, (old, new) in (changes or {}).items()}
     is_person = actor is not None and not getattr(actor, "is_system", False) and actor.pk
     return AuditEvent.objects.create(

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
 
+from kompass.audit.errors import MissingActor
 
-class MissingActor(TypeError):
-    """A service was called without an actor: a programming error, never a user's."""
+__all__ = ["MissingActor", "allowed", "require"]
 
 
 def require(actor, perm: str, obj=None) -> None:

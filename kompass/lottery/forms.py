@@ -30,7 +30,7 @@ class PanelForm(forms.Form):
 
 
 class InvitationDrawForm(forms.Form):
-    register = forms.FileField(label=_("Register extract (CSV)"))
+    register = forms.FileField(label=_("Register extract (CSV or XLSX)"))
     count = forms.IntegerField(label=_("Number of invitations"), min_value=1, initial=3000)
     strata = forms.CharField(label=_("Strata columns"), initial="district",
                              help_text=_("Comma-separated column names, e.g. “district, gender, age_group”."))
@@ -45,7 +45,7 @@ class InvitationDrawForm(forms.Form):
 
 
 class ImportForm(forms.Form):
-    file = forms.FileField(label=_("Respondents from the registry office (CSV)"))
+    file = forms.FileField(label=_("Respondents from the registry office (CSV or XLSX)"))
 
 
 class CodeForm(forms.Form):

@@ -10,9 +10,8 @@ the 1-based row number is the id) and optional address columns for the household
 
 from __future__ import annotations
 
-import csv
+import contextlib
 import hashlib
-import io
 import json
 import re
 from dataclasses import dataclass, field
@@ -74,34 +73,48 @@ def sha256_file(path) -> str:
     return h.hexdigest()
 
 
+#: Bounds for lottery files (a register extract can be large; the byte bound of core.tabular applies as well).
+MAX_ROWS = 200_000
+TABULAR_SUFFIXES = (".csv", ".txt", ".tsv", ".xlsx")
+
+
+def table_from_upload(name: str, content: bytes, *, max_rows: int | None = None) -> Table:
+    """A CSV or XLSX file read by `core.tabular` (bounds, encoding, one header rule) as a lottery Table: header
+    names keep their spelling (`Table.col` compares them loosely), each row dict carries its row number in
+    "__row__". Raises `tabular.TabularError` with a message in the active language."""
+    table = tabular.read_table(name, content, max_rows=max_rows or MAX_ROWS, header_key=str.strip)
+    rows = [{**r.values, "__row__": str(r.number)} for r in table.rows]
+    return Table(Path(name), table.header, rows)
+
+
+@contextlib.contextmanager
+def _english():
+    """The command line speaks English: core.tabular's messages in their English msgids, also when the CLI runs
+    without a Django project (`python -m kompass.lottery.cli`)."""
+    from django.conf import settings
+    from django.utils import translation
+
+    if not settings.configured:
+        settings.configure(USE_I18N=False)
+    with translation.override("en"):
+        yield
+
+
 def read_table(path) -> Table:
+    """The command line's reader: a thin adapter over `table_from_upload` that turns a TabularError into an
+    InputError naming the file, the row, the column and the problem (exit code 2)."""
     path = Path(path)
     if not path.is_file():
         raise InputError(path, "file not found")
-    try:
-        text = path.read_bytes().decode("utf-8-sig")
-    except UnicodeDecodeError as e:
-        raise InputError(path, f"not UTF-8 text ({e})") from None
-    if not text.strip():
-        raise InputError(path, "file is empty")
-    first = text.splitlines()[0]
-    delimiter = ";" if first.count(";") > first.count(",") else ("\t" if first.count("\t") > first.count(",") else ",")
-    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
-    header = [h.strip() for h in next(reader)]
-    if len(set(header)) != len(header):
-        dup = sorted({h for h in header if header.count(h) > 1})
-        raise InputError(path, f"duplicate column names: {', '.join(dup)}", row=1)
-    rows = []
-    for lineno, rec in enumerate(reader, start=2):
-        if not any(c.strip() for c in rec):
-            continue
-        if len(rec) > len(header) and any(c.strip() for c in rec[len(header) :]):
-            raise InputError(path, f"{len(rec)} fields but the header has {len(header)}", row=lineno)
-        rec = rec + [""] * (len(header) - len(rec))
-        d = {h: v.strip() for h, v in zip(header, rec, strict=False)}
-        d["__row__"] = str(lineno)
-        rows.append(d)
-    return Table(path, header, rows)
+    # core.tabular picks the format by the name; the CLI has always read any other file name as CSV
+    name = str(path) if path.suffix.lower() in TABULAR_SUFFIXES else f"{path}.csv"
+    with _english():
+        try:
+            table = table_from_upload(name, path.read_bytes())
+        except tabular.TabularError as exc:
+            raise InputError(path, exc.problem, row=exc.row, column=exc.column or None) from None
+    table.path = path
+    return table
 
 
 def _int(table: Table, row: dict, col: str) -> int:

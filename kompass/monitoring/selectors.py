@@ -32,6 +32,7 @@ from kompass.monitoring.models import (
     TargetVersion,
 )
 from kompass.monitoring.values import period_label
+from kompass.strategy import figures
 
 ON_TRACK = ("on_track", "achieved")
 STATUS_ORDER = ["achieved", "on_track", "acceleration_needed", "limited_progress", "deterioration",
@@ -115,27 +116,9 @@ def strategy_figures(strategy) -> dict:
 
 
 def participation_reach(strategy) -> int | None:
-    """People who took part: distinct accounts that proposed, supported or commented on an idea, or commented,
-    proposed or voted in a consultation (deleted accounts are no longer counted). None without the
-    participation app. One query."""
-    from django.apps import apps
-
-    if not apps.is_installed("kompass.participation"):
-        return None
-    model = apps.get_model
-    def people(name: str, field: str, **scope):
-        return (model("participation", name).objects.filter(**scope).exclude(**{field: None}).order_by()
-                .values(f"{field}_id"))
-
-    in_consultation = "paragraph__chapter__consultation__strategy"
-    ids = people("Idea", "author", strategy=strategy).union(
-        people("Support", "user", idea__strategy=strategy),
-        people("Comment", "author", idea__strategy=strategy),
-        people("Comment", "author", **{in_consultation: strategy}),
-        people("Statement", "author", consultation__strategy=strategy),
-        people("Vote", "user", statement__consultation__strategy=strategy),
-    )
-    return ids.count()
+    """People who took part (distinct accounts that contributed to ideas or consultations), as provided by the
+    participation app through the strategy's figure registry; None when no app provides it."""
+    return figures.figure("participation_reach", strategy)
 
 
 # --------------------------------------------------------------------------------------------- measure page

@@ -8,7 +8,6 @@ matches indicators by slug."""
 
 from __future__ import annotations
 
-import csv
 import datetime
 import io
 import zipfile
@@ -23,6 +22,7 @@ from kompass.opendata import selectors
 
 DISTRICT_COLUMN = "Bezirk"
 GEOCODE_COLUMN = "GeoCode"
+MAX_ROWS = 100_000  # rows of one indicator file (an Open SDG file holds every breakdown of every year)
 
 
 class OpenSdgError(Exception):
@@ -230,17 +230,17 @@ def parse(files: dict[str, bytes]) -> list[SdgIndicator]:
                     raise OpenSdgError(f"meta/{number}.md", "progress_calculation_options",
                                        "target and target_year must be numbers") from None
                 ind.direction = -1 if str(opt.get("direction", "")).lower() == "negative" else 1
-        try:
-            reader = csv.DictReader(io.StringIO(body.decode("utf-8-sig")))
-            rows = list(reader)
-        except (UnicodeDecodeError, csv.Error) as exc:
-            raise OpenSdgError(name, "-", f"not a readable UTF-8 CSV: {exc}") from exc
-        columns = reader.fieldnames or []
+        try:  # the shared reader: its bounds, encoding and header rules (header spelling kept: "Year", "Value")
+            table = tabular.read_table(name, body, max_rows=MAX_ROWS, header_key=str.strip)
+        except tabular.TabularError as exc:
+            raise OpenSdgError(name, f"row {exc.row}" if exc.row else "-", exc.problem) from None
+        columns = [c for c in table.header if c]
+        rows = [r.values for r in table.rows]
         if "Year" not in columns or "Value" not in columns:
             raise OpenSdgError(name, "header", "needs the columns Year and Value")
         disaggregations = [c for c in columns if c not in {"Year", "Value", "Units", "Series", GEOCODE_COLUMN,
                                                              DISTRICT_COLUMN}]
-        for n, row in enumerate(rows, start=2):
+        for n, row in zip((r.number for r in table.rows), rows, strict=True):
             try:
                 year = int(str(row.get("Year") or "").strip()[:4])
             except ValueError:

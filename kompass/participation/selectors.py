@@ -259,3 +259,21 @@ def candidate_of_idea(idea):
 
     return (Candidate.objects.filter(strategy_id=idea.strategy_id, source_kind=IDEA_SOURCE, source_id=idea.pk)
             .select_related("measure").first())
+
+
+def participation_reach(strategy) -> int:
+    """People who took part: distinct accounts that proposed, supported or commented on an idea, or commented,
+    proposed or voted in a consultation (deleted accounts are no longer counted). One query. Registered as the
+    strategy figure "participation_reach" (apps.py), which the monitoring dashboard shows."""
+    def people(model, field: str, **scope):
+        return model.objects.filter(**scope).exclude(**{field: None}).order_by().values(f"{field}_id")
+
+    in_consultation = "paragraph__chapter__consultation__strategy"
+    ids = people(Idea, "author", strategy=strategy).union(
+        people(Support, "user", idea__strategy=strategy),
+        people(Comment, "author", idea__strategy=strategy),
+        people(Comment, "author", **{in_consultation: strategy}),
+        people(Statement, "author", consultation__strategy=strategy),
+        people(Vote, "user", statement__consultation__strategy=strategy),
+    )
+    return ids.count()

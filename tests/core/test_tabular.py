@@ -166,3 +166,26 @@ def test_xlsx_writer_writes_strings_never_formulas():
     assert all(c.data_type == "s" for c in cells)
     assert [c.value for c in cells] == ["'" + v.replace("\r", "\n") for v in HOSTILE] + ["badchar"]
     assert sheet.cell(2, 2).data_type == "n" and sheet.title == "a_b_c"
+
+
+def test_guarded_cells_and_semicolons_are_read_back_as_written():
+    # Our own export guards "-r1" as "'-r1": the apostrophe must not be taken for a quote character.
+    body = write_csv(["id", "gender"], [["-r1", "f"], ["-r2", "m"], ["=1+1", "f"]], bom=False)
+    table = read_table("panel.csv", body, strip_guard=True)
+    assert [(r["id"], r["gender"]) for r in table.rows] == [("-r1", "f"), ("-r2", "m"), ("=1+1", "f")]
+    german = read_table("x.csv", "Name;Wert\n„Mitte, Nord“;1,5\n".encode())
+    assert german.header == ["name", "wert"] and german.rows[0].values == {"name": "„Mitte, Nord“", "wert": "1,5"}
+    tabs = read_table("x.tsv", b"a\tb\n1\t2\n")
+    assert tabs.rows[0].values == {"a": "1", "b": "2"}
+
+
+def test_an_unreadable_csv_row_is_named_without_a_python_message():
+    import csv as _csv
+
+    old = _csv.field_size_limit(100)
+    try:
+        with pytest.raises(TabularError) as err:
+            read_table("x.csv", b"a,b\n1,2\n3," + b"y" * 500 + b"\n")
+    finally:
+        _csv.field_size_limit(old)
+    assert err.value.row == 3 and "field larger" not in str(err.value) and "cannot be read as CSV" in str(err.value)

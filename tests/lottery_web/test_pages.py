@@ -6,7 +6,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from kompass.lottery import selectors, services
-from kompass.lottery.models import Invitation, Respondent
+from kompass.lottery.models import Invitation, Panel, PersonalData, Respondent
 
 from .conftest import register_csv
 
@@ -107,8 +107,15 @@ def test_bad_user_input_never_gives_a_500(client, people, panel, officer):
     bad = SimpleUploadedFile("r.csv", b"\xff\xfe\x00binary", content_type="text/csv")
     r = client.post(reverse("lottery:invitations_draw", args=[panel.slug]),
                     {"register": bad, "count": 3, "strata": "district", "seed": "s"}, follow=True)
-    assert r.status_code == 200 and "UTF-8" in r.content.decode()
-    assert not Invitation.objects.exists()
+    page = r.content.decode()
+    assert r.status_code == 200
+    # the whole message, in German, naming the file as the officer named it: no server path, no Python text
+    assert "r.csv: Die CSV-Datei ist nicht UTF-8-kodiert (speichern Sie sie als „CSV UTF-8“)." in page
+    for leak in ("/tmp", "codec", "can't decode", "0xff", "not UTF-8", "UnicodeDecodeError", "Traceback"):
+        assert leak not in page, leak
+    assert not Invitation.objects.exists() and not PersonalData.objects.exists()
+    panel.refresh_from_db()
+    assert panel.stage == Panel.Stage.SETUP and panel.register_size == 0
     services.respondents_import(actor=officer, panel=panel, content=b"gender,district\nmale,Mitte\n", filename="p.csv")
     data = {"size": 8, "tolerance": 1, "action": "save"}
     for c, vals in panel.categories.items():

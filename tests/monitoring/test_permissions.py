@@ -251,6 +251,20 @@ def test_participation_reach_counts_distinct_people(seeded, make_user):
     assert strategy_figures(seeded)["participation_reach"] == 2
 
 
+def test_participation_reach_comes_from_the_figure_registry(seeded, make_user, monkeypatch):
+    """Monitoring never reads participation's models: the figure is whatever participation registered (apps.py),
+    and None when no app provides it."""
+    from kompass.monitoring.selectors import strategy_figures
+    from kompass.participation import selectors as participation_selectors
+    from kompass.strategy import figures
+
+    assert figures._PROVIDERS["participation_reach"] is participation_selectors.participation_reach
+    monkeypatch.setattr(figures, "_PROVIDERS", {})
+    assert strategy_figures(seeded)["participation_reach"] is None
+    figures.register_figure("participation_reach", lambda strategy: 7 if strategy == seeded else 0)
+    assert strategy_figures(seeded)["participation_reach"] == 7
+
+
 @pytest.mark.parametrize("role", ["visitor", "registered", "other_coordinator", "member", "coordinator", "office",
                                   "admin"])
 def test_indicator_corrections_by_the_team_only_and_targets_untouched(roles, role, client):

@@ -110,12 +110,8 @@ def english_in(text: str, msgids: list[str]) -> list[str]:
 
 def test_no_catalogue_english_on_any_german_page(client):
     from kompass.accounts.models import User
-    from kompass.strategy.models import Strategy
-    from kompass.strategy.services import strategy_load
-    from tests.conftest import BERLIN
 
-    if not Strategy.objects.filter(slug="berlin-gdb").exists():
-        strategy_load(actor=None, path=BERLIN)
+    # Berlin is loaded once per session (tests/conftest.py django_db_setup); build_world() builds on it.
     msgids = [m for m, _s in catalogue() if checkable(m)]
     assert len(msgids) > 500  # the parser really read the catalogue
     found, checked = {}, 0

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from kompass.audit.services import record_event
-from kompass.core.actors import system_actor
 from kompass.lifecycle.models import MeasureLifecycle, MeetingFormat, Phase, ProcessSettings, SelectionCriterion
 from kompass.lifecycle.services.phases import phase_set_initial
 
@@ -19,8 +18,6 @@ def load_process(strategy, document: dict, actor, label: str | None, report) -> 
     from kompass.strategy.models import Value
     from kompass.strategy.sections import upsert
 
-    if actor is None:  # the strategy loader of main still passes None with a label; name it as a system actor
-        actor = system_actor(label or "strategy loader")
     process = document.get("process") or {}
     scope = {"strategy": strategy}
     phases = {}

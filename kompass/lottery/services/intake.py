@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import io
-import tempfile
-from pathlib import Path
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -17,6 +15,7 @@ from kompass.algorithms.sortition import (
 )
 from kompass.audit.services import record_event
 from kompass.core import tabular
+from kompass.core.actors import system_actor
 from kompass.core.permissions import require
 from kompass.lottery.models import Invitation, Panel, PersonalData, Respondent
 from kompass.lottery.services._common import (
@@ -37,16 +36,16 @@ PHONE_COLUMNS = ("phone", "telefon", "telephone")
 
 
 def _read_csv(content: bytes, filename: str):
+    """The uploaded register or respondent file (CSV or XLSX) read through core.tabular. A problem becomes a
+    ValidationError in the active language naming the file (as the officer named it), the row and the problem —
+    never a server path or a Python message."""
     from kompass.lottery import io as lio
 
-    with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / (Path(filename or "upload.csv").name or "upload.csv")
-        path.write_bytes(content)
-        try:
-            table = lio.read_table(path)
-        except lio.InputError as exc:
-            raise ValidationError(str(exc)) from None
-    return table
+    name = (filename or "").replace("\\", "/").rsplit("/", 1)[-1] or "upload.csv"
+    try:
+        return lio.table_from_upload(name, content)
+    except tabular.TabularError as exc:
+        raise ValidationError(exc.message) from None
 
 
 def _person_from_row(table, row) -> dict:
@@ -175,7 +174,7 @@ def respondent_register(*, actor, code: str, name: str, email: str, phone: str, 
     PersonalData.objects.create(panel=panel, respondent=resp, name=name, email=email, phone=phone, address=address)
     inv.used_at = timezone.now()
     inv.save(update_fields=["used_at"])
-    record_event(actor=user, action="lottery.respondent_registered", obj=panel,
+    record_event(actor=user or system_actor("public form"), action="lottery.respondent_registered", obj=panel,
                  changes={"respondent": (None, resp.pseudonym)}, label=None if user else "public form")
     return resp
 
