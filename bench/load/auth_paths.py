@@ -69,6 +69,9 @@ def app_env() -> dict:
         "CACHE_URL": f"redis://127.0.0.1:{REDIS_PORT}/0", "SECRET_KEY": "auth-bench-only-" + "x" * 40,
         "HTTPS_ONLY": "0", "ALLOWED_HOSTS": "127.0.0.1,localhost", "DEBUG": "0",
         "KOMPASS_VAR_DIR": os.environ.get("AUTH_VAR_DIR", "/tmp/kompass-speed-var"), "WEB_CONCURRENCY": "2",
+        # No worker recycling during the run: at the production 5,000 requests (±10 %) both workers restart at
+        # about the same time and, on a loaded machine, answer nothing for seconds (seen: a 10 s row at 0 req/s).
+        "GUNICORN_MAX_REQUESTS": os.environ.get("GUNICORN_MAX_REQUESTS", "0"),
         "LOG_FORMAT": "json", "LOG_LEVEL": "WARNING", "REQUEST_LOG": "0", "CONN_MAX_AGE": "60",
         "PYTHONPATH": str(ROOT), "GUNICORN_BIND": f"127.0.0.1:{PORT}",
     })
@@ -296,8 +299,9 @@ def write(results: dict, first: dict, load_before, load_after, label: str, args:
              f"{load_before[0]:.1f} before and {load_after[0]:.1f} after (machine shared with other engineers' "
              "work; wrk runs on the same cores).",
              f"Data: database {DB}, bench/cluster/seed.py at scale {SCALE} (2,000 measures, 20,000 ideas, 200,000 "
-             "supports, 100,000 comments at 0.2). One gunicorn (deploy/gunicorn.conf.py, 2 sync workers, DEBUG off) "
-             f"straight to PostgreSQL, Redis as the shared cache. wrk -t2, {SECONDS} s per URL and connection count.",
+             "supports, 100,000 comments at 0.2). One gunicorn (deploy/gunicorn.conf.py, 2 sync workers, no worker "
+             f"recycling, DEBUG off) straight to PostgreSQL, Redis as the shared cache. wrk -t2, {SECONDS} s per URL "
+             "and connection count.",
              "", "first ms / again ms: one request's wall time, the first and the fastest of two more (PDFs: the "
              "render, then the cache)." + (f" before: the same benchmark on {before.get('commit')} "
              f"({before.get('label')}), load average {before['load'][0]:.1f} to {before['load'][1]:.1f}; × = after / "
