@@ -20,14 +20,6 @@ from tests.factories import add_measures
 CSRF = re.compile(rb'name="csrfmiddlewaretoken" value="[^"]+"')
 
 
-@pytest.fixture
-def fragments_on():
-    cache.clear()
-    with override_settings(KOMPASS_FRAGMENT_CACHE_SECONDS=60):
-        yield
-    cache.clear()
-
-
 def _ideas(strategy, author, n: int, start: int = 0) -> None:
     ideas = Idea.objects.bulk_create([Idea(strategy=strategy, author=author, title=f"Idee {start + i} für Bänke",
                                            text="Mehr Schatten im Kiez.") for i in range(n)])

@@ -16,14 +16,6 @@ from kompass.measures.models import Measure
 TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 
 
-@pytest.fixture
-def shared():
-    cache.clear()
-    with override_settings(KOMPASS_FRAGMENT_CACHE_SECONDS=60):
-        yield
-    cache.clear()
-
-
 def _logged_in(user) -> Client:
     client = Client(enforce_csrf_checks=True)
     client.force_login(user)
@@ -31,7 +23,7 @@ def _logged_in(user) -> Client:
 
 
 @pytest.mark.django_db
-def test_a_shared_own_measure_page_gives_edit_links_only_to_accounts_with_the_role(berlin, pilot, make_user, shared):
+def test_a_shared_own_measure_page_gives_edit_links_only_to_the_role(berlin, pilot, make_user, fragments_on):
     org = pilot.responsible_organisation
     first = make_user("k1@example.org", coordinator_of=[org])
     second = make_user("k2@example.org", coordinator_of=[org])
@@ -47,7 +39,7 @@ def test_a_shared_own_measure_page_gives_edit_links_only_to_accounts_with_the_ro
 
 
 @pytest.mark.django_db
-def test_the_frame_of_a_shared_page_follows_the_visitor(berlin, make_user, shared):
+def test_the_frame_of_a_shared_page_follows_the_visitor(berlin, make_user, fragments_on):
     office = make_user("o@example.org", office=True)
     citizen = make_user("b@example.org")
     for url in ("/ideas/", "/measures/"):
@@ -59,7 +51,7 @@ def test_the_frame_of_a_shared_page_follows_the_visitor(berlin, make_user, share
 
 
 @pytest.mark.django_db
-def test_the_csrf_token_in_a_shared_page_is_the_visitors_own(berlin, make_user, shared):
+def test_the_csrf_token_in_a_shared_page_is_the_visitors_own(berlin, make_user, fragments_on):
     first, second = make_user("a@example.org"), make_user("b@example.org")
     _logged_in(first).get("/ideas/")  # stores the page
     client = _logged_in(second)
@@ -71,7 +63,7 @@ def test_the_csrf_token_in_a_shared_page_is_the_visitors_own(berlin, make_user, 
 
 
 @pytest.mark.django_db
-def test_a_page_with_a_message_to_show_is_rendered_for_the_visitor(rf, berlin, make_user, shared):
+def test_a_page_with_a_message_to_show_is_rendered_for_the_visitor(rf, berlin, make_user, fragments_on):
     from django.contrib.messages import constants
     from django.contrib.messages.storage.base import Message
     from django.contrib.messages.storage.cookie import CookieStorage
@@ -86,7 +78,7 @@ def test_a_page_with_a_message_to_show_is_rendered_for_the_visitor(rf, berlin, m
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_committed_write_shows_at_once_on_shared_pages_and_api_answers(berlin_committed, make_user, shared):
+def test_a_committed_write_shows_at_once_on_shared_pages_and_api_answers(berlin_committed, make_user, fragments_on):
     berlin = berlin_committed
     pilot = berlin.measures.filter(is_pilot=True).select_related("responsible_organisation").order_by("slug").first()
     office = make_user("office@example.org", office=True)
@@ -106,7 +98,7 @@ def test_a_committed_write_shows_at_once_on_shared_pages_and_api_answers(berlin_
 
 
 @pytest.mark.django_db
-def test_api_answers_from_the_cache_are_the_answers_ninja_makes(client, berlin, pilot, shared):
+def test_api_answers_from_the_cache_are_the_answers_ninja_makes(client, berlin, pilot, fragments_on):
     urls = ["/api/v1/measures?limit=5", "/api/v1/measures?limit=5&status=nonsense",
             f"/api/v1/measures/{pilot.slug}", "/api/v1/measures/gibt-es-nicht"]
     for url in urls:
