@@ -8,7 +8,7 @@ PG_URL ?= $(or $(DATABASE_URL),postgres://postgres@127.0.0.1:5432/kompass)
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
 .PHONY: run test venv venv-dev messages migrate lint test-sqlite test-postgres bench bench-catalogue \
-        bench-lottery bench-opinions vendor screenshots clean help cluster-test bench-load deploy-tools
+        bench-lottery bench-opinions vendor screenshots clean help cluster-test bench-load deploy-tools bench-auth
 
 help:
 	@echo "make run     set up everything and serve the portal at http://127.0.0.1:$(PORT) (PORT=… to change)"
@@ -112,6 +112,15 @@ cluster-test: venv-dev messages deploy-tools
 bench-load: venv-dev messages deploy-tools
 	@command -v wrk >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null)
 	flock /tmp/kompass-heavy.lock $(BIN)/python bench/load/run.py
+	$(BIN)/python bench/collect.py
+
+# Logged-in pages and token API calls under load (bench/load/auth_paths.py: one gunicorn, 2 sync workers, wrk;
+# AUTH_DB, AUTH_PORT, AUTH_REDIS_PORT, AUTH_ARGS="--label=… --before=…json" to change), then the same paths'
+# CPU per request in-process; both into docs/benchmarks.md.
+bench-auth: venv-dev messages deploy-tools
+	@command -v wrk >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null)
+	flock /tmp/kompass-heavy.lock $(BIN)/python bench/load/auth_paths.py $(AUTH_ARGS)
+	flock /tmp/kompass-heavy.lock $(BIN)/python bench/load/auth_paths.py --queries --n=30 --write $(AUTH_CPU_ARGS)
 	$(BIN)/python bench/collect.py
 
 KERN := node_modules/@kern-ux/native

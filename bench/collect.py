@@ -3,21 +3,26 @@
     .venv/bin/python bench/collect.py
 
 Keeps the catalogue section (written by bench/catalogue.py between its markers) and appends every
-bench/<name>/RESULTS.md with its headings moved one level down."""
+result file in SECTIONS (bench/<name>/RESULTS.md, bench/load/AUTH_*.md) with its headings moved one level down."""
 
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 DOC = ROOT / "docs" / "benchmarks.md"
-SECTIONS = [
-    ("lifecycle", "Measure lifecycle pages and spreadsheet import (issue 3)", "make bench-lifecycle"),
-    ("monitoring", "Monitoring: dashboard, indicator pages, status recomputation, cycle report (issue 4)",
+SECTIONS = [  # (result file under bench/, section title, command)
+    ("lifecycle/RESULTS.md", "Measure lifecycle pages and spreadsheet import (issue 3)", "make bench-lifecycle"),
+    ("monitoring/RESULTS.md", "Monitoring: dashboard, indicator pages, status recomputation, cycle report (issue 4)",
      "make bench-monitoring"),
-    ("participation", "Participation under load, supports per second (issue 5)", "make bench-participation"),
-    ("opinions", "Opinion mapping against red-dwarf 0.4.0 (issue 5)", "make bench-opinions"),
-    ("lottery", "Citizens' panel lottery against sortition-algorithms 0.12.15 (issue 6)", "make bench-lottery"),
-    ("load", "Production topology under load: page cache, static reference, scaling (issue 12)", "make bench-load"),
-    ("cluster", "Cluster test: failures under load, acknowledged writes checked (issue 12)", "make cluster-test"),
+    ("participation/RESULTS.md", "Participation under load, supports per second (issue 5)", "make bench-participation"),
+    ("opinions/RESULTS.md", "Opinion mapping against red-dwarf 0.4.0 (issue 5)", "make bench-opinions"),
+    ("lottery/RESULTS.md", "Citizens' panel lottery against sortition-algorithms 0.12.15 (issue 6)",
+     "make bench-lottery"),
+    ("load/RESULTS.md", "Production topology under load: page cache, static reference, scaling (issue 12)",
+     "make bench-load"),
+    ("load/AUTH_RESULTS.md", "Logged-in pages and token API under load (issue 12)", "make bench-auth"),
+    ("load/AUTH_CPU.md", "Logged-in pages and token API: CPU per request, in-process (issue 12)", "make bench-auth"),
+    ("cluster/RESULTS.md", "Cluster test: failures under load, acknowledged writes checked (issue 12)",
+     "make cluster-test"),
 ]
 START, END = "<!-- bench:catalogue:start -->", "<!-- bench:catalogue:end -->"
 
@@ -48,7 +53,7 @@ def main() -> None:
         END,
     ]
     for name, title, command in SECTIONS:
-        results = ROOT / "bench" / name / "RESULTS.md"
+        results = ROOT / "bench" / name
         if results.exists():
             parts += ["", f"## {title} (`{command}`)", "", demote(results.read_text(encoding="utf-8"))]
     DOC.write_text("\n".join(parts) + "\n", encoding="utf-8")

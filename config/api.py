@@ -7,6 +7,7 @@ from ninja.errors import ValidationError
 from config.api_examples import add_examples
 from kompass.core.api_contract import install as install_error_contract
 from kompass.core.api_errors import ApiParameterError
+from kompass.core.fragments import install_shared_api_answers
 from kompass.lifecycle.api import router as lifecycle_router
 from kompass.lottery.api import router as lottery_router
 from kompass.measures.api import router as measures_router
@@ -34,6 +35,7 @@ api.add_router("/", lottery_router, tags=["lottery"])
 api.add_router("/", opendata_monitoring_router, tags=["monitoring"])
 api.add_router("/", opendata_public_router, tags=["open data"])
 install_error_contract(api)
+install_shared_api_answers(api)  # public reads' finished answers until the next write (ADR 0083)
 _schema_with_errors = api.get_openapi_schema
 api.get_openapi_schema = lambda *args, **kwargs: add_examples(_schema_with_errors(*args, **kwargs))
 

@@ -69,6 +69,9 @@ def app_env() -> dict:
         "CACHE_URL": f"redis://127.0.0.1:{REDIS_PORT}/0", "SECRET_KEY": "auth-bench-only-" + "x" * 40,
         "HTTPS_ONLY": "0", "ALLOWED_HOSTS": "127.0.0.1,localhost", "DEBUG": "0",
         "KOMPASS_VAR_DIR": os.environ.get("AUTH_VAR_DIR", "/tmp/kompass-speed-var"), "WEB_CONCURRENCY": "2",
+        # No worker recycling during the run: at the production 5,000 requests (±10 %) both workers restart at
+        # about the same time and, on a loaded machine, answer nothing for seconds (seen: a 10 s row at 0 req/s).
+        "GUNICORN_MAX_REQUESTS": os.environ.get("GUNICORN_MAX_REQUESTS", "0"),
         "LOG_FORMAT": "json", "LOG_LEVEL": "WARNING", "REQUEST_LOG": "0", "CONN_MAX_AGE": "60",
         "PYTHONPATH": str(ROOT), "GUNICORN_BIND": f"127.0.0.1:{PORT}",
     })
@@ -203,6 +206,51 @@ def wrk(path: str, connections: int, work: Path, headers: dict) -> dict:
     return json.loads(match.group(1))
 
 
+def _stat(pid) -> list[str] | None:
+    try:  # the fields after the command name: state ppid pgrp session … utime(11) stime(12)
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+
+
+def server_pids(servers: Servers) -> set[int]:
+    """Every process this benchmark started (gunicorn master and workers, redis-server: each in its own session)
+    and the PostgreSQL backends serving database DB."""
+    import psycopg
+
+    sessions, pids = {p.pid for p in servers.procs}, set()
+    for entry in Path("/proc").iterdir():
+        fields = _stat(entry.name) if entry.name.isdigit() else None
+        if fields and int(fields[3]) in sessions:
+            pids.add(int(entry.name))
+    with psycopg.connect(f"{PG}/{DB}") as conn:
+        pids |= {row[0] for row in conn.execute(
+            "SELECT pid FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()", [DB])}
+    return pids
+
+
+def cpu_seconds(pids) -> dict[int, float]:
+    tick = os.sysconf("SC_CLK_TCK")
+    return {pid: (int(f[11]) + int(f[12])) / tick for pid in pids if (f := _stat(pid))}
+
+
+def measured_wrk(path: str, connections: int, work: Path, headers: dict, servers: Servers) -> dict:
+    """wrk, plus the CPU time that app server, Redis, PostgreSQL and wrk itself spent meanwhile, per request: what
+    a request costs on this machine whatever else runs on it, and so the requests per second the 2 cores would
+    give if they were ours alone (2,000 ms / CPU ms per request; an upper bound: no contention counted)."""
+    import resource
+
+    before_pids = server_pids(servers)
+    before, children = cpu_seconds(before_pids), resource.getrusage(resource.RUSAGE_CHILDREN)
+    result = wrk(path, connections, work, headers)
+    after_children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    after = cpu_seconds(before_pids | server_pids(servers))
+    spent = sum(t - before.get(pid, 0.0) for pid, t in after.items())
+    spent += (after_children.ru_utime + after_children.ru_stime) - (children.ru_utime + children.ru_stime)
+    result["cpu_ms_per_request"] = 1000 * spent / result["requests"] if result["requests"] else 0.0
+    return result
+
+
 def targets(env: dict) -> dict:
     """name -> (path, who, marker): who is citizen, coordinator or token; marker a text the answer must hold."""
     found = json.loads(py(f"COORDINATOR = {COORDINATOR!r}\n" + """
@@ -267,7 +315,7 @@ print(api_token_create(actor=u, user=u, name='auth-bench')[1])""", env).splitlin
                     raise RuntimeError(f"{name}: {answer.status_code}, {marker!r} missing")
             first[name] = (times[0], min(times[1:]), answer.headers.get("X-Kompass-Cache", ""))
             for c in CONNECTIONS:
-                results[(name, c)] = wrk(path, c, work, headers[who])
+                results[(name, c)] = measured_wrk(path, c, work, headers[who], servers)
                 log(f"{name} c={c}: {results[(name, c)]}")
     finally:
         servers.down()
@@ -289,19 +337,24 @@ def write(results: dict, first: dict, load_before, load_after, label: str, args:
         "results": {f"{n}|{c}": r for (n, c), r in results.items()}}, indent=1))
     speedup = " | ".join(f"before req/s c={c} | × c={c}" for c in CONNECTIONS)
     head = "| URL | first ms | again ms | " + " | ".join(f"req/s c={c} | p95 ms c={c}" for c in CONNECTIONS) + \
-        " | errors / non-2xx |" + (f" {speedup} |" if before else "")
+        " | errors / non-2xx | " + " | ".join(f"CPU ms/req c={c} | 2-core req/s c={c}" for c in CONNECTIONS) + \
+        " |" + (f" {speedup} |" if before else "")
     lines = ["# Logged-in and token paths (issue 12)", "",
              f"Run: `{' '.join(['python bench/load/auth_paths.py', *args])}` on {datetime.now(UTC):%Y-%m-%d %H:%M} "
              f"UTC, commit {commit}{f' ({label})' if label else ''}, {os.cpu_count()} CPUs ({cpu}), load average "
              f"{load_before[0]:.1f} before and {load_after[0]:.1f} after (machine shared with other engineers' "
              "work; wrk runs on the same cores).",
              f"Data: database {DB}, bench/cluster/seed.py at scale {SCALE} (2,000 measures, 20,000 ideas, 200,000 "
-             "supports, 100,000 comments at 0.2). One gunicorn (deploy/gunicorn.conf.py, 2 sync workers, DEBUG off) "
-             f"straight to PostgreSQL, Redis as the shared cache. wrk -t2, {SECONDS} s per URL and connection count.",
+             "supports, 100,000 comments at 0.2). One gunicorn (deploy/gunicorn.conf.py, 2 sync workers, no worker "
+             f"recycling, DEBUG off) straight to PostgreSQL, Redis as the shared cache. wrk -t2, {SECONDS} s per URL "
+             "and connection count.",
              "", "first ms / again ms: one request's wall time, the first and the fastest of two more (PDFs: the "
-             "render, then the cache)." + (f" before: the same benchmark on {before.get('commit')} "
+             "render, then the cache). CPU ms/req: the CPU time the app server, its Redis, the PostgreSQL backends "
+             "of the database and wrk spent during the row, per request (from /proc, so other work on the machine "
+             "is not counted); 2-core req/s = 2,000 / CPU ms/req, what the 2 cores would serve if nothing else ran "
+             "(an upper bound)." + (f" before: the same benchmark on {before.get('commit')} "
              f"({before.get('label')}), load average {before['load'][0]:.1f} to {before['load'][1]:.1f}; × = after / "
-             "before." if before else ""), "", head, "|" + "---|" * (4 + (4 if before else 2) * len(CONNECTIONS))]
+             "before." if before else ""), "", head, "|" + "---|" * (4 + (6 if before else 4) * len(CONNECTIONS))]
     for name in names:
         cells = [f"{results[(name, c)]['rps']:,.0f} | {results[(name, c)]['p95_ms']:.0f}" for c in CONNECTIONS]
         errors = sum(results[(name, c)]["errors"] for c in CONNECTIONS)
@@ -312,8 +365,10 @@ def write(results: dict, first: dict, load_before, load_after, label: str, args:
             old = [before["results"].get(f"{name}|{c}", {}).get("rps", 0) for c in CONNECTIONS]
             extra = " " + " | ".join(f"{o:,.1f} | {results[(name, c)]['rps'] / o:.1f}" if o else "– | –"
                                      for o, c in zip(old, CONNECTIONS, strict=True)) + " |"
+        cpu = [results[(name, c)].get("cpu_ms_per_request", 0.0) for c in CONNECTIONS]
+        capacity = " | ".join(f"{ms:.1f} | {2000 / ms:,.0f}" if ms else "– | –" for ms in cpu)
         lines.append(f"| {name} | {f_ms:.0f} | {again:.0f}{' (cache ' + cache + ')' if cache else ''} | "
-                     + " | ".join(cells) + f" | {errors} / {non2xx} |" + extra)
+                     + " | ".join(cells) + f" | {errors} / {non2xx} | {capacity} |" + extra)
     text = "\n".join(lines) + "\n"
     print(text)
     (HERE / "AUTH_RESULTS.md").write_text(text)

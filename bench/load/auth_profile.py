@@ -1,7 +1,7 @@
 """In-process view of the logged-in and token paths against the seeded database (bench/load/auth_paths.py):
 
     .venv/bin/python bench/load/auth_paths.py --queries            # SQL queries per page
-    .venv/bin/python bench/load/auth_paths.py --profile [--top=25] [--only=a,b] [--n=30]
+    .venv/bin/python bench/load/auth_paths.py --profile [--cpu] [--sort=cumulative] [--top=25] [--only=a,b] [--n=30]
 
 Django's test client, no server: CPU ms per request (process time, median of --n requests after two warm-up
 requests), SQL queries per request, and with --profile the cProfile functions with the most own time."""
@@ -86,7 +86,8 @@ def _measure(argv: list[str], env: dict) -> int:
             for q in ctx.captured_queries:
                 print(f"    {float(q['time']) * 1000:7.1f} ms  {q['sql'][:300]}")
         if "--profile" in argv:
-            profile = cProfile.Profile()
+            # --cpu: process time (what the app server's cores spend), not wall time (waits for PostgreSQL and Redis)
+            profile = cProfile.Profile(time.process_time) if "--cpu" in argv else cProfile.Profile()
             profile.enable()
             for _ in range(max(n // 3, 5)):
                 client.get(path)

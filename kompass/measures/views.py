@@ -43,12 +43,13 @@ def catalogue(request):
                                 request=request)
 
     # The same for everybody with the same parameters: shared until the next write (ADR 0044).
-    main = fragments.cached_fragment("measures.catalogue", [strategy.pk, sorted(request.GET.lists()), partial],
-                                     content)
+    key = [strategy.pk, sorted(request.GET.lists()), partial]
     if partial:
-        response = HttpResponse(main)
-    else:
-        response = render(request, "measures/catalogue.html", {"main": main})
+        response = HttpResponse(fragments.cached_fragment("measures.catalogue", key, content))
+    else:  # the whole page, shared by every visitor with the same frame (ADR 0083)
+        response = fragments.cached_page(request, "measures.catalogue", key, lambda extra: render(
+            request, "measures/catalogue.html",
+            {"main": fragments.cached_fragment("measures.catalogue", key, content), **extra}))
     patch_vary_headers(response, ["HX-Request", "HX-History-Restore-Request"])
     return response
 
@@ -75,36 +76,44 @@ def catalogue_csv(request):
 @require_GET
 def detail(request, slug):
     strategy = _strategy(request)
-    measure = selectors.measure_head(strategy, slug)
-    easy = request.GET.get("sprache") == "leicht" and bool(measure.title_ls or measure.summary_ls
-                                                           or measure.description_ls)
-    if easy:
-        # Leichte Sprache is German: the whole page (headings, labels, sentences) is rendered in it (ADR 0073).
-        with translation.override("de"):
-            return render(request, "measures/detail_easy.html", {"measure": selectors.with_detail_relations(measure)})
-    flags = _personal_flags(request, strategy, slug, measure)
+    if request.GET.get("sprache") == "leicht":
+        measure = selectors.measure_head(strategy, slug)
+        if measure.title_ls or measure.summary_ls or measure.description_ls:
+            # Leichte Sprache is German: the whole page (headings, labels, sentences) is rendered in it (ADR 0073).
+            with translation.override("de"):
+                return render(request, "measures/detail_easy.html",
+                              {"measure": selectors.with_detail_relations(measure)})
+    flags = _personal_flags(request, strategy, slug)
     can_edit = flags["measures.change_measure"]
 
-    def content(fresh=None) -> str:
-        # A shared fragment reads after the cache generation (kompass.core.fragments), never older data.
-        fresh = fresh or selectors.measure_detail(strategy, slug)
-        return render_to_string("measures/_detail_main.html", {
-            "measure": fresh, "related": selectors.related_measures(fresh), "easy": False, "can_edit": can_edit,
-        }, request=request)
+    def page(extra: dict):
+        # Everything read here is read after the cache generation (kompass.core.fragments), never older data.
+        measure = selectors.measure_head(strategy, slug)
 
-    # The content of an account without any of the page's permissions is everybody's: shared (ADR 0044).
-    main = content(selectors.with_detail_relations(measure)) if any(flags.values()) else \
-        fragments.cached_fragment("measures.detail", [strategy.pk, measure.pk, slug], content)
-    return render(request, "measures/detail.html", {"measure": measure, "main": main, "easy": False,
-                                                    "can_edit": can_edit})
+        def content() -> str:
+            # A fragment reads after its own generation read (kompass.core.fragments), not the row read above.
+            fresh = selectors.measure_detail(strategy, slug) if enabled else selectors.with_detail_relations(measure)
+            return render_to_string("measures/_detail_main.html", {
+                "measure": fresh, "related": selectors.related_measures(fresh), "easy": False, "can_edit": can_edit,
+                **fragments.csrf_placeholder()}, request=request)
+
+        # The content is the same for every account with the same permissions on the measure (their sections'
+        # forms hold the CSRF token as a placeholder): shared (ADR 0044, 0083).
+        main = fragments.cached_fragment("measures.detail", [strategy.pk, slug, *sorted(flags.items())], content)
+        return render(request, "measures/detail.html", {"measure": measure, "main": main, "easy": False,
+                                                        "can_edit": can_edit, **extra})
+
+    enabled = fragments.enabled()
+    # The whole page, shared by every visitor with the same permissions and frame (ADR 0083).
+    return fragments.cached_page(request, "measures.detail", [strategy.pk, slug, *sorted(flags.items())], page)
 
 
-def _personal_flags(request, strategy, slug, measure) -> dict[str, bool]:
+def _personal_flags(request, strategy, slug) -> dict[str, bool]:
     """The page's permissions of the visitor on the measure; for an account cached per account state until the next
     committed write (ADR 0044), computed from the measure and roles read after the generation."""
     user = request.user
     if not user.is_authenticated:
-        return pages.personal_flags(user, measure)
+        return pages.personal_flags(user, selectors.measure_head(strategy, slug))
 
     def compute() -> dict[str, bool]:
         from kompass.accounts import roles

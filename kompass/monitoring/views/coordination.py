@@ -28,9 +28,11 @@ def my_tasks(request):
         }, request=request)
 
     # Personal, so kept per account state and day, until the next committed write (ADR 0044).
-    main = fragments.cached_fragment("monitoring.my_tasks", [strategy.pk, today.isoformat(),
-                                                             *fragments.account_state(user)], content)
-    return render(request, "monitoring/my_tasks.html", {"main": main})
+    key = [strategy.pk, today.isoformat(), *fragments.account_state(user)]
+    # The whole page too, per account state and day (ADR 0083).
+    return fragments.cached_page(request, "monitoring.my_tasks", key, lambda extra: render(
+        request, "monitoring/my_tasks.html",
+        {"main": fragments.cached_fragment("monitoring.my_tasks", key, content), **extra}))
 
 
 @login_required

@@ -45,10 +45,12 @@ def idea_list(request):
             **_filter_choices(strategy)}, request=request)
 
     # The same for everybody with the same parameters (and shuffle seed): shared until the next write (ADR 0044).
-    main = fragments.cached_fragment("participation.ideas", [
-        strategy.pk, sorted(request.GET.lists()), page, size, query.seed if query.sort == "random" else ""], content)
-    return render(request, "participation/idea_list.html", {"main": main, "query": query},
-                  status=400 if query.errors else 200)
+    key = [strategy.pk, sorted(request.GET.lists()), page, size, query.seed if query.sort == "random" else ""]
+    # The whole page, shared by every visitor with the same frame (ADR 0083).
+    return fragments.cached_page(request, "participation.ideas", key, lambda extra: render(
+        request, "participation/idea_list.html",
+        {"main": fragments.cached_fragment("participation.ideas", key, content), "query": query, **extra},
+        status=400 if query.errors else 200))
 
 
 def _filter_choices(strategy) -> dict:

@@ -117,7 +117,9 @@ def kern_kind(bound_field) -> str:
 def account_menu(context) -> dict:
     """The menu's facts for the visitor: the "Process overview", "My tasks" and "Moderation" links and the number
     of unread notifications; for an account cached per account state until the next committed write (ADR 0044;
-    five queries otherwise)."""
+    five queries otherwise). In a shared page (kompass.core.fragments.cached_page) the facts it was rendered for."""
+    if context.get("kompass_frame") is not None:
+        return context["kompass_frame"]
     request = context.get("request")
     user = getattr(request, "user", None)
     if user is None:
@@ -139,3 +141,12 @@ def account_menu(context) -> dict:
     from kompass.core import fragments
 
     return fragments.cached_value("portal.account_menu", fragments.account_state(user), compute)
+
+
+def frame_facts(request) -> dict:
+    """What the page frame (base.html) shows that depends on the visitor, for shared pages (ADR 0083): logged in,
+    the account menu's facts and the back-office link. Nothing that identifies the account."""
+    user = getattr(request, "user", None)
+    auth = bool(user is not None and user.is_authenticated)
+    return {"auth": auth, "backoffice": bool(auth and (user.is_strategy_office or user.is_superuser)),
+            **account_menu({"request": request})}
