@@ -283,7 +283,7 @@ def _cycles(strategy, cycles, districts) -> Dataset:
         drows = [{"cycle": d.cycle.slug, "measure": d.measure.slug, "kind": d.kind, "reason": d.reason,
                   "decided_at": t(d.decided_at)} for d in selectors.cycle_decisions(strategy)]
         return [Table("cycles", "Evaluationszyklen", ccols, crows, ["slug"]),
-                Table("reviews", "Reviews der Maßnahmenteams", rcols, rrows, ["cycle", "measure"]),
+                Table("reviews", "Rückblicke der Maßnahmenteams", rcols, rrows, ["cycle", "measure"]),
                 Table("decisions", "Entscheidungen", dcols, drows, ["cycle", "measure"])]
 
     dates = [c.opened_at.date() for c in cycles] + [c.deadline for c in cycles]

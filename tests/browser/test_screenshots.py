@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser.pages import build_world, log_in
+from tests.browser.pages import build_world, log_in, visit
 
-pytestmark = [pytest.mark.django_db(transaction=True),
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.urls("tests.browser.urls"),
               pytest.mark.skipif(not os.environ.get("KOMPASS_SCREENSHOTS"), reason="run by `make screenshots`")]
 
 OUT = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
@@ -41,7 +41,7 @@ def test_screenshots_of_every_page_type(site, browser):
             log_in(context, site, role)
             tab = context.new_page()
             for p in pages:
-                tab.goto(site + p.path)
+                visit(tab, site, p)
                 tab.wait_for_load_state("networkidle")
                 target = OUT / f"{p.name}-{size_name}.png"
                 tab.screenshot(path=str(target), full_page=True)
