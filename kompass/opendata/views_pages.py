@@ -13,7 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST, require_safe
 
 from kompass.opendata import selectors, services
@@ -68,10 +68,12 @@ def replication_remove(request, slug, pk):
 
 
 # Response texts django-ninja writes itself (HTTP reason phrases): the reference page shows them in German.
-HTTP_TEXTS = {"OK": _lazy("OK"), "Created": _lazy("Created"), "Not Modified": _lazy("Not modified"),
-              "Bad Request": _lazy("Bad request"), "Forbidden": _lazy("Forbidden"), "Not Found": _lazy("Not found"),
-              "Too Many Requests": _lazy("Too many requests"), "Unprocessable Entity": _lazy("Unprocessable entity"),
-              "Atom 1.0 feed": _lazy("Atom 1.0 feed")}
+HTTP_TEXTS = {"OK": gettext_lazy("OK"), "Created": gettext_lazy("Created"),
+              "Not Modified": gettext_lazy("Not modified"), "Bad Request": gettext_lazy("Bad request"),
+              "Forbidden": gettext_lazy("Forbidden"), "Not Found": gettext_lazy("Not found"),
+              "Too Many Requests": gettext_lazy("Too many requests"),
+              "Unprocessable Entity": gettext_lazy("Unprocessable entity"),
+              "Atom 1.0 feed": gettext_lazy("Atom 1.0 feed")}
 _EXAMPLE = re.compile(r"^Example: (`[^`]*`)$")
 
 
