@@ -290,7 +290,7 @@ def _cycles(strategy, cycles, districts) -> Dataset:
     return Dataset(
         key=f"{strategy.slug}-evaluationszyklen", title=f"{strategy.name}: Evaluationszyklen",
         title_en=f"{strategy.name_en or strategy.name}: evaluation cycles",
-        description="Evaluationszyklen mit den Reviews der Maßnahmenteams und den Entscheidungen der Gremien.",
+        description="Evaluationszyklen mit den Rückblicken der Maßnahmenteams und den Entscheidungen der Gremien.",
         keywords=["Evaluation", "Wirkungsmessung", strategy.city], themes=[THEME_GOVERNMENT], frequency="ANNUAL",
         modified=_newest(*(c.modified for c in cycles), default=strategy.updated_at),
         temporal=(min(dates), max(dates)) if dates else None, districts=districts,
