@@ -8,7 +8,8 @@ PG_URL ?= $(or $(DATABASE_URL),postgres://postgres@127.0.0.1:5432/kompass)
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
 .PHONY: run test venv venv-dev messages migrate lint test-sqlite test-postgres bench bench-catalogue \
-        bench-lottery bench-opinions vendor screenshots clean help cluster-test bench-load deploy-tools bench-auth
+        bench-lottery bench-opinions vendor screenshots clean help cluster-test bench-load deploy-tools \
+        bench-auth makemessages
 
 help:
 	@echo "make run     set up everything and serve the portal at http://127.0.0.1:$(PORT) (PORT=… to change)"
@@ -37,6 +38,16 @@ kompass/locale/%.mo: kompass/locale/%.po
 	@command -v msgfmt >/dev/null || (apt-get update -qq && apt-get install -y -qq gettext >/dev/null)
 	msgfmt --check -o $@ $<
 messages: $(MO_FILES)
+
+# Message extraction (docs/translation.md): English msgids in the sources, German in kompass/locale/de. Rewrites the
+# catalogue from the sources (no obsolete entries kept), then compiles it; new entries come untranslated and similar
+# ones fuzzy: translate them, then `make messages` (tests/portal/test_catalogue_sync.py checks the catalogue is in sync).
+MAKEMESSAGES_IGNORE := node_modules var tests bench docs mutation deploy data scripts
+makemessages: venv
+	@command -v xgettext >/dev/null || (apt-get update -qq && apt-get install -y -qq gettext >/dev/null)
+	DEBUG=1 $(BIN)/python manage.py makemessages --locale de --no-obsolete $(addprefix --ignore=,$(MAKEMESSAGES_IGNORE))
+	$(MAKE) messages
+	@msgfmt --check --statistics -o /dev/null kompass/locale/de/LC_MESSAGES/django.po
 
 migrate: venv messages
 	DEBUG=1 $(BIN)/kompass migrate --noinput -v 0

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from django.http import Http404
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from ninja.errors import HttpError
 
 ERROR_REF = {"$ref": "#/components/schemas/ErrorResponse"}
@@ -51,12 +52,12 @@ def document_errors(schema: dict) -> dict:
             responses = operation["responses"]
             has_input = bool(operation.get("parameters") or operation.get("requestBody"))
             if has_input:
-                responses.setdefault(400, _response("Bad request: a parameter or the body is invalid"))
+                responses.setdefault(400, _response(gettext_noop("Bad request: a parameter or the body is invalid")))
             if "{" in path:
-                responses.setdefault(404, _response("Not found"))
+                responses.setdefault(404, _response(gettext_noop("Not found")))
             if operation.get("security"):
-                responses.setdefault(401, _response("Missing or invalid credentials"))
-                responses.setdefault(403, _response("Not allowed for this account"))
+                responses.setdefault(401, _response(gettext_noop("Missing or invalid credentials")))
+                responses.setdefault(403, _response(gettext_noop("Not allowed for this account")))
             if method.lower() in ("post", "put", "patch", "delete"):
-                responses.setdefault(429, _response("Too many requests"))
+                responses.setdefault(429, _response(gettext_noop("Too many requests")))
     return schema

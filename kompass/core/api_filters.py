@@ -9,11 +9,12 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import CharField, DateTimeField, Expression, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Cast
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 from ninja import Field, Schema
 
 from kompass.audit.models import AuditEvent
 
-MODIFIED_SINCE_DESCRIPTION = "Only items changed after this moment (ISO 8601; without a zone it is UTC)"
+MODIFIED_SINCE_DESCRIPTION = gettext_noop("Only items changed after this moment (ISO 8601; without a zone it is UTC)")
 
 
 class ModifiedSince(Schema):

@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import F
 from django.db.models.functions import Coalesce
 from django.http import Http404
+from django.utils.translation import gettext_noop
 from ninja import Field, Query, Router, Schema
 
 from kompass.accounts.api_auth import WRITE_AUTH
@@ -50,10 +51,12 @@ class MeasurePhaseOut(Schema):
 
 
 class TransitionIn(Schema):
-    to_phase: str = Field(..., description="Phase slug, or 'complete' to complete the last phase")
+    to_phase: str = Field(..., description=gettext_noop("Phase slug, or 'complete' to complete the last phase"))
     reason: str = ""
     override: bool = False
-    confirmed: list[str] = Field([], description="Names of criteria Kompass cannot check that the team confirms")
+    confirmed: list[str] = Field([],
+                                 description=gettext_noop("Names of criteria Kompass cannot check that the team "
+                                                          "confirms"))
 
 
 class ScoreOut(Schema):
@@ -87,7 +90,7 @@ class CandidatePage(Schema):
 
 
 class CandidateFilters(ModifiedSince):
-    status: str = Field("", description="submitted, in_review, admitted, rejected or deferred")
+    status: str = Field("", description=gettext_noop("submitted, in_review, admitted, rejected or deferred"))
     limit: int = Field(20, ge=1, le=100)
     offset: int = Field(0, ge=0, le=MAX_OFFSET)
 
@@ -176,7 +179,7 @@ def _transition(t) -> dict:
 
 
 @router.get("phases", response={200: list[PhaseOut], 400: ErrorResponse},
-            summary="The phases of the implementation process")
+            summary=gettext_noop("The phases of the implementation process"))
 def list_phases(request, filters: Query[PhaseFilters]):
     qs = modified_after(Phase.objects.filter(strategy=current_strategy()).order_by("position", "pk"), filters,
                         Coalesce(F("modified_at"), last_audit(Phase), F("strategy__updated_at")))
@@ -186,7 +189,7 @@ def list_phases(request, filters: Query[PhaseFilters]):
 
 
 @router.get("measures/{slug}/phase", response={200: MeasurePhaseOut, 404: ErrorResponse},
-            summary="A measure's phase and every phase transition")
+            summary=gettext_noop("A measure's phase and every phase transition"))
 def measure_phase(request, slug: str):
     measure = _measure_or_404(slug)
     if measure is None:
@@ -198,7 +201,7 @@ def measure_phase(request, slug: str):
 
 @router.post("measures/{slug}/transitions", auth=WRITE_AUTH,
              response={201: TransitionOut, 400: ErrorResponse, 403: ErrorResponse, 404: ErrorResponse},
-             summary="Move a measure to another phase (team members; overrides: strategy office)")
+             summary=gettext_noop("Move a measure to another phase (team members; overrides: strategy office)"))
 def create_transition(request, slug: str, payload: TransitionIn):
     measure = _measure_or_404(slug)
     if measure is None:
@@ -219,7 +222,7 @@ def create_transition(request, slug: str, payload: TransitionIn):
     return 201, _transition(transition)
 
 
-@router.get("candidates", response={200: CandidatePage, 400: ErrorResponse}, summary="Candidate measures")
+@router.get("candidates", response={200: CandidatePage, 400: ErrorResponse}, summary=gettext_noop("Candidate measures"))
 def list_candidates(request, filters: Query[CandidateFilters]):
     if filters.status and filters.status not in Candidate.Status.values:
         return 400, _err("status", f"Unknown status '{filters.status[:40]}'.", "query")
@@ -229,7 +232,7 @@ def list_candidates(request, filters: Query[CandidateFilters]):
 
 
 @router.get("candidates/{slug}", response={200: CandidateDetailOut, 404: ErrorResponse},
-            summary="One candidate with its aggregated assessment")
+            summary=gettext_noop("One candidate with its aggregated assessment"))
 def get_candidate(request, slug: str):
     try:
         candidate, scores, overall = selectors.candidate_detail(current_strategy(), slug)
@@ -241,7 +244,7 @@ def get_candidate(request, slug: str):
 
 
 @router.get("decisions", response={200: list[CandidateOut], 400: ErrorResponse},
-            summary="Selection decisions of the Chief Digital Officer")
+            summary=gettext_noop("Selection decisions of the Chief Digital Officer"))
 def list_decisions(request, filters: Query[DecisionFilters]):
     qs = modified_after(selectors.decisions(current_strategy()), filters, _CANDIDATE_MODIFIED)
     return 200, [_candidate(c) for c in qs[filters.offset:filters.offset + filters.limit]]
@@ -253,7 +256,8 @@ def _lesson(lesson) -> dict:
             "recommendation": lesson.recommendation, "tags": lesson.tag_list, "created_at": lesson.created_at}
 
 
-@router.get("lessons", response={200: LessonPage, 400: ErrorResponse}, summary="Lessons learned across all measures")
+@router.get("lessons", response={200: LessonPage, 400: ErrorResponse},
+            summary=gettext_noop("Lessons learned across all measures"))
 def list_lessons(request, filters: Query[LessonFilters]):
     qs = selectors.lessons_library(current_strategy(), q=filters.q[:100], tag=filters.tag[:50],
                                    phase=filters.phase[:80])
@@ -277,7 +281,7 @@ def _measure_write(slug: str, write, denied: str):
 
 @router.post("measures/{slug}/lessons", auth=WRITE_AUTH,
              response={201: LessonOut, 400: ErrorResponse, 403: ErrorResponse, 404: ErrorResponse},
-             summary="Publish a lesson learned (team members)")
+             summary=gettext_noop("Publish a lesson learned (team members)"))
 def create_lesson(request, slug: str, payload: LessonIn):
     return _measure_write(slug, lambda measure: _lesson(services.lesson_create(
         actor=request.auth, measure=measure, **payload.dict())), "You may not add lessons to this measure.")
@@ -289,7 +293,7 @@ def _milestone(m) -> dict:
 
 @router.post("measures/{slug}/milestones", auth=WRITE_AUTH,
              response={201: MilestoneOut, 400: ErrorResponse, 403: ErrorResponse, 404: ErrorResponse},
-             summary="Add a milestone (team members)")
+             summary=gettext_noop("Add a milestone (team members)"))
 def create_milestone(request, slug: str, payload: MilestoneIn):
     return _measure_write(slug, lambda measure: _milestone(services.milestone_create(
         actor=request.auth, measure=measure, title=payload.title, due_on=payload.due_on)),

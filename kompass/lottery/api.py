@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.http import Http404
+from django.utils.translation import gettext_noop
 from ninja import Router, Schema
 
 from kompass.lottery import selectors
@@ -50,7 +51,8 @@ class AuditOut(Schema):
     replacements: list[ReplacementOut]
 
 
-@router.get("/lottery/panels/{slug}/audit", response=AuditOut, summary="Audit data of a published citizens' panel")
+@router.get("/lottery/panels/{slug}/audit", response=AuditOut,
+            summary=gettext_noop("Audit data of a published citizens' panel"))
 def panel_audit(request, slug: str):
     panel = selectors.panel_get(slug)
     if panel.stage != Panel.Stage.PUBLISHED:

@@ -2,6 +2,7 @@ import datetime
 
 from django.conf import settings
 from django.http import Http404
+from django.utils.translation import gettext_noop
 from ninja import Field, Query, Router, Schema
 
 from kompass.core.api_errors import ApiParameterError
@@ -40,7 +41,7 @@ class MeasureListItem(Schema):
     responsible_organisation: OrganisationRef
     districts: list[Ref]
     action_fields: list[Ref]
-    phase: Ref | None = Field(None, description="Current phase of the implementation process")
+    phase: Ref | None = Field(None, description=gettext_noop("Current phase of the implementation process"))
     updated_at: datetime.datetime | None = None
 
 
@@ -69,18 +70,18 @@ class MeasurePage(Schema):
 
 
 class MeasureFilters(ModifiedSince):
-    q: str = Field("", description="Full-text search (German stemming on PostgreSQL)")
-    type: str = Field("", description="central, decentral or network")
-    status: str = Field("", description="planned, running or completed")
-    district: str = Field("", description="District slug")
-    action_field: str = Field("", description="Action field slug")
-    value: str = Field("", description="Value (Leitgedanke) slug")
-    perspective: str = Field("", description="Future perspective slug")
-    organisation: str = Field("", description="Organisation slug (responsible or involved)")
-    pilot: str = Field("", description="yes or no")
-    example: str = Field("", description="yes or no: illustrative example records")
-    phase: str = Field("", description="Phase slug of the implementation process (e.g. vorprozess)")
-    sort: str = Field("", description="title, newest, oldest, status or relevance")
+    q: str = Field("", description=gettext_noop("Full-text search (German stemming on PostgreSQL)"))
+    type: str = Field("", description=gettext_noop("central, decentral or network"))
+    status: str = Field("", description=gettext_noop("planned, running or completed"))
+    district: str = Field("", description=gettext_noop("District slug"))
+    action_field: str = Field("", description=gettext_noop("Action field slug"))
+    value: str = Field("", description=gettext_noop("Value (Leitgedanke) slug"))
+    perspective: str = Field("", description=gettext_noop("Future perspective slug"))
+    organisation: str = Field("", description=gettext_noop("Organisation slug (responsible or involved)"))
+    pilot: str = Field("", description=gettext_noop("yes or no"))
+    example: str = Field("", description=gettext_noop("yes or no: illustrative example records"))
+    phase: str = Field("", description=gettext_noop("Phase slug of the implementation process (e.g. vorprozess)"))
+    sort: str = Field("", description=gettext_noop("title, newest, oldest, status or relevance"))
     limit: int = Field(20, ge=1, le=settings.KOMPASS_API_PAGE_SIZE_MAX)
     offset: int = Field(0, ge=0, le=MAX_OFFSET)
 
@@ -105,7 +106,7 @@ def _list_item(m: Measure, phase=None) -> dict:
 
 
 @router.get("measures", response={200: MeasurePage, 400: ErrorResponse},
-            summary="Measures, filtered, searched and paginated like the catalogue")
+            summary=gettext_noop("Measures, filtered, searched and paginated like the catalogue"))
 @shared_api_answer("measures.list")
 def list_measures(request, filters: Query[MeasureFilters]):
     strategy = current_strategy()
@@ -120,7 +121,7 @@ def list_measures(request, filters: Query[MeasureFilters]):
     return 200, {"count": count, "items": [_list_item(m, phases.get(m.pk)) for m in page]}
 
 
-@router.get("measures/{slug}", response={200: MeasureDetail, 404: ErrorResponse}, summary="One measure")
+@router.get("measures/{slug}", response={200: MeasureDetail, 404: ErrorResponse}, summary=gettext_noop("One measure"))
 @shared_api_answer("measures.detail")
 def get_measure(request, slug: str):
     strategy = current_strategy()

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
+from django.utils.translation import gettext_noop
 from ninja import Field, Router, Schema
 
 from kompass.accounts.api_auth import WRITE_AUTH
@@ -19,17 +20,19 @@ router = Router()
 class TargetOut(Schema):
     version: int
     value: float
-    date: datetime.date = Field(..., description="The first day of the year or month when the target is one")
-    date_precision: str = Field("day", description="year, month or day: how the date was entered")
-    date_entered: str = Field("", description="The date as entered: 2027, 2027-12 or 2027-12-31")
+    date: datetime.date = Field(...,
+                                description=gettext_noop("The first day of the year or month when the target is one"))
+    date_precision: str = Field("day", description=gettext_noop("year, month or day: how the date was entered"))
+    date_entered: str = Field("", description=gettext_noop("The date as entered: 2027, 2027-12 or 2027-12-31"))
     reason: str = ""
     cycle: str | None = None
 
 
 class TargetIn(Schema):
-    value: float | str = Field(..., description="A number (German notation in strings is accepted)")
-    date: str = Field(..., description="A year (2027), a month (2027-12 or 12/2027) or a day (2027-12-31 or "
-                                       "31.12.2027)", max_length=20)
+    value: float | str = Field(..., description=gettext_noop("A number (German notation in strings is accepted)"))
+    date: str = Field(...,
+                      description=gettext_noop("A year (2027), a month (2027-12 or 12/2027) or a day (2027-12-31 or "
+                                       "31.12.2027)"), max_length=20)
     reason: str = Field("", max_length=2000)
 
 
@@ -75,12 +78,12 @@ class IndicatorOut(Schema):
 
 
 class MeasurementIn(Schema):
-    period: str = Field(..., description="2024, 2024-Q2, 2024-05 or 2024-05-17", max_length=20)
-    value: float | str = Field(..., description="A number (German notation in strings is accepted)")
-    district: str = Field("", description="District slug (only for indicators with a district breakdown)")
+    period: str = Field(..., description=gettext_noop("2024, 2024-Q2, 2024-05 or 2024-05-17"), max_length=20)
+    value: float | str = Field(..., description=gettext_noop("A number (German notation in strings is accepted)"))
+    district: str = Field("", description=gettext_noop("District slug (only for indicators with a district breakdown)"))
     provisional: bool = False
     source_note: str = Field("", max_length=300)
-    unit: str = Field("", description="Optional: must equal the indicator's unit if given", max_length=60)
+    unit: str = Field("", description=gettext_noop("Optional: must equal the indicator's unit if given"), max_length=60)
 
 
 class MeasurementsIn(Schema):
@@ -104,7 +107,8 @@ def _target_out(t) -> dict:
 
 
 @router.get("monitoring/indicators/{slug}", response={200: IndicatorOut, 404: ErrorResponse},
-            summary="An indicator with its targets, measurements and computed status (method and components)")
+            summary=gettext_noop("An indicator with its targets, measurements and computed status (method and "
+                                 "components)"))
 def get_indicator(request, slug: str):
     try:
         page = selectors.indicator_page(current_strategy(), slug)
@@ -132,7 +136,8 @@ def get_indicator(request, slug: str):
 
 @router.post("monitoring/indicators/{slug}/measurements", auth=WRITE_AUTH,
              response={200: ImportOut, 400: ErrorResponse, 403: ErrorResponse, 404: ErrorResponse},
-             summary="Add or correct measurements of an indicator (the measure's team and the strategy office)")
+             summary=gettext_noop("Add or correct measurements of an indicator (the measure's team and the strategy "
+                                  "office)"))
 def post_measurements(request, slug: str, payload: MeasurementsIn):
     strategy = current_strategy()
     try:
@@ -157,8 +162,9 @@ def post_measurements(request, slug: str, payload: MeasurementsIn):
 
 @router.post("monitoring/indicators/{slug}/targets", auth=WRITE_AUTH,
              response={200: TargetOut, 400: ErrorResponse, 403: ErrorResponse, 404: ErrorResponse},
-             summary="Add a target version (the measure's team and the strategy office); the date keeps the "
-                     "precision it is given with")
+             summary=gettext_noop("Add a target version (the measure's team and the strategy office); the date "
+                                  "keeps the "
+                     "precision it is given with"))
 def post_target(request, slug: str, payload: TargetIn):
     from django.core.exceptions import ValidationError
 

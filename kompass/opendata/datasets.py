@@ -283,14 +283,14 @@ def _cycles(strategy, cycles, districts) -> Dataset:
         drows = [{"cycle": d.cycle.slug, "measure": d.measure.slug, "kind": d.kind, "reason": d.reason,
                   "decided_at": t(d.decided_at)} for d in selectors.cycle_decisions(strategy)]
         return [Table("cycles", "Evaluationszyklen", ccols, crows, ["slug"]),
-                Table("reviews", "Reviews der Maßnahmenteams", rcols, rrows, ["cycle", "measure"]),
+                Table("reviews", "Rückblicke der Maßnahmenteams", rcols, rrows, ["cycle", "measure"]),
                 Table("decisions", "Entscheidungen", dcols, drows, ["cycle", "measure"])]
 
     dates = [c.opened_at.date() for c in cycles] + [c.deadline for c in cycles]
     return Dataset(
         key=f"{strategy.slug}-evaluationszyklen", title=f"{strategy.name}: Evaluationszyklen",
         title_en=f"{strategy.name_en or strategy.name}: evaluation cycles",
-        description="Evaluationszyklen mit den Reviews der Maßnahmenteams und den Entscheidungen der Gremien.",
+        description="Evaluationszyklen mit den Rückblicken der Maßnahmenteams und den Entscheidungen der Gremien.",
         keywords=["Evaluation", "Wirkungsmessung", strategy.city], themes=[THEME_GOVERNMENT], frequency="ANNUAL",
         modified=_newest(*(c.modified for c in cycles), default=strategy.updated_at),
         temporal=(min(dates), max(dates)) if dates else None, districts=districts,

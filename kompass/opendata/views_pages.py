@@ -3,12 +3,17 @@ the measure page and the API reference generated from the OpenAPI schema."""
 
 from __future__ import annotations
 
+import re
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST, require_safe
 
 from kompass.opendata import selectors, services
@@ -62,6 +67,41 @@ def replication_remove(request, slug, pk):
     return redirect("measures:measure", slug)
 
 
+# Response texts django-ninja writes itself (HTTP reason phrases): the reference page shows them in German.
+HTTP_TEXTS = {"OK": gettext_lazy("OK"), "Created": gettext_lazy("Created"),
+              "Not Modified": gettext_lazy("Not modified"), "Bad Request": gettext_lazy("Bad request"),
+              "Forbidden": gettext_lazy("Forbidden"), "Not Found": gettext_lazy("Not found"),
+              "Too Many Requests": gettext_lazy("Too many requests"),
+              "Unprocessable Entity": gettext_lazy("Unprocessable entity"),
+              "Atom 1.0 feed": gettext_lazy("Atom 1.0 feed")}
+_EXAMPLE = re.compile(r"^Example: (`[^`]*`)$")
+
+
+def api_text(text: str) -> str:
+    """An English text of the OpenAPI document as the reference page shows it: translated (the document itself stays
+    English, ADR 0087), with `code` and **bold** marked up, escaped first."""
+    if not text:
+        return ""
+    shown = str(HTTP_TEXTS[text]) if text in HTTP_TEXTS else _(text)
+    shown = re.sub(r"`([^`]+)`", r"<code>\1</code>", escape(shown))
+    return mark_safe(re.sub(r"\*\*([^*]+)\*\*", r"<strong>\1</strong>", shown))  # noqa: S308 - escaped above
+
+
+def api_paragraphs(description: str, summary: str) -> list[str]:
+    """The description's paragraphs, translated one by one (the summary, shown above it, left out)."""
+    translated = _(description)
+    if translated != description:  # translated as a whole
+        return [api_text(p) for p in translated.split("\n\n") if p]
+    shown = []
+    for paragraph in description.split("\n\n"):
+        if not paragraph or paragraph == summary:
+            continue
+        example = _EXAMPLE.match(paragraph)
+        shown.append(api_text(_("Example: %(request)s") % {"request": example.group(1)}) if example
+                     else api_text(paragraph))
+    return shown
+
+
 @require_safe
 def api_reference(request):
     from config.api import api
@@ -71,14 +111,15 @@ def api_reference(request):
     for path, methods in sorted(schema.get("paths", {}).items()):
         for method, op in methods.items():
             params = [{"name": p.get("name"), "in": p.get("in"), "required": p.get("required", False),
-                       "description": p.get("description") or p.get("schema", {}).get("description", ""),
+                       "description": api_text(p.get("description") or p.get("schema", {}).get("description", "")),
                        "type": p.get("schema", {}).get("type") or ", ".join(
                            s.get("type", "") for s in p.get("schema", {}).get("anyOf", []) if s.get("type"))}
                       for p in op.get("parameters", [])]
-            responses = [(code, r.get("description", "")) for code, r in
+            responses = [(code, api_text(r.get("description", ""))) for code, r in
                          sorted(op.get("responses", {}).items(), key=lambda kv: str(kv[0]))]
-            operations.append({"path": path, "method": method.upper(), "summary": op.get("summary", ""),
-                               "description": op.get("description", ""), "tags": op.get("tags", []),
-                               "parameters": params, "responses": responses,
+            summary = op.get("summary", "")
+            operations.append({"path": path, "method": method.upper(), "summary": api_text(summary),
+                               "paragraphs": api_paragraphs(op.get("description", ""), summary),
+                               "tags": op.get("tags", []), "parameters": params, "responses": responses,
                                "anchor": f"{method}-{path}".replace("/", "-").replace("{", "").replace("}", "")})
     return render(request, "opendata/api_reference.html", {"operations": operations, "info": schema.get("info", {})})

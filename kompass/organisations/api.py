@@ -2,6 +2,7 @@ import datetime
 
 from django.db.models import F
 from django.db.models.functions import Coalesce
+from django.utils.translation import gettext_noop
 from ninja import Field, Query, Router, Schema
 
 from kompass.core.api_filters import ModifiedSince, last_audit, modified_after
@@ -37,12 +38,12 @@ class OrganisationOut(Schema):
 
 
 class OrganisationFilters(ModifiedSince):
-    limit: int = Field(500, ge=1, le=500, description="Page size (1–500)")
-    offset: int = Field(0, ge=0, le=MAX_OFFSET, description="Number of organisations to skip")
+    limit: int = Field(500, ge=1, le=500, description=gettext_noop("Page size (1–500)"))
+    offset: int = Field(0, ge=0, le=MAX_OFFSET, description=gettext_noop("Number of organisations to skip"))
 
 
 @router.get("organisations", response={200: list[OrganisationOut], 400: ErrorResponse},
-            summary="All organisations of the current strategy")
+            summary=gettext_noop("All organisations of the current strategy"))
 def list_organisations(request, filters: Query[OrganisationFilters]):
     qs = organisations_with_counts(current_strategy()).prefetch_related("former_names")
     # Its own `modified_at`; rows from before that column: the newest audit event about it, else the strategy's.

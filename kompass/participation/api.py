@@ -14,6 +14,7 @@ from django.db.models.functions import Coalesce, Greatest
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from ninja import Field, Header, Query, Router, Schema, Status
 
 from kompass.accounts.api_auth import WRITE_AUTH
@@ -54,13 +55,13 @@ class IdeaPage(Schema):
 
 
 class IdeaFilters(ModifiedSince):
-    q: str = Field("", description="Words that must occur in title or text")
-    kind: str = Field("", description="idea or challenge")
-    status: str = Field("", description="submitted, qualifying, admitted or not_admitted")
-    action_field: str = Field("", description="Action field slug")
-    district: str = Field("", description="District slug")
-    sort: str = Field("newest", description="newest, supported, discussed or random")
-    seed: int = Field(1, ge=1, le=1_000_000, description="Seed for sort=random (same seed, same order)")
+    q: str = Field("", description=gettext_noop("Words that must occur in title or text"))
+    kind: str = Field("", description=gettext_noop("idea or challenge"))
+    status: str = Field("", description=gettext_noop("submitted, qualifying, admitted or not_admitted"))
+    action_field: str = Field("", description=gettext_noop("Action field slug"))
+    district: str = Field("", description=gettext_noop("District slug"))
+    sort: str = Field("newest", description=gettext_noop("newest, supported, discussed or random"))
+    seed: int = Field(1, ge=1, le=1_000_000, description=gettext_noop("Seed for sort=random (same seed, same order)"))
     limit: int = Field(20, ge=1, le=settings.KOMPASS_API_PAGE_SIZE_MAX)
     offset: int = Field(0, ge=0, le=100_000)
 
@@ -77,13 +78,13 @@ class CommentItem(Schema):
 
 
 class CommentFilters(ModifiedSince):
-    limit: int = Field(20, ge=1, le=100, description="Number of threads")
-    offset: int = Field(0, ge=0, le=MAX_OFFSET, description="Number of threads to skip")
+    limit: int = Field(20, ge=1, le=100, description=gettext_noop("Number of threads"))
+    offset: int = Field(0, ge=0, le=MAX_OFFSET, description=gettext_noop("Number of threads to skip"))
 
 
 class ConsultationFilters(ModifiedSince):
-    limit: int = Field(200, ge=1, le=200, description="Page size (1–200)")
-    offset: int = Field(0, ge=0, le=MAX_OFFSET, description="Number of consultations to skip")
+    limit: int = Field(200, ge=1, le=200, description=gettext_noop("Page size (1–200)"))
+    offset: int = Field(0, ge=0, le=MAX_OFFSET, description=gettext_noop("Number of consultations to skip"))
 
 
 class CommentPage(Schema):
@@ -150,7 +151,7 @@ class CommentIn(Schema):
 
 
 class VoteIn(Schema):
-    vote: str = Field(..., description="agree, disagree or pass")
+    vote: str = Field(..., description=gettext_noop("agree, disagree or pass"))
 
 
 class SupportOut(Schema):
@@ -221,8 +222,8 @@ def _limited(exc) -> Status:
     return Status(429, {"detail": [{"param": "", "loc": [], "msg": str(exc)}]})
 
 
-KEY_DOC = ("Optional: a key of your choice (8–64 letters, digits, `_.:-`, e.g. a UUID) per write; a retry with the "
-           "same key returns the first answer and writes nothing (ADR 0045).")
+KEY_DOC = gettext_noop("Optional: a key of your choice (8–64 letters, digits, `_.:-`, e.g. a UUID) per write; a retry "
+                       "with the same key returns the first answer and writes nothing (ADR 0045).")
 
 
 def _key_problem(msg: str, status: int = 400) -> Status:
@@ -243,7 +244,8 @@ def _mark_replay(response: HttpResponse, obj) -> None:
         response[REPLAYED_HEADER] = "true"
 
 
-@router.get("ideas", response={200: IdeaPage, 400: ErrorResponse}, summary="Ideas and challenges of the Arena")
+@router.get("ideas", response={200: IdeaPage, 400: ErrorResponse},
+            summary=gettext_noop("Ideas and challenges of the Arena"))
 def list_ideas(request, filters: Query[IdeaFilters]):
     query = selectors.parse_idea_params(filters.dict(), seed=filters.seed)
     if query.errors:
@@ -257,13 +259,13 @@ def list_ideas(request, filters: Query[IdeaFilters]):
             "next_offset": filters.offset + filters.limit if has_next else None}
 
 
-@router.get("ideas/{idea_id}", response={200: IdeaItem, 404: ErrorResponse}, summary="One idea")
+@router.get("ideas/{idea_id}", response={200: IdeaItem, 404: ErrorResponse}, summary=gettext_noop("One idea"))
 def get_idea(request, idea_id: int):
     return _idea(_visible_idea(request, idea_id))
 
 
 @router.get("ideas/{idea_id}/comments", response={200: CommentPage, 400: ErrorResponse, 404: ErrorResponse},
-            summary="Comments of an idea, threads in order (replies follow their comment)")
+            summary=gettext_noop("Comments of an idea, threads in order (replies follow their comment)"))
 def list_comments(request, idea_id: int, filters: Query[CommentFilters]):
     idea = _visible_idea(request, idea_id)
     limit, offset = filters.limit, filters.offset
@@ -276,7 +278,8 @@ def list_comments(request, idea_id: int, filters: Query[CommentFilters]):
     return {"items": items, "next_offset": offset + limit if len(threads) > limit else None}
 
 
-@router.get("consultations", response={200: list[ConsultationItem], 400: ErrorResponse}, summary="Consultations")
+@router.get("consultations", response={200: list[ConsultationItem], 400: ErrorResponse},
+            summary=gettext_noop("Consultations"))
 def list_consultations(request, filters: Query[ConsultationFilters]):
     qs = modified_after(Consultation.objects.filter(strategy=current_strategy()), filters,
                         Coalesce(last_audit(Consultation), F("created_at")))
@@ -289,7 +292,7 @@ def _consultation(c: Consultation) -> dict:
 
 
 @router.get("consultations/{slug}", response={200: ConsultationDetail, 404: ErrorResponse},
-            summary="A consultation with its draft (chapters, paragraphs) or its published statements")
+            summary=gettext_noop("A consultation with its draft (chapters, paragraphs) or its published statements"))
 def get_consultation(request, slug: str):
     c = selectors.consultation_detail(slug)
     data = _consultation(c)
@@ -302,7 +305,8 @@ def get_consultation(request, slug: str):
 
 
 @router.get("consultations/{slug}/opinion-map", response={200: OpinionMapOut, 404: ErrorResponse},
-            summary="The newest opinion map of a consultation (groups, representative and consensus statements)")
+            summary=gettext_noop("The newest opinion map of a consultation (groups, representative and consensus "
+                                 "statements)"))
 def get_opinion_map(request, slug: str):
     result = OpinionMapResult.objects.filter(consultation__slug=slug).first()
     if result is None:
@@ -315,7 +319,8 @@ def get_opinion_map(request, slug: str):
 
 
 @router.post("ideas", auth=WRITE_AUTH, response={201: IdeaItem, 400: ErrorResponse, 403: ErrorResponse,
-                                                   422: ErrorResponse, 429: ErrorResponse}, summary="Submit an idea")
+                                                   422: ErrorResponse, 429: ErrorResponse},
+                                                       summary=gettext_noop("Submit an idea"))
 def create_idea(request, payload: IdeaIn, response: HttpResponse,
                 idempotency_key: str | None = Header(None, alias=KEY_HEADER, description=KEY_DOC)):
     key, problem = _header_key(idempotency_key)
@@ -347,7 +352,7 @@ def create_idea(request, payload: IdeaIn, response: HttpResponse,
 
 @router.post("ideas/{idea_id}/comments", auth=WRITE_AUTH, response={
     201: CommentItem, 400: ErrorResponse, 403: ErrorResponse, 404: ErrorResponse, 422: ErrorResponse,
-    429: ErrorResponse}, summary="Comment on an idea (or reply with `parent`)")
+    429: ErrorResponse}, summary=gettext_noop("Comment on an idea (or reply with `parent`)"))
 def create_comment(request, idea_id: int, payload: CommentIn, response: HttpResponse,
                    idempotency_key: str | None = Header(None, alias=KEY_HEADER, description=KEY_DOC)):
     key, problem = _header_key(idempotency_key)
@@ -390,7 +395,7 @@ def _support(request, idea_id: int, add: bool, key: str | None = None):
 
 @router.post("ideas/{idea_id}/support", auth=WRITE_AUTH, response={
     200: SupportOut, 400: ErrorResponse, 403: ErrorResponse, 404: ErrorResponse, 422: ErrorResponse,
-    429: ErrorResponse}, summary="Support an idea (once per account)")
+    429: ErrorResponse}, summary=gettext_noop("Support an idea (once per account)"))
 def support_idea(request, idea_id: int,
                  idempotency_key: str | None = Header(None, alias=KEY_HEADER, description=KEY_DOC)):
     key, problem = _header_key(idempotency_key)
@@ -401,14 +406,14 @@ def support_idea(request, idea_id: int,
 
 @router.api_operation(["DELETE"], "ideas/{idea_id}/support", auth=WRITE_AUTH, response={
     200: SupportOut, 403: ErrorResponse, 404: ErrorResponse, 429: ErrorResponse},
-    summary="Withdraw the support")
+    summary=gettext_noop("Withdraw the support"))
 def withdraw_support(request, idea_id: int):
     return _support(request, idea_id, False)
 
 
 @router.post("statements/{statement_id}/vote", auth=WRITE_AUTH, response={
     200: VoteOut, 400: ErrorResponse, 403: ErrorResponse, 404: ErrorResponse, 429: ErrorResponse},
-    summary="Vote on a statement of an opinion-mapping consultation")
+    summary=gettext_noop("Vote on a statement of an opinion-mapping consultation"))
 def vote(request, statement_id: int, payload: VoteIn):
     statement = get_object_or_404(Statement.objects.select_related("consultation"), pk=statement_id,
                                   status=Statement.Status.APPROVED)

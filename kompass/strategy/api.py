@@ -1,3 +1,4 @@
+from django.utils.translation import gettext_noop
 from ninja import Router, Schema
 
 from kompass.core.api_schemas import Ref
@@ -51,7 +52,7 @@ class StrategyOut(Schema):
     districts: list[DistrictOut]
 
 
-@router.get("strategy", response=StrategyOut, summary="The current strategy's framework")
+@router.get("strategy", response=StrategyOut, summary=gettext_noop("The current strategy's framework"))
 def get_strategy(request):
     strategy = selectors.current_strategy()
     return {

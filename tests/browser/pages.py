@@ -1,13 +1,19 @@
 """Every page type of Kompass, public and logged-in, with the data each one needs.
 
 `build_world()` fills the (transactional) test database with the Berlin strategy, the monitoring seed, a candidate, an
-idea with a comment, a consultation with statements, a lesson, a citizens' panel with respondents and a finished job,
-and returns the page types as `Page(name, path, role)`. The layout test (no sideways scrolling, axe-core) and the
-screenshot command (`make screenshots`) both walk this list, so a new page type added here is tested and
-photographed at once."""
+idea with a comment, a consultation with statements, a lesson, citizens' panels (with respondents, with invitation
+codes, published), harvested records of another city, a hidden idea, a locked account, a used-up comment limit and a
+finished job, and returns the page types as `Page(name, path, role)`; a page with `post` is the answer to that form
+post (`visit()` in the browser, `fetch()` with Django's test client). Tests that walk the list use the urlconf
+tests/browser/urls.py, which adds a failing address for the server-error page. The layout test (no sideways
+scrolling, axe-core) and the screenshot command (`make screenshots`) both walk this list, so a new page type added
+here is tested and photographed at once."""
 
 import datetime
 from dataclasses import dataclass
+from unittest import mock
+
+from django.utils import timezone
 
 PASSWORD = "S3cure-pass-word"
 CATEGORIES = {"Geschlecht": ["weiblich", "männlich"], "Bezirk": ["Mitte", "Pankow", "Spandau"]}
@@ -30,11 +36,10 @@ class Page:
     path: str
     role: str = "visitor"
     status: int = 200
+    post: dict | None = None  # the page is the answer to posting this form data to `path`
 
 
 def build_world() -> list[Page]:
-    from django.utils import timezone
-
     from kompass.accounts.models import User
     from kompass.jobs.models import Job
     from kompass.lifecycle import services as lifecycle
@@ -102,6 +107,8 @@ def build_world() -> list[Page]:
                                            due_on=datetime.date(2025, 6, 30), owner=admin)
     invitation = lifecycle.invitation_send(actor=admin, measure=fresh, email="neu@example.org", role="member")
     token = lifecycle.invitation_token(invitation)
+    comment = idea.comments.order_by("pk").first()
+    more = _more_world(admin, citizen, idea)
 
     pages = [
         Page("home", "/"), Page("values", "/values/"), Page("perspectives", "/perspectives/"),
@@ -174,8 +181,148 @@ def build_world() -> list[Page]:
         Page("my-tasks", "/my-tasks/", "admin"),
         Page("overdue-updates", "/monitoring/overdue/", "admin"),
         Page("invitation", f"/invitations/{token}/"),
+        # monitoring forms, own comment, account and password pages
+        Page("goal-new", f"/monitoring/measures/{monitored}/goals/new/", "admin"),
+        Page("goal-edit", f"/monitoring/measures/{monitored}/goals/{more['goal']}/edit/", "admin"),
+        Page("indicator-new", f"/monitoring/measures/{monitored}/goals/{more['goal']}/indicators/new/", "admin"),
+        Page("comment-edit", f"/comments/{comment.pk}/edit/", "admin"),
+        Page("unsubscribe", f"/participation/unsubscribe/{more['unsubscribe']}/"),
+        Page("account-delete", "/accounts/delete/", "citizen"),
+        Page("email-verify", f"/accounts/verify/{more['verify']}/"),
+        Page("register-sent", "/accounts/register/", post={
+            "email": "neu-im-kiez@example.org", "display_name": "Neu im Kiez", "password": PASSWORD,
+            "language": "de", "accept": "on"}),
+        Page("password-reset-sent", "/accounts/password-reset/sent/"),
+        Page("password-reset-confirm", more["reset"]),  # redirects to the form for the new password
+        Page("password-reset-complete", "/accounts/password-reset/complete/"),
+        # citizens' panels: registration with a code, its answer, a published panel and its audit page
+        Page("lottery-register-code", f"/stadtgremium/register/?code={more['codes'][0]}"),
+        Page("lottery-register-done", "/stadtgremium/register/", post={
+            "code": more["codes"][1], "name": "Erika Mustermann", "email": "erika@example.org",
+            "address": "Hauptstraße 1", "f__gender": "female", "f__district": "Mitte", "consent": "on"}),
+        Page("panel-published", f"/stadtgremium/{more['published']}/"),
+        Page("panel-audit", f"/stadtgremium/{more['published']}/audit/"),
+        # open data
+        Page("opendata-catalogue", "/catalog"), Page("api-reference", "/data/api/"),
+        Page("lessons-other-cities", "/lessons/other-cities/"),
+        # refusals and errors
+        Page("rate-limited", f"/ideas/{idea.pk}/comment/", "citizen", status=429,
+             post={"text": "Noch ein Gedanke zum WLAN."}),
+        Page("hidden", f"/ideas/{more['hidden']}/", status=410),
+        Page("locked-out", "/accounts/login/", status=429,
+             post={"username": more["locked"], "password": "falsch-falsch"}),
+        Page("bad-request", "/measures/?q=%00", status=400),
+        Page("server-error", "/__test__/server-error/", status=500),  # tests/browser/urls.py
     ]
     return pages
+
+
+def _more_world(admin, citizen, idea) -> dict:
+    """Goals, tokens, a published panel, invitation codes, harvested records, a hidden idea and a locked account."""
+    from django.contrib.auth.tokens import default_token_generator
+    from django.test import TestCase
+    from django.utils.encoding import force_bytes
+    from django.utils.http import urlsafe_base64_encode
+
+    from kompass.accounts import services as accounts
+    from kompass.accounts import throttle
+    from kompass.accounts.models import User
+    from kompass.core import ratelimit
+    from kompass.core.actors import system_actor
+    from kompass.lottery import services as lottery
+    from kompass.monitoring.models import Goal
+    from kompass.opendata import services as opendata
+    from kompass.opendata.models import HarvestedRecord
+    from kompass.participation import services as participation
+    from tests.lottery_web import conftest as lw
+
+    world = {"goal": Goal.objects.filter(measure__slug="bodenfeuchte-sensoren-strassenbaeume")
+             .order_by("slug").first().slug,
+             "unsubscribe": participation.unsubscribe_token(citizen)}
+    unconfirmed = User.objects.create_user(email="unbestaetigt@example.org", password=PASSWORD, is_active=False)
+    world["verify"] = accounts.verification_token(unconfirmed)
+    forgetful = User.objects.create_user(email="vergessen@example.org", password=PASSWORD)  # never logs in
+    world["reset"] = (f"/accounts/password-reset/{urlsafe_base64_encode(force_bytes(forgetful.pk))}/"
+                      f"{default_token_generator.make_token(forgetful)}/")
+    retention = datetime.date.today() + datetime.timedelta(days=365)
+    invited = lottery.panel_create(actor=admin, slug="stadtgremium-einladung", title="Stadtgremium Einladung",
+                                   purpose="Einladung per Code.", retention_date=retention, size=8,
+                                   categories=lw.CATEGORIES)
+    world["codes"] = [inv.code for inv in lottery.invitations_draw(
+        actor=admin, panel=invited, content=lw.register_csv(), filename="r.csv", count=3, strata=["district"],
+        seed="s")]
+    panel = lottery.panel_create(actor=admin, slug="stadtgremium-2026", title="Stadtgremium 2026",
+                                 purpose="Das gewählte Stadtgremium.", retention_date=retention, size=8,
+                                 categories=lw.CATEGORIES, lottery_panels=200)
+    lottery.respondents_import(actor=admin, panel=panel, content=lw.pool_csv(), filename="pool.csv")
+    lottery.quotas_set(actor=admin, panel=panel, quotas=lw.QUOTAS)
+    with TestCase.captureOnCommitCallbacks(execute=True):  # the lottery job runs at once
+        lottery.selection_start(actor=admin, panel=panel)
+    panel.refresh_from_db()
+    lottery.hash_publish(actor=admin, panel=panel)
+    lottery.panel_draw(actor=admin, panel=panel, seed="3 1 4 1 5 9")
+    lottery.panel_publish(actor=admin, panel=panel)
+    world["published"] = panel.slug
+    source = opendata.source_follow(actor=system_actor("test"), name="Neustadt", url="http://127.0.0.1:9/")
+    HarvestedRecord.objects.create(
+        source=source, kind="lesson", remote_id="l1", url="http://127.0.0.1:9/m1/", title="Früh testen",
+        summary="Mit echten Nutzenden testen.", body="Workshops halfen.\n\nZu späte Tests.",
+        parent_url="http://127.0.0.1:9/m1/", parent_title="Maßnahme", content_hash="h2",
+        licence_id="cc-by/4.0", licence_title="CC BY 4.0", licence_url="https://creativecommons.org/licenses/by/4.0/",
+        changed_at="2025-01-01T00:00:00Z")
+    hidden = participation.idea_create(actor=citizen, strategy=idea.strategy, title="Werbung für mein Geschäft",
+                                       text="Kaufen Sie bei mir ein.")
+    participation.moderation_hide(actor=admin, target=hidden, reason="Werbung")
+    world["hidden"] = hidden.pk
+    world["locked"] = "gesperrt@example.org"
+    User.objects.create_user(email=world["locked"], password=PASSWORD)
+    for _ in range(7):  # each lock-out doubles: the seventh lasts the full hour
+        throttle.lock_out(world["locked"])
+    limit, window = ratelimit.limits("comment")
+    now = timezone.now()
+    # this window and the next two, the latest first (counting sweeps expired counts): the refusal holds for the
+    # whole test run
+    for shift in (2, 1, 0):
+        with mock.patch("kompass.core.ratelimit.timezone.now", return_value=now + datetime.timedelta(
+                seconds=shift * window)):
+            for _ in range(limit):
+                ratelimit.check_rate(citizen, "comment")
+    return world
+
+
+def fetch(client, page: Page):
+    """The page through Django's test client as a browser asks for it (German, HTML; a 500 is an answer too)."""
+    client.raise_request_exception = False
+    headers = {"HTTP_ACCEPT_LANGUAGE": "de", "HTTP_ACCEPT": "text/html,application/xhtml+xml"}
+    if page.post is not None:
+        return client.post(page.path, page.post, **headers)
+    return client.get(page.path, follow=True, **headers)
+
+
+POST = """([action, data]) => {
+    const form = document.createElement('form');
+    form.method = 'post';
+    form.action = action;
+    for (const [name, value] of Object.entries(data)) {
+        const field = document.createElement('input');
+        field.type = 'hidden'; field.name = name; field.value = value;
+        form.append(field);
+    }
+    document.body.append(form);
+    form.submit();
+}"""
+
+
+def visit(tab, site: str, page: Page):
+    """Opens the page in the browser tab; a posted page is the answer to a form the tab submits (with its CSRF
+    token), as a person submitting it would see it. Returns the response."""
+    if page.post is None:
+        return tab.goto(site + page.path)
+    tab.goto(site + "/accounts/login/")  # any page: it sets the CSRF cookie
+    token = next(c["value"] for c in tab.context.cookies() if c["name"] == "csrftoken")
+    with tab.expect_navigation() as navigation:
+        tab.evaluate(POST, [page.path, {**page.post, "csrfmiddlewaretoken": token}])
+    return navigation.value
 
 
 def _spreadsheet_jobs(strategy, admin, now):

@@ -1,5 +1,6 @@
 import csv
 import io
+import re
 from datetime import timedelta
 
 import pytest
@@ -65,8 +66,10 @@ def test_comment_per_paragraph_answer_and_export(client, draft, citizen, office,
     client.force_login(office)
     response = client.get(reverse("participation:consultation_export", args=[draft.slug, "csv"]))
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
-    assert rows[0][0] == "chapter" and [r[7] for r in rows[1:]] == ["Bitte konkreter.", "Stimme zu."]
+    assert rows[0][:2] == ["Kapitel", "Absatz"] and rows[1][8] == "veröffentlicht"  # German headers and statuses
+    assert [r[7] for r in rows[1:]] == ["Bitte konkreter.", "Stimme zu."]
     assert rows[1][1] == "1.1" and rows[1][5] == "Kiezfuchs"
+    assert re.fullmatch(r"\d\d\.\d\d\.\d{4} \d\d:\d\d", rows[1][6]), rows[1][6]  # a German date and time
     xlsx = client.get(reverse("participation:consultation_export", args=[draft.slug, "xlsx"]))
     ws = load_workbook(io.BytesIO(xlsx.content)).active
     assert ws.max_row == 3 and ws.cell(2, 8).value == "Bitte konkreter."

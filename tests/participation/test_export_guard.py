@@ -30,7 +30,7 @@ def test_hyperlink_comment_is_neutralised_in_csv_and_xlsx(client, berlin, citize
 
     body = client.get(reverse("participation:consultation_export", args=[draft.slug, "csv"])).content
     rows = list(csv.reader(io.StringIO(body.decode("utf-8-sig"), newline="")))
-    text_column = rows[0].index("text")
+    text_column = rows[0].index("Text")
     assert rows[1][text_column] == "'" + ATTACK
 
     body = client.get(reverse("participation:consultation_export", args=[draft.slug, "xlsx"])).content

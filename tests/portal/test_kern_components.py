@@ -9,7 +9,7 @@ import pytest
 
 from tests.portal.test_no_english_words import rendered_pages
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.browser.urls")]
 
 # Documents outside the page frame with their own print styles (the cycle report, also rendered to PDF).
 STANDALONE = {"monitoring-report"}

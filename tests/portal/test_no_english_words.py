@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser.pages import ROLES, build_world
+from tests.browser.pages import ROLES, build_world, fetch
 from tests.portal.test_german_pages import page_text
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.browser.urls")]
 
 # Words that occur in English UI text and are not German words (nor names or abbreviations Kompass uses).
 ENGLISH_WORDS = frozenset("""
@@ -50,7 +50,7 @@ def rendered_pages(client, *, english: bool = False, skip=()):
         client.logout()
         if ROLES[page.role]:
             client.force_login(User.objects.get(email=ROLES[page.role]))
-        response = client.get(page.path, HTTP_ACCEPT_LANGUAGE="de")
+        response = fetch(client, page)
         assert response.status_code == page.status, page
         yield page, response.content.decode()
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext_noop
 from ninja import Field, Query, Router, Schema
 from pydantic import create_model
 
@@ -11,13 +12,11 @@ from kompass.core.api_schemas import ErrorResponse
 
 MAX_LIMIT = 500
 
-ERROR_400 = "A parameter has a wrong type or an unknown value; `detail[].param` names it."
-NOT_MODIFIED = "Not modified: the `If-None-Match` header carries the current ETag of this response."
 
 
 class ListParams(ModifiedSince):
-    limit: int = Field(100, ge=1, le=MAX_LIMIT, description="Page size (1–500)", examples=[50])
-    offset: int = Field(0, ge=0, le=10_000_000, description="Number of items to skip", examples=[0])
+    limit: int = Field(100, ge=1, le=MAX_LIMIT, description=gettext_noop("Page size (1–500)"), examples=[50])
+    offset: int = Field(0, ge=0, le=10_000_000, description=gettext_noop("Number of items to skip"), examples=[0])
 
 
 def page(qs_or_list, params: ListParams, item) -> dict:
@@ -42,10 +41,15 @@ def responses(schema) -> dict:
     return {200: schema, 304: None, 400: ErrorResponse}
 
 
+PAGINATION = gettext_noop("Supports `limit`/`offset` pagination, `modified_since` for incremental sync and "
+                          "`If-None-Match` (answers 304 when nothing changed).")
+ERRORS = gettext_noop("Errors: **400** – A parameter has a wrong type or an unknown value; `detail[].param` names it. "
+                      "**304** – Not modified: the `If-None-Match` header carries the current ETag of this response.")
+
+
 def describe(text: str, example: str) -> str:
-    return (f"{text}\n\nSupports `limit`/`offset` pagination, `modified_since` for incremental sync and "
-            f"`If-None-Match` (answers 304 when nothing changed).\n\nExample: `GET /api/v1/{example}`\n\n"
-            f"Errors: **400** – {ERROR_400} **304** – {NOT_MODIFIED}")
+    """The OpenAPI description of a public list (English; the API reference page shows each paragraph translated)."""
+    return f"{text}\n\n{PAGINATION}\n\nExample: `GET /api/v1/{example}`\n\n{ERRORS}"
 
 
 def page_schema(item: type[Schema], name: str) -> type[Schema]:

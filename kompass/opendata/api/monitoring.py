@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
+from django.utils.translation import gettext_noop
 from ninja import Field, Router, Schema
 
 from kompass.algorithms.progress import METHODS, Status
@@ -23,8 +24,8 @@ class IndicatorStatusOut(Schema):
     label: str = ""
     score: float | None = None
     reason: str = ""
-    trend: int = Field(0, description="+1 improving, -1 worsening, 0 flat or unknown")
-    components: dict[str, Any] = Field(..., description="The method's inputs and intermediate values")
+    trend: int = Field(0, description=gettext_noop("+1 improving, -1 worsening, 0 flat or unknown"))
+    components: dict[str, Any] = Field(..., description=gettext_noop("The method's inputs and intermediate values"))
 
 
 class IndicatorItem(Schema):
@@ -50,12 +51,14 @@ class IndicatorItem(Schema):
 
 
 class IndicatorFilters(ListParams):
-    measure: str = Field("", description="Measure slug", max_length=120)
-    action_field: str = Field("", description="Action field slug of the indicator's measure", max_length=80)
-    value: str = Field("", description="Value (Leitgedanke) slug of the indicator's measure", max_length=80)
-    status: str = Field("", description="Computed status, e.g. on_track", max_length=30)
-    level: str = Field("", description="output, outcome or impact", max_length=10)
-    method: str = Field("", description="Progress method, e.g. open_sdg", max_length=20)
+    measure: str = Field("", description=gettext_noop("Measure slug"), max_length=120)
+    action_field: str = Field("",
+                              description=gettext_noop("Action field slug of the indicator's measure"), max_length=80)
+    value: str = Field("",
+                       description=gettext_noop("Value (Leitgedanke) slug of the indicator's measure"), max_length=80)
+    status: str = Field("", description=gettext_noop("Computed status, e.g. on_track"), max_length=30)
+    level: str = Field("", description=gettext_noop("output, outcome or impact"), max_length=10)
+    method: str = Field("", description=gettext_noop("Progress method, e.g. open_sdg"), max_length=20)
 
 
 def _status(st) -> dict | None:
@@ -90,9 +93,9 @@ def _indicator_rows(f: IndicatorFilters):
 
 
 public_list(router, "monitoring/indicators", module=__name__, name="list_indicators", item=IndicatorItem,
-            page_name="IndicatorPage", filters=IndicatorFilters, summary="Indicators with their status",
-            text="Every indicator with its computed status, method and components, filterable by measure, action "
-                 "field, value, status, level and method.",
+            page_name="IndicatorPage", filters=IndicatorFilters, summary=gettext_noop("Indicators with their status"),
+            text=gettext_noop("Every indicator with its computed status, method and components, filterable by measure, "
+                              "action field, value, status, level and method."),
             example="monitoring/indicators?status=on_track&level=outcome&limit=20",
             rows=_indicator_rows, serialize=_indicator)
 
@@ -109,14 +112,14 @@ class MeasurementItem(Schema):
 
 
 class MeasurementFilters(ListParams):
-    indicator: str = Field("", description="Indicator slug", max_length=120)
-    measure: str = Field("", description="Measure slug", max_length=120)
-    district: str = Field("", description="District slug (only district breakdowns)", max_length=80)
+    indicator: str = Field("", description=gettext_noop("Indicator slug"), max_length=120)
+    measure: str = Field("", description=gettext_noop("Measure slug"), max_length=120)
+    district: str = Field("", description=gettext_noop("District slug (only district breakdowns)"), max_length=80)
 
 
 public_list(router, "monitoring/measurements", module=__name__, name="list_measurements", item=MeasurementItem,
-            page_name="MeasurementPage", filters=MeasurementFilters, summary="Measurements",
-            text="Measured values of all indicators, city-wide and by district.",
+            page_name="MeasurementPage", filters=MeasurementFilters, summary=gettext_noop("Measurements"),
+            text=gettext_noop("Measured values of all indicators, city-wide and by district."),
             example="monitoring/measurements?indicator=bsp-sensoren-installiert",
             rows=lambda f: selectors.measurements(current_strategy(), indicator=f.indicator, measure=f.measure,
                                                   district=f.district, since=since(f)),
@@ -132,18 +135,18 @@ class TargetItem(Schema):
     value: float
     target_date: datetime.date
     reason: str = ""
-    cycle: str | None = Field(None, description="The evaluation cycle whose decision set this version")
+    cycle: str | None = Field(None, description=gettext_noop("The evaluation cycle whose decision set this version"))
     modified: datetime.datetime
 
 
 
 class TargetFilters(ListParams):
-    indicator: str = Field("", description="Indicator slug", max_length=120)
+    indicator: str = Field("", description=gettext_noop("Indicator slug"), max_length=120)
 
 
 public_list(router, "monitoring/targets", module=__name__, name="list_targets", item=TargetItem,
-            page_name="TargetPage", filters=TargetFilters, summary="Targets and their versions",
-            text="Every version of every indicator's target (versions are never overwritten).",
+            page_name="TargetPage", filters=TargetFilters, summary=gettext_noop("Targets and their versions"),
+            text=gettext_noop("Every version of every indicator's target (versions are never overwritten)."),
             example="monitoring/targets?indicator=bsp-gebaeude-erfasst",
             rows=lambda f: selectors.targets(current_strategy(), indicator=f.indicator, since=since(f)),
             serialize=lambda t: {
@@ -166,8 +169,8 @@ class GoalItem(Schema):
 
 
 class GoalFilters(ListParams):
-    measure: str = Field("", description="Measure slug", max_length=120)
-    level: str = Field("", description="output, outcome or impact", max_length=10)
+    measure: str = Field("", description=gettext_noop("Measure slug"), max_length=120)
+    level: str = Field("", description=gettext_noop("output, outcome or impact"), max_length=10)
 
 
 def _goal(g) -> dict:
@@ -178,8 +181,8 @@ def _goal(g) -> dict:
 
 
 public_list(router, "monitoring/goals", module=__name__, name="list_goals", item=GoalItem, page_name="GoalPage",
-            filters=GoalFilters, summary="Goals of the impact chains",
-            text="Goals on the output/outcome/impact ladder with their assumptions and status.",
+            filters=GoalFilters, summary=gettext_noop("Goals of the impact chains"),
+            text=gettext_noop("Goals on the output/outcome/impact ladder with their assumptions and status."),
             example="monitoring/goals?level=impact",
             rows=lambda f: selectors.goals(current_strategy(), measure=f.measure,
                                            level=choice("level", f.level, LEVELS), since=since(f)),
@@ -203,12 +206,12 @@ class ChainItem(Schema):
 
 
 class ChainFilters(ListParams):
-    measure: str = Field("", description="Measure slug", max_length=120)
+    measure: str = Field("", description=gettext_noop("Measure slug"), max_length=120)
 
 
 public_list(router, "monitoring/impact-chains", module=__name__, name="list_chains", item=ChainItem,
-            page_name="ChainPage", filters=ChainFilters, summary="Impact chains",
-            text="Each measure's impact chain: inputs, goals by level and their indicators.",
+            page_name="ChainPage", filters=ChainFilters, summary=gettext_noop("Impact chains"),
+            text=gettext_noop("Each measure's impact chain: inputs, goals by level and their indicators."),
             example="monitoring/impact-chains?measure=bodenfeuchte-sensoren-strassenbaeume",
             rows=lambda f: selectors.impact_chains(current_strategy(), measure=f.measure, since=since(f)),
             serialize=lambda c: {
@@ -230,12 +233,12 @@ class CycleItem(Schema):
 
 
 class CycleFilters(ListParams):
-    state: str = Field("", description="open or closed", max_length=10)
+    state: str = Field("", description=gettext_noop("open or closed"), max_length=10)
 
 
 public_list(router, "monitoring/cycles", module=__name__, name="list_cycles", item=CycleItem,
-            page_name="CyclePage", filters=CycleFilters, summary="Evaluation cycles",
-            text="Evaluation cycles, newest first.", example="monitoring/cycles?state=closed",
+            page_name="CyclePage", filters=CycleFilters, summary=gettext_noop("Evaluation cycles"),
+            text=gettext_noop("Evaluation cycles, newest first."), example="monitoring/cycles?state=closed",
             rows=lambda f: selectors.cycles(current_strategy(), state=choice("state", f.state, {"open", "closed"}),
                                             since=since(f)),
             serialize=lambda c: {
@@ -261,13 +264,13 @@ class ReviewItem(Schema):
 
 
 class CycleMeasureFilters(ListParams):
-    cycle: str = Field("", description="Evaluation cycle slug", max_length=80)
-    measure: str = Field("", description="Measure slug", max_length=120)
+    cycle: str = Field("", description=gettext_noop("Evaluation cycle slug"), max_length=80)
+    measure: str = Field("", description=gettext_noop("Measure slug"), max_length=120)
 
 
 public_list(router, "monitoring/reviews", module=__name__, name="list_reviews", item=ReviewItem,
-            page_name="ReviewPage", filters=CycleMeasureFilters, summary="Reviews of the measure teams",
-            text="What each measure team learned in a cycle, with its goal assessments.",
+            page_name="ReviewPage", filters=CycleMeasureFilters, summary=gettext_noop("Reviews of the measure teams"),
+            text=gettext_noop("What each measure team learned in a cycle, with its goal assessments."),
             example="monitoring/reviews?cycle=zyklus-2024",
             rows=lambda f: selectors.reviews(current_strategy(), cycle=f.cycle, measure=f.measure, since=since(f)),
             serialize=lambda r: {
@@ -287,14 +290,16 @@ class DecisionItem(Schema):
 
 
 class DecisionFilters(CycleMeasureFilters):
-    kind: str = Field("", description="continue, adjust_goals, adjust_evaluation, scale or stop", max_length=20)
+    kind: str = Field("", description=gettext_noop("continue, adjust_goals, adjust_evaluation, scale or stop"),
+                      max_length=20)
 
 
 DECISION_KINDS = {"continue", "adjust_goals", "adjust_evaluation", "scale", "stop"}
 
 public_list(router, "monitoring/decisions", module=__name__, name="list_decisions", item=DecisionItem,
-            page_name="DecisionPage", filters=DecisionFilters, summary="Decisions of evaluation cycles",
-            text="The boards' decisions per measure and cycle.", example="monitoring/decisions?kind=scale",
+            page_name="DecisionPage", filters=DecisionFilters, summary=gettext_noop("Decisions of evaluation cycles"),
+            text=gettext_noop("The boards' decisions per measure and cycle."),
+            example="monitoring/decisions?kind=scale",
             rows=lambda f: selectors.cycle_decisions(current_strategy(), cycle=f.cycle, measure=f.measure,
                                                      kind=choice("kind", f.kind, DECISION_KINDS), since=since(f)),
             serialize=lambda d: {"cycle": d.cycle.slug, "measure": d.measure.slug, "kind": d.kind,

@@ -7,6 +7,7 @@ import datetime
 from typing import Any, Literal
 
 from django.http import HttpResponse
+from django.utils.translation import gettext_noop
 from ninja import Field, Query, Router, Schema
 
 from kompass.opendata import changes, selectors
@@ -20,20 +21,23 @@ class TransitionItem(Schema):
     measure: str
     from_phase: str | None = None
     to_phase: str | None = None
-    kind: str = Field(..., examples=["forward"], description="initial, forward, override, back or complete")
+    kind: str = Field(..., examples=["forward"],
+                      description=gettext_noop("initial, forward, override, back or complete"))
     reason: str = ""
-    criteria: list[dict[str, Any]] = Field(..., description="The exit criteria and whether each was met")
+    criteria: list[dict[str, Any]] = Field(..., description=gettext_noop("The exit criteria and whether each was met"))
     occurred_at: datetime.datetime
 
 
 
 class TransitionFilters(ListParams):
-    measure: str = Field("", description="Measure slug", max_length=120)
+    measure: str = Field("", description=gettext_noop("Measure slug"), max_length=120)
 
 
 public_list(router, "transitions", module=__name__, name="list_transitions", item=TransitionItem,
-            page_name="TransitionPage", filters=TransitionFilters, summary="Phase transitions of all measures",
-            tags=["lifecycle"], text="Every phase move with its kind, reason and the exit criteria at the time.",
+            page_name="TransitionPage", filters=TransitionFilters,
+            summary=gettext_noop("Phase transitions of all measures"),
+            tags=["lifecycle"],
+            text=gettext_noop("Every phase move with its kind, reason and the exit criteria at the time."),
             example="transitions?measure=bodenfeuchte-sensoren-strassenbaeume",
             rows=lambda f: selectors.transitions(current_strategy(), measure=f.measure, since=since(f)),
             serialize=lambda t: {
@@ -55,14 +59,14 @@ class PanelItem(Schema):
     seed: str = ""
     drawn_at: datetime.datetime | None = None
     published_at: datetime.datetime | None = None
-    audit: str | None = Field(None, description="URL of the audit data (published panels)")
+    audit: str | None = Field(None, description=gettext_noop("URL of the audit data (published panels)"))
     modified: datetime.datetime
 
 
 
 public_list(router, "lottery/panels", module=__name__, name="list_panels", item=PanelItem, page_name="PanelPage",
-            summary="Citizens' panels", tags=["lottery"],
-            text="Panels whose list hash is public, with hash, seed and the link to the audit.",
+            summary=gettext_noop("Citizens' panels"), tags=["lottery"],
+            text=gettext_noop("Panels whose list hash is public, with hash, seed and the link to the audit."),
             example="lottery/panels", rows=lambda f: selectors.public_panels(since=since(f)),
             serialize=lambda p: {
                 "slug": p.slug, "title": p.title, "title_en": p.title_en, "stage": p.stage, "size": p.size,
@@ -75,8 +79,8 @@ class DistrictProperties(Schema):
     slug: str
     name: str
     name_en: str = ""
-    kind: str = Field(..., examples=["district"], description="district or citywide")
-    official_key: str = Field("", examples=["11000001"], description="The official key of the district")
+    kind: str = Field(..., examples=["district"], description=gettext_noop("district or citywide"))
+    official_key: str = Field("", examples=["11000001"], description=gettext_noop("The official key of the district"))
 
 
 class DistrictFeature(Schema):
@@ -92,9 +96,10 @@ class DistrictCollection(Schema):
 
 
 @router.get("districts.geojson", response={200: DistrictCollection, 304: None}, tags=["strategy"],
-            summary="Districts as GeoJSON",
-            description="The districts of the current strategy with their official keys and simplified boundaries "
-                        "(WGS84), as a GeoJSON FeatureCollection.\n\nExample: `GET /api/v1/districts.geojson`")
+            summary=gettext_noop("Districts as GeoJSON"),
+            description=gettext_noop("The districts of the current strategy with their official keys and simplified "
+                                     "boundaries "
+                        "(WGS84), as a GeoJSON FeatureCollection.\n\nExample: `GET /api/v1/districts.geojson`"))
 def districts_geojson(request):
     from kompass.opendata.datasets import districts_geojson as build
 
@@ -102,15 +107,18 @@ def districts_geojson(request):
 
 
 class ChangeFilters(Schema):
-    modified_since: datetime.datetime | None = Field(None, description="Only changes after this moment (ISO 8601)")
-    limit: int = Field(50, ge=1, le=500, description="Number of entries (newest first)")
+    modified_since: datetime.datetime | None = Field(None,
+                                                     description=gettext_noop("Only changes after this moment (ISO "
+                                                                              "8601)"))
+    limit: int = Field(50, ge=1, le=500, description=gettext_noop("Number of entries (newest first)"))
 
 
 @router.get("changes.atom", response={200: None, 304: None, 400: Any}, tags=["changes"],
-            summary="Atom feed of changes",
-            description="The newest changes across all public data (measures, indicators, targets, measurements, "
+            summary=gettext_noop("Atom feed of changes"),
+            description=gettext_noop("The newest changes across all public data (measures, indicators, targets, "
+                                     "measurements, "
                         "cycles, reviews, decisions, phase moves, lessons, candidates, panels), newest first, as "
-                        "an Atom 1.0 feed.\n\nExample: `GET /api/v1/changes.atom?limit=20`",
+                        "an Atom 1.0 feed.\n\nExample: `GET /api/v1/changes.atom?limit=20`"),
             openapi_extra={"responses": {"200": {"description": "Atom 1.0 feed",
                                                  "content": {"application/atom+xml": {}}}}})
 def changes_atom(request, filters: Query[ChangeFilters]):

@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from kompass.accounts.forms import client_ip
@@ -125,19 +126,27 @@ def consultation_statement(request, slug):
                 success=_("Thank you. Your statement appears after moderation."))
 
 
-EXPORT_COLUMNS = ["chapter", "paragraph", "paragraph_text", "comment_id", "reply_to", "author", "created_at",
-                  "text", "status"]
+# The comment export is for people in the office (German headers, dates and statuses; the text cells keep the
+# formula guard of core.tabular). Machine-readable open data keeps its English column names (kompass/opendata).
+def _export_columns() -> list[str]:
+    return [_("Chapter"), _("Paragraph"), _("Paragraph text"), _("Comment no."), _("Reply to"), _("Author"),
+            _("Written on"), _("Text"), _("Status")]
 
 
 def _export_rows(consultation):
+    from django.utils import formats, timezone
+
+    statuses = {"deleted": pgettext("comment", "deleted"), "hidden": pgettext("comment", "hidden"),
+                "published": pgettext("comment", "published")}
     for chapter in consultation.chapters.all():
         for paragraph in chapter.paragraphs.all():
             for comment in paragraph.threads:
                 for c in [comment, *comment.replies.all()]:
                     status = "deleted" if c.is_deleted else ("hidden" if c.is_hidden else "published")
+                    written = formats.date_format(timezone.localtime(c.created_at), "SHORT_DATETIME_FORMAT")
                     yield [chapter.position, f"{chapter.position}.{paragraph.position}", paragraph.text, c.pk,
                            c.parent_id or "", c.author.public_name if c.author else _("deleted account"),
-                           c.created_at.isoformat(), c.text if status == "published" else "", status]
+                           written, c.text if status == "published" else "", statuses[status]]
 
 
 @login_required
@@ -152,7 +161,7 @@ def consultation_export(request, slug, fmt):
         for paragraph in chapter.paragraphs.all():
             paragraph.threads = comments.get(paragraph.pk, [])
     rows = list(_export_rows(consultation))
-    body, content_type = exports.comments_file(EXPORT_COLUMNS, rows, fmt)
+    body, content_type = exports.comments_file(_export_columns(), rows, fmt)
     response = HttpResponse(body, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="{slug}-comments.{fmt}"'
     return response
