@@ -118,3 +118,64 @@ def test_backup_command_rejects_bad_keep_days(tmp_path):
     with pytest.raises(CommandError) as info:
         call_command("backup", output_dir=str(tmp_path), keep_days=0)
     assert info.value.returncode == 2
+
+
+@pytest.mark.django_db(transaction=True)
+def test_backup_archive_is_owner_only_whatever_the_umask(tmp_path, settings, monkeypatch):
+    """An archive holds the whole database and the private files: 0600 even under umask 0000, and the
+    database dump inside the temporary directory too (checked while it exists)."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.KOMPASS_PRIVATE_ROOT = tmp_path / "private"
+    modes = {}
+    real_dump = ops_backup._dump_database
+
+    def dump_and_look(db, target_dir):
+        name = real_dump(db, target_dir)
+        modes["dump"] = (target_dir / name).stat().st_mode & 0o777
+        return name
+
+    monkeypatch.setattr(ops_backup, "_dump_database", dump_and_look)
+    old = os.umask(0)
+    try:
+        archive = ops_backup.backup(tmp_path / "backups")
+    finally:
+        os.umask(old)
+    assert archive.stat().st_mode & 0o777 == 0o600
+    assert (tmp_path / "backups").stat().st_mode & 0o777 == 0o700
+    assert modes["dump"] & 0o077 == 0, oct(modes["dump"])
+    assert os.umask(old) == old  # the process umask is given back
+
+
+@pytest.mark.django_db(transaction=True)
+def test_backup_streams_files_instead_of_reading_them_whole(tmp_path, settings, monkeypatch):
+    from django.core.files.storage import storages
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.KOMPASS_PRIVATE_ROOT = tmp_path / "private"
+    payload = os.urandom(3 * 2**20 + 17)
+    storages["default"].save("jobs/big.bin", ContentFile(payload))
+    reads = []
+    real_open = storages["default"].open
+
+    class Tracking:
+        def __init__(self, fh):
+            self.fh = fh
+
+        def read(self, size=-1):
+            reads.append(size)
+            return self.fh.read(size)
+
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc):
+            self.fh.close()
+
+    def tracking_open(name, mode="rb"):
+        return Tracking(real_open(name, mode))
+
+    monkeypatch.setattr(storages["default"], "open", tracking_open)
+    archive = ops_backup.backup(tmp_path / "backups")
+    assert reads and all(0 < size < len(payload) for size in reads), reads[:5]  # chunks, never read() whole
+    with tarfile.open(archive) as tar:
+        assert tar.extractfile("media/jobs/big.bin").read() == payload
