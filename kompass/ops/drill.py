@@ -1,6 +1,8 @@
 """Restore drill helper: the answers of every public page type and API endpoint (and a few logged-in pages), for
-comparing an installation with its restored copy. CSRF tokens (random per response) are blanked; everything else
-must be identical. `make cluster-test` browses the same public URLs.
+comparing an installation with its restored copy. CSRF tokens and form idempotency keys (random per response) and
+the monitoring report's rendering time are blanked, RDF is compared as a canonical graph; everything else must be
+identical.
+`make cluster-test` browses the same public URLs.
 
 Pages: one URL per page type, for the first object of each type (stable order). API: every GET operation of the
 ninja router (its OpenAPI schema), path parameters filled from the data by the segment before them; an operation
@@ -12,7 +14,10 @@ from __future__ import annotations
 import hashlib
 import re
 
-_CSRF = re.compile(rb'name="csrfmiddlewaretoken" value="[^"]+"')
+# Per-response random values: the CSRF token and the idempotency key of a form that creates something.
+_CSRF = re.compile(rb'name="(?:csrfmiddlewaretoken|idempotency_key)" value="[^"]+"')
+# The monitoring report says when it was rendered ("Erstellt: 02.12.2026 14:05"): the moment, not the data.
+_RENDERED_AT = re.compile(rb"((?:Erstellt|Generated): )[^<]*</p>")
 
 LIST_PAGES = [
     "/", "/values/", "/perspectives/", "/principles/", "/action-fields/", "/districts/", "/organisations/",
@@ -172,6 +177,6 @@ def snapshot(urls: list[str], login: tuple[str, str] | None = None) -> dict[str,
     for url in urls:
         response = client.get(url)
         body = response.content if not response.streaming else b"".join(response.streaming_content)
-        body = _rdf_canonical(body, response.get("Content-Type", "")) or body
+        body = _rdf_canonical(body, response.get("Content-Type", "")) or _RENDERED_AT.sub(rb"\1</p>", body)
         result[url] = f"{response.status_code}:{hashlib.sha256(_CSRF.sub(b'', body)).hexdigest()}"
     return result
