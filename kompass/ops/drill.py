@@ -32,6 +32,7 @@ LIST_PAGES = [
     "/en/", "/en/measures/", "/en/ideas/",
 ]
 API_LIST_QUERIES = {"/api/v1/measures": "?limit=100"}
+OPENAPI = "/api/v1/openapi.json"
 
 
 def _first(queryset, *order):
@@ -99,36 +100,39 @@ def page_urls() -> list[str]:
     return urls + opendata_urls()
 
 
-def opendata_urls(limit: int = 3) -> list[str]:
-    """The open-data downloads of the first datasets: metadata, data package, every table and the GeoJSON."""
-    from kompass.opendata.datasets import all_datasets
-    from kompass.strategy.selectors import current_strategy_or_none
+def _get_json(path: str):
+    """A public JSON answer of this installation (read as a visitor would: ops imports no other top-layer app)."""
+    from django.test import Client
 
-    strategy = current_strategy_or_none()
-    if strategy is None:
-        return []
+    response = Client().get(path)
+    return response.json() if response.status_code == 200 else None
+
+
+def opendata_urls(limit: int = 3) -> list[str]:
+    """The open-data downloads of the first datasets (from the CKAN package list): metadata, the data package and
+    every table of it."""
+    listing = _get_json("/api/3/action/package_list") or {}
     urls = []
-    for ds in sorted(all_datasets(strategy), key=lambda d: d.key)[:limit]:
-        urls += [f"/opendata/{ds.key}.json", f"/opendata/{ds.key}/datapackage.json",
-                 f"/api/3/action/package_show?id={ds.key}"]
-        urls += [f"/opendata/{ds.key}/{table.name}.csv" for table in ds.tables]
-        if ds.geojson_factory is not None and ds.geojson is not None:
-            urls.append(f"/opendata/{ds.key}.geojson")
+    for key in sorted(listing.get("result") or [])[:limit]:
+        package = _get_json(f"/opendata/{key}/datapackage.json") or {}
+        urls += [f"/opendata/{key}.json", f"/opendata/{key}/datapackage.json", f"/api/3/action/package_show?id={key}"]
+        urls += [f"/opendata/{key}/{r['path']}" for r in package.get("resources", [])
+                 if str(r.get("path", "")).endswith(".csv") and "/" not in r["path"]]
     return urls
 
 
 def api_urls() -> tuple[list[str], list[str]]:
-    """(URLs, uncovered operations): every GET operation of the API with its path parameters filled."""
-    from config.api import api
-
+    """(URLs, uncovered operations): every GET operation of the API (its published OpenAPI schema) with its path
+    parameters filled."""
     o = _objects()
     values = {
         "measures": o["measure"] and o["measure"].slug, "candidates": o["candidate"] and o["candidate"].slug,
         "indicators": o["indicator"] and o["indicator"].slug, "ideas": o["idea"] and o["idea"].pk,
         "consultations": o["consultation"] and o["consultation"].slug, "panels": o["panel"] and o["panel"].slug,
     }
+    schema = _get_json(OPENAPI) or {"paths": {}}
     urls, uncovered = [], []
-    for path, operations in api.get_openapi_schema()["paths"].items():
+    for path, operations in schema["paths"].items():
         if "get" not in operations:
             continue
         url, ok = path, True
