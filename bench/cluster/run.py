@@ -173,9 +173,9 @@ def psql(sql: str) -> str:
 HEAVY = ("/measures/export.csv", "/catalog", "/opendata/open-sdg.zip", ".pdf", ".zip", "/api/3/action/package_list")
 
 
-def page_urls(env: dict, work: Path) -> tuple[list[str], list[str]]:
+def page_urls(env: dict, work: Path) -> tuple[list[str], list[str], set[str]]:
     """The drill's URLs (kompass.ops.drill: one per public page type and every API GET operation), plus more
-    objects of the common types so the caches see many keys. Returns (urls, left out as heavy)."""
+    objects of the common types so the caches see many keys. Returns (urls, left out as heavy, the drill's)."""
     out = work / "urls.json"
     subprocess.run([str(VENV / "python"), str(ROOT / "bench/cluster/django_side.py"), "urls", str(out)], env=env,
                    cwd=ROOT, check=True, capture_output=True)
@@ -190,7 +190,7 @@ def page_urls(env: dict, work: Path) -> tuple[list[str], list[str]]:
     urls += [f"/measures/{s}/" for s in slugs] + [f"/api/v1/measures/{s}" for s in slugs[:10]]
     urls += [f"/districts/{d}/" for d in districts] + [f"/organisations/{o}/" for o in orgs]
     urls += [f"/ideas/{i}/" for i in ideas] + [f"/monitoring/indicators/{s}/" for s in indicators]
-    return list(dict.fromkeys(urls)), heavy
+    return list(dict.fromkeys(urls)), heavy, set(drill)
 
 
 def check_urls(urls: list[str]) -> list[str]:
@@ -207,6 +207,7 @@ def main() -> int:
     os.chmod(cluster.pgb_dir, 0o777)
     windows: list[list] = []  # [start, end, label] of the kill windows whose failures are expected
     other_windows: list[list] = []  # the same for the parts whose restart must not fail any request
+    mix_note: dict = {}
     code = 1
     try:
         started = time.time()
@@ -228,11 +229,16 @@ def main() -> int:
             cluster.start_app(i)
             cluster.start_worker(i)
         cluster.start_nginx()
-        urls, heavy = page_urls(cluster.env, work)
+        urls, heavy, drilled = page_urls(cluster.env, work)
         bad = check_urls(urls)
-        if bad:
-            raise RuntimeError(f"workload URLs that do not answer 200: {bad}")
-        log(f"left out of the browsing mix as bulk downloads: {heavy}")
+        # a drill URL may answer 404 on this data (an unpublished panel, an opinion map not computed yet): left
+        # out and reported; a hand-written URL of the mix must answer 200
+        absent = [u for u in bad if u in drilled]
+        if set(bad) - set(absent):
+            raise RuntimeError(f"workload URLs that do not answer 200: {sorted(set(bad) - set(absent))}")
+        urls = [u for u in urls if u not in absent]
+        log(f"left out of the browsing mix as bulk downloads: {heavy}; not 200 on this data: {absent}")
+        mix_note.update(urls=len(urls), heavy=heavy, absent=absent)
         low, high = (int(x) for x in psql("SELECT MIN(id), MAX(id) FROM participation_idea").split("|"))
         log(f"{len(urls)} URLs, ideas {low}..{high}; load for {SECONDS:.0f} s with failures")
         stats, stop = Stats(), threading.Event()
@@ -387,7 +393,7 @@ def main() -> int:
         summary = (f"cluster: requests={stats.requests} errors={len(outside)} lost={check['lost']} p95_ms={p95:.0f} "
                    f"jobs={check['jobs_ok']}/{check['jobs_total']}")
         print(summary, flush=True)
-        write_results(summary, stats, inside, check, windows + other_windows, t0, time.time() - started)
+        write_results(summary, stats, inside, check, windows + other_windows, t0, time.time() - started, mix_note)
         code = 0 if not outside and not check["lost"] else 1
     finally:
         cluster.stop_all()
@@ -403,7 +409,8 @@ def main() -> int:
     return code
 
 
-def write_results(summary: str, stats: Stats, inside: int, check: dict, windows, t0, duration: float) -> None:
+def write_results(summary: str, stats: Stats, inside: int, check: dict, windows, t0, duration: float,
+                  mix: dict) -> None:
     import platform
     from datetime import UTC, datetime
 
@@ -449,6 +456,10 @@ def write_results(summary: str, stats: Stats, inside: int, check: dict, windows,
               f"for exactly one run; jobs {check['jobs']} (each taken by a worker exactly once; the slow probe job "
               f"{check.get('killed_job')} was running on the worker when it was killed: failed by the sweep with a "
               "reason, started again by its owner, and the new job finished once).",
+              "", f"Anonymous mix: {mix.get('urls')} URLs (the restore drill's public page types and API GET "
+              "operations plus more objects); left out as bulk downloads: "
+              f"{', '.join(mix.get('heavy', [])) or 'none'}; "
+              f"not 200 on this data: {', '.join(mix.get('absent', [])) or 'none'}.",
               "", "Status codes: " + ", ".join(f"{k}: {v}" for k, v in sorted(stats.statuses.items())) + "."]
     (ROOT / "bench/cluster/RESULTS.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
 
