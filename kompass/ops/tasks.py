@@ -7,7 +7,6 @@ a while, so that a worker can be killed (SIGKILL) in the middle of it: it record
 
 import time
 
-from django.utils.translation import gettext
 from django_tasks import task
 
 from kompass.audit.services import record_event
@@ -25,7 +24,7 @@ def probe(token: str) -> str:
 @job_task
 def slow_probe(progress, token: str, seconds: float):
     record_event(actor=system_actor("ops-probe"), action="ops.slow_probe.start", changes={"token": (None, token)})
-    progress.update(0, total=1, message=gettext("running"))
+    progress.update(0, total=1)
     time.sleep(seconds)
     record_event(actor=system_actor("ops-probe"), action="ops.slow_probe.done", changes={"token": (None, token)})
     return {"slept": seconds}
