@@ -67,9 +67,9 @@ run: migrate
 
 # The deployment files are validated by Debian's nginx, PgBouncer and memcached (tests/ops/test_deploy.py,
 # tests/ops/test_edgecache.py, make cluster-test). Debian's `nginx` has the memcached module built in (ADR 0043).
-/usr/sbin/nginx /usr/sbin/pgbouncer /usr/bin/memcached:
-	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx pgbouncer memcached openssl >/dev/null
-deploy-tools: /usr/sbin/nginx /usr/sbin/pgbouncer /usr/bin/memcached
+/usr/sbin/nginx /usr/sbin/pgbouncer /usr/bin/memcached /usr/bin/systemd-analyze:
+	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx pgbouncer memcached openssl systemd >/dev/null
+deploy-tools: /usr/sbin/nginx /usr/sbin/pgbouncer /usr/bin/memcached /usr/bin/systemd-analyze
 
 node_modules/.package-lock.json: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
@@ -78,6 +78,8 @@ lint: venv-dev
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports
 
+# The tools above are guaranteed here: a deploy validator that is missing fails instead of skipping.
+test: export KOMPASS_STRICT_TOOLS = 1
 test: venv-dev messages /usr/bin/chromium node_modules/.package-lock.json deploy-tools lint
 	@set -e; ran="sqlite"; \
 	echo "== Test suite on SQLite"; \

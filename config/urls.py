@@ -25,4 +25,4 @@ urlpatterns += i18n_patterns(
 
 handler404 = "kompass.portal.views.error_404"
 handler403 = "kompass.portal.views.error_403"
-handler500 = "kompass.portal.views.error_500"
+handler500 = "kompass.ops.unavailable.server_error"  # 503 + Retry-After while the database is unreachable

@@ -6,9 +6,10 @@ workers (`kompass db_worker`), PgBouncer (deploy/pgbouncer/pgbouncer.ini) in fro
 runs a mixed workload for CLUSTER_SECONDS (default 180): anonymous browsing of every page type and the API,
 citizens logging in and posting ideas, comments and supports, background jobs (probes, a spreadsheet import,
 an opinion map). nginx answers anonymous pages from its edge cache (memcached, ADR 0043). Meanwhile it kills
-(SIGKILL) and restarts one app server, the Redis server and memcached, stops (SIGTERM, as systemd and Kubernetes
-do) and restarts one worker, and restarts PgBouncer. Then it compares the database
-with what the clients were told and prints
+(SIGKILL) and restarts one app server, the Redis server and memcached, kills (SIGKILL) one worker in the middle of
+a job and restarts it, and restarts PgBouncer. Then it compares the database with what the clients were told
+(every job done or failed with a reason and taken by a worker exactly once; the killed job failed by the sweep,
+started again by its owner and finished once) and prints
 
     cluster: requests=N errors=E lost=L p95_ms=… jobs=done/total
 
@@ -65,6 +66,9 @@ class Cluster:
             "HTTPS_ONLY": "0", "BEHIND_PROXY": "1", "ALLOWED_HOSTS": "127.0.0.1,localhost",
             "KOMPASS_VAR_DIR": str(work / "var"), "X_ACCEL_REDIRECT": "/_protected/", "WEB_CONCURRENCY": "2",
             "LOG_FORMAT": "json", "LOG_LEVEL": "WARNING", "CONN_MAX_AGE": "60", "PYTHONPATH": str(ROOT),
+            # a job whose worker died is failed by the sweep after its lease: shorter than production's 120 s,
+            # so that the killed worker's job ends within the run
+            "JOB_LEASE_SECONDS": "20", "JOB_HEARTBEAT_SECONDS": "2",
         })
 
     def start(self, name: str, argv: list[str], env: dict | None = None) -> None:
@@ -166,26 +170,36 @@ def psql(sql: str) -> str:
                           check=True).stdout.strip()
 
 
-def page_urls() -> list[str]:
+# Bulk downloads (whole-catalogue exports, RDF catalogue, the open-data downloads and CKAN package metadata, PDFs,
+# ZIPs) are measured by the benchmarks, not browsed in the load mix: on 10,000 measures one takes 10-15 s of a
+# shared 2-core machine uncached (each /opendata/<key>/... builds every dataset), and the 2026-12-02 14:25 run with
+# the /opendata/ downloads in the mix ended in gunicorn timeouts and nginx answering 502 for everything.
+HEAVY = ("/measures/export.csv", "/catalog", "/opendata/", "/api/3/action/package_", ".pdf", ".zip")
+
+
+def page_urls(env: dict, work: Path) -> tuple[list[str], list[str], set[str]]:
+    """The drill's URLs (kompass.ops.drill: one per public page type and every API GET operation), plus more
+    objects of the common types so the caches see many keys. Returns (urls, left out as heavy, the drill's)."""
+    out = work / "urls.json"
+    subprocess.run([str(VENV / "python"), str(ROOT / "bench/cluster/django_side.py"), "urls", str(out)], env=env,
+                   cwd=ROOT, check=True, capture_output=True)
+    drill = json.loads(out.read_text())
+    heavy = [u for u in drill if any(h in u for h in HEAVY)]
     slugs = psql("SELECT slug FROM measures_measure ORDER BY id LIMIT 40").split()
     districts = psql("SELECT slug FROM strategy_district ORDER BY id LIMIT 5").split()
     orgs = psql("SELECT slug FROM organisations_organisation ORDER BY id LIMIT 5").split()
     ideas = psql("SELECT id FROM participation_idea ORDER BY id LIMIT 40").split()
     indicators = psql("SELECT slug FROM monitoring_indicator ORDER BY id LIMIT 5").split()
-    urls = ["/", "/values/", "/perspectives/", "/principles/", "/action-fields/", "/districts/", "/data/",
-            "/organisations/", "/measures/", "/measures/?page=3", "/measures/?q=daten", "/ideas/",
-            "/ideas/?sort=supported", "/consultations/", "/consultations/cluster-polis/", "/monitoring/",
-            "/en/measures/", "/api/v1/strategy", "/api/v1/measures?limit=20", "/api/v1/ideas",
-            "/static/lifecycle/lifecycle.css"]
+    urls = [u for u in drill if u not in heavy] + ["/consultations/cluster-polis/", "/static/lifecycle/lifecycle.css"]
     urls += [f"/measures/{s}/" for s in slugs] + [f"/api/v1/measures/{s}" for s in slugs[:10]]
     urls += [f"/districts/{d}/" for d in districts] + [f"/organisations/{o}/" for o in orgs]
     urls += [f"/ideas/{i}/" for i in ideas] + [f"/monitoring/indicators/{s}/" for s in indicators]
-    return urls
+    return list(dict.fromkeys(urls)), heavy, set(drill)
 
 
 def check_urls(urls: list[str]) -> list[str]:
     """Every URL of the workload answers 200 before the run (a typo would otherwise only count as 404s)."""
-    return [u for u in urls if requests.get(BASE + u, timeout=30).status_code != 200]
+    return [u for u in urls if requests.get(BASE + u, timeout=60).status_code != 200]
 
 
 def main() -> int:
@@ -197,6 +211,7 @@ def main() -> int:
     os.chmod(cluster.pgb_dir, 0o777)
     windows: list[list] = []  # [start, end, label] of the kill windows whose failures are expected
     other_windows: list[list] = []  # the same for the parts whose restart must not fail any request
+    mix_note: dict = {}
     code = 1
     try:
         started = time.time()
@@ -218,10 +233,16 @@ def main() -> int:
             cluster.start_app(i)
             cluster.start_worker(i)
         cluster.start_nginx()
-        urls = page_urls()
+        urls, heavy, drilled = page_urls(cluster.env, work)
         bad = check_urls(urls)
-        if bad:
-            raise RuntimeError(f"workload URLs that do not answer 200: {bad}")
+        # a drill URL may answer 404 on this data (an unpublished panel, an opinion map not computed yet): left
+        # out and reported; a hand-written URL of the mix must answer 200
+        absent = [u for u in bad if u in drilled]
+        if set(bad) - set(absent):
+            raise RuntimeError(f"workload URLs that do not answer 200: {sorted(set(bad) - set(absent))}")
+        urls = [u for u in urls if u not in absent]
+        log(f"left out of the browsing mix as bulk downloads: {heavy}; not 200 on this data: {absent}")
+        mix_note.update(urls=len(urls), heavy=heavy, absent=absent)
         low, high = (int(x) for x in psql("SELECT MIN(id), MAX(id) FROM participation_idea").split("|"))
         log(f"{len(urls)} URLs, ideas {low}..{high}; load for {SECONDS:.0f} s with failures")
         stats, stop = Stats(), threading.Event()
@@ -240,7 +261,8 @@ def main() -> int:
         t0 = time.time()
         for t in threads:
             t.start()
-        job_acks = {"probes": [], "jobs": []}
+        job_acks = {"probes": [], "jobs": [], "slow": []}
+        killed_tasks: list[str] = []
 
         def at(offset: float) -> None:
             time.sleep(max(0.0, t0 + offset - time.time()))
@@ -287,6 +309,29 @@ def main() -> int:
             last = max((b for _a, b, _l in windows + other_windows), default=0.0)
             at(max(offset, last - t0 + 10))
 
+        def kill_worker_mid_job() -> None:
+            """Start slow probe jobs, wait until worker 0 runs one, SIGKILL it (its process group)."""
+            out = work / "slow.json"
+            subprocess.run([str(VENV / "python"), str(ROOT / "bench/cluster/django_side.py"), "slow", str(out), "3",
+                            "25"], env=cluster.env, cwd=ROOT, check=True, capture_output=True)
+            slow = json.loads(out.read_text())
+            job_acks["slow"] += slow
+            ids = ",".join(f"'{item['job']}'" for item in slow)
+            deadline = time.time() + 120
+            row = ""
+            while time.time() < deadline and not row:
+                row = psql("SELECT j.id, j.task_result_id FROM jobs_job j JOIN django_tasks_database_dbtaskresult t "
+                           f"ON t.id::text = j.task_result_id WHERE j.id::text IN ({ids}) AND j.status = 'running' "
+                           "AND t.status = 'RUNNING' AND t.worker_ids::text LIKE '%cluster-worker-0\"%' LIMIT 1")
+                time.sleep(0.3)
+            if not row:
+                raise RuntimeError("worker 0 never ran a slow probe job")
+            job_id, task_id = row.split("|")
+            job_acks["killed_job"] = job_id
+            killed_tasks.append(task_id)
+            log(f"worker 1 runs job {job_id}: SIGKILL")
+            cluster.kill("worker0")
+
         at(SECONDS * 0.05)
         jobs_soon(1)
         next_failure(SECONDS * 0.12)
@@ -294,8 +339,7 @@ def main() -> int:
         at(SECONDS * 0.30)
         jobs_soon(2)
         next_failure(SECONDS * 0.33)
-        failure("worker 1 (SIGTERM)", lambda: cluster.kill("worker0", signal.SIGTERM, wait=120),
-                lambda: cluster.start_worker(0), exempt=False)
+        failure("worker 1 (SIGKILL mid-job)", kill_worker_mid_job, lambda: cluster.start_worker(0), exempt=False)
         next_failure(SECONDS * 0.50)
         failure("redis (SIGKILL)", lambda: cluster.kill("redis"), cluster.start_redis, exempt=False)
         next_failure(SECONDS * 0.67)
@@ -307,11 +351,25 @@ def main() -> int:
         stop.set()
         for t in threads + job_threads:
             t.join(timeout=120)
+        if job_acks.get("killed_job"):
+            out = work / "retry.json"
+            done = subprocess.run([str(VENV / "python"), str(ROOT / "bench/cluster/django_side.py"), "retry",
+                                   job_acks["killed_job"], str(out)], env=cluster.env, cwd=ROOT, capture_output=True,
+                                  text=True)
+            if done.returncode:
+                raise RuntimeError("the killed job was not failed by the sweep:\n" + done.stderr[-2000:])
+            retry = json.loads(out.read_text())
+            job_acks["killed_retry"] = retry["retry"]
+            job_acks["jobs"].append(retry["retry"])
+            log(f"killed job failed with {retry['failed']['message']!r}; started again as {retry['retry']}")
         log("load stopped; waiting for the task queue to drain")
+        # the killed worker's task row stays RUNNING in django-tasks-db (nobody finishes it); its Kompass job
+        # was failed by the sweep and started again above
+        not_killed = "".join(f" AND id::text <> '{t}'" for t in killed_tasks)
         deadline = time.time() + 300
         while time.time() < deadline:
             pending = int(psql("SELECT COUNT(*) FROM django_tasks_database_dbtaskresult "
-                               "WHERE status IN ('READY', 'RUNNING')") or 0)
+                               f"WHERE status IN ('READY', 'RUNNING'){not_killed}") or 0)
             if not pending:
                 break
             time.sleep(2)
@@ -339,7 +397,7 @@ def main() -> int:
         summary = (f"cluster: requests={stats.requests} errors={len(outside)} lost={check['lost']} p95_ms={p95:.0f} "
                    f"jobs={check['jobs_ok']}/{check['jobs_total']}")
         print(summary, flush=True)
-        write_results(summary, stats, inside, check, windows + other_windows, t0, time.time() - started)
+        write_results(summary, stats, inside, check, windows + other_windows, t0, time.time() - started, mix_note)
         code = 0 if not outside and not check["lost"] else 1
     finally:
         cluster.stop_all()
@@ -355,7 +413,8 @@ def main() -> int:
     return code
 
 
-def write_results(summary: str, stats: Stats, inside: int, check: dict, windows, t0, duration: float) -> None:
+def write_results(summary: str, stats: Stats, inside: int, check: dict, windows, t0, duration: float,
+                  mix: dict) -> None:
     import platform
     from datetime import UTC, datetime
 
@@ -398,7 +457,13 @@ def write_results(summary: str, stats: Stats, inside: int, check: dict, windows,
               f"Acknowledged writes checked in the database: {check['supports']} supports, {check['ideas']} ideas, "
               f"{check['comments']} comments (acknowledged = the confirmation page with its success message "
               f"arrived); every idea's support count compared with its supports; {check['probes']} probe tasks checked "
-              f"for exactly one run; jobs {check['jobs']}.",
+              f"for exactly one run; jobs {check['jobs']} (each taken by a worker exactly once; the slow probe job "
+              f"{check.get('killed_job')} was running on the worker when it was killed: failed by the sweep with a "
+              "reason, started again by its owner, and the new job finished once).",
+              "", f"Anonymous mix: {mix.get('urls')} URLs (the restore drill's public page types and API GET "
+              "operations plus more objects); left out as bulk downloads: "
+              f"{', '.join(mix.get('heavy', [])) or 'none'}; "
+              f"not 200 on this data: {', '.join(mix.get('absent', [])) or 'none'}.",
               "", "Status codes: " + ", ".join(f"{k}: {v}" for k, v in sorted(stats.statuses.items())) + "."]
     (ROOT / "bench/cluster/RESULTS.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
 

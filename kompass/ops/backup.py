@@ -7,6 +7,7 @@ by `--keep-days`: deleted personal data then lives on in backups for at most tha
 
 from __future__ import annotations
 
+import contextlib
 import io
 import json
 import os
@@ -19,10 +20,21 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
-from django.core.files.base import ContentFile
+from django.core.files.base import File
 from django.core.files.storage import Storage, storages
 
 FORMAT = 1
+PRIVATE_MODE = 0o600  # archives and dumps hold the whole database and the private files: owner only
+
+
+@contextlib.contextmanager
+def _private_umask():
+    """Every file created inside (archive, pg_dump output, SQLite copy) is owner-only, whatever the umask."""
+    old = os.umask(0o077)
+    try:
+        yield
+    finally:
+        os.umask(old)
 
 
 class BackupError(Exception):
@@ -65,6 +77,7 @@ def _dump_database(db: dict, target_dir: Path) -> str:
         return out.name
     if db["ENGINE"] == "django.db.backends.sqlite3":
         out = target_dir / "database.sqlite3"
+        os.close(os.open(out, os.O_WRONLY | os.O_CREAT | os.O_EXCL, PRIVATE_MODE))
         source = sqlite3.connect(str(db["NAME"]))
         dest = sqlite3.connect(str(out))
         with dest:
@@ -84,29 +97,36 @@ def _migrations() -> dict[str, list[str]]:
     return applied
 
 
+def _add_streamed(tar: tarfile.TarFile, storage: Storage, name: str, arcname: str) -> None:
+    """Copy one stored file into the archive in chunks (tarfile copies from the file object; nothing is read
+    into memory as a whole). The size comes from the storage, as the tar header needs it first."""
+    info = tarfile.TarInfo(arcname)
+    info.size = storage.size(name)
+    info.mtime = int(time.time())
+    with storage.open(name, "rb") as fh:
+        tar.addfile(info, fh)
+
+
 def backup(output_dir: Path, *, keep_days: int | None = None, now: datetime | None = None) -> Path:
     from django.db import connection
 
     now = now or datetime.now(UTC)
-    output_dir.mkdir(parents=True, exist_ok=True)
+    output_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
     archive = output_dir / f"kompass-{now:%Y%m%d-%H%M%S}.tar.gz"
     db = connection.settings_dict
-    with tempfile.TemporaryDirectory() as tmp:
+    with _private_umask(), tempfile.TemporaryDirectory() as tmp:
         tmp_path = Path(tmp)
         db_file = _dump_database(db, tmp_path)
         partial = archive.with_suffix(".partial")
         counts = {}
-        with tarfile.open(partial, "w:gz") as tar:
+        fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, PRIVATE_MODE)
+        os.fchmod(fd, PRIVATE_MODE)  # also when a stale .partial of another mode was left behind
+        with os.fdopen(fd, "wb") as raw, tarfile.open(fileobj=raw, mode="w:gz") as tar:
             tar.add(tmp_path / db_file, arcname=db_file)
             for label, storage in (("media", storages["default"]), ("private", _private_storage())):
                 counts[label] = 0
                 for name in _walk(storage):
-                    with storage.open(name, "rb") as fh:
-                        data = fh.read()
-                    info = tarfile.TarInfo(f"{label}/{name}")
-                    info.size = len(data)
-                    info.mtime = int(time.time())
-                    tar.addfile(info, io.BytesIO(data))
+                    _add_streamed(tar, storage, name, f"{label}/{name}")
                     counts[label] += 1
             manifest = json.dumps({"format": FORMAT, "created_at": now.isoformat(), "vendor": connection.vendor,
                                    "database": db_file, "files": counts, "migrations": _migrations()},
@@ -194,7 +214,7 @@ def restore(archive: Path, db: dict, *, force: bool = False) -> dict:
             storage = targets[label]
             if storage.exists(name):
                 storage.delete(name)
-            saved = storage.save(name, ContentFile(tar.extractfile(member).read()))
+            saved = storage.save(name, File(tar.extractfile(member), name=name))  # streamed, not read whole
             if saved != name:
                 raise BackupError(f"{label}/{name} was stored as {saved}")
             counts[label] += 1

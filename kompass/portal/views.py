@@ -149,6 +149,3 @@ def error_404(request, exception=None):
 def error_403(request, exception=None):
     return forbidden(request)
 
-
-def error_500(request):
-    return render(request, "500.html", status=500)

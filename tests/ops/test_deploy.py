@@ -11,15 +11,13 @@ from pathlib import Path
 import pytest
 import yaml
 
+from tests.ops.tools import require_module, require_tool
+
 ROOT = Path(__file__).resolve().parents[2]
 DEPLOY = ROOT / "deploy"
 
 
-def _tool(name: str) -> str:
-    path = shutil.which(name) or shutil.which(name, path="/usr/sbin:/sbin:" + str(ROOT / ".venv/bin"))
-    if not path:
-        pytest.skip(f"{name} is not installed (make test installs it)")
-    return path
+_tool = require_tool
 
 
 def _nginx_check(tmp_path: Path, site: str) -> subprocess.CompletedProcess:
@@ -94,7 +92,7 @@ def test_systemd_units_verify(tmp_path):
 
 
 def test_kubernetes_manifests_match_the_schema():
-    kv = pytest.importorskip("kubernetes_validate")
+    kv = require_module("kubernetes_validate")
     count = 0
     for path in sorted((DEPLOY / "k8s").glob("*.yaml")):
         for doc in yaml.safe_load_all(path.read_text()):
@@ -107,7 +105,7 @@ def test_kubernetes_manifests_match_the_schema():
 
 
 def test_compose_file_matches_the_compose_spec():
-    compose_spec = pytest.importorskip("compose_spec")
+    compose_spec = require_module("compose_spec")
     data = yaml.safe_load((DEPLOY / "compose.yaml").read_text())  # resolves the YAML merge keys
     compose = compose_spec.PyCompose.from_yaml(yaml.safe_dump(data))
     compose.validate()

@@ -1,11 +1,10 @@
 """Edge page cache: nginx answers anonymous pages from memcached, never stale after a write commits (ADR 0043).
 
 The end-to-end tests start Debian's nginx and memcached in front of the live test server; they skip only when a
-binary is missing (make test installs both)."""
+binary is missing outside `make test` (which installs both and fails instead: tests/ops/tools.py)."""
 
 import gzip
 import os
-import shutil
 import socket
 import subprocess
 import time
@@ -21,6 +20,7 @@ from bench.cluster.config import nginx_conf
 from kompass.measures import services as measure_services
 from kompass.measures.models import Measure
 from kompass.ops import edgecache, invalidation
+from tests.ops.tools import require_tool
 
 ROOT = Path(__file__).resolve().parents[2]
 SECURITY = ["content-type", "content-language", "vary", "content-security-policy", "permissions-policy",
@@ -28,11 +28,7 @@ SECURITY = ["content-type", "content-language", "vary", "content-security-policy
             "strict-transport-security"]
 
 
-def _binary(name: str) -> str:
-    path = shutil.which(name) or shutil.which(name, path="/usr/sbin:/usr/bin")
-    if not path:
-        pytest.skip(f"{name} is not installed (make test installs it)")
-    return path
+_binary = require_tool
 
 
 def _free_port() -> int:
