@@ -328,32 +328,36 @@ def _panel(strategy, panel, districts) -> Dataset:
         landing_path=reverse("lottery:audit", args=[panel.slug]), tables_factory=tables, group="lottery")
 
 
+def _monitoring(strategy, measures, district_index, base_url, *, only=None) -> list[Dataset]:
+    """One monitoring dataset per measure with indicators (`only`: restrict the queries to these measures)."""
+    from kompass.monitoring.models import Measurement
+
+    inds = selectors.indicators(strategy).prefetch_related(None)
+    targets = selectors.targets(strategy)
+    points = (Measurement.objects.filter(indicator__measure__strategy=strategy).select_related("indicator")
+              .order_by("indicator__slug", "period", "district_id", "pk"))
+    if only is not None:
+        inds, targets = inds.filter(measure__in=only), targets.filter(indicator__measure__in=only)
+        points = points.filter(indicator__measure__in=only)
+    by_measure, targets_by, points_by = defaultdict(list), defaultdict(list), defaultdict(list)
+    for i in inds:
+        by_measure[i.measure_id].append(i)
+    for t in targets:
+        targets_by[t.indicator.measure_id].append(t)
+    for p in points:
+        points_by[p.indicator.measure_id].append(p)
+    return [_measure_monitoring(strategy, m, by_measure[m.pk], targets_by[m.pk], points_by[m.pk], district_index,
+                                base_url) for m in measures if by_measure.get(m.pk)]
+
+
 def all_datasets(strategy, base_url: str = "") -> list[Dataset]:
     """Every public dataset of the strategy (a fixed number of queries for the metadata; tables are built when
     first read)."""
-    from kompass.monitoring.models import Measurement
-
-    districts = [d for d in selectors.districts(strategy)]
-    district_index = {d.pk: d for d in districts}
+    districts = list(selectors.districts(strategy))
     city_districts = [d for d in districts if d.kind == "district"]
     measures = selectors.measures_for_export(strategy)
     out = [_framework(strategy, districts), _measures(strategy, measures, city_districts, base_url)]
-
-    inds = list(selectors.indicators(strategy).prefetch_related(None))
-    by_measure = defaultdict(list)
-    for i in inds:
-        by_measure[i.measure_id].append(i)
-    targets_by = defaultdict(list)
-    for t in selectors.targets(strategy):
-        targets_by[t.indicator.measure_id].append(t)
-    points_by = defaultdict(list)
-    for p in (Measurement.objects.filter(indicator__measure__strategy=strategy).select_related("indicator")
-              .order_by("indicator__slug", "period", "district_id", "pk")):
-        points_by[p.indicator.measure_id].append(p)
-    for m in measures:
-        if by_measure.get(m.pk):
-            out.append(_measure_monitoring(strategy, m, by_measure[m.pk], targets_by[m.pk], points_by[m.pk],
-                                           district_index, base_url))
+    out += _monitoring(strategy, measures, {d.pk: d for d in districts}, base_url)
     out.append(_lessons(strategy, list(selectors.lessons(strategy)), city_districts))
     out.append(_candidates(strategy, list(selectors.candidates(strategy)), city_districts))
     out.append(_cycles(strategy, list(selectors.cycles(strategy)), city_districts))
@@ -363,4 +367,31 @@ def all_datasets(strategy, base_url: str = "") -> list[Dataset]:
 
 
 def find(strategy, key: str, base_url: str = "") -> Dataset | None:
+    """The dataset with this key, building only that one: a download of one measure's monitoring data must not
+    cost the whole catalogue (at 10,000 measures that took 11–15 s). Keys it cannot place fall back to the whole
+    list, so the answer is always the entry of `all_datasets`."""
+    prefix = f"{strategy.slug}-"
+    districts = list(selectors.districts(strategy))
+    city_districts = [d for d in districts if d.kind == "district"]
+    builders = {
+        f"{prefix}strategierahmen": lambda: _framework(strategy, districts),
+        f"{prefix}massnahmen": lambda: _measures(strategy, selectors.measures_for_export(strategy), city_districts,
+                                                 base_url),
+        f"{prefix}lessons-learned": lambda: _lessons(strategy, list(selectors.lessons(strategy)), city_districts),
+        f"{prefix}massnahmenvorschlaege": lambda: _candidates(strategy, list(selectors.candidates(strategy)),
+                                                              city_districts),
+        f"{prefix}evaluationszyklen": lambda: _cycles(strategy, list(selectors.cycles(strategy)), city_districts),
+    }
+    if key in builders:
+        return builders[key]()
+    if key.startswith("stadtgremium-"):
+        panels = [p for p in selectors.published_panels() if f"stadtgremium-{p.slug}"[:100] == key]
+        return _panel(strategy, panels[0], city_districts) if panels else None
+    if key.startswith(prefix) and key.endswith("-wirkung"):
+        slug = key[len(prefix):-len("-wirkung")]
+        measures = selectors.measures_for_export(strategy, slugs=[slug])
+        found = _monitoring(strategy, measures, {d.pk: d for d in districts}, base_url, only=measures)
+        match = next((d for d in found if d.key == key), None)
+        if match is not None:
+            return match
     return next((d for d in all_datasets(strategy, base_url) if d.key == key), None)

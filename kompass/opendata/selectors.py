@@ -46,9 +46,11 @@ def phases(strategy) -> list[Phase]:
     return list(Phase.objects.filter(strategy=strategy).order_by("position", "pk"))
 
 
-def measures_for_export(strategy) -> list[Measure]:
+def measures_for_export(strategy, slugs: list[str] | None = None) -> list[Measure]:
     qs = (Measure.objects.filter(strategy=strategy).select_related("responsible_organisation")
           .prefetch_related("districts", "action_fields").defer("search_document").order_by("slug"))
+    if slugs is not None:
+        qs = qs.filter(slug__in=slugs)
     measures = list(qs)
     ph = phase_of_measures(strategy, [m.pk for m in measures])
     for m in measures:
