@@ -19,11 +19,13 @@ SCOPES: dict[str, Scope] = {
     "algorithms": Scope(
         ("kompass/algorithms",),
         (("kompass/algorithms/progress/", " ".join(A + f"test_progress_{n}.py" for n in (
-            "edges", "api", "open_sdg", "other_methods", "reference", "properties"))),
-         ("kompass/algorithms/opinions/", f"{A}test_opinions_statistics.py {A}test_opinions_core.py "
+            "mutants", "edges", "api", "open_sdg", "other_methods", "reference", "properties"))),
+         ("kompass/algorithms/opinions/", f"{A}test_opinions_mutants.py {A}test_opinions_statistics.py "
+                                          f"{A}test_opinions_core.py "
                                           f"{A}test_opinions_properties.py"),
          ("kompass/algorithms/similarity.py", f"{A}test_similarity.py"),
-         ("kompass/algorithms/sortition/", f"{A}test_sortition_lottery.py {A}test_sortition_leximin.py "
+         ("kompass/algorithms/sortition/", f"{A}test_sortition_mutants.py {A}test_sortition_lottery.py "
+                                           f"{A}test_sortition_leximin.py "
                                            f"{A}test_sortition_certified.py")),
         database=False),
     "core": Scope(

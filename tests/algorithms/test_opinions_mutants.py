@@ -1,0 +1,29 @@
+"""Opinion-map behaviour that surviving mutants showed untested (docs/mutation/algorithms.md)."""
+
+import numpy as np
+import pytest
+
+from kompass.algorithms.opinions import votes_from_arrays
+from kompass.algorithms.opinions.pipeline import as_votes
+
+
+@pytest.fixture(autouse=True)
+def _german_by_default():
+    """Override the Django-dependent autouse fixture of tests/conftest.py: these tests run without Django."""
+    yield
+
+
+def votes():
+    return votes_from_arrays(np.array([0, 1, 2]), np.array([0, 1, 1]), np.array([1, -1, 0]), 3, 2)
+
+
+def test_given_votes_pass_through_when_their_sizes_match():
+    v = votes()
+    assert as_votes(v) is v
+    assert as_votes(v, n_participants=3, n_statements=2) is v
+
+
+@pytest.mark.parametrize(("participants", "statements"), [(4, None), (None, 3), (2, 2), (3, 1)])
+def test_given_votes_with_other_sizes_are_refused(participants, statements):
+    with pytest.raises(ValueError, match="sizes do not match"):
+        as_votes(votes(), n_participants=participants, n_statements=statements)
