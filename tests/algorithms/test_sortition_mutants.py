@@ -201,3 +201,34 @@ def test_peeling_reports_non_negative_times_and_counts():
     peeling = leximin(inst).stats["peeling"]
     assert all(v >= 0 for key, v in peeling.items() if key.startswith("seconds"))
     assert peeling["steps"] >= 1
+
+
+@pytest.mark.parametrize("relaxation", [True, False])
+@pytest.mark.parametrize("fixed", [(), ("p0", "p1", "p2", "p3")])
+def test_a_panel_of_the_whole_pool_selects_everyone_with_certainty(relaxation, fixed):
+    people = [Respondent(f"p{i}", {"g": "f" if i < 2 else "m"}) for i in range(4)]
+    inst = build_instance(people, {"g": {"f": (2, 2), "m": (2, 2)}}, 4, fixed=fixed)
+    dist = leximin(inst, relaxation=relaxation)
+    assert dist.complete and len(dist.panels) == 1 and sum(dist.panels[0]) == 4  # fixed members are own types
+    assert np.allclose(dist.type_prob, 1.0) and np.allclose(dist.weights, [1.0])
+
+
+def test_fixed_members_are_certain_and_the_others_share_the_rest():
+    people = [Respondent(f"p{i}", {"g": "f" if i < 2 else "m"}) for i in range(4)]
+    inst = build_instance(people, {"g": {"f": (1, 2), "m": (1, 2)}}, 3, fixed=["p0", "p2"])
+    probability = {p.id: leximin(inst, relaxation=False).type_prob[inst.respondent_type[p.id]] for p in people}
+    assert probability == pytest.approx({"p0": 1.0, "p2": 1.0, "p1": 0.5, "p3": 0.5})
+
+
+@pytest.mark.parametrize("seed", [13, 3])
+def test_goldilocks_swap_starts_save_exact_pricing_and_reach_the_same_optimum(seed):
+    """Without the swap heuristic (max_starts=0) every column comes from the exact pricing MIP: the optimum must be
+    the same, and the heuristic must save MIP calls (deterministic counts, not times)."""
+    from bench.lottery import generate
+
+    rows = generate.generate("t", 80, 12, extra=0, exact=False, seed=seed)
+    inst = build_instance([Respondent(r["id"], {c: r[c] for c in rows.features}) for r in rows.rows], rows.quotas, 12)
+    with_swaps, exact_only = goldilocks(inst), goldilocks(inst, max_starts=0)
+    assert with_swaps.complete and exact_only.complete
+    assert with_swaps.certificate["objective"] == pytest.approx(exact_only.certificate["objective"], rel=1e-9)
+    assert with_swaps.stats["pricing_calls"] < exact_only.stats["pricing_calls"]
