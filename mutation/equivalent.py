@@ -59,4 +59,7 @@ EQUIVALENT: dict[str, tuple[str, str]] = {
     "kompass/algorithms/similarity.py:ReplaceComparisonOperator_Gt_IsNot:0": (
         "if len(a) is not len(b):",
         "cosine is symmetric: the swap only chooses which vector is iterated over (the same products are summed)."),
+    "kompass/lifecycle/services/selection.py:ReplaceComparisonOperator_Eq_LtE:2": (
+        "candidate.source <= Candidate.Source.ADMINISTRATION",
+        'Candidate.Source is "administration", "citizen_idea" or "external"; only the first is <= "administration".'),
 }

@@ -58,6 +58,7 @@ SCOPES: dict[str, Scope] = {
           f"{L}test_services_mutants.py {L}test_records.py {L}test_roles.py {L}test_process.py"),
          ("kompass/participation/services/ideas.py",
           f"{P}test_services_mutants.py {P}test_ideas.py {P}test_idea_to_measure.py {P}test_api.py"),
+         ("kompass/participation/services/idempotency.py", f"{P}test_idempotency.py {P}test_services_mutants.py"),
          ("kompass/participation/services/moderation.py", f"{P}test_roles_and_moderation.py {P}test_api.py"),
          ("kompass/participation/services/ratelimit.py", f"{P}test_roles_and_moderation.py {P}test_api.py"),
          ("kompass/participation/services/consultations.py",

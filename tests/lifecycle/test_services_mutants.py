@@ -129,3 +129,26 @@ def test_a_phase_history_given_as_text_dates_is_loaded_for_a_new_strategy(tmp_pa
                  .order_by("occurred_at").values_list("to_phase__slug", "occurred_at__date"))
     assert steps == [("vorprozess", datetime.date(2022, 11, 7)), ("exploration", datetime.date(2023, 3, 13)),
                      ("erprobung", datetime.date(2023, 10, 9)), ("entwicklung", datetime.date(2024, 5, 6))]
+
+
+@pytest.mark.parametrize("older_phase", [True, False])
+def test_a_starting_phase_of_another_strategy_is_refused_whichever_is_older(berlin, fresh, older_phase):
+    from django.core.exceptions import ValidationError
+
+    from kompass.core.actors import system_actor
+    from kompass.lifecycle.models import MeasureLifecycle, Phase
+    from kompass.measures.models import Measure
+    from kompass.strategy.models import Strategy
+
+    other = Strategy.objects.create(slug="potsdam", name="Potsdam")
+    assert other.pk > berlin.pk
+    if older_phase:  # the measure belongs to the newer strategy, the phase to the older one
+        Measure.objects.filter(pk=fresh.pk).update(strategy=other)
+        phase = Phase.objects.filter(strategy=berlin).order_by("position").first()
+    else:
+        phase = Phase.objects.create(strategy=other, slug="start", name="Start", position=0)
+    measure = Measure.objects.get(pk=fresh.pk)
+    with pytest.raises(ValidationError) as refused:
+        services.phase_set_initial(actor=system_actor("test"), measure=measure, phase=phase)
+    assert "phase" in refused.value.message_dict
+    assert not MeasureLifecycle.objects.filter(measure=measure).exists()

@@ -51,3 +51,38 @@ def test_a_vote_and_its_change_are_audited_with_the_old_value(open_consultation,
     vote_cast(actor=citizen, statement=statement, value=-1)
     changes = AuditEvent.objects.filter(action="vote.cast", object_id=str(statement.pk)).order_by("pk")
     assert [e.changes["value"] for e in changes] == [[None, 1], [1, -1]]
+
+
+def test_a_decision_the_idea_already_shows_adds_no_step_and_no_deferral(berlin, idea, office):
+    from kompass.audit.models import AuditEvent
+
+    Idea.objects.filter(pk=idea.pk).update(status=Idea.Status.ADMITTED)
+    steps = idea.status_changes.count()
+    candidate = Candidate(strategy=berlin, title="Eigen", source_kind=IDEA_SOURCE, source_id=idea.pk,
+                          status="admitted", decision_reason="Gut.")
+    on_candidate_decided(None, candidate=candidate, actor=office)
+    assert Idea.objects.get(pk=idea.pk).status_changes.count() == steps
+    assert not AuditEvent.objects.filter(action="idea.deferred", object_id=str(idea.pk)).exists()
+
+
+def test_an_author_who_stopped_following_hears_of_the_decision_with_its_reason(berlin, idea, office, citizen):
+    from kompass.participation.models import Follow, Notification
+
+    Follow.objects.filter(idea=idea, user=citizen).delete()
+    candidate = Candidate(strategy=berlin, title="Eigen", source_kind=IDEA_SOURCE, source_id=idea.pk,
+                          status="rejected", decision_reason="Kein Budget in diesem Jahr.")
+    on_candidate_decided(None, candidate=candidate, actor=office)
+    (text,) = Notification.objects.filter(user=citizen).values_list("text", flat=True)
+    assert "Offenes WLAN im Park" in text and "Kein Budget in diesem Jahr." in text
+
+
+def test_unfollowing_is_audited_only_when_there_was_a_follow(idea, citizen, make_user):
+    from kompass.audit.models import AuditEvent
+    from kompass.participation.services import follow_set
+
+    stranger = make_user("fremd@example.org")
+    assert follow_set(actor=stranger, idea=idea, follow=False) is False
+    assert not AuditEvent.objects.filter(action="follow.deleted").exists()
+    follow_set(actor=stranger, idea=idea, follow=True)
+    assert follow_set(actor=stranger, idea=idea, follow=False) is True
+    assert AuditEvent.objects.filter(action="follow.deleted", object_id=str(idea.pk)).count() == 1
