@@ -62,4 +62,13 @@ EQUIVALENT: dict[str, tuple[str, str]] = {
     "kompass/lifecycle/services/selection.py:ReplaceComparisonOperator_Eq_LtE:2": (
         "candidate.source <= Candidate.Source.ADMINISTRATION",
         'Candidate.Source is "administration", "citizen_idea" or "external"; only the first is <= "administration".'),
+    "kompass/lifecycle/services/selection.py:ReplaceComparisonOperator_Eq_LtE:3": (
+        "if decision <= Candidate.Status.ADMITTED:",
+        'decision is checked to be "admitted", "rejected" or "deferred" just above; only "admitted" is <= "admitted".'),
+    "kompass/lifecycle/services/_common.py:ReplaceTrueWithFalse:0": (
+        'values_list("pk", flat=False)',
+        "the list only takes the SELECT ... FOR UPDATE row lock; its values (tuples or ints) are discarded."),
+    "kompass/monitoring/services/_common.py:NumberReplacer:0": (
+        "BATCH = 2001",
+        "BATCH is only the batch_size of bulk_create/bulk_update: how many statements are sent, not what is written."),
 }
