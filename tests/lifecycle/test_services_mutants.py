@@ -152,3 +152,23 @@ def test_a_starting_phase_of_another_strategy_is_refused_whichever_is_older(berl
         services.phase_set_initial(actor=system_actor("test"), measure=measure, phase=phase)
     assert "phase" in refused.value.message_dict
     assert not MeasureLifecycle.objects.filter(measure=measure).exists()
+
+
+def test_ids_are_compared_by_value_not_identity(fresh):
+    """Ids above 256 are distinct int objects in CPython: a comparison by identity would refuse a logbook entry
+    whose meeting format and measure belong to the same strategy."""
+    import datetime
+
+    from kompass.core.actors import system_actor
+    from kompass.lifecycle.models import LogbookEntry, MeetingFormat
+    from kompass.measures.models import Measure
+    from kompass.strategy.models import Strategy
+
+    big = Strategy.objects.create(pk=5000, slug="grossstadt", name="Großstadt")
+    Measure.objects.filter(pk=fresh.pk).update(strategy=big)
+    meeting = MeetingFormat.objects.create(strategy=big, slug="werkstatt", name="Werkstatt")
+    measure, meeting = Measure.objects.get(pk=fresh.pk), MeetingFormat.objects.get(pk=meeting.pk)
+    assert measure.strategy_id == meeting.strategy_id and measure.strategy_id is not meeting.strategy_id
+    entry = services.logbook_entry_create(actor=system_actor("test"), measure=measure, meeting_format=meeting,
+                                          held_on=datetime.date(2026, 11, 3), outcomes="Ziele geklärt")
+    assert LogbookEntry.objects.filter(pk=entry.pk, measure=measure).exists()
