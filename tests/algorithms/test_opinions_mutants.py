@@ -27,3 +27,15 @@ def test_given_votes_pass_through_when_their_sizes_match():
 def test_given_votes_with_other_sizes_are_refused(participants, statements):
     with pytest.raises(ValueError, match="sizes do not match"):
         as_votes(votes(), n_participants=participants, n_statements=statements)
+
+
+def test_positions_equal_up_to_rounding_noise_form_no_groups():
+    """Positions that differ only below 1e-9 (floating-point noise of the projection) count as one point."""
+    from kompass.algorithms.opinions.clustering import cluster_points
+
+    x = np.zeros((8, 2))
+    x[4:, 0] = 4e-10
+    noise = cluster_points(x)
+    assert (noise.k, noise.message) == (0, "participants' positions are too similar to form groups")
+    x[4:, 0] = 4e-9
+    assert cluster_points(x).k == 2
