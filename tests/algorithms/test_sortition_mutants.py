@@ -232,3 +232,21 @@ def test_goldilocks_swap_starts_save_exact_pricing_and_reach_the_same_optimum(se
     assert with_swaps.complete and exact_only.complete
     assert with_swaps.certificate["objective"] == pytest.approx(exact_only.certificate["objective"], rel=1e-9)
     assert with_swaps.stats["pricing_calls"] < exact_only.stats["pricing_calls"]
+
+
+def test_conflicts_name_maxima_below_the_panel_size_and_a_pool_too_small():
+    groups = {("f", "y"): 3, ("m", "y"): 7}
+    capped = explain(pool(groups, {"g": {"f": (0, 1), "m": (0, 2)}, "a": {"y": (0, 9)}}, 6))
+    assert capped.details == [{"code": "maxima_below_size", "category": "g", "total": 3, "size": 6}]
+    assert capped.conflicts == ["category 'g': at most 3 people can be selected (maxima / pool) < panel size 6"]
+    # at least three more seats are needed; any split over the two maxima costs 3 in total
+    assert sum(r["new"] - r["old"] for r in capped.relaxation) == 3
+    assert all(r["bound"] == "max" and r["category"] == "g" for r in capped.relaxation)
+    assert "Smallest relaxation (total change 3)" in capped.message
+    small = explain(pool(groups, {"g": {"f": (0, 6), "m": (0, 6)}, "a": {"y": (0, 12)}}, 12))
+    assert small.details == [  # min(6, 3) + min(6, 7) = 9 for g, 10 for a (its maximum 12 > pool)
+        {"code": "maxima_below_size", "category": "a", "total": 10, "size": 12},
+        {"code": "maxima_below_size", "category": "g", "total": 9, "size": 12},
+        {"code": "pool_too_small", "pool": 10, "size": 12},
+        {"code": "no_panel_even_relaxed"}]
+    assert small.relaxation == []
