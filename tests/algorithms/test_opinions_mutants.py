@@ -70,3 +70,45 @@ def test_configuration_beyond_the_edges_is_refused(bad):
 
     with pytest.raises(ValueError, match="must|need"):
         OpinionMapConfig(**bad)
+
+
+def test_vote_statistics_against_textbook_formulas():
+    import math
+
+    from kompass.algorithms.opinions.statistics import one_proportion_z, smoothed, two_proportion_z, z_critical
+
+    def p(s, n, a):
+        return (s + a) / (n + 2 * a) if n + 2 * a > 0 else 0.5
+
+    for s, n, a in [(3, 10, 1.0), (0, 0, 1.0), (0, 0, 0.0), (7, 7, 0.5)]:
+        assert smoothed(np.array(s), np.array(n), a) == pytest.approx(p(s, n, a))
+        # z of a proportion against 1/2 with standard error sqrt(1/4 / n_eff)
+        expected = (p(s, n, a) - 0.5) / math.sqrt(0.25 / (n + 2 * a)) if n + 2 * a > 0 else 0.0
+        assert one_proportion_z(np.array(p(s, n, a)), np.array(n), a) == pytest.approx(expected)
+    s_in, n_in, s_out, n_out, a = 8, 10, 3, 12, 1.0
+    pooled = p(s_in + s_out, n_in + n_out, a)
+    se = math.sqrt(pooled * (1 - pooled) * (1 / (n_in + 2 * a) + 1 / (n_out + 2 * a)))
+    z = two_proportion_z(np.array(s_in), np.array(n_in), np.array(s_out), np.array(n_out), a)
+    assert z == pytest.approx((p(s_in, n_in, a) - p(s_out, n_out, a)) / se)
+    assert two_proportion_z(np.array(0), np.array(0), np.array(0), np.array(0), 0.0) == 0.0  # no votes: no signal
+    assert z_critical(0.90) == pytest.approx(1.2815516, abs=1e-6)  # standard normal table
+    assert z_critical(0.95) == pytest.approx(1.6448536, abs=1e-6)
+
+
+def test_group_vote_counts_against_a_loop():
+    from kompass.algorithms.opinions.statistics import group_vote_counts
+
+    rng = np.random.default_rng(4)
+    n_p, n_s, k = 30, 6, 3
+    cells = rng.choice(n_p * n_s, size=120, replace=False)
+    participants, statements = cells // n_s, cells % n_s
+    values = rng.choice([-1, 0, 1], size=cells.size)
+    labels = rng.integers(-1, k, size=n_p)  # -1: not clustered
+    counts = group_vote_counts(votes_from_arrays(participants, statements, values, n_p, n_s), labels, k)
+    expected = np.zeros((k, n_s, 3), dtype=np.int64)
+    for i, s, v in zip(participants, statements, values, strict=True):
+        if labels[i] >= 0:
+            expected[labels[i], s, {1: 0, -1: 1, 0: 2}[int(v)]] += 1
+    assert (counts == expected).all()
+    assert group_vote_counts(votes_from_arrays(participants, statements, values, n_p, n_s), labels, 0).shape == (
+        0, n_s, 3)
