@@ -23,7 +23,7 @@ SCOPES: dict[str, Scope] = {
          ("kompass/algorithms/opinions/", f"{A}test_opinions_mutants.py {A}test_opinions_statistics.py "
                                           f"{A}test_opinions_core.py "
                                           f"{A}test_opinions_properties.py"),
-         ("kompass/algorithms/similarity.py", f"{A}test_similarity.py"),
+         ("kompass/algorithms/similarity.py", f"{A}test_similarity_mutants.py {A}test_similarity.py"),
          ("kompass/algorithms/sortition/", f"{A}test_sortition_mutants.py {A}test_sortition_lottery.py "
                                            f"{A}test_sortition_leximin.py "
                                            f"{A}test_sortition_certified.py")),
