@@ -112,3 +112,76 @@ def test_group_vote_counts_against_a_loop():
     assert (counts == expected).all()
     assert group_vote_counts(votes_from_arrays(participants, statements, values, n_p, n_s), labels, 0).shape == (
         0, n_s, 3)
+
+
+def dense_reference(participants, statements, values, n_p, n_s):
+    """The last vote of each (participant, statement) in array order; NaN where nobody voted."""
+    out = np.full((n_p, n_s), np.nan)
+    for i, s, v in zip(participants, statements, values, strict=True):
+        out[int(i), int(s)] = v
+    return out
+
+
+def dense(v):
+    out = np.full((v.n_participants, v.n_statements), np.nan)
+    for i in range(v.n_participants):
+        cols = v.indices[v.indptr[i]:v.indptr[i + 1]]
+        assert (np.diff(cols) > 0).all()  # sorted, no duplicates
+        out[i, cols] = v.values[v.indptr[i]:v.indptr[i + 1]]
+    return out
+
+
+@pytest.mark.parametrize("duplicates", [False, True])
+def test_votes_match_a_last_vote_wins_reference(duplicates):
+    rng = np.random.default_rng(8)
+    n_p, n_s = 12, 7
+    if duplicates:
+        participants, statements = rng.integers(0, n_p, 150), rng.integers(0, n_s, 150)
+    else:
+        cells = rng.choice(n_p * n_s, size=50, replace=False)
+        participants, statements = cells // n_s, cells % n_s
+    values = rng.choice([-1, 0, 1], size=participants.size)
+    v = votes_from_arrays(participants, statements, values, n_p, n_s)
+    assert np.array_equal(dense(v), dense_reference(participants, statements, values, n_p, n_s), equal_nan=True)
+    assert v.indptr.dtype == np.int64 and v.values.dtype == np.int8
+    inferred = votes_from_arrays(participants, statements, values)
+    assert (inferred.n_participants, inferred.n_statements) == (participants.max() + 1, statements.max() + 1)
+
+
+def test_integral_float_indices_and_empty_input_are_accepted():
+    v = votes_from_arrays(np.array([0.0, 2.0]), np.array([1.0, 0.0]), np.array([1, -1]))
+    assert (v.n_participants, v.n_statements, v.n_votes) == (3, 2, 2)
+    empty = votes_from_arrays(np.array([]), np.array([]), np.array([]), 2, 3)
+    assert (empty.n_participants, empty.n_statements, empty.n_votes) == (2, 3, 0)
+    assert list(empty.indptr) == [0, 0, 0]
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (([0, 1], [0], [1, 1]), "same length"),
+    (([0.5], [0], [1]), "integers"),
+    (([-1], [0], [1]), ">= 0"),
+    (([0], [-1], [1]), ">= 0"),
+    (([0], [0], [2]), "-1 \\(disagree\\)"),
+    (([3], [0], [1], 3, None), "out of range"),
+    (([0], [2], [1], None, 2), "out of range"),
+    (([0], [0], [1], -1, None), "must be >= 0"),
+])
+def test_malformed_votes_are_refused(args, message):
+    arrays, sizes = [np.array(a) for a in args[:3]], args[3:]
+    with pytest.raises(ValueError, match=message):
+        votes_from_arrays(*arrays, *sizes)
+
+
+def test_votes_from_sparse_keep_explicit_passes_and_check_the_shape():
+    import scipy.sparse as sp
+
+    from kompass.algorithms.opinions import votes_from_sparse
+
+    m = sp.coo_array((np.array([1, 0, -1]), (np.array([0, 1, 1]), np.array([1, 0, 2]))), shape=(2, 3))
+    v = votes_from_sparse(m)
+    assert np.array_equal(dense(v), np.array([[np.nan, 1, np.nan], [0, np.nan, -1]]), equal_nan=True)
+    assert votes_from_sparse(m, 4, 5).n_participants == 4
+    with pytest.raises(ValueError, match="smaller than the matrix shape"):
+        votes_from_sparse(m, 1, 3)
+    with pytest.raises(ValueError, match="smaller than the matrix shape"):
+        votes_from_sparse(m, 2, 2)
