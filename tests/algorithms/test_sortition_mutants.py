@@ -250,3 +250,30 @@ def test_conflicts_name_maxima_below_the_panel_size_and_a_pool_too_small():
         {"code": "pool_too_small", "pool": 10, "size": 12},
         {"code": "no_panel_even_relaxed"}]
     assert small.relaxation == []
+
+
+def test_the_published_lottery_and_its_draw_follow_their_definitions():
+    import hashlib
+    import json
+
+    from kompass.algorithms.sortition import canonical_lottery, draw, lottery_hash
+
+    inst = pool({("f", "y"): 3, ("m", "y"): 4}, {"g": {"f": (1, 2), "m": (1, 2)}, "a": {"y": (0, 3)}}, 3)
+    panels = [tuple(p) for p in ([1, 2], [2, 1])]
+    lottery = canonical_lottery(inst, panels, [2, 1])
+    assert lottery["panels"] == [[1, 2], [1, 2], [2, 1]] and lottery["k"] == 3
+    assert lottery["types"] == [{"profile": list(t.profile), "members": list(t.members)} for t in inst.types]
+    text = json.dumps(lottery, sort_keys=True, separators=(",", ":"), ensure_ascii=True)
+    assert lottery_hash(lottery) == hashlib.sha256(text.encode()).hexdigest()
+
+    def h(*parts):
+        return int(hashlib.sha256("\x1f".join(parts).encode()).hexdigest(), 16)
+
+    digest = lottery_hash(lottery)
+    for seed in ("2026-12-02 Ziehung", "7", "x"):
+        index = h("panel", seed, digest) % 3
+        expected = []
+        for t, x in zip(lottery["types"], lottery["panels"][index], strict=True):
+            expected += sorted(t["members"], key=lambda mid: (h("member", seed, digest, mid), mid))[:x]
+        assert draw(lottery, seed) == (index, sorted(expected))
+        assert draw(lottery, seed, digest) == draw(lottery, seed)
