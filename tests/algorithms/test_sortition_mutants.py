@@ -277,3 +277,27 @@ def test_the_published_lottery_and_its_draw_follow_their_definitions():
             expected += sorted(t["members"], key=lambda mid: (h("member", seed, digest, mid), mid))[:x]
         assert draw(lottery, seed) == (index, sorted(expected))
         assert draw(lottery, seed, digest) == draw(lottery, seed)
+
+
+def test_apportionment_and_invitation_against_hamilton_by_hand():
+    import hashlib
+
+    from kompass.algorithms.sortition import apportion, invite_sample
+
+    # quotas 13 * (41, 27, 19, 13) / 100 = 5.33, 3.51, 2.47, 1.69: floors 5, 3, 2, 1 and two more seats to the
+    # largest remainders (.69 for d, .51 for b)
+    sizes = {("a",): 41, ("b",): 27, ("c",): 19, ("d",): 13}
+    assert apportion(sizes, 13, "s") == {("a",): 5, ("b",): 4, ("c",): 2, ("d",): 2}
+    assert apportion(sizes, 100) == sizes and apportion(sizes, 0) == dict.fromkeys(sizes, 0)
+    ids = [f"id{i}" for i in range(100)]
+    strata = [("a",)] * 41 + [("b",)] * 27 + [("c",)] * 19 + [("d",)] * 13
+    chosen = invite_sample(ids, strata, 13, "Los 2026")
+
+    def h(*parts):
+        return int(hashlib.sha256("\x1f".join(parts).encode()).hexdigest(), 16)
+
+    expected = []
+    for stratum, seats in {("a",): 5, ("b",): 4, ("c",): 2, ("d",): 2}.items():
+        members = [i for i, s in zip(ids, strata, strict=True) if s == stratum]
+        expected += sorted(members, key=lambda i: (h("invite", "Los 2026", i), i))[:seats]
+    assert chosen == expected
