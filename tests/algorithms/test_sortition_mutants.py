@@ -301,3 +301,53 @@ def test_apportionment_and_invitation_against_hamilton_by_hand():
         members = [i for i, s in zip(ids, strata, strict=True) if s == stratum]
         expected += sorted(members, key=lambda i: (h("invite", "Los 2026", i), i))[:seats]
     assert chosen == expected
+
+
+def people(*rows):
+    return [Respondent(rid, {"g": g}, household) for rid, g, household in rows]
+
+
+QUOTAS = {"g": {"f": (0, 2), "m": (0, 2)}}
+F_BAD = {"category": "g", "value": "f"}
+
+
+@pytest.mark.parametrize(("respondents", "quotas", "k", "fixed", "code", "params"), [
+    (people(("a", "f", None)), QUOTAS, 1.5, (), "bad_size", {"size": 1.5}),
+    (people(("a", "f", None)), QUOTAS, -1, (), "bad_size", {"size": -1}),
+    (people(("a", "f", None)), {"g": {}}, 1, (), "no_values", {"category": "g"}),
+    (people(("a", "f", None)), {"g": {"f": (0.5, 2), "m": (0, 2)}}, 1, (), "bad_quota", F_BAD),
+    (people(("a", "f", None)), {"g": {"f": (0, 1.5), "m": (0, 2)}}, 1, (), "bad_quota", F_BAD),
+    (people(("a", "f", None)), {"g": {"f": (-1, 2), "m": (0, 2)}}, 1, (), "bad_quota", F_BAD),
+    (people(("a", "f", None)), {"g": {"f": (2, 1), "m": (0, 2)}}, 1, (), "bad_quota", F_BAD),
+    (people(("a", "f", None), ("a", "m", None), ("b", "m", None)), QUOTAS, 1, (), "duplicate_ids", {"ids": "a"}),
+    (people(("a", "f", None)), QUOTAS, 1, ("z", "y"), "unknown_fixed", {"ids": "y, z"}),
+    ([Respondent("a", {"h": "f"})], QUOTAS, 1, (), "missing_value", {"respondent": "a", "category": "g"}),
+    (people(("a", "x", None)), QUOTAS, 1, (), "unknown_value", {"respondent": "a", "category": "g", "value": "x"}),
+])
+def test_malformed_instances_are_refused_with_a_code(respondents, quotas, k, fixed, code, params):
+    from kompass.algorithms.sortition import SortitionError
+
+    with pytest.raises(SortitionError) as refused:
+        build_instance(respondents, quotas, k, fixed=fixed)
+    assert (refused.value.code, refused.value.params) == (code, params)
+
+
+def test_edge_quotas_and_sizes_are_accepted():
+    inst = build_instance(people(("a", "f", None), ("b", "m", None)), {"g": {"f": (0, 0), "m": (1, 1)}}, 0)
+    assert inst.k == 0 and inst.quotas == {"g": {"f": (0, 0), "m": (1, 1)}} and inst.n == 2
+    assert build_instance(people(("a", "f", None)), QUOTAS, 2.0).k == 2
+
+
+def test_types_group_equal_profiles_and_split_households_and_fixed_members():
+    pool_ = people(("a", "f", None), ("b", "f", None), ("c", "f", " Haus  1 "), ("d", "m", "haus 1"),
+                   ("e", "m", ""), ("f", "m", "allein"), ("g", "m", None))
+    inst = build_instance(pool_, QUOTAS, 2, fixed=["g"])
+    assert [(t.profile, t.members, t.lower, t.household) for t in inst.types] == [
+        (("f",), ("a", "b"), 0, None), (("f",), ("c",), 0, "haus 1"), (("m",), ("d",), 0, "haus 1"),
+        (("m",), ("e", "f"), 0, None), (("m",), ("g",), 1, None)]
+    assert inst.households == [(1, 2)]  # one household of two; a household of one binds nobody
+    assert inst.respondent_type == {"a": 0, "b": 0, "c": 1, "d": 2, "e": 3, "f": 3, "g": 4}
+    without = build_instance(pool_, QUOTAS, 2, household_rule=False)
+    assert without.households == [] and len(without.types) == 2
+    assert inst.counts == [2, 1, 1, 2, 1]
+    assert inst.feature_index() == [("g", "f", [0, 1]), ("g", "m", [2, 3, 4])]
