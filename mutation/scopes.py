@@ -70,7 +70,8 @@ SCOPES: dict[str, Scope] = {
           f"{P}test_services_mutants.py {P}test_ideas.py {P}test_api.py {P}test_roles_and_moderation.py"))),
     "monitoring": Scope(
         ("kompass/monitoring/rules.py", "kompass/monitoring/services", "kompass/monitoring/values.py"),
-        (("kompass/monitoring/rules.py", f"{M}test_decisions.py {M}test_permissions.py {M}test_status.py"),
+        (("kompass/monitoring/rules.py", f"{M}test_rules_mutants.py {M}test_decisions.py {M}test_permissions.py "
+                                         f"{M}test_status.py"),
          ("kompass/monitoring/services/chains.py", f"{M}test_decisions.py {M}test_permissions.py {M}test_status.py"),
          ("kompass/monitoring/services/targets.py",
           f"{M}test_services_mutants.py {M}test_decisions.py {M}test_permissions.py {M}test_status.py"),
