@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 A, L, M, P = "tests/algorithms/", "tests/lifecycle/", "tests/monitoring/", "tests/participation/"
+MATRIX = "tests/accounts/test_permission_matrix_mutants.py"
 
 
 @dataclass(frozen=True)
@@ -32,9 +33,12 @@ SCOPES: dict[str, Scope] = {
         ("kompass/measures/services.py", "kompass/measures/rules.py", "kompass/strategy/services.py",
          "kompass/strategy/sections.py", "kompass/strategy/rules.py", "kompass/organisations/services.py",
          "kompass/accounts/rules.py", "kompass/jobs/rules.py", "kompass/jobs/services.py"),
-        (("kompass/jobs/", "tests/jobs/test_jobs_mutants.py tests/jobs/test_jobs.py"),
-         ("kompass/accounts/rules.py", "tests/accounts/test_rules_mutants.py tests/accounts/test_permissions.py "
-                                       "tests/test_actors.py"),
+        (("kompass/jobs/rules.py", f"{MATRIX} tests/jobs/test_jobs_mutants.py tests/jobs/test_jobs.py"),
+         ("kompass/jobs/", "tests/jobs/test_jobs_mutants.py tests/jobs/test_jobs.py"),
+         ("kompass/accounts/rules.py", f"{MATRIX} tests/accounts/test_rules_mutants.py "
+                                       "tests/accounts/test_permissions.py tests/test_actors.py"),
+         ("kompass/measures/rules.py", f"{MATRIX} tests/accounts/test_permissions.py tests/measures/test_wiring.py"),
+         ("kompass/strategy/rules.py", f"{MATRIX} tests/accounts/test_permissions.py tests/strategy/test_services.py"),
          ("kompass/organisations/", "tests/organisations/test_services_mutants.py tests/strategy/test_loader.py "
                                     "tests/strategy/test_services.py"),
          ("kompass/", "tests/measures/test_services.py tests/measures/test_wiring.py tests/strategy/test_services.py "
