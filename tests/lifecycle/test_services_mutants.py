@@ -172,3 +172,22 @@ def test_ids_are_compared_by_value_not_identity(fresh):
     entry = services.logbook_entry_create(actor=system_actor("test"), measure=measure, meeting_format=meeting,
                                           held_on=datetime.date(2026, 11, 3), outcomes="Ziele geklärt")
     assert LogbookEntry.objects.filter(pk=entry.pk, measure=measure).exists()
+
+
+def test_a_measure_with_a_large_id_cannot_replicate_itself(fresh):
+    """Compared by value: with an id above 256 two loads of the same measure hold distinct int objects, and the
+    refusal must still be the self-replication one, not the cycle check's."""
+    from django.core.exceptions import ValidationError
+
+    from kompass.core.actors import system_actor
+    from kompass.measures.models import Measure
+
+    clone = Measure.objects.get(pk=fresh.pk)
+    clone.pk, clone.slug = 7000, f"{fresh.slug}-kopie"
+    clone.save(force_insert=True)
+    measure, same = Measure.objects.get(pk=7000), Measure.objects.get(pk=7000)
+    assert measure.pk == same.pk and measure.pk is not same.pk
+    with pytest.raises(ValidationError) as refused:
+        services.replication_set(actor=system_actor("test"), measure=measure, original=same)
+    assert refused.value.messages == ["Eine Maßnahme kann weder sich selbst noch eine Maßnahme einer anderen "
+                                      "Strategie nachnutzen."]
