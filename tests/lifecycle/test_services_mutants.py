@@ -191,3 +191,43 @@ def test_a_measure_with_a_large_id_cannot_replicate_itself(fresh):
         services.replication_set(actor=system_actor("test"), measure=measure, original=same)
     assert refused.value.messages == ["Eine Maßnahme kann weder sich selbst noch eine Maßnahme einer anderen "
                                       "Strategie nachnutzen."]
+
+
+def test_free_slug_takes_the_first_free_number():
+    from kompass.lifecycle.services._common import free_slug
+
+    taken = {"plan", "plan-2", "plan-3"}
+    assert free_slug("plan", taken.__contains__) == "plan-4"
+    assert free_slug("neu", taken.__contains__) == "neu"
+    assert free_slug("plan", {"plan"}.__contains__) == "plan-2"
+
+
+def test_tags_are_trimmed_lower_cased_and_empty_ones_dropped():
+    from kompass.lifecycle.services.lessons import normalise_tags
+
+    assert normalise_tags(" Daten, KI ,,Open Source , ") == "daten, ki, open source"
+    assert normalise_tags("") == "" and normalise_tags(" , ,") == ""
+
+
+@pytest.mark.parametrize(("parents", "measure", "original", "cycle"), [
+    ({}, 1, 2, False),
+    ({2: 1}, 1, 2, True),            # 1 would replicate 2, which replicates 1
+    ({2: 3, 3: 1}, 1, 2, True),      # a longer loop
+    ({2: 3, 3: None}, 1, 2, False),  # a chain that ends
+    ({2: 3, 3: 2}, 1, 2, False),     # an existing loop elsewhere does not hang and is not this measure's
+    ({}, 1, 1, True),                # itself
+])
+def test_would_cycle(parents, measure, original, cycle):
+    from kompass.lifecycle.services.lessons import would_cycle
+
+    assert would_cycle(parents, measure, original) is cycle
+
+
+def test_a_milestone_marked_done_is_audited_with_the_old_and_new_day(fresh, make_user):
+    office = make_user("office@example.org", office=True)
+    milestone = services.milestone_create(actor=office, measure=fresh, title="Abnahme",
+                                          due_on=datetime.date(2027, 1, 1))
+    services.milestone_done(actor=office, milestone=milestone, done_on=datetime.date(2026, 12, 1))
+    assert Milestone.objects.get(pk=milestone.pk).done_on == datetime.date(2026, 12, 1)
+    event = AuditEvent.objects.filter(action="milestone.done", object_id=str(fresh.pk)).get()
+    assert event.changes == {"milestone:Abnahme": [None, "2026-12-01"]}
