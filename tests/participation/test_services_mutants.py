@@ -86,3 +86,45 @@ def test_unfollowing_is_audited_only_when_there_was_a_follow(idea, citizen, make
     follow_set(actor=stranger, idea=idea, follow=True)
     assert follow_set(actor=stranger, idea=idea, follow=False) is True
     assert AuditEvent.objects.filter(action="follow.deleted", object_id=str(idea.pk)).count() == 1
+
+
+def test_marking_notifications_read_touches_only_ones_own_unread_and_the_chosen(citizen, make_user):
+    from django.core.exceptions import PermissionDenied
+    from django.utils import timezone
+
+    from kompass.core.actors import system_actor
+    from kompass.participation.models import Notification
+    from kompass.participation.services import notifications_mark_read
+
+    other = make_user("other@example.org")
+    mine = [Notification.objects.create(user=citizen, text=f"n{i}") for i in range(3)]
+    Notification.objects.create(user=citizen, text="old", read_at=timezone.now())
+    theirs = Notification.objects.create(user=other, text="theirs")
+    assert notifications_mark_read(actor=citizen, ids=[mine[0].pk, theirs.pk]) == 1
+    assert notifications_mark_read(actor=citizen) == 2
+    assert Notification.objects.filter(user=citizen, read_at=None).count() == 0
+    assert Notification.objects.get(pk=theirs.pk).read_at is None
+    for nobody in (None, system_actor("test")):
+        with pytest.raises(PermissionDenied):
+            notifications_mark_read(actor=nobody)
+
+
+def test_blocking_needs_a_reason_is_audited_and_never_blocks_oneself(moderator, citizen):
+    from django.core.exceptions import ValidationError
+
+    from kompass.audit.models import AuditEvent
+    from kompass.participation.services import user_block
+
+    with pytest.raises(ValidationError):
+        user_block(actor=moderator, user=citizen, reason="   ")
+    with pytest.raises(ValidationError):
+        user_block(actor=moderator, user=moderator, reason="Test")
+    user_block(actor=moderator, user=citizen, reason="  Beleidigungen  " + "x" * 400)
+    citizen.refresh_from_db()
+    assert citizen.is_blocked and citizen.blocked_reason == ("Beleidigungen  " + "x" * 400)[:300]
+    user_block(actor=moderator, user=citizen, reason="", block=False)
+    citizen.refresh_from_db()
+    assert not citizen.is_blocked and citizen.blocked_reason == ""
+    assert [e.changes["is_blocked"] for e in AuditEvent.objects.filter(
+        action__in=["moderation.blocked", "moderation.unblocked"], object_id=str(citizen.pk)).order_by("pk")] \
+        == [[False, True], [True, False]]
