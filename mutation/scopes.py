@@ -39,6 +39,8 @@ SCOPES: dict[str, Scope] = {
                                        "tests/accounts/test_permissions.py tests/test_actors.py"),
          ("kompass/measures/rules.py", f"{MATRIX} tests/accounts/test_permissions.py tests/measures/test_wiring.py"),
          ("kompass/strategy/rules.py", f"{MATRIX} tests/accounts/test_permissions.py tests/strategy/test_services.py"),
+         ("kompass/strategy/sections.py", "tests/strategy/test_sections_mutants.py tests/strategy/test_services.py "
+                                          "tests/strategy/test_loader.py tests/measures/test_services.py"),
          ("kompass/organisations/", "tests/organisations/test_services_mutants.py tests/strategy/test_loader.py "
                                     "tests/strategy/test_services.py"),
          ("kompass/", "tests/measures/test_services.py tests/measures/test_wiring.py tests/strategy/test_services.py "
