@@ -83,7 +83,8 @@ SCOPES: dict[str, Scope] = {
          ("kompass/monitoring/services/chains.py", f"{M}test_decisions.py {M}test_permissions.py {M}test_status.py"),
          ("kompass/monitoring/services/targets.py",
           f"{M}test_services_mutants.py {M}test_decisions.py {M}test_permissions.py {M}test_status.py"),
-         ("kompass/monitoring/services/cycles.py", f"{M}test_decisions.py {M}test_cycles.py"),
+         ("kompass/monitoring/services/cycles.py",
+          f"{M}test_services_mutants.py {M}test_decisions.py {M}test_cycles.py"),
          ("kompass/monitoring/services/statuses.py", f"{M}test_status.py {M}test_seed.py {M}test_cycles.py"),
          ("kompass/monitoring/values.py", f"{M}test_values_mutants.py {M}test_import.py {M}test_permissions.py "
                                           f"{M}test_decisions.py"),
