@@ -231,3 +231,15 @@ def test_a_milestone_marked_done_is_audited_with_the_old_and_new_day(fresh, make
     assert Milestone.objects.get(pk=milestone.pk).done_on == datetime.date(2026, 12, 1)
     event = AuditEvent.objects.filter(action="milestone.done", object_id=str(fresh.pk)).get()
     assert event.changes == {"milestone:Abnahme": [None, "2026-12-01"]}
+
+
+def test_removing_a_team_member_is_recorded_on_the_measure_then_deleted(fresh, make_user):
+    from kompass.lifecycle.models import TeamMember
+
+    office = make_user("office@example.org", office=True)
+    person = make_user("kim@example.org")
+    member = services.team_member_set(actor=office, measure=fresh, user=person, role="member")
+    services.team_member_remove(actor=office, member=member)
+    assert not TeamMember.objects.filter(pk=member.pk).exists()
+    event = AuditEvent.objects.filter(action="team_member.removed", object_id=str(fresh.pk)).get()
+    assert event.changes == {"team_member": ["kim@example.org (member)", None]}
