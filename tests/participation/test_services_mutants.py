@@ -128,3 +128,27 @@ def test_blocking_needs_a_reason_is_audited_and_never_blocks_oneself(moderator, 
     assert [e.changes["is_blocked"] for e in AuditEvent.objects.filter(
         action__in=["moderation.blocked", "moderation.unblocked"], object_id=str(citizen.pk)).order_by("pk")] \
         == [[False, True], [True, False]]
+
+
+def test_a_dismissed_report_is_resolved_as_no_violation_and_audited(idea, moderator, make_user):
+    from django.core.exceptions import PermissionDenied, ValidationError
+    from django.utils import translation
+
+    from kompass.audit.models import AuditEvent
+    from kompass.participation.models import Report
+    from kompass.participation.services import report_create, report_dismiss
+
+    reporter = make_user("melder@example.org")
+    with pytest.raises(ValidationError):
+        report_create(actor=reporter, target=idea, reason="  ")
+    report = report_create(actor=reporter, target=idea, reason="  Werbung " + "x" * 2100)
+    assert report.idea_id == idea.pk and report.reason == ("Werbung " + "x" * 2100)[:2000]
+    with pytest.raises(PermissionDenied):
+        report_dismiss(actor=reporter, report=report)
+    with translation.override("en"):
+        report_dismiss(actor=moderator, report=report)
+    stored = Report.objects.get(pk=report.pk)
+    assert stored.resolved_at is not None and stored.resolution == "no violation"
+    assert AuditEvent.objects.filter(action="moderation.report_dismissed", object_id=str(report.pk)).count() == 1
+    assert AuditEvent.objects.get(action="report.created", object_id=str(report.pk)).changes == {
+        "idea": [None, idea.pk]}
