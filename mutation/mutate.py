@@ -6,18 +6,16 @@
     nice -n 15 .venv/bin/python mutation/mutate.py run SCOPE --only ID [ID …]  # re-run chosen mutants
     nice -n 15 .venv/bin/python mutation/mutate.py run SCOPE --sample 0 --budget 0   # every mutant (hours)
 
-`run` copies the tree into a scratch directory (the working tree is never mutated) and enumerates the mutants of
-the scope's modules exactly as `cosmic-ray init` does (the same operators, the same occurrence numbering, one
-parse per module instead of one per operator). It leaves out the equivalent ones (anything inside a type
-annotation that is never evaluated; all but one replacement per binary-operator site, rules below) and draws a
-seeded uniform random sample of the remaining candidates in random order. One warm process, which has imported
-pytest and every third-party package but no project code, forks once per mutant: the fork runs the tests mapped
-to the mutated module (`-x`, SQLite, a fresh copy of the test database the baseline made), so the mutated module
-is imported from disk like in any test run and nothing of a mutant survives into the next one. Each mutant is
-applied with cosmic-ray's own `MutationVisitor`. A test timeout (calibrated from the baseline of the same tests)
-counts as killed. The result, killed / ran with the 95 % Wilson interval and every survivor with its diff, goes
-into docs/mutation/SCOPE.md between the RESULTS markers (a re-run between the RERUN markers) and the mutants'
-outcomes into docs/mutation/SCOPE.json.
+`run` copies the tree to a scratch directory and enumerates the mutants of the scope's modules as `cosmic-ray init`
+does (same operators and occurrence numbers, one parse per module), leaves out those inside never-evaluated
+annotations and all but one replacement per binary-operator site, and draws a seeded uniform sample; drawn mutants
+recorded as equivalent (mutation/equivalent.py) are listed with their reason, not run. One warm process (pytest
+and third-party packages imported, no project code) forks per mutant; the fork runs the tests mapped to the mutated
+module (`-x`, SQLite, a fresh copy of the baseline's test database), importing the mutant (applied with
+cosmic-ray's `MutationVisitor`) from disk. A timeout (calibrated from the baseline) counts as killed. The result,
+killed / ran with the 95 % Wilson interval and every survivor with its diff, goes into docs/mutation/SCOPE.md
+between the RESULTS markers (a re-run between the RERUN markers), the outcomes into docs/mutation/SCOPE.json, and
+each seeded run's score into docs/mutation/history.json and the table in docs/mutation/README.md (ledger.py).
 """
 
 from __future__ import annotations
@@ -26,7 +24,6 @@ import argparse
 import ast
 import datetime
 import json
-import math
 import os
 import platform
 import random
@@ -42,6 +39,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+import ledger  # noqa: E402
+from ledger import EQUIVALENT_OUTCOME, equivalent_reason, wilson  # noqa: E402
 from scopes import SCOPES  # noqa: E402
 
 # --- choosing the mutants -------------------------------------------------------------------------------------
@@ -52,13 +51,8 @@ from scopes import SCOPES  # noqa: E402
 PREFERRED = {"Add": "Sub", "Sub": "Add", "Mul": "Add", "Div": "Mul", "FloorDiv": "Div", "Mod": "FloorDiv",
              "Pow": "Mul", "LShift": "RShift", "RShift": "LShift", "BitOr": "BitAnd", "BitAnd": "BitOr",
              "BitXor": "BitOr", "MatMul": "Mul"}
-SKIP_RULES = (
-    "inside a type annotation of a module with `from __future__ import annotations` (PEP 563: never evaluated)",
-    "all but one replacement of each binary operator (`PREFERRED`: `+`→`-`, `-`→`+`, `*`→`+`, `/`→`*`, `//`→`/`, "
-    "`%`→`//`, `**`→`*`, `<<`↔`>>`, `|`↔`&`, `^`→`|`, `@`→`*`)",
-    "cosmic-ray's two operators that need arguments (VariableReplacer, VariableInserter), as `cosmic-ray init` "
-    "without operator configuration",
-)
+# Also left out: mutants inside never-evaluated annotations (PEP 563) and the two operators that need arguments
+# (VariableReplacer, VariableInserter), as `cosmic-ray init` without operator configuration (README.md).
 
 
 @dataclass(frozen=True)
@@ -143,7 +137,6 @@ def mutated_source(mutant: Mutant, original: str) -> str | None:
     from cosmic_ray.mutating import mutate_code
 
     return mutate_code(original, plugins.get_operator(mutant.operator)(), mutant.occurrence)
-
 
 NOT_COMPILING = "skipped (does not compile)"
 
@@ -296,17 +289,6 @@ def verify(runner: Runner, tests: str) -> dict[str, float]:
 
 # --- the score ------------------------------------------------------------------------------------------------
 
-def wilson(killed: int, ran: int, z: float = 1.96) -> tuple[float, float]:
-    """The 95 % Wilson score interval of a proportion killed/ran."""
-    if not ran:
-        return 0.0, 1.0
-    p = killed / ran
-    centre = (p + z * z / (2 * ran)) / (1 + z * z / ran)
-    half = z / (1 + z * z / ran) * math.sqrt(p * (1 - p) / ran + z * z / (4 * ran * ran))
-    return max(0.0, centre - half), min(1.0, centre + half)
-
-
-
 START, END = "<!-- RESULTS:START -->", "<!-- RESULTS:END -->"
 RERUN_START, RERUN_END = "<!-- RERUN:START -->", "<!-- RERUN:END -->"
 
@@ -323,7 +305,6 @@ def replace_between(doc: Path, start: str, end: str, body: list[str], title: str
 def escape(text: str) -> str:
     return text.replace("|", "\\|").replace("`", "'")
 
-
 def score_lines(results: list[dict]) -> tuple[list[str], list[dict]]:
     counts = Counter(r["outcome"].split(" (")[0] for r in results)
     ran = counts["killed"] + counts["survived"]
@@ -331,6 +312,7 @@ def score_lines(results: list[dict]) -> tuple[list[str], list[dict]]:
     score = 100.0 * counts["killed"] / ran if ran else 0.0
     timeouts = sum(r["outcome"] == "killed (timeout)" for r in results)
     not_compiling = sum(r["outcome"] == NOT_COMPILING for r in results)
+    equivalent = [r for r in results if r["outcome"] == EQUIVALENT_OUTCOME]
     survivors = sorted((r for r in results if r["outcome"] == "survived"), key=lambda r: (r["module"], r["line"]))
     lines = ["| ran | killed | of those by timeout | survived | incompetent | killed / ran | 95 % Wilson interval |",
              "|---:|---:|---:|---:|---:|---:|---:|",
@@ -338,6 +320,10 @@ def score_lines(results: list[dict]) -> tuple[list[str], list[dict]]:
              f"{score:.1f} % | {100 * lo:.1f} – {100 * hi:.1f} % |", ""]
     if not_compiling:
         lines += [f"Left out: {not_compiling} drawn mutants that do not compile (a syntax error tests nothing).", ""]
+    if equivalent:
+        lines += [f"Left out: {len(equivalent)} drawn mutants recorded as equivalent (mutation/equivalent.py):", "",
+                  "| mutant | change | why equivalent |", "|---|---|---|",
+                  *(f"| `{r['id']}` | `{escape(r['change'])}` | {escape(r['reason'])} |" for r in equivalent), ""]
     if survivors:
         lines += ["Survivors:", "", "| mutant (`--only` id) | line | change |", "|---|---:|---|",
                   *(f"| `{r['id']}` | {r['line']} | `{escape(r['change'])}` |" for r in survivors)]
@@ -361,6 +347,9 @@ def run(args) -> int:
                         "--exclude", ".git", "--exclude", "__pycache__", f"{ROOT}/", f"{src}/"],
                        check=True)
         rerun = bool(args.only or args.survivors)
+        if not rerun and args.seed in ledger.seeds_used(scope) and not args.reuse_seed:
+            raise SystemExit(f"mutate.py: seed {args.seed} was used for {scope} before (docs/mutation/history.json); "
+                             "tests written since know its mutants. Choose another seed or pass --reuse-seed.")
         if rerun:
             ids = args.only or [r["id"] for r in json.loads(record.read_text(encoding="utf-8"))["results"]
                                 if r["outcome"] == "survived"]
@@ -397,19 +386,26 @@ def run(args) -> int:
                 results.append({**asdict(mutant), "id": mutant.id, "outcome": NOT_COMPILING,
                                 "change": changed_lines(original, mutated), "seconds": 0})
                 continue
+            change = changed_lines(original, mutated)
+            reason = equivalent_reason(mutant.id, change)
+            if reason:  # recorded as equivalent (mutation/equivalent.py): listed with its reason, not run
+                results.append({**asdict(mutant), "id": mutant.id, "outcome": EQUIVALENT_OUTCOME, "reason": reason,
+                                "change": change, "seconds": 0})
+                continue
             try:
                 path.write_text(mutated, encoding="utf-8")
                 if int(path.stat().st_mtime) == int(stat.st_mtime):  # never the unmutated file's .pyc
                     os.utime(path, (stat.st_atime + 2, stat.st_mtime + 2))
                 timeout = max(args.timeout, 4 * times.get(tests, 2 * max(times.values())))
                 outcome, seconds = runner.fork(tests, timeout)
+                if outcome == "killed (timeout)" and timeout == args.timeout:  # at the floor: a load spike?
+                    outcome, seconds = runner.fork(tests, 3 * timeout)  # once more, three times longer
             finally:
                 path.write_text(original, encoding="utf-8")
                 os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns))
             if outcome.startswith("killed") and tests not in verified:
                 times.update(verify(runner, tests))
                 verified.add(tests)
-            change = changed_lines(original, mutated)
             line = mutant.line or next((i + 1 for i, (a, b) in enumerate(
                 zip(original.splitlines(), mutated.splitlines(), strict=False)) if a != b), 0)
             results.append({**asdict(mutant), "line": line, "id": mutant.id, "outcome": outcome,
@@ -438,6 +434,7 @@ def run(args) -> int:
             data = {"command": command, "selection": selection, "head": head, "results": results}
         if not args.dry:
             record.write_text(json.dumps(data, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+            ledger.record(scope, data)
         print("\n".join(head + lines))
     finally:
         shutil.rmtree(work, ignore_errors=True)
@@ -457,6 +454,7 @@ def main(argv: list[str] | None = None) -> int:
                    help="least per-mutant timeout in seconds (else four times the baseline of the same tests)")
     r.add_argument("--only", nargs="+", metavar="ID", help="run these mutants (ids as in SCOPE.md)")
     r.add_argument("--survivors", action="store_true", help="re-run the survivors recorded in SCOPE.json")
+    r.add_argument("--reuse-seed", action="store_true", help="allow a seed used before for this scope (biased)")
     r.add_argument("--dry", action="store_true", help="do not write SCOPE.json (SCOPE.md is still written)")
     sub.add_parser("count", help="count the candidates of every scope (no tests run)")
     rep = sub.add_parser("report", help="rewrite docs/mutation/SCOPE.md from SCOPE.json (no tests run)")
@@ -489,9 +487,11 @@ def report(scope: str) -> int:
                 mutated = mutated_source(Mutant.from_id(r["id"]), (ROOT / r["module"]).read_text(encoding="utf-8"))
                 if mutated is not None and not compiles(mutated):
                     r["outcome"] = NOT_COMPILING
+        ledger.reclassify(part["results"])
         head = part.get("head") or [f"Command: `{part['command']}`.", ""]
         replace_between(doc, start, end, head + score_lines(part["results"])[0], scope)
     record.write_text(json.dumps(data, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    ledger.record(scope, data)
     return 0
 
 

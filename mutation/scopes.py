@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 A, L, M, P = "tests/algorithms/", "tests/lifecycle/", "tests/monitoring/", "tests/participation/"
+MATRIX = "tests/accounts/test_permission_matrix_mutants.py"
 
 
 @dataclass(frozen=True)
@@ -19,20 +20,27 @@ SCOPES: dict[str, Scope] = {
     "algorithms": Scope(
         ("kompass/algorithms",),
         (("kompass/algorithms/progress/", " ".join(A + f"test_progress_{n}.py" for n in (
-            "edges", "api", "open_sdg", "other_methods", "reference", "properties"))),
-         ("kompass/algorithms/opinions/", f"{A}test_opinions_statistics.py {A}test_opinions_core.py "
+            "mutants", "edges", "api", "open_sdg", "other_methods", "reference", "properties"))),
+         ("kompass/algorithms/opinions/", f"{A}test_opinions_mutants.py {A}test_opinions_statistics.py "
+                                          f"{A}test_opinions_core.py "
                                           f"{A}test_opinions_properties.py"),
-         ("kompass/algorithms/similarity.py", f"{A}test_similarity.py"),
-         ("kompass/algorithms/sortition/", f"{A}test_sortition_lottery.py {A}test_sortition_leximin.py "
+         ("kompass/algorithms/similarity.py", f"{A}test_similarity_mutants.py {A}test_similarity.py"),
+         ("kompass/algorithms/sortition/", f"{A}test_sortition_mutants.py {A}test_sortition_lottery.py "
+                                           f"{A}test_sortition_leximin.py "
                                            f"{A}test_sortition_certified.py")),
         database=False),
     "core": Scope(
         ("kompass/measures/services.py", "kompass/measures/rules.py", "kompass/strategy/services.py",
          "kompass/strategy/sections.py", "kompass/strategy/rules.py", "kompass/organisations/services.py",
          "kompass/accounts/rules.py", "kompass/jobs/rules.py", "kompass/jobs/services.py"),
-        (("kompass/jobs/", "tests/jobs/test_jobs_mutants.py tests/jobs/test_jobs.py"),
-         ("kompass/accounts/rules.py", "tests/accounts/test_rules_mutants.py tests/accounts/test_permissions.py "
-                                       "tests/test_actors.py"),
+        (("kompass/jobs/rules.py", f"{MATRIX} tests/jobs/test_jobs_mutants.py tests/jobs/test_jobs.py"),
+         ("kompass/jobs/", "tests/jobs/test_jobs_mutants.py tests/jobs/test_jobs.py"),
+         ("kompass/accounts/rules.py", f"{MATRIX} tests/accounts/test_rules_mutants.py "
+                                       "tests/accounts/test_permissions.py tests/test_actors.py"),
+         ("kompass/measures/rules.py", f"{MATRIX} tests/accounts/test_permissions.py tests/measures/test_wiring.py"),
+         ("kompass/strategy/rules.py", f"{MATRIX} tests/accounts/test_permissions.py tests/strategy/test_services.py"),
+         ("kompass/strategy/sections.py", "tests/strategy/test_sections_mutants.py tests/strategy/test_services.py "
+                                          "tests/strategy/test_loader.py tests/measures/test_services.py"),
          ("kompass/organisations/", "tests/organisations/test_services_mutants.py tests/strategy/test_loader.py "
                                     "tests/strategy/test_services.py"),
          ("kompass/", "tests/measures/test_services.py tests/measures/test_wiring.py tests/strategy/test_services.py "
@@ -56,22 +64,27 @@ SCOPES: dict[str, Scope] = {
           f"{L}test_services_mutants.py {L}test_records.py {L}test_roles.py {L}test_process.py"),
          ("kompass/participation/services/ideas.py",
           f"{P}test_services_mutants.py {P}test_ideas.py {P}test_idea_to_measure.py {P}test_api.py"),
-         ("kompass/participation/services/moderation.py", f"{P}test_roles_and_moderation.py {P}test_api.py"),
+         ("kompass/participation/services/idempotency.py", f"{P}test_idempotency.py {P}test_services_mutants.py"),
+         ("kompass/participation/services/moderation.py",
+          f"{P}test_services_mutants.py {P}test_roles_and_moderation.py {P}test_api.py"),
          ("kompass/participation/services/ratelimit.py", f"{P}test_roles_and_moderation.py {P}test_api.py"),
          ("kompass/participation/services/consultations.py",
           f"{P}test_services_mutants.py {P}test_consultations.py {P}test_api.py"),
-         ("kompass/participation/services/notifications.py", f"{P}test_notifications.py {P}test_ideas.py"),
+         ("kompass/participation/services/notifications.py",
+          f"{P}test_services_mutants.py {P}test_notifications.py {P}test_ideas.py"),
          ("kompass/participation/services/privacy.py",
           f"{P}test_citizen_accounts.py {P}test_idea_to_measure.py"),
          ("kompass/participation/services/",
           f"{P}test_services_mutants.py {P}test_ideas.py {P}test_api.py {P}test_roles_and_moderation.py"))),
     "monitoring": Scope(
         ("kompass/monitoring/rules.py", "kompass/monitoring/services", "kompass/monitoring/values.py"),
-        (("kompass/monitoring/rules.py", f"{M}test_decisions.py {M}test_permissions.py {M}test_status.py"),
+        (("kompass/monitoring/rules.py", f"{M}test_rules_mutants.py {M}test_decisions.py {M}test_permissions.py "
+                                         f"{M}test_status.py"),
          ("kompass/monitoring/services/chains.py", f"{M}test_decisions.py {M}test_permissions.py {M}test_status.py"),
          ("kompass/monitoring/services/targets.py",
           f"{M}test_services_mutants.py {M}test_decisions.py {M}test_permissions.py {M}test_status.py"),
-         ("kompass/monitoring/services/cycles.py", f"{M}test_decisions.py {M}test_cycles.py"),
+         ("kompass/monitoring/services/cycles.py",
+          f"{M}test_services_mutants.py {M}test_decisions.py {M}test_cycles.py"),
          ("kompass/monitoring/services/statuses.py", f"{M}test_status.py {M}test_seed.py {M}test_cycles.py"),
          ("kompass/monitoring/values.py", f"{M}test_values_mutants.py {M}test_import.py {M}test_permissions.py "
                                           f"{M}test_decisions.py"),

@@ -129,3 +129,117 @@ def test_a_phase_history_given_as_text_dates_is_loaded_for_a_new_strategy(tmp_pa
                  .order_by("occurred_at").values_list("to_phase__slug", "occurred_at__date"))
     assert steps == [("vorprozess", datetime.date(2022, 11, 7)), ("exploration", datetime.date(2023, 3, 13)),
                      ("erprobung", datetime.date(2023, 10, 9)), ("entwicklung", datetime.date(2024, 5, 6))]
+
+
+@pytest.mark.parametrize("older_phase", [True, False])
+def test_a_starting_phase_of_another_strategy_is_refused_whichever_is_older(berlin, fresh, older_phase):
+    from django.core.exceptions import ValidationError
+
+    from kompass.core.actors import system_actor
+    from kompass.lifecycle.models import MeasureLifecycle, Phase
+    from kompass.measures.models import Measure
+    from kompass.strategy.models import Strategy
+
+    other = Strategy.objects.create(slug="potsdam", name="Potsdam")
+    assert other.pk > berlin.pk
+    if older_phase:  # the measure belongs to the newer strategy, the phase to the older one
+        Measure.objects.filter(pk=fresh.pk).update(strategy=other)
+        phase = Phase.objects.filter(strategy=berlin).order_by("position").first()
+    else:
+        phase = Phase.objects.create(strategy=other, slug="start", name="Start", position=0)
+    measure = Measure.objects.get(pk=fresh.pk)
+    with pytest.raises(ValidationError) as refused:
+        services.phase_set_initial(actor=system_actor("test"), measure=measure, phase=phase)
+    assert "phase" in refused.value.message_dict
+    assert not MeasureLifecycle.objects.filter(measure=measure).exists()
+
+
+def test_ids_are_compared_by_value_not_identity(fresh):
+    """Ids above 256 are distinct int objects in CPython: a comparison by identity would refuse a logbook entry
+    whose meeting format and measure belong to the same strategy."""
+    import datetime
+
+    from kompass.core.actors import system_actor
+    from kompass.lifecycle.models import LogbookEntry, MeetingFormat
+    from kompass.measures.models import Measure
+    from kompass.strategy.models import Strategy
+
+    big = Strategy.objects.create(pk=5000, slug="grossstadt", name="Großstadt")
+    Measure.objects.filter(pk=fresh.pk).update(strategy=big)
+    meeting = MeetingFormat.objects.create(strategy=big, slug="werkstatt", name="Werkstatt")
+    measure, meeting = Measure.objects.get(pk=fresh.pk), MeetingFormat.objects.get(pk=meeting.pk)
+    assert measure.strategy_id == meeting.strategy_id and measure.strategy_id is not meeting.strategy_id
+    entry = services.logbook_entry_create(actor=system_actor("test"), measure=measure, meeting_format=meeting,
+                                          held_on=datetime.date(2026, 11, 3), outcomes="Ziele geklärt")
+    assert LogbookEntry.objects.filter(pk=entry.pk, measure=measure).exists()
+
+
+def test_a_measure_with_a_large_id_cannot_replicate_itself(fresh):
+    """Compared by value: with an id above 256 two loads of the same measure hold distinct int objects, and the
+    refusal must still be the self-replication one, not the cycle check's."""
+    from django.core.exceptions import ValidationError
+
+    from kompass.core.actors import system_actor
+    from kompass.measures.models import Measure
+
+    clone = Measure.objects.get(pk=fresh.pk)
+    clone.pk, clone.slug = 7000, f"{fresh.slug}-kopie"
+    clone.save(force_insert=True)
+    measure, same = Measure.objects.get(pk=7000), Measure.objects.get(pk=7000)
+    assert measure.pk == same.pk and measure.pk is not same.pk
+    with pytest.raises(ValidationError) as refused:
+        services.replication_set(actor=system_actor("test"), measure=measure, original=same)
+    assert refused.value.messages == ["Eine Maßnahme kann weder sich selbst noch eine Maßnahme einer anderen "
+                                      "Strategie nachnutzen."]
+
+
+def test_free_slug_takes_the_first_free_number():
+    from kompass.lifecycle.services._common import free_slug
+
+    taken = {"plan", "plan-2", "plan-3"}
+    assert free_slug("plan", taken.__contains__) == "plan-4"
+    assert free_slug("neu", taken.__contains__) == "neu"
+    assert free_slug("plan", {"plan"}.__contains__) == "plan-2"
+
+
+def test_tags_are_trimmed_lower_cased_and_empty_ones_dropped():
+    from kompass.lifecycle.services.lessons import normalise_tags
+
+    assert normalise_tags(" Daten, KI ,,Open Source , ") == "daten, ki, open source"
+    assert normalise_tags("") == "" and normalise_tags(" , ,") == ""
+
+
+@pytest.mark.parametrize(("parents", "measure", "original", "cycle"), [
+    ({}, 1, 2, False),
+    ({2: 1}, 1, 2, True),            # 1 would replicate 2, which replicates 1
+    ({2: 3, 3: 1}, 1, 2, True),      # a longer loop
+    ({2: 3, 3: None}, 1, 2, False),  # a chain that ends
+    ({2: 3, 3: 2}, 1, 2, False),     # an existing loop elsewhere does not hang and is not this measure's
+    ({}, 1, 1, True),                # itself
+])
+def test_would_cycle(parents, measure, original, cycle):
+    from kompass.lifecycle.services.lessons import would_cycle
+
+    assert would_cycle(parents, measure, original) is cycle
+
+
+def test_a_milestone_marked_done_is_audited_with_the_old_and_new_day(fresh, make_user):
+    office = make_user("office@example.org", office=True)
+    milestone = services.milestone_create(actor=office, measure=fresh, title="Abnahme",
+                                          due_on=datetime.date(2027, 1, 1))
+    services.milestone_done(actor=office, milestone=milestone, done_on=datetime.date(2026, 12, 1))
+    assert Milestone.objects.get(pk=milestone.pk).done_on == datetime.date(2026, 12, 1)
+    event = AuditEvent.objects.filter(action="milestone.done", object_id=str(fresh.pk)).get()
+    assert event.changes == {"milestone:Abnahme": [None, "2026-12-01"]}
+
+
+def test_removing_a_team_member_is_recorded_on_the_measure_then_deleted(fresh, make_user):
+    from kompass.lifecycle.models import TeamMember
+
+    office = make_user("office@example.org", office=True)
+    person = make_user("kim@example.org")
+    member = services.team_member_set(actor=office, measure=fresh, user=person, role="member")
+    services.team_member_remove(actor=office, member=member)
+    assert not TeamMember.objects.filter(pk=member.pk).exists()
+    event = AuditEvent.objects.filter(action="team_member.removed", object_id=str(fresh.pk)).get()
+    assert event.changes == {"team_member": ["kim@example.org (member)", None]}

@@ -50,3 +50,20 @@ def test_a_method_change_to_any_other_method_is_written_and_the_same_method_is_n
         indicator = Indicator.objects.get(pk=indicator.pk)
         assert indicator.method == method
         assert services.method_change(actor=SYSTEM, indicator=indicator, method=method, reason="Test") is False
+
+
+def test_a_board_is_created_once_with_an_audit_event_and_only_by_the_office(make_user):
+    from django.core.exceptions import PermissionDenied
+
+    from kompass.accounts.models import UserGroup
+
+    first = services.board_ensure(actor=SYSTEM, slug="beirat", name="Strategiebeirat", kind="board",
+                                  name_en="Strategy council", audit_label="seed")
+    again = services.board_ensure(actor=SYSTEM, slug="beirat", name="Anderer Name", kind="panel")
+    assert first.pk == again.pk
+    group = UserGroup.objects.get(pk=first.pk)
+    assert (group.name, group.name_en, group.kind) == ("Strategiebeirat", "Strategy council", "board")
+    events = AuditEvent.objects.filter(action="monitoring.board_created", object_id=str(first.pk))
+    assert [e.changes for e in events] == [{"name": [None, "Strategiebeirat"], "kind": [None, "board"]}]
+    with pytest.raises(PermissionDenied):
+        services.board_ensure(actor=make_user("someone@example.org"), slug="x", name="X", kind="board")

@@ -44,3 +44,63 @@ def test_a_period_label_follows_the_cadence_read_from_data(day, cadence, label):
 ])
 def test_a_period_is_read_as_its_first_day(raw, first_day):
     assert parse_period(raw) == first_day
+
+
+@pytest.mark.parametrize(("raw", "first_day"), [
+    (datetime.datetime(2024, 5, 17, 13, 30), datetime.date(2024, 5, 17)),
+    (datetime.date(2023, 2, 3), datetime.date(2023, 2, 3)),
+    (2024, datetime.date(2024, 1, 1)),
+    (2024.0, datetime.date(2024, 1, 1)),
+    ("  2024-5-7 ", datetime.date(2024, 5, 7)),
+])
+def test_periods_from_dates_numbers_and_loose_text(raw, first_day):
+    assert parse_period(raw) == first_day
+
+
+@pytest.mark.parametrize(("raw", "message"), [
+    ("2024-Q2-01", "is not a period."), ("2024-Q5", "is not a period"), ("24", "is not a period"),
+    ("2024-13", "is not a valid date"), ("2024-02-30", "is not a valid date"), (None, "is not a period"),
+    (True, "is not a period"), (2024.5, "is not a period"), ("x" * 60, "x" * 40 + "”"),
+])
+def test_what_is_not_a_period_is_refused_with_the_value(raw, message):
+    from django.utils import translation
+
+    with translation.override("en"), pytest.raises(ValueError, match=message):
+        parse_period(raw)
+
+
+def test_a_date_as_a_fractional_year():
+    from kompass.monitoring.values import year_fraction
+
+    assert year_fraction(datetime.date(2024, 1, 1)) == 2024.0
+    assert year_fraction(datetime.date(2024, 7, 2)) == pytest.approx(2024 + 183 / 366)  # leap year
+    assert year_fraction(datetime.date(2023, 12, 31)) == pytest.approx(2023 + 364 / 365)
+
+
+@pytest.mark.parametrize(("raw", "number"), [
+    (12, 12.0), (12.5, 12.5), ("12.5", 12.5), ("12,5", 12.5), ("-12,5", -12.5), ("1.234,5", 1234.5),
+    ("1.234.567", 1234567.0), ("1.234", 1.234), (" 1 234,5 ", 1234.5), ("1\u00a0234,5", 1234.5),
+    ("-1.234.567", -1234567.0),
+])
+def test_numbers_in_german_and_english_notation(raw, number):
+    from kompass.monitoring.values import parse_number
+
+    assert parse_number(raw) == number
+
+
+@pytest.mark.parametrize("raw", [True, False, "nan", "inf", float("inf"), "", None, "zwölf"])
+def test_what_is_not_a_finite_number_is_refused(raw):
+    from kompass.monitoring.values import parse_number
+
+    with pytest.raises((ValueError, TypeError)):
+        parse_number(raw)
+
+
+@pytest.mark.parametrize(("raw", "flag"), [
+    ("Ja", True), (" yes ", True), ("1", True), (1, True), ("x", True), ("vorläufig", True), ("Provisional", True),
+    ("nein", False), ("0", False), (0, False), ("", False), (None, False), ("endgültig", False), ("final", False),
+    ("vielleicht", None), ("2", None)])
+def test_yes_no_cells(raw, flag):
+    from kompass.monitoring.values import parse_flag
+
+    assert parse_flag(raw) is flag

@@ -1,0 +1,74 @@
+"""Mutants recorded as equivalent: no test can tell them from the original, because the behaviour is the same.
+Each entry: mutant id (as in docs/mutation/SCOPE.md) → (a fragment of the mutated line, the one-line reason).
+The fragment guards against a stale record: when the module changes, the occurrence numbers move to other
+mutants, and a record whose fragment no longer matches is ignored (the mutant counts again).
+
+mutate.py leaves a recorded mutant out of the score (it is listed with its reason, not run). Record a mutant only
+with a reason that holds for every input, never because a test is hard to write."""
+
+from __future__ import annotations
+
+EQUIVALENT: dict[str, tuple[str, str]] = {
+    "kompass/algorithms/progress/result.py:ReplaceComparisonOperator_Is_Eq:0": (
+        "self.status == Status.ACHIEVED",
+        "Enum members are singletons and Enum.__eq__ is identity, so `is` and `==` agree for every value."),
+    "kompass/algorithms/sortition/goldilocks.py:NumberReplacer:2": (
+        "time_limit: float = 301.0",
+        "a default time limit of 300 vs 301 s only differs for a run cut at 300 s; no untimed test can see it."),
+    "kompass/algorithms/sortition/invite.py:ReplaceComparisonOperator_Lt_IsNot:0": (
+        "if seats[s] is not sizes[s]:",
+        "count <= total makes seats[s] = floor(quota) < sizes[s] whenever a seat is left, so `<`, `!=` and "
+        "`is not` agree on every reachable state."),
+    "kompass/algorithms/sortition/lottery.py:NumberReplacer:15": (
+        "if J > 0 else base",
+        "with a single panel (J = 1) every slot move is from that panel to itself, so the local search returns "
+        "its start unchanged: running it or not gives the same multiplicities."),
+    "kompass/algorithms/sortition/api.py:NumberReplacer:16": (
+        "time_limit: float = 301.0",
+        "a default time limit of 300 vs 301 s only differs for a run cut at 300 s; no untimed test can see it."),
+    "kompass/algorithms/sortition/lottery.py:NumberReplacer:12": (
+        "if len(nj) else 1.0",
+        "err() never sees an empty list: with no panels `A` has no second axis and `J, T = A.shape` fails first."),
+    "kompass/algorithms/sortition/leximin.py:ReplaceComparisonOperator_GtE_Eq:0": (
+        "forced = poly.lower == poly.c",
+        "a type's fixed members are some of its members, so lower <= count and `>=` is `==` for every type."),
+    "kompass/algorithms/sortition/leximin.py:ReplaceComparisonOperator_LtE_Eq:2": (
+        "len(pool.panels) == 1",
+        "the feasible base panel is added to the pool before this test, so the pool is never empty."),
+    "kompass/algorithms/sortition/relaxation.py:ReplaceComparisonOperator_Eq_LtE:5": (
+        'if kind <= "lp":',
+        'kind runs over "lp", "rens", "mip"; of these only "lp" is <= "lp" in string order.'),
+    "kompass/algorithms/opinions/matrix.py:ReplaceComparisonOperator_Lt_Eq:3": (
+        "dtype=np.int32 if p.shape[0] == 2**31 - 1 else np.int64",
+        "only the integer width of the internal vote positions changes (int64 holds the same 1..n values)."),
+    "kompass/algorithms/opinions/matrix.py:NumberReplacer:44": (
+        "p.shape[0] < 2**31 - 2 else np.int64",
+        "only the integer width of the internal vote positions changes (int64 instead of int32 at one size)."),
+    "kompass/algorithms/opinions/statistics.py:ReplaceComparisonOperator_Lt_Is:0": (
+        "key_type = np.int32 if k * n_s is 2",
+        "a freshly computed int is never the same object as 2**31, so int64 keys are always used: same values."),
+    "kompass/algorithms/opinions/types.py:NumberReplacer:62": (
+        "return self.k > 1",
+        "cluster_points returns k = 0 or k >= 2 (fewer than two groups is reported as k = 0), never k = 1."),
+    "kompass/algorithms/progress/open_sdg.py:NumberReplacer:76": (
+        "if factor == 0 and growth >= 1:",
+        "with C = 0 the scaled thresholds are (0, 0, low), so _classify gives ON_TRACK for every growth >= 0 too."),
+    "kompass/algorithms/similarity.py:ReplaceComparisonOperator_Gt_GtE:1": (
+        "if len(a) >= len(b):",
+        "cosine is symmetric: the swap only chooses which vector is iterated over (the same products are summed)."),
+    "kompass/algorithms/similarity.py:ReplaceComparisonOperator_Gt_IsNot:0": (
+        "if len(a) is not len(b):",
+        "cosine is symmetric: the swap only chooses which vector is iterated over (the same products are summed)."),
+    "kompass/lifecycle/services/selection.py:ReplaceComparisonOperator_Eq_LtE:2": (
+        "candidate.source <= Candidate.Source.ADMINISTRATION",
+        'Candidate.Source is "administration", "citizen_idea" or "external"; only the first is <= "administration".'),
+    "kompass/lifecycle/services/selection.py:ReplaceComparisonOperator_Eq_LtE:3": (
+        "if decision <= Candidate.Status.ADMITTED:",
+        'decision is checked to be "admitted", "rejected" or "deferred" just above; only "admitted" is <= "admitted".'),
+    "kompass/lifecycle/services/_common.py:ReplaceTrueWithFalse:0": (
+        'values_list("pk", flat=False)',
+        "the list only takes the SELECT ... FOR UPDATE row lock; its values (tuples or ints) are discarded."),
+    "kompass/monitoring/services/_common.py:NumberReplacer:0": (
+        "BATCH = 2001",
+        "BATCH is only the batch_size of bulk_create/bulk_update: how many statements are sent, not what is written."),
+}

@@ -1,0 +1,187 @@
+"""Opinion-map behaviour that surviving mutants showed untested (docs/mutation/algorithms.md)."""
+
+import numpy as np
+import pytest
+
+from kompass.algorithms.opinions import votes_from_arrays
+from kompass.algorithms.opinions.pipeline import as_votes
+
+
+@pytest.fixture(autouse=True)
+def _german_by_default():
+    """Override the Django-dependent autouse fixture of tests/conftest.py: these tests run without Django."""
+    yield
+
+
+def votes():
+    return votes_from_arrays(np.array([0, 1, 2]), np.array([0, 1, 1]), np.array([1, -1, 0]), 3, 2)
+
+
+def test_given_votes_pass_through_when_their_sizes_match():
+    v = votes()
+    assert as_votes(v) is v
+    assert as_votes(v, n_participants=3, n_statements=2) is v
+
+
+@pytest.mark.parametrize(("participants", "statements"), [(4, None), (None, 3), (2, 2), (3, 1)])
+def test_given_votes_with_other_sizes_are_refused(participants, statements):
+    with pytest.raises(ValueError, match="sizes do not match"):
+        as_votes(votes(), n_participants=participants, n_statements=statements)
+
+
+def test_positions_equal_up_to_rounding_noise_form_no_groups():
+    """Positions that differ only below 1e-9 (floating-point noise of the projection) count as one point."""
+    from kompass.algorithms.opinions.clustering import cluster_points
+
+    x = np.zeros((8, 2))
+    x[4:, 0] = 4e-10
+    noise = cluster_points(x)
+    assert (noise.k, noise.message) == (0, "participants' positions are too similar to form groups")
+    x[4:, 0] = 4e-9
+    assert cluster_points(x).k == 2
+
+
+def test_the_default_configuration_follows_polis_where_polis_has_a_value():
+    from kompass.algorithms.opinions import OpinionMapConfig
+
+    cfg = OpinionMapConfig()
+    assert (cfg.min_votes, cfg.min_groups, cfg.max_groups, cfg.map_dims) == (7, 2, 5, 2)  # Polis
+    assert cfg.cluster_dims == cfg.max_groups - 1  # k groups need k - 1 dimensions (docstring)
+    assert (cfg.confidence, cfg.pseudo_count) == (0.90, 1.0)
+
+
+@pytest.mark.parametrize("fine", [
+    {"min_groups": 2, "max_groups": 2}, {"min_groups": 5, "max_groups": 5}, {"map_dims": 1, "cluster_dims": 1},
+    {"min_votes": 1}, {"confidence": 0.5}, {"confidence": 0.999}, {"consensus_threshold": 0.5},
+    {"consensus_threshold": 1.0}, {"pseudo_count": 0.0}])
+def test_configuration_edges_that_are_allowed(fine):
+    from kompass.algorithms.opinions import OpinionMapConfig
+
+    cfg = OpinionMapConfig(**fine)
+    assert all(getattr(cfg, key) == value for key, value in fine.items())
+
+
+@pytest.mark.parametrize("bad", [
+    {"min_groups": 3, "max_groups": 2}, {"max_groups": 6}, {"min_groups": 1}, {"map_dims": 0}, {"cluster_dims": 0},
+    {"min_votes": 0}, {"confidence": 0.49}, {"confidence": 1.0}, {"consensus_threshold": 0.49},
+    {"consensus_threshold": 1.01}, {"pseudo_count": -0.1}])
+def test_configuration_beyond_the_edges_is_refused(bad):
+    from kompass.algorithms.opinions import OpinionMapConfig
+
+    with pytest.raises(ValueError, match="must|need"):
+        OpinionMapConfig(**bad)
+
+
+def test_vote_statistics_against_textbook_formulas():
+    import math
+
+    from kompass.algorithms.opinions.statistics import one_proportion_z, smoothed, two_proportion_z, z_critical
+
+    def p(s, n, a):
+        return (s + a) / (n + 2 * a) if n + 2 * a > 0 else 0.5
+
+    for s, n, a in [(3, 10, 1.0), (0, 0, 1.0), (0, 0, 0.0), (7, 7, 0.5)]:
+        assert smoothed(np.array(s), np.array(n), a) == pytest.approx(p(s, n, a))
+        # z of a proportion against 1/2 with standard error sqrt(1/4 / n_eff)
+        expected = (p(s, n, a) - 0.5) / math.sqrt(0.25 / (n + 2 * a)) if n + 2 * a > 0 else 0.0
+        assert one_proportion_z(np.array(p(s, n, a)), np.array(n), a) == pytest.approx(expected)
+    s_in, n_in, s_out, n_out, a = 8, 10, 3, 12, 1.0
+    pooled = p(s_in + s_out, n_in + n_out, a)
+    se = math.sqrt(pooled * (1 - pooled) * (1 / (n_in + 2 * a) + 1 / (n_out + 2 * a)))
+    z = two_proportion_z(np.array(s_in), np.array(n_in), np.array(s_out), np.array(n_out), a)
+    assert z == pytest.approx((p(s_in, n_in, a) - p(s_out, n_out, a)) / se)
+    assert two_proportion_z(np.array(0), np.array(0), np.array(0), np.array(0), 0.0) == 0.0  # no votes: no signal
+    assert z_critical(0.90) == pytest.approx(1.2815516, abs=1e-6)  # standard normal table
+    assert z_critical(0.95) == pytest.approx(1.6448536, abs=1e-6)
+
+
+def test_group_vote_counts_against_a_loop():
+    from kompass.algorithms.opinions.statistics import group_vote_counts
+
+    rng = np.random.default_rng(4)
+    n_p, n_s, k = 30, 6, 3
+    cells = rng.choice(n_p * n_s, size=120, replace=False)
+    participants, statements = cells // n_s, cells % n_s
+    values = rng.choice([-1, 0, 1], size=cells.size)
+    labels = rng.integers(-1, k, size=n_p)  # -1: not clustered
+    counts = group_vote_counts(votes_from_arrays(participants, statements, values, n_p, n_s), labels, k)
+    expected = np.zeros((k, n_s, 3), dtype=np.int64)
+    for i, s, v in zip(participants, statements, values, strict=True):
+        if labels[i] >= 0:
+            expected[labels[i], s, {1: 0, -1: 1, 0: 2}[int(v)]] += 1
+    assert (counts == expected).all()
+    assert group_vote_counts(votes_from_arrays(participants, statements, values, n_p, n_s), labels, 0).shape == (
+        0, n_s, 3)
+
+
+def dense_reference(participants, statements, values, n_p, n_s):
+    """The last vote of each (participant, statement) in array order; NaN where nobody voted."""
+    out = np.full((n_p, n_s), np.nan)
+    for i, s, v in zip(participants, statements, values, strict=True):
+        out[int(i), int(s)] = v
+    return out
+
+
+def dense(v):
+    out = np.full((v.n_participants, v.n_statements), np.nan)
+    for i in range(v.n_participants):
+        cols = v.indices[v.indptr[i]:v.indptr[i + 1]]
+        assert (np.diff(cols) > 0).all()  # sorted, no duplicates
+        out[i, cols] = v.values[v.indptr[i]:v.indptr[i + 1]]
+    return out
+
+
+@pytest.mark.parametrize("duplicates", [False, True])
+def test_votes_match_a_last_vote_wins_reference(duplicates):
+    rng = np.random.default_rng(8)
+    n_p, n_s = 12, 7
+    if duplicates:
+        participants, statements = rng.integers(0, n_p, 150), rng.integers(0, n_s, 150)
+    else:
+        cells = rng.choice(n_p * n_s, size=50, replace=False)
+        participants, statements = cells // n_s, cells % n_s
+    values = rng.choice([-1, 0, 1], size=participants.size)
+    v = votes_from_arrays(participants, statements, values, n_p, n_s)
+    assert np.array_equal(dense(v), dense_reference(participants, statements, values, n_p, n_s), equal_nan=True)
+    assert v.indptr.dtype == np.int64 and v.values.dtype == np.int8
+    inferred = votes_from_arrays(participants, statements, values)
+    assert (inferred.n_participants, inferred.n_statements) == (participants.max() + 1, statements.max() + 1)
+
+
+def test_integral_float_indices_and_empty_input_are_accepted():
+    v = votes_from_arrays(np.array([0.0, 2.0]), np.array([1.0, 0.0]), np.array([1, -1]))
+    assert (v.n_participants, v.n_statements, v.n_votes) == (3, 2, 2)
+    empty = votes_from_arrays(np.array([]), np.array([]), np.array([]), 2, 3)
+    assert (empty.n_participants, empty.n_statements, empty.n_votes) == (2, 3, 0)
+    assert list(empty.indptr) == [0, 0, 0]
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (([0, 1], [0], [1, 1]), "same length"),
+    (([0.5], [0], [1]), "integers"),
+    (([-1], [0], [1]), ">= 0"),
+    (([0], [-1], [1]), ">= 0"),
+    (([0], [0], [2]), "-1 \\(disagree\\)"),
+    (([3], [0], [1], 3, None), "out of range"),
+    (([0], [2], [1], None, 2), "out of range"),
+    (([0], [0], [1], -1, None), "must be >= 0"),
+])
+def test_malformed_votes_are_refused(args, message):
+    arrays, sizes = [np.array(a) for a in args[:3]], args[3:]
+    with pytest.raises(ValueError, match=message):
+        votes_from_arrays(*arrays, *sizes)
+
+
+def test_votes_from_sparse_keep_explicit_passes_and_check_the_shape():
+    import scipy.sparse as sp
+
+    from kompass.algorithms.opinions import votes_from_sparse
+
+    m = sp.coo_array((np.array([1, 0, -1]), (np.array([0, 1, 1]), np.array([1, 0, 2]))), shape=(2, 3))
+    v = votes_from_sparse(m)
+    assert np.array_equal(dense(v), np.array([[np.nan, 1, np.nan], [0, np.nan, -1]]), equal_nan=True)
+    assert votes_from_sparse(m, 4, 5).n_participants == 4
+    with pytest.raises(ValueError, match="smaller than the matrix shape"):
+        votes_from_sparse(m, 1, 3)
+    with pytest.raises(ValueError, match="smaller than the matrix shape"):
+        votes_from_sparse(m, 2, 2)
