@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kompass.audit.services import record_event
+from kompass.core import formats
 from kompass.core.permissions import require
 from kompass.core.plausible import value_problem
 from kompass.measures.models import Measure
@@ -98,7 +99,7 @@ def validate_rows(rows: list[dict], *, strategy, measure: Measure | None) -> tup
         if indicator is not None and period is not None and not (indicator.baseline_date <= period <= today):
             row_errors.append(RowError(n, "period", _(
                 "%(period)s lies outside the indicator's range (%(start)s to today).")
-                % {"period": period.isoformat(), "start": indicator.baseline_date.isoformat()}))
+                % {"period": formats.date(period), "start": formats.date(indicator.baseline_date)}))
         if indicator is not None and value is not None:
             problem = value_problem(value, unit=indicator.unit, baseline=indicator.baseline_value,
                                     natural_limit=indicator.natural_limit, direction=indicator.direction)
