@@ -25,6 +25,15 @@ class DatePrecision(models.TextChoices):
     DAY = "day", _("day")
 
 
+class PeriodPrecision(models.TextChoices):
+    """How a measurement's period was entered: 2024, 2024-Q2, 2024-05 or 2024-05-17 (values.parse_period)."""
+
+    YEAR = "year", _("year")
+    QUARTER = "quarter", _("quarter")
+    MONTH = "month", _("month")
+    DAY = "day", _("day")
+
+
 class Level(models.TextChoices):
     OUTPUT = "output", _("output")
     OUTCOME = "outcome", _("outcome")
@@ -157,6 +166,8 @@ class TargetVersion(LocalizedMixin, models.Model):
 class Measurement(models.Model):
     indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="measurements")
     period = models.DateField(_("period"), help_text=_("Start of the period the value describes."))
+    period_precision = models.CharField(_("precision of the period"), max_length=7, choices=PeriodPrecision.choices,
+                                        default=PeriodPrecision.DAY, db_default=PeriodPrecision.DAY)
     value = models.FloatField(_("value"))
     district = models.ForeignKey("strategy.District", null=True, blank=True, on_delete=models.PROTECT,
                                  related_name="+")
