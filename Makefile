@@ -57,7 +57,8 @@ run: migrate
 	DEBUG=1 $(BIN)/kompass load_monitoring data/monitoring/berlin-gdb-monitoring.yaml
 	DEBUG=1 $(BIN)/kompass send_indicator_reminders --schedule
 	@echo "Kompass serves the portal at http://127.0.0.1:$(PORT)/ (Ctrl-C stops it); a task worker runs beside it"
-	@DEBUG=1 $(BIN)/kompass db_worker --interval 1 > var/worker.log 2>&1 & worker=$$!; \
+	@export KOMPASS_SITE_URL="$${KOMPASS_SITE_URL:-http://127.0.0.1:$(PORT)}"; \
+	DEBUG=1 $(BIN)/kompass db_worker --interval 1 > var/worker.log 2>&1 & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	DEBUG=1 $(BIN)/kompass runserver 127.0.0.1:$(PORT)
 

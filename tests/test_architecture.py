@@ -296,3 +296,32 @@ def test_no_app_reads_models_of_its_own_layer_or_above_by_name():
     assert model_lookups('apps.get_model("participation", "Idea")\nget_model("lottery.Panel")\n'
                          'model = apps.get_model\nmodel("participation", "Vote")') == [
         "participation", "lottery", "participation"]
+
+
+KOMPASS = ROOT / "kompass"
+SITE_URL_READERS = {"core/urls.py", "core/checks.py"}
+
+
+def _site_url_offenders(root: Path) -> list[str]:
+    """Modules that read KOMPASS_SITE_URL themselves or hard-code a local host as a link's base."""
+    found = []
+    for path in sorted(root.rglob("*.py")):
+        rel = path.relative_to(root).as_posix()
+        text = path.read_text(encoding="utf-8")
+        if rel in SITE_URL_READERS:
+            continue
+        if "KOMPASS_SITE_URL\"" in text or "KOMPASS_SITE_URL'" in text:
+            found.append(f"{rel}: reads KOMPASS_SITE_URL (use kompass.core.urls.absolute_url)")
+        if "127.0.0.1:8000" in text or "localhost:8000" in text:
+            found.append(f"{rel}: links to a local host")
+    return found
+
+
+def test_links_that_leave_the_site_are_built_in_one_place():
+    """Every absolute link (emails, exports, stored links) goes through kompass.core.urls (ADR 0076)."""
+    assert _site_url_offenders(KOMPASS) == []
+
+
+def test_site_url_check_catches_a_module_with_its_own_fallback(tmp_path):
+    (tmp_path / "mailer.py").write_text('base = getattr(settings, "KOMPASS_SITE_URL", "http://127.0.0.1:8000")\n')
+    assert len(_site_url_offenders(tmp_path)) == 2

@@ -46,9 +46,13 @@ class RateCounter(models.Model):
 
     Incremented with a single UPDATE … SET count = count + 1, so concurrent workers never lose a count."""
 
-    key = models.CharField(max_length=200, unique=True)
-    count = models.PositiveIntegerField(default=0)
-    expires_at = models.DateTimeField(db_index=True)
+    key = models.CharField(_("key"), max_length=200, unique=True)
+    count = models.PositiveIntegerField(_("count"), default=0)
+    expires_at = models.DateTimeField(_("expires at"), db_index=True)
+
+    class Meta:
+        verbose_name = _("rate counter")
+        verbose_name_plural = _("rate counters")
 
     def __str__(self) -> str:
         return f"{self.key}: {self.count}"

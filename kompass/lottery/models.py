@@ -76,14 +76,16 @@ class Panel(models.Model):
 class Invitation(models.Model):
     """One person drawn from the register extract; the code lets them register through the public form."""
 
-    panel = models.ForeignKey(Panel, on_delete=models.CASCADE, related_name="invitations")
-    code = models.CharField(max_length=20, unique=True)
-    register_id = models.CharField(max_length=100)
-    strata = models.JSONField(default=dict)
-    used_at = models.DateTimeField(null=True, blank=True)
+    panel = models.ForeignKey(Panel, verbose_name=_("panel"), on_delete=models.CASCADE, related_name="invitations")
+    code = models.CharField(_("invitation code"), max_length=20, unique=True)
+    register_id = models.CharField(_("number in the register extract"), max_length=100)
+    strata = models.JSONField(_("features from the register"), default=dict)
+    used_at = models.DateTimeField(_("used at"), null=True, blank=True)
 
     class Meta:
         ordering = ["panel", "register_id"]
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
         constraints = [models.UniqueConstraint(fields=["panel", "register_id"], name="lottery_invitation_unique")]
 
     def __str__(self) -> str:
@@ -103,23 +105,27 @@ class Respondent(models.Model):
         LEFT = "left", _("left the panel")
         REPLACEMENT = "replacement", _("replacement")
 
-    panel = models.ForeignKey(Panel, on_delete=models.CASCADE, related_name="respondents")
-    pseudonym = models.CharField(max_length=20)
-    features = models.JSONField(default=dict)
-    household = models.CharField(max_length=64, blank=True)  # salted hash of the address
-    source = models.CharField(max_length=10, choices=Source.choices, default=Source.FORM)
-    invitation = models.OneToOneField(Invitation, null=True, blank=True, on_delete=models.SET_NULL,
+    panel = models.ForeignKey(Panel, verbose_name=_("panel"), on_delete=models.CASCADE, related_name="respondents")
+    pseudonym = models.CharField(_("pseudonym"), max_length=20)
+    features = models.JSONField(_("features"), default=dict)
+    household = models.CharField(_("household (salted hash)"), max_length=64, blank=True)  # salted hash of the address
+    source = models.CharField(_("source"), max_length=10, choices=Source.choices, default=Source.FORM)
+    invitation = models.OneToOneField(Invitation, verbose_name=_("invitation"), null=True, blank=True,
+                                      on_delete=models.SET_NULL,
                                       related_name="respondent")
-    consent_at = models.DateTimeField(null=True, blank=True)
-    status = models.CharField(max_length=12, choices=Status.choices, default=Status.POOL)
-    probability = models.FloatField(null=True, blank=True)
-    lottery_probability = models.FloatField(null=True, blank=True)
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+    consent_at = models.DateTimeField(_("consent given at"), null=True, blank=True)
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.POOL)
+    probability = models.FloatField(_("selection probability"), null=True, blank=True)
+    lottery_probability = models.FloatField(_("probability in the lottery"), null=True, blank=True)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("account"), null=True, blank=True,
+                             on_delete=models.SET_NULL,
                              related_name="lottery_respondents")
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
         ordering = ["panel", "pseudonym"]
+        verbose_name = _("respondent")
+        verbose_name_plural = _("respondents")
         constraints = [models.UniqueConstraint(fields=["panel", "pseudonym"], name="lottery_respondent_unique")]
 
     def __str__(self) -> str:
@@ -129,16 +135,18 @@ class Respondent(models.Model):
 class PersonalData(models.Model):
     """Name, contact and address of an invitee or respondent. Deleted at the panel's retention date."""
 
-    panel = models.ForeignKey(Panel, on_delete=models.CASCADE, related_name="personal_data")
-    invitation = models.OneToOneField(Invitation, null=True, blank=True, on_delete=models.CASCADE,
+    panel = models.ForeignKey(Panel, verbose_name=_("panel"), on_delete=models.CASCADE, related_name="personal_data")
+    invitation = models.OneToOneField(Invitation, verbose_name=_("invitation"), null=True, blank=True,
+                                      on_delete=models.CASCADE,
                                       related_name="personal")
-    respondent = models.OneToOneField(Respondent, null=True, blank=True, on_delete=models.CASCADE,
+    respondent = models.OneToOneField(Respondent, verbose_name=_("respondent"), null=True, blank=True,
+                                      on_delete=models.CASCADE,
                                       related_name="personal")
-    name = models.CharField(max_length=200, blank=True)
-    email = models.EmailField(blank=True)
-    phone = models.CharField(max_length=50, blank=True)
-    address = models.CharField(max_length=300, blank=True)
-    extra = models.JSONField(default=dict, blank=True)
+    name = models.CharField(_("name"), max_length=200, blank=True)
+    email = models.EmailField(_("email address"), blank=True)
+    phone = models.CharField(_("phone"), max_length=50, blank=True)
+    address = models.CharField(_("address"), max_length=300, blank=True)
+    extra = models.JSONField(_("further details"), default=dict, blank=True)
 
     class Meta:
         verbose_name = _("personal data")
@@ -151,15 +159,18 @@ class PersonalData(models.Model):
 class Replacement(models.Model):
     """A member who left and the respondent drawn in their place, with the candidates and the seed."""
 
-    panel = models.ForeignKey(Panel, on_delete=models.CASCADE, related_name="replacements")
-    left = models.ForeignKey(Respondent, on_delete=models.CASCADE, related_name="+")
-    chosen = models.ForeignKey(Respondent, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
-    seed = models.CharField(max_length=200)
-    candidates = models.JSONField(default=list)  # pseudonyms that keep every quota
-    created_at = models.DateTimeField(auto_now_add=True)
+    panel = models.ForeignKey(Panel, verbose_name=_("panel"), on_delete=models.CASCADE, related_name="replacements")
+    left = models.ForeignKey(Respondent, verbose_name=_("member who left"), on_delete=models.CASCADE, related_name="+")
+    chosen = models.ForeignKey(Respondent, verbose_name=_("drawn in their place"), null=True, blank=True,
+                               on_delete=models.CASCADE, related_name="+")
+    seed = models.CharField(_("seed"), max_length=200)
+    candidates = models.JSONField(_("candidates"), default=list)  # pseudonyms that keep every quota
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
         ordering = ["panel", "created_at"]
+        verbose_name = _("replacement draw")
+        verbose_name_plural = _("replacement draws")
 
     def __str__(self) -> str:
         return f"{self.left} -> {self.chosen or '-'}"

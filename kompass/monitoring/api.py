@@ -37,7 +37,9 @@ class TargetIn(Schema):
 
 
 class MeasurementOut(Schema):
-    period: datetime.date
+    period: datetime.date = Field(..., description="The first day of the period")
+    period_precision: str = Field("day", description="year, quarter, month or day: how the period was entered")
+    period_entered: str = Field("", description="The period as entered: 2024, 2024-Q2, 2024-05 or 2024-05-17")
     value: float
     district: str | None = None
     provisional: bool
@@ -106,6 +108,12 @@ def _target_out(t) -> dict:
             "cycle": t.cycle.slug if t.cycle else None}
 
 
+def _measurement(m, district: str | None) -> dict:
+    return {"period": m.period, "period_precision": m.period_precision,
+            "period_entered": dated.entered(m.period, m.period_precision), "value": m.value, "district": district,
+            "provisional": m.is_provisional, "source_note": m.source_note}
+
+
 @router.get("monitoring/indicators/{slug}", response={200: IndicatorOut, 404: ErrorResponse},
             summary=gettext_noop("An indicator with its targets, measurements and computed status (method and "
                                  "components)"))
@@ -115,10 +123,8 @@ def get_indicator(request, slug: str):
     except Http404:
         return 404, _err("slug", f"No indicator '{slug}'.", "path")
     ind, st = page.indicator, page.status
-    measurements = [{"period": m.period, "value": m.value, "district": None, "provisional": m.is_provisional,
-                     "source_note": m.source_note} for m in page.measurements]
-    measurements += [{"period": m.period, "value": m.value, "district": d.slug, "provisional": m.is_provisional,
-                      "source_note": m.source_note} for d, m in page.districts]
+    measurements = [_measurement(m, None) for m in page.measurements]
+    measurements += [_measurement(m, d.slug) for d, m in page.districts]
     return 200, {
         "slug": ind.slug, "name": ind.name, "name_en": ind.name_en, "definition": ind.definition,
         "measure": ind.measure.slug, "goal": ind.goal.slug, "level": ind.goal.level, "unit": ind.unit,

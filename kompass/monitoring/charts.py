@@ -13,6 +13,8 @@ from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
+from kompass.monitoring.dated import format_dated
+
 
 @dataclass
 class ChartTarget:
@@ -104,7 +106,8 @@ def line_chart(points: list[tuple[datetime.date, float, bool]], targets: list[Ch
             for day, value, provisional in points:
                 parts.append(format_html(
                     '<circle cx="{}" cy="{}" r="3.5" class="{}"><title>{}: {} {}</title></circle>',
-                    _f(x(day)), _f(y(value)), "point provisional" if provisional else "point", day.isoformat(),
+                    _f(x(day)), _f(y(value)), "point provisional" if provisional else "point",
+                    format_dated(day, getattr(day, "precision", "day")),
                     _fmt(value), unit))
     parts.append(mark_safe("</svg>"))
     return mark_safe("".join(str(p) for p in parts))

@@ -12,8 +12,9 @@ from typing import Any
 from django.utils import formats as django_formats
 from django.utils.translation import gettext as _
 
-YEAR, MONTH, DAY = "year", "month", "day"
-PRECISIONS = (YEAR, MONTH, DAY)
+YEAR, QUARTER, MONTH, DAY = "year", "quarter", "month", "day"
+PRECISIONS = (YEAR, MONTH, DAY)  # targets and baselines
+PERIOD_PRECISIONS = (YEAR, QUARTER, MONTH, DAY)  # measurement periods (values.parse_period_entered)
 
 _YEAR = re.compile(r"^(\d{4})$")
 _MONTH = re.compile(r"^(?:(\d{4})-(\d{1,2})|(\d{1,2})[/.](\d{4}))$")
@@ -82,17 +83,21 @@ def format_dated(value, precision: str | None = DAY) -> str:
             return value
     if precision == YEAR:
         return str(value.year)
+    if precision == QUARTER:
+        return _("Q%(quarter)s %(year)s") % {"quarter": (value.month - 1) // 3 + 1, "year": value.year}
     if precision == MONTH:
         return django_formats.date_format(value, "F Y")
     return django_formats.date_format(value, "SHORT_DATE_FORMAT")
 
 
 def entered(value, precision: str | None = DAY) -> str:
-    """The stored date as it can be typed in again (forms, API): "2027", "2027-12", "2027-12-31"."""
+    """The stored date as it can be typed in again (forms, API): "2027", "2027-Q2", "2027-12", "2027-12-31"."""
     if value is None:
         return ""
     if precision == YEAR:
         return f"{value.year:04d}"
+    if precision == QUARTER:
+        return f"{value.year:04d}-Q{(value.month - 1) // 3 + 1}"
     if precision == MONTH:
         return f"{value.year:04d}-{value.month:02d}"
     return value.isoformat()

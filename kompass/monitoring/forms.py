@@ -130,9 +130,9 @@ class DecisionForm(forms.Form):
         methods = [("", _("unchanged"))] + [(m, METHOD_LABELS.get(m, m)) for m in METHODS]
         for ind in indicators:
             self.fields[f"target_{ind.pk}"] = forms.FloatField(label=_("New target value"), required=False)
-            self.fields[f"date_{ind.pk}"] = forms.DateField(label=_("New target date"), required=False,
-                                                            validators=[validate_plausible_date],
-                                                            widget=forms.DateInput(attrs={"type": "date"}))
+            # as entered (ADR 0081): "2031" is a year, "06/2031" a month, "30.06.2031" a day
+            self.fields[f"date_{ind.pk}"] = DatedField(label=_("New target date"), required=False,
+                                                       validators=[validate_plausible_date])
             self.fields[f"method_{ind.pk}"] = forms.ChoiceField(label=_("New method"), choices=methods,
                                                                 required=False)
 

@@ -25,6 +25,15 @@ class DatePrecision(models.TextChoices):
     DAY = "day", _("day")
 
 
+class PeriodPrecision(models.TextChoices):
+    """How a measurement's period was entered: 2024, 2024-Q2, 2024-05 or 2024-05-17 (values.parse_period)."""
+
+    YEAR = "year", _("year")
+    QUARTER = "quarter", _("quarter")
+    MONTH = "month", _("month")
+    DAY = "day", _("day")
+
+
 class Level(models.TextChoices):
     OUTPUT = "output", _("output")
     OUTCOME = "outcome", _("outcome")
@@ -155,19 +164,26 @@ class TargetVersion(LocalizedMixin, models.Model):
 
 
 class Measurement(models.Model):
-    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="measurements")
+    indicator = models.ForeignKey(Indicator, verbose_name=_("indicator"), on_delete=models.CASCADE,
+                                  related_name="measurements")
     period = models.DateField(_("period"), help_text=_("Start of the period the value describes."))
+    period_precision = models.CharField(_("precision of the period"), max_length=7, choices=PeriodPrecision.choices,
+                                        default=PeriodPrecision.DAY, db_default=PeriodPrecision.DAY)
     value = models.FloatField(_("value"))
-    district = models.ForeignKey("strategy.District", null=True, blank=True, on_delete=models.PROTECT,
+    district = models.ForeignKey("strategy.District", verbose_name=_("district"), null=True, blank=True,
+                                 on_delete=models.PROTECT,
                                  related_name="+")
     is_provisional = models.BooleanField(_("provisional"), default=False)
     source_note = models.CharField(_("source note"), max_length=300, blank=True)
-    entered_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+    entered_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("entered by"), null=True, blank=True,
+                                   on_delete=models.SET_NULL,
                                    related_name="+")
-    entered_at = models.DateTimeField(auto_now=True)
+    entered_at = models.DateTimeField(_("entered at"), auto_now=True)
 
     class Meta:
         ordering = ["indicator", "period"]
+        verbose_name = _("measurement")
+        verbose_name_plural = _("measurements")
         constraints = [
             models.UniqueConstraint(fields=["indicator", "period"], condition=Q(district__isnull=True),
                                     name="unique_measurement_citywide"),

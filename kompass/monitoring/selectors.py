@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from kompass.core import formats
 from kompass.measures.models import Measure
 from kompass.monitoring.charts import ChartTarget, line_chart
-from kompass.monitoring.dated import format_dated
+from kompass.monitoring.dated import Dated, format_dated
 from kompass.monitoring.models import (
     LEVEL_ORDER,
     AggregateStatus,
@@ -31,7 +31,6 @@ from kompass.monitoring.models import (
     Review,
     TargetVersion,
 )
-from kompass.monitoring.values import period_label
 from kompass.strategy import figures
 
 ON_TRACK = ("on_track", "achieved")
@@ -202,8 +201,12 @@ def indicator_chart(indicator, targets, measurements, *, compact: bool = False, 
                              "date": format_dated(t.target_date, t.target_date_precision)})
              for i, t in enumerate(targets)]
     # measurements: Measurement objects or (period, value, provisional) tuples (reports)
-    rows = [m if isinstance(m, tuple) else (m.period, m.value, m.is_provisional) for m in measurements]
-    points = [(indicator.baseline_date, indicator.baseline_value, False)] if not rows or \
+    rows = [m if isinstance(m, tuple) else (Dated(m.period.year, m.period.month, m.period.day,
+                                                  precision=m.period_precision), m.value, m.is_provisional)
+            for m in measurements]
+    baseline = indicator.baseline_date
+    baseline = Dated(baseline.year, baseline.month, baseline.day, precision=indicator.baseline_date_precision)
+    points = [(baseline, indicator.baseline_value, False)] if not rows or \
         rows[0][0] > indicator.baseline_date else []
     points += rows
     return line_chart(points, lines, unit=indicator.unit, title=indicator.tr("name"), compact=compact,
@@ -211,7 +214,7 @@ def indicator_chart(indicator, targets, measurements, *, compact: bool = False, 
 
 
 def measurement_rows(indicator, measurements) -> list[dict]:
-    return [{"period": period_label(m.period, indicator.cadence), "date": m.period, "value": m.value,
+    return [{"period": format_dated(m.period, m.period_precision), "date": m.period, "value": m.value,
              "provisional": m.is_provisional, "source_note": m.source_note} for m in measurements]
 
 

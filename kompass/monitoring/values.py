@@ -13,6 +13,8 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from kompass.monitoring.dated import DAY, MONTH, PERIOD_PRECISIONS, QUARTER, YEAR, Dated
+
 PERIOD_RE = re.compile(r"^(\d{4})(?:-(?:Q([1-4])|(\d{1,2}))(?:-(\d{1,2}))?)?$")
 TRUE_WORDS = {"1", "true", "yes", "ja", "y", "x", "provisional", "vorläufig"}
 FALSE_WORDS = {"", "0", "false", "no", "nein", "n", "final", "endgültig"}
@@ -20,10 +22,19 @@ FALSE_WORDS = {"", "0", "false", "no", "nein", "n", "final", "endgültig"}
 
 def parse_period(raw: Any) -> datetime.date:
     """`2024`, `2024-Q2`, `2024-05`, `2024-05-17` (or a date) → the first day of the period."""
-    if isinstance(raw, datetime.datetime):
-        return raw.date()
-    if isinstance(raw, datetime.date):
+    day = parse_period_entered(raw)
+    return datetime.date(day.year, day.month, day.day)
+
+
+def parse_period_entered(raw: Any) -> Dated:
+    """Like `parse_period`, keeping how the period was entered: a `Dated` whose precision is year, quarter,
+    month or day (a date is a day)."""
+    if isinstance(raw, Dated) and raw.precision in PERIOD_PRECISIONS:
         return raw
+    if isinstance(raw, datetime.datetime):
+        raw = raw.date()
+    if isinstance(raw, datetime.date):
+        return Dated(raw.year, raw.month, raw.day, precision=DAY)
     if isinstance(raw, int | float) and not isinstance(raw, bool) and float(raw).is_integer():
         raw = str(int(raw))
     text = str(raw or "").strip()
@@ -35,9 +46,10 @@ def parse_period(raw: Any) -> datetime.date:
     if quarter:
         if day:
             raise ValueError(_("“%(value)s” is not a period.") % {"value": text[:40]})
-        return datetime.date(int(year), 3 * int(quarter) - 2, 1)
+        return Dated(int(year), 3 * int(quarter) - 2, 1, precision=QUARTER)
+    precision = DAY if day else MONTH if month else YEAR
     try:
-        return datetime.date(int(year), int(month or 1), int(day or 1))
+        return Dated(int(year), int(month or 1), int(day or 1), precision=precision)
     except ValueError as exc:
         raise ValueError(_("“%(value)s” is not a valid date.") % {"value": text[:40]}) from exc
 

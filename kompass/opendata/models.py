@@ -82,21 +82,26 @@ class Replication(models.Model):
         REPLICATES = "replicates", _("replicates")
         ADAPTS = "adapts", _("adapts")
 
-    measure = models.ForeignKey("measures.Measure", on_delete=models.CASCADE, related_name="federated_origins")
-    record = models.ForeignKey(HarvestedRecord, null=True, blank=True, on_delete=models.SET_NULL,
+    measure = models.ForeignKey("measures.Measure", verbose_name=_("measure"), on_delete=models.CASCADE,
+                                related_name="federated_origins")
+    record = models.ForeignKey(HarvestedRecord, verbose_name=_("harvested record"), null=True, blank=True,
+                               on_delete=models.SET_NULL,
                                related_name="replications")
-    remote_url = models.URLField(max_length=1000)
-    remote_title = models.CharField(max_length=300)
-    remote_city = models.CharField(max_length=200, blank=True)
+    remote_url = models.URLField(_("address at the other city"), max_length=1000)
+    remote_title = models.CharField(_("title at the other city"), max_length=300)
+    remote_city = models.CharField(_("other city"), max_length=200, blank=True)
     relation = models.CharField(_("relation"), max_length=12, choices=Relation.choices)
     note = models.TextField(_("what we took over or changed"), blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("created by"), null=True, blank=True,
+                                   on_delete=models.SET_NULL,
                                    related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
         ordering = ["-created_at"]
         constraints = [models.UniqueConstraint(fields=["measure", "remote_url"], name="unique_replication")]
+        verbose_name = _("replication")
+        verbose_name_plural = _("replications")
 
     def __str__(self) -> str:
         return f"{self.measure_id} {self.relation} {self.remote_title}"

@@ -12,6 +12,7 @@ from kompass.audit.services import record_event
 from kompass.core.permissions import require
 from kompass.core.text import german_slug
 from kompass.monitoring import services as monitoring
+from kompass.monitoring.dated import entered
 from kompass.monitoring.models import Goal, Indicator
 from kompass.opendata.opensdg import SdgIndicator, year_start
 
@@ -73,13 +74,17 @@ def opensdg_import(*, actor, strategy, measure, indicators: list[SdgIndicator], 
                 monitoring.target_add(actor=actor, indicator=indicator, value=value, target_date=year_start(year),
                                       reason="Open SDG", refresh=False)
                 report.targets += 1
-        # Open SDG has yearly values only and no "provisional" flag: keep what a known value already says.
-        known_rows = {(m.period.year, m.district_id): (m.source_note, m.is_provisional)
-                      for m in indicator.measurements.all()}
+        # Open SDG has yearly values only and no "provisional" flag: keep what a known value already says, and
+        # how its period was entered (a value entered for the day 1 January stays one).
+        known_rows = {(m.period.year, m.district_id): (
+            m.source_note, m.is_provisional,
+            entered(m.period, m.period_precision) if (m.period.month, m.period.day) == (1, 1) else str(m.period.year))
+            for m in indicator.measurements.all()}
 
         def row(year, value, district=None, known_rows=known_rows, slug=indicator.slug):
-            note, provisional = known_rows.get((year, district.pk if district else None), ("Open SDG", False))
-            rows.append({"_row": len(rows) + 1, "indicator": slug, "period": str(year), "value": value,
+            note, provisional, period = known_rows.get((year, district.pk if district else None),
+                                                       ("Open SDG", False, str(year)))
+            rows.append({"_row": len(rows) + 1, "indicator": slug, "period": period, "value": value,
                          "district": district.slug if district else "", "source_note": note,
                          "provisional": "yes" if provisional else "no"})
 

@@ -204,6 +204,13 @@ def test_an_invitation_is_mailed_and_accepting_adds_the_member(client, plan, peo
     assert AuditEvent.objects.filter(action="team_invitation.accepted").count() == 1
 
 
+def test_without_a_site_url_the_invitation_link_is_relative_never_a_guessed_host(plan, people, settings):
+    settings.KOMPASS_SITE_URL = ""
+    services.invitation_send(actor=people["lead"], measure=plan["measure"], email="neu@example.org", role="member")
+    assert any(line.startswith("/invitations/") for line in mail.outbox[-1].body.splitlines())
+    assert "127.0.0.1" not in mail.outbox[-1].body
+
+
 def test_a_visitor_opening_an_invitation_is_asked_to_sign_in(client, plan, people):
     services.invitation_send(actor=people["lead"], measure=plan["measure"], email="neu@example.org", role="member")
     token = _token_from_mail()

@@ -263,3 +263,15 @@ def test_the_indicator_edit_form_sets_the_owner(owned, client, make_user):
     assert response.status_code == 302
     assert Indicator.objects.get(pk=indicator.pk).owner_id is None
     assert AuditEvent.objects.filter(action="monitoring.indicator_owner_set").count() == 2
+
+
+@pytest.mark.parametrize("site,prefix", [("https://kompass.example.org", "https://kompass.example.org/"),
+                                         ("", "/")])
+def test_reminder_links_start_with_the_site_url_never_a_guessed_host(owned, settings, site, prefix):
+    indicator, _ = owned
+    settings.KOMPASS_SITE_URL = site
+    due = updates.next_due(indicator.cadence, _latest(indicator), indicator.baseline_date)
+    assert services.indicator_reminders_send(actor=SYSTEM, today=due) == 1
+    link = prefix + reverse("monitoring:measurement_add", args=[COUNT]).lstrip("/")
+    assert link in mail.outbox[-1].body.splitlines()
+    assert "127.0.0.1" not in mail.outbox[-1].body

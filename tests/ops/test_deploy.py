@@ -173,3 +173,21 @@ def test_pgbouncer_config_runs_and_pools_transactions(tmp_path):
         proc.terminate()
         proc.wait(timeout=10)
         shutil.rmtree(workdir, ignore_errors=True)
+
+
+def test_every_deployment_sets_a_public_site_url():
+    """KOMPASS_SITE_URL is where every emailed link points (ADR 0076): the ConfigMap and the environment example
+    set a public address that `check --deploy` accepts, and every systemd unit reads the environment file."""
+    from kompass.core.checks import _site_url_problem
+
+    configmap = yaml.safe_load((DEPLOY / "k8s/configmap.yaml").read_text())["data"]
+    example = dict(line.split("=", 1) for line in (DEPLOY / "kompass.env.example").read_text().splitlines()
+                   if line and not line.startswith("#"))
+    for url in (configmap["KOMPASS_SITE_URL"], example["KOMPASS_SITE_URL"]):
+        assert _site_url_problem(url) is None, url
+    for unit in (DEPLOY / "systemd").glob("*.service"):
+        assert "EnvironmentFile=/etc/kompass/kompass.env" in unit.read_text(), unit.name
+    compose = yaml.safe_load((DEPLOY / "compose.yaml").read_text())
+    for name in ("web1", "web2", "worker", "migrate"):
+        service = compose["services"][name]
+        assert service["env_file"] == ["kompass.env"] and "KOMPASS_SITE_URL" not in service["environment"]

@@ -78,3 +78,15 @@ def test_unsubscribe_links_last_90_days_by_default(settings):
     assert unsubscribe_max_age() == 90 * 24 * 3600
     settings.KOMPASS_UNSUBSCRIBE_MAX_AGE = 60
     assert unsubscribe_max_age() == 60
+
+
+def test_the_digest_service_links_to_the_site_url_by_default(idea, citizen, make_user, settings):
+    """Called without a base URL (e.g. from a task), the digest's links start with KOMPASS_SITE_URL."""
+    from kompass.core.actors import system_actor
+
+    settings.KOMPASS_SITE_URL = "https://kompass.example.org/"
+    services.comment_create(actor=make_user("other@example.org"), idea=idea, text="Hallo")
+    assert services.digest_send(actor=system_actor("participation digest"), period="weekly") == 1
+    links = re.findall(r"\S+/(?:ideas|unsubscribe)/\S*", mail.outbox[-1].body)
+    assert links and all(link.startswith("https://kompass.example.org/") for link in links), links
+    assert "//ideas" not in mail.outbox[-1].body and "127.0.0.1" not in mail.outbox[-1].body

@@ -37,7 +37,9 @@ def urls_to_references(apps, schema_editor):
 
 def references_to_urls(apps, schema_editor):
     Candidate = apps.get_model("lifecycle", "Candidate")
-    base = getattr(settings, "KOMPASS_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+    from kompass.core.urls import site_url
+
+    base = site_url()  # site-relative without KOMPASS_SITE_URL (ADR 0076)
     for candidate in Candidate.objects.filter(source_kind="participation.idea", source_id__isnull=False):
         candidate.source_url = f"{base}/ideas/{candidate.source_id}/"
         candidate.save(update_fields=["source_url"])

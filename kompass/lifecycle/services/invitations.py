@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
@@ -14,14 +13,11 @@ from django.utils.translation import gettext as _
 from kompass.audit.services import record_event
 from kompass.core.actors import system_actor
 from kompass.core.permissions import require
+from kompass.core.urls import absolute_url
 from kompass.lifecycle.invitation_tokens import invitation_days, invitation_from_token, invitation_token
 from kompass.lifecycle.models import TeamInvitation, TeamMember
 from kompass.lifecycle.services._common import person
 from kompass.lifecycle.services.team import team_member_set
-
-
-def _site_url() -> str:
-    return getattr(settings, "KOMPASS_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 
 @transaction.atomic
@@ -36,7 +32,7 @@ def invitation_send(*, actor, measure, email: str, role: str, organisation=None)
                                 invited_by=person(actor))
     invitation.full_clean()
     invitation.save()
-    link = _site_url() + reverse("lifecycle:invitation", args=[invitation_token(invitation)])
+    link = absolute_url(reverse("lifecycle:invitation", args=[invitation_token(invitation)]))
     lines = [_("Hello,"), "",
              _("you are invited to join the team of the measure “%(measure)s” on Kompass.") % {
                  "measure": measure.title}, "",

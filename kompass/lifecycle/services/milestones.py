@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kompass.audit.services import record_event
+from kompass.core import formats
 from kompass.core.permissions import require
 from kompass.lifecycle.models import Milestone, Notification
 from kompass.lifecycle.services._common import change_recorded, delete_recorded, notify_team
@@ -67,7 +68,7 @@ def overdue_milestones_queue(*, actor, today: datetime.date | None = None) -> in
                .select_related("measure", "owner"))
     for milestone in due:
         notify_team(milestone.measure, "overdue", _("Milestone “%(title)s” of %(measure)s was due on %(due)s.") % {
-            "title": milestone.title, "measure": milestone.measure.title, "due": milestone.due_on.isoformat()})
+            "title": milestone.title, "measure": milestone.measure.title, "due": formats.date(milestone.due_on)})
     Milestone.objects.filter(pk__in=[m.pk for m in due]).update(overdue_notified_on=today)
     if due:
         record_event(actor=actor, action="milestone.overdue_notified",
@@ -88,7 +89,7 @@ def digest_send(*, actor, now=None) -> dict[str, int]:
     sent = 0
     for recipient, notes in by_recipient.items():
         lines = [_("Hello,"), "", _("here is what happened in your measures:"), ""]
-        lines += [f"- {n.created_at:%Y-%m-%d}: {n.text}" for n in notes]
+        lines += [f"- {formats.date(timezone.localdate(n.created_at))}: {n.text}" for n in notes]
         with transaction.atomic():
             send_mail(subject=_("Kompass: %(count)s updates on your measures") % {"count": len(notes)},
                       message="\n".join(lines), from_email=None, recipient_list=[recipient.email])

@@ -3,6 +3,7 @@ rows are written or none (row-level errors), and re-importing the same rows chan
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass, field
 
 from django.db import transaction
@@ -10,13 +11,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kompass.audit.services import record_event
+from kompass.core import formats
 from kompass.core.permissions import require
 from kompass.core.plausible import value_problem
 from kompass.measures.models import Measure
 from kompass.monitoring.models import Indicator, Measurement
 from kompass.monitoring.services._common import BATCH, IN_CHUNK, chunks, person
 from kompass.monitoring.services.statuses import refresh_statuses
-from kompass.monitoring.values import parse_flag, parse_number, parse_period
+from kompass.monitoring.values import parse_flag, parse_number, parse_period_entered
 from kompass.strategy.models import District
 
 COLUMNS = ["indicator", "period", "value", "district", "provisional", "source_note", "unit"]
@@ -91,14 +93,15 @@ def validate_rows(rows: list[dict], *, strategy, measure: Measure | None) -> tup
             row_errors.append(RowError(n, "value", _("“%(value)s” is not a number.")
                                        % {"value": str(row.get("value") or "")[:40]}))
         try:
-            period = parse_period(row.get("period"))
+            entered = parse_period_entered(row.get("period"))  # keeps year / quarter / month / day as entered
+            period, precision = datetime.date(entered.year, entered.month, entered.day), entered.precision
         except ValueError as exc:
-            period = None
+            period = precision = None
             row_errors.append(RowError(n, "period", str(exc)))
         if indicator is not None and period is not None and not (indicator.baseline_date <= period <= today):
             row_errors.append(RowError(n, "period", _(
                 "%(period)s lies outside the indicator's range (%(start)s to today).")
-                % {"period": period.isoformat(), "start": indicator.baseline_date.isoformat()}))
+                % {"period": formats.date(period), "start": formats.date(indicator.baseline_date)}))
         if indicator is not None and value is not None:
             problem = value_problem(value, unit=indicator.unit, baseline=indicator.baseline_value,
                                     natural_limit=indicator.natural_limit, direction=indicator.direction)
@@ -131,7 +134,8 @@ def validate_rows(rows: list[dict], *, strategy, measure: Measure | None) -> tup
         if row_errors:
             errors += row_errors
             continue
-        clean.append({"indicator": indicator, "period": period, "value": value, "district": district,
+        clean.append({"indicator": indicator, "period": period, "period_precision": precision, "value": value,
+                      "district": district,
                       "is_provisional": provisional,
                       "source_note": str(row.get("source_note") or "").strip()[:300]})
     return clean, errors
@@ -159,9 +163,10 @@ def measurements_import(*, actor, strategy, rows: list[dict], measure: Measure |
         qs = Measurement.objects.filter(indicator_id__in=chunk)
         if len(periods) <= 200:
             qs = qs.filter(period__in=periods)
-        for pk, ind_id, period, district_id, value, provisional, note in qs.values_list(
-                "pk", "indicator_id", "period", "district_id", "value", "is_provisional", "source_note"):
-            existing[(ind_id, period, district_id)] = (pk, value, provisional, note)
+        for pk, ind_id, period, district_id, value, provisional, note, precision in qs.values_list(
+                "pk", "indicator_id", "period", "district_id", "value", "is_provisional", "source_note",
+                "period_precision"):
+            existing[(ind_id, period, district_id)] = (pk, value, provisional, note, precision)
     user = person(actor)
     new, changed = [], []
     now = timezone.now()
@@ -170,13 +175,13 @@ def measurements_import(*, actor, strategy, rows: list[dict], measure: Measure |
         current = existing.get(key)
         if current is None:
             new.append(Measurement(entered_by=user, **row))
-        elif current[1:] != (row["value"], row["is_provisional"], row["source_note"]):
+        elif current[1:] != (row["value"], row["is_provisional"], row["source_note"], row["period_precision"]):
             changed.append(Measurement(pk=current[0], entered_by=user, entered_at=now, **row))
         else:
             result.unchanged += 1
     Measurement.objects.bulk_create(new, batch_size=BATCH)
-    Measurement.objects.bulk_update(changed, ["value", "is_provisional", "source_note", "entered_by",
-                                              "entered_at"], batch_size=BATCH)
+    Measurement.objects.bulk_update(changed, ["value", "is_provisional", "source_note", "period_precision",
+                                              "entered_by", "entered_at"], batch_size=BATCH)
     result.created, result.updated = len(new), len(changed)
     if new or changed:
         record_event(actor=actor, action="monitoring.measurements_imported", obj=measure, label=audit_label,

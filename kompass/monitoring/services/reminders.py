@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from kompass.audit.services import record_event
 from kompass.core import formats
 from kompass.core.permissions import require
+from kompass.core.urls import absolute_url
 from kompass.monitoring import updates
 from kompass.monitoring.models import Indicator
 
@@ -39,12 +40,6 @@ def indicator_owner_set(*, actor, indicator: Indicator, owner) -> bool:
     return True
 
 
-def _site_url() -> str:
-    from django.conf import settings
-
-    return getattr(settings, "KOMPASS_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
-
-
 def indicator_reminders_send(*, actor, today: datetime.date | None = None) -> int:
     """Email each owner whose indicator's next value is due within `updates.REMIND_DAYS` (or overdue), once per
     due date. Running it again the same day, or the next, sends nothing new. Returns the number of emails."""
@@ -57,7 +52,7 @@ def indicator_reminders_send(*, actor, today: datetime.date | None = None) -> in
                        .update(reminded_for=state.due))
             if not claimed:
                 continue
-            link = _site_url() + reverse("monitoring:measurement_add", args=[indicator.slug])
+            link = absolute_url(reverse("monitoring:measurement_add", args=[indicator.slug]))
             when = (_("was due on %(date)s") if state.overdue else _("is due on %(date)s")) % {
                 "date": formats.date(state.due)}
             lines = [_("Hello,"), "",

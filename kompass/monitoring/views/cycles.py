@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from kompass.jobs.services import job_start
 from kompass.measures import selectors as measure_selectors
 from kompass.monitoring import selectors, services
-from kompass.monitoring.decision_selectors import team_review, with_current_targets
+from kompass.monitoring.decision_selectors import team_review, with_current_targets, with_team_assessments
 from kompass.monitoring.forms import (
     CommentForm,
     CycleForm,
@@ -110,7 +110,9 @@ def comment(request, slug, measure_slug):
 @require_http_methods(["GET", "POST"])
 def decision(request, slug, measure_slug):
     cyc, measure = _cycle_measure(request, slug, measure_slug, "monitoring.decide")
-    indicators = with_current_targets(selectors.measure_indicators(measure, with_status=True))
+    review = team_review(cyc, measure)
+    indicators = with_team_assessments(with_current_targets(selectors.measure_indicators(measure, with_status=True)),
+                                       review)
     form = DecisionForm(request.POST or None, indicators=indicators)
 
     def perform(data):
@@ -119,7 +121,7 @@ def decision(request, slug, measure_slug):
                                  reason=data["reason"], new_targets=targets, new_methods=methods)
 
     return form_page(request, form, "monitoring/decision_form.html",
-                     {"cycle": cyc, "measure": measure, "review": team_review(cyc, measure)},
+                     {"cycle": cyc, "measure": measure, "review": review},
                      perform=perform, done=_back_to(cyc), success=_("The decision was recorded."))
 
 

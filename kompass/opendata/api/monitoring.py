@@ -102,7 +102,8 @@ public_list(router, "monitoring/indicators", module=__name__, name="list_indicat
 
 class MeasurementItem(Schema):
     indicator: str
-    period: datetime.date
+    period: datetime.date = Field(..., description="The first day of the period")
+    period_precision: str = Field("day", description="year, quarter, month or day: how the period was entered")
     value: float
     district: str | None = None
     provisional: bool
@@ -124,7 +125,8 @@ public_list(router, "monitoring/measurements", module=__name__, name="list_measu
             rows=lambda f: selectors.measurements(current_strategy(), indicator=f.indicator, measure=f.measure,
                                                   district=f.district, since=since(f)),
             serialize=lambda m: {
-                "indicator": m.indicator.slug, "period": m.period, "value": m.value,
+                "indicator": m.indicator.slug, "period": m.period, "period_precision": m.period_precision,
+                "value": m.value,
                 "district": m.district.slug if m.district_id else None, "provisional": m.is_provisional,
                 "source_note": m.source_note, "modified": m.modified})
 

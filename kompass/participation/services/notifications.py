@@ -88,12 +88,15 @@ def unsubscribe(*, token: str):
 
 
 def digest_send(*, actor, period: str, base_url: str = "") -> int:
-    """Email each person with this digest period their notifications not yet emailed. Returns emails sent."""
+    """Email each person with this digest period their notifications not yet emailed. Returns emails sent.
+    Links start with `base_url`, by default the site's public address (KOMPASS_SITE_URL)."""
     from django.core.mail import send_mail
 
     from kompass.accounts.models import User
+    from kompass.core.urls import site_url
 
     require(actor, "participation.send_digest")
+    base_url = (base_url or site_url()).rstrip("/")
     sent = 0
     users = User.objects.filter(is_active=True, email_digest=period,
                                 notifications__emailed_at=None).distinct().order_by("pk")
