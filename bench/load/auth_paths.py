@@ -9,7 +9,8 @@
    published citizens' panel (bench/load/seed_panel.py) and a coordinator with a measure team; a database that is
    already seeded is reused unless --reseed.
 2. Starts its own redis-server (AUTH_REDIS_PORT, 8301) and ONE gunicorn app server (deploy/gunicorn.conf.py,
-   DEBUG off, WEB_CONCURRENCY=2 sync workers) on 127.0.0.1:AUTH_PORT (8300), straight to PostgreSQL.
+   DEBUG off, the production default of sync workers, 2 x CPUs + 1, or AUTH_WORKERS) on 127.0.0.1:AUTH_PORT
+   (8300), straight to PostgreSQL.
 3. Logs in a citizen and a coordinator through the login form (checks that the pages then show the account),
    creates an API token, and runs wrk (AUTH_SECONDS, 10 s each, at AUTH_CONNECTIONS, 16 and 50) against: the
    logged-in measure page, idea list and catalogue, the coordinator's /my-tasks/, the API list and measure
@@ -58,6 +59,9 @@ end
 """
 
 
+WORKERS = int(os.environ.get("AUTH_WORKERS") or (os.cpu_count() or 1) * 2 + 1)
+
+
 def log(msg: str) -> None:
     print(f"[{time.strftime('%H:%M:%S')}] {msg}", file=sys.stderr, flush=True)
 
@@ -68,7 +72,9 @@ def app_env() -> dict:
         "DJANGO_SETTINGS_MODULE": "bench.cluster.settings", "DATABASE_URL": f"{PG}/{DB}",
         "CACHE_URL": f"redis://127.0.0.1:{REDIS_PORT}/0", "SECRET_KEY": "auth-bench-only-" + "x" * 40,
         "HTTPS_ONLY": "0", "ALLOWED_HOSTS": "127.0.0.1,localhost", "DEBUG": "0",
-        "KOMPASS_VAR_DIR": os.environ.get("AUTH_VAR_DIR", "/tmp/kompass-speed-var"), "WEB_CONCURRENCY": "2",
+        "KOMPASS_VAR_DIR": os.environ.get("AUTH_VAR_DIR", "/tmp/kompass-speed-var"),
+        # Worker processes: deploy/gunicorn.conf.py's production default (2 x CPUs + 1) unless AUTH_WORKERS is set.
+        "WEB_CONCURRENCY": str(WORKERS),
         # No worker recycling during the run: at the production 5,000 requests (±10 %) both workers restart at
         # about the same time and, on a loaded machine, answer nothing for seconds (seen: a 10 s row at 0 req/s).
         "GUNICORN_MAX_REQUESTS": os.environ.get("GUNICORN_MAX_REQUESTS", "0"),
@@ -345,8 +351,9 @@ def write(results: dict, first: dict, load_before, load_after, label: str, args:
              f"{load_before[0]:.1f} before and {load_after[0]:.1f} after (machine shared with other engineers' "
              "work; wrk runs on the same cores).",
              f"Data: database {DB}, bench/cluster/seed.py at scale {SCALE} (2,000 measures, 20,000 ideas, 200,000 "
-             "supports, 100,000 comments at 0.2). One gunicorn (deploy/gunicorn.conf.py, 2 sync workers, no worker "
-             f"recycling, DEBUG off) straight to PostgreSQL, Redis as the shared cache. wrk -t2, {SECONDS} s per URL "
+             "supports, 100,000 comments at 0.2). One gunicorn (deploy/gunicorn.conf.py, "
+             f"{WORKERS} sync workers, no worker recycling, DEBUG off) straight to PostgreSQL, Redis as the shared "
+             f"cache. wrk -t2, {SECONDS} s per URL "
              "and connection count.",
              "", "first ms / again ms: one request's wall time, the first and the fastest of two more (PDFs: the "
              "render, then the cache). CPU ms/req: the CPU time the app server, its Redis, the PostgreSQL backends "
