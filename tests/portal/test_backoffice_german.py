@@ -170,3 +170,11 @@ def test_every_kompass_model_and_field_has_a_german_name():
         if model.__module__.startswith("kompass."):
             problems += model_problems(model)
     assert problems == [], problems
+
+
+def test_an_object_name_built_in_code_is_german_too():
+    """The back office shows `str(obj)` in its lists and messages: the lottery's personal data read in German."""
+    from kompass.lottery.models import PersonalData
+
+    assert _german(PersonalData(pk=7)) == "personenbezogene Daten #7"
+    assert _english(PersonalData(pk=7)) == "personal data #7"
