@@ -153,7 +153,7 @@ class PersonalData(models.Model):
         verbose_name_plural = _("personal data")
 
     def __str__(self) -> str:
-        return f"personal data #{self.pk}"
+        return _("personal data #%(id)s") % {"id": self.pk}
 
 
 class Replacement(models.Model):

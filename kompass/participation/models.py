@@ -62,12 +62,14 @@ class Idea(models.Model):
 class IdeaStatusChange(models.Model):
     """The idea's public path: every status it went through, with the public reason."""
 
-    idea = models.ForeignKey(Idea, on_delete=models.CASCADE, related_name="status_changes")
-    status = models.CharField(max_length=20, choices=Idea.Status.choices)
-    reason = models.TextField(blank=True)
-    created_at = models.DateTimeField(default=timezone.now)
+    idea = models.ForeignKey(Idea, verbose_name=_("idea"), on_delete=models.CASCADE, related_name="status_changes")
+    status = models.CharField(_("status"), max_length=20, choices=Idea.Status.choices)
+    reason = models.TextField(_("reason"), blank=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
 
     class Meta:
+        verbose_name = _("change of an idea's status")
+        verbose_name_plural = _("changes of ideas' statuses")
         ordering = ["created_at", "id"]
 
     def __str__(self) -> str:
@@ -75,24 +77,31 @@ class IdeaStatusChange(models.Model):
 
 
 class Attachment(models.Model):
-    idea = models.ForeignKey(Idea, on_delete=models.CASCADE, related_name="attachments")
-    file = models.FileField(upload_to="participation/attachments/%Y/%m/", storage=private_attachments,
+    idea = models.ForeignKey(Idea, verbose_name=_("idea"), on_delete=models.CASCADE, related_name="attachments")
+    file = models.FileField(_("file"), upload_to="participation/attachments/%Y/%m/", storage=private_attachments,
                             max_length=300)
-    name = models.CharField(max_length=200)
-    content_type = models.CharField(max_length=100)
-    size = models.PositiveIntegerField()
-    created_at = models.DateTimeField(auto_now_add=True)
+    name = models.CharField(_("file name"), max_length=200)
+    content_type = models.CharField(_("file type"), max_length=100)
+    size = models.PositiveIntegerField(_("size (bytes)"))
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
 
     def __str__(self) -> str:
         return self.name
 
 
 class Support(models.Model):
-    idea = models.ForeignKey(Idea, on_delete=models.CASCADE, related_name="supports")
-    user = models.ForeignKey(USER, null=True, blank=True, on_delete=models.SET_NULL, related_name="supports")
-    created_at = models.DateTimeField(default=timezone.now)
+    idea = models.ForeignKey(Idea, verbose_name=_("idea"), on_delete=models.CASCADE, related_name="supports")
+    user = models.ForeignKey(USER, verbose_name=_("supporter"),
+                             null=True, blank=True, on_delete=models.SET_NULL, related_name="supports")
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
 
     class Meta:
+        verbose_name = _("support")
+        verbose_name_plural = _("supports")
         constraints = [models.UniqueConstraint(fields=["idea", "user"], name="one_support_per_account")]
 
     def __str__(self) -> str:
@@ -100,13 +109,16 @@ class Support(models.Model):
 
 
 class Follow(models.Model):
-    user = models.ForeignKey(USER, on_delete=models.CASCADE, related_name="follows")
-    idea = models.ForeignKey(Idea, null=True, blank=True, on_delete=models.CASCADE, related_name="follows")
-    consultation = models.ForeignKey("Consultation", null=True, blank=True, on_delete=models.CASCADE,
-                                     related_name="follows")
-    created_at = models.DateTimeField(auto_now_add=True)
+    user = models.ForeignKey(USER, verbose_name=_("follower"), on_delete=models.CASCADE, related_name="follows")
+    idea = models.ForeignKey(Idea, verbose_name=_("idea"),
+                             null=True, blank=True, on_delete=models.CASCADE, related_name="follows")
+    consultation = models.ForeignKey("Consultation", verbose_name=_("consultation"), null=True, blank=True,
+                                     on_delete=models.CASCADE, related_name="follows")
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
+        verbose_name = _("follower")
+        verbose_name_plural = _("followers")
         constraints = [
             models.UniqueConstraint(fields=["user", "idea"], name="one_follow_per_idea"),
             models.UniqueConstraint(fields=["user", "consultation"], name="one_follow_per_consultation"),
@@ -125,15 +137,20 @@ class Ownership(models.Model):
         OWNER = "owner", _("owner")
         PARTNER = "partner", _("consortium partner")
 
-    idea = models.ForeignKey(Idea, on_delete=models.CASCADE, related_name="ownerships")
-    organisation = models.ForeignKey("organisations.Organisation", null=True, blank=True, on_delete=models.CASCADE)
-    group = models.ForeignKey("accounts.UserGroup", null=True, blank=True, on_delete=models.CASCADE)
-    role = models.CharField(max_length=10, choices=Role.choices)
-    declared_by = models.ForeignKey(USER, null=True, blank=True, on_delete=models.SET_NULL)
-    note = models.TextField(blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    idea = models.ForeignKey(Idea, verbose_name=_("idea"), on_delete=models.CASCADE, related_name="ownerships")
+    organisation = models.ForeignKey("organisations.Organisation", verbose_name=_("organisation"),
+                                     null=True, blank=True, on_delete=models.CASCADE)
+    group = models.ForeignKey("accounts.UserGroup", verbose_name=_("user group"),
+                              null=True, blank=True, on_delete=models.CASCADE)
+    role = models.CharField(_("role"), max_length=10, choices=Role.choices)
+    declared_by = models.ForeignKey(USER, verbose_name=_("declared by"),
+                                    null=True, blank=True, on_delete=models.SET_NULL)
+    note = models.TextField(_("note"), blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
+        verbose_name = _("responsibility for an idea")
+        verbose_name_plural = _("responsibilities for ideas")
         ordering = ["created_at", "id"]
         constraints = [
             models.UniqueConstraint(fields=["idea", "organisation"], name="one_ownership_per_org"),
@@ -191,11 +208,14 @@ class Consultation(models.Model):
 
 
 class Chapter(models.Model):
-    consultation = models.ForeignKey(Consultation, on_delete=models.CASCADE, related_name="chapters")
-    position = models.PositiveIntegerField()
-    title = models.CharField(max_length=300)
+    consultation = models.ForeignKey(Consultation, verbose_name=_("consultation"),
+                                     on_delete=models.CASCADE, related_name="chapters")
+    position = models.PositiveIntegerField(_("sort order"))
+    title = models.CharField(_("title"), max_length=300)
 
     class Meta:
+        verbose_name = _("chapter")
+        verbose_name_plural = _("chapters")
         ordering = ["position"]
 
     def __str__(self) -> str:
@@ -203,11 +223,13 @@ class Chapter(models.Model):
 
 
 class Paragraph(models.Model):
-    chapter = models.ForeignKey(Chapter, on_delete=models.CASCADE, related_name="paragraphs")
-    position = models.PositiveIntegerField()
-    text = models.TextField()
+    chapter = models.ForeignKey(Chapter, verbose_name=_("chapter"), on_delete=models.CASCADE, related_name="paragraphs")
+    position = models.PositiveIntegerField(_("sort order"))
+    text = models.TextField(_("text"))
 
     class Meta:
+        verbose_name = _("paragraph")
+        verbose_name_plural = _("paragraphs")
         ordering = ["position"]
 
     def __str__(self) -> str:
@@ -217,19 +239,24 @@ class Paragraph(models.Model):
 class Comment(models.Model):
     """A comment on an idea or on a paragraph of a draft; replies (parent set) go one level deep."""
 
-    idea = models.ForeignKey(Idea, null=True, blank=True, on_delete=models.CASCADE, related_name="comments")
-    paragraph = models.ForeignKey(Paragraph, null=True, blank=True, on_delete=models.CASCADE,
-                                  related_name="comments")
-    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.CASCADE, related_name="replies")
-    author = models.ForeignKey(USER, null=True, blank=True, on_delete=models.SET_NULL, related_name="comments")
-    text = models.TextField()
-    is_deleted = models.BooleanField(default=False)
-    is_hidden = models.BooleanField(default=False)
-    hidden_reason = models.CharField(max_length=300, blank=True)
-    created_at = models.DateTimeField(default=timezone.now)
-    edited_at = models.DateTimeField(null=True, blank=True)
+    idea = models.ForeignKey(Idea, verbose_name=_("idea"),
+                             null=True, blank=True, on_delete=models.CASCADE, related_name="comments")
+    paragraph = models.ForeignKey(Paragraph, verbose_name=_("paragraph"), null=True, blank=True,
+                                  on_delete=models.CASCADE, related_name="comments")
+    parent = models.ForeignKey("self", verbose_name=_("reply to"),
+                               null=True, blank=True, on_delete=models.CASCADE, related_name="replies")
+    author = models.ForeignKey(USER, verbose_name=_("author"),
+                               null=True, blank=True, on_delete=models.SET_NULL, related_name="comments")
+    text = models.TextField(_("text"))
+    is_deleted = models.BooleanField(_("deleted"), default=False)
+    is_hidden = models.BooleanField(_("hidden"), default=False)
+    hidden_reason = models.CharField(_("reason for hiding"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    edited_at = models.DateTimeField(_("edited at"), null=True, blank=True)
 
     class Meta:
+        verbose_name = _("comment")
+        verbose_name_plural = _("comments")
         ordering = ["created_at", "id"]
         indexes = [models.Index(fields=["idea", "parent", "created_at"], name="comment_thread")]
         constraints = [models.CheckConstraint(condition=Q(idea__isnull=False) ^ Q(paragraph__isnull=False),
@@ -245,13 +272,17 @@ class Statement(models.Model):
         APPROVED = "approved", _("published")
         REJECTED = "rejected", _("rejected")
 
-    consultation = models.ForeignKey(Consultation, on_delete=models.CASCADE, related_name="statements")
-    author = models.ForeignKey(USER, null=True, blank=True, on_delete=models.SET_NULL, related_name="statements")
-    text = models.CharField(max_length=400)
-    status = models.CharField(max_length=20, choices=Status.choices, default=Status.PENDING)
-    created_at = models.DateTimeField(default=timezone.now)
+    consultation = models.ForeignKey(Consultation, verbose_name=_("consultation"),
+                                     on_delete=models.CASCADE, related_name="statements")
+    author = models.ForeignKey(USER, verbose_name=_("author"),
+                               null=True, blank=True, on_delete=models.SET_NULL, related_name="statements")
+    text = models.CharField(_("text"), max_length=400)
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.PENDING)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
 
     class Meta:
+        verbose_name = _("statement")
+        verbose_name_plural = _("statements")
         ordering = ["created_at", "id"]
 
     def __str__(self) -> str:
@@ -264,12 +295,16 @@ class Vote(models.Model):
         DISAGREE = -1, _("disagree")
         PASS = 0, _("pass")
 
-    statement = models.ForeignKey(Statement, on_delete=models.CASCADE, related_name="votes")
-    user = models.ForeignKey(USER, null=True, blank=True, on_delete=models.SET_NULL, related_name="votes")
-    value = models.SmallIntegerField(choices=Value.choices)
-    created_at = models.DateTimeField(default=timezone.now)
+    statement = models.ForeignKey(Statement, verbose_name=_("statement"),
+                                  on_delete=models.CASCADE, related_name="votes")
+    user = models.ForeignKey(USER, verbose_name=_("user"),
+                             null=True, blank=True, on_delete=models.SET_NULL, related_name="votes")
+    value = models.SmallIntegerField(_("vote"), choices=Value.choices)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
 
     class Meta:
+        verbose_name = _("vote")
+        verbose_name_plural = _("votes")
         constraints = [models.UniqueConstraint(fields=["statement", "user"], name="one_vote_per_statement")]
 
     def __str__(self) -> str:
@@ -277,11 +312,14 @@ class Vote(models.Model):
 
 
 class OpinionMapResult(models.Model):
-    consultation = models.ForeignKey(Consultation, on_delete=models.CASCADE, related_name="opinion_maps")
-    computed_at = models.DateTimeField(default=timezone.now)
-    data = models.JSONField(default=dict)
+    consultation = models.ForeignKey(Consultation, verbose_name=_("consultation"),
+                                     on_delete=models.CASCADE, related_name="opinion_maps")
+    computed_at = models.DateTimeField(_("computed at"), default=timezone.now)
+    data = models.JSONField(_("result of the opinion map"), default=dict)
 
     class Meta:
+        verbose_name = _("result of an opinion map")
+        verbose_name_plural = _("results of opinion maps")
         ordering = ["-computed_at", "-id"]
 
     def __str__(self) -> str:
@@ -318,14 +356,16 @@ class Report(models.Model):
 
 
 class Notification(models.Model):
-    user = models.ForeignKey(USER, on_delete=models.CASCADE, related_name="notifications")
-    text = models.CharField(max_length=300)
-    url = models.CharField(max_length=300, blank=True)
-    created_at = models.DateTimeField(default=timezone.now)
-    read_at = models.DateTimeField(null=True, blank=True)
-    emailed_at = models.DateTimeField(null=True, blank=True)
+    user = models.ForeignKey(USER, verbose_name=_("user"), on_delete=models.CASCADE, related_name="notifications")
+    text = models.CharField(_("text"), max_length=300)
+    url = models.CharField(_("link"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    read_at = models.DateTimeField(_("read at"), null=True, blank=True)
+    emailed_at = models.DateTimeField(_("emailed at"), null=True, blank=True)
 
     class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
         ordering = ["-created_at", "-id"]
         indexes = [models.Index(fields=["user", "read_at"], name="notification_unread")]
 
@@ -340,15 +380,17 @@ class IdempotencyKey(models.Model):
     `result` a small answer (a support's `changed`). Deleted with the account; purged after
     `KOMPASS_IDEMPOTENCY_HOURS` (`kompass purge_idempotency_keys`, also run by `participation_digest daily`)."""
 
-    user = models.ForeignKey(USER, on_delete=models.CASCADE, related_name="+")
-    key = models.CharField(max_length=64)
-    action = models.CharField(max_length=30)
-    fingerprint = models.CharField(max_length=64)
-    object_id = models.PositiveBigIntegerField(null=True, blank=True)
-    result = models.JSONField(default=dict, blank=True)
-    created_at = models.DateTimeField(default=timezone.now)
+    user = models.ForeignKey(USER, verbose_name=_("user"), on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(_("idempotency key"), max_length=64)
+    action = models.CharField(_("action"), max_length=30)
+    fingerprint = models.CharField(_("fingerprint of the request"), max_length=64)
+    object_id = models.PositiveBigIntegerField(_("object number"), null=True, blank=True)
+    result = models.JSONField(_("stored response"), default=dict, blank=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
 
     class Meta:
+        verbose_name = _("key against double submission")
+        verbose_name_plural = _("keys against double submission")
         constraints = [models.UniqueConstraint(fields=["user", "key"], name="one_write_per_idempotency_key")]
         indexes = [models.Index(fields=["created_at"], name="idempotency_key_age")]
 
