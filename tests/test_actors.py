@@ -5,7 +5,7 @@ from django.core.exceptions import PermissionDenied
 
 from kompass.audit.models import AuditEvent
 from kompass.audit.services import record_event
-from kompass.core.actors import SYSTEM, is_system, system_actor
+from kompass.core.actors import SYSTEM, is_system, person, system_actor
 from kompass.core.permissions import MissingActor, allowed, require
 
 
@@ -46,3 +46,14 @@ def test_audit_event_names_a_system_actor():
     stored = AuditEvent.objects.get(pk=event.pk)
     assert stored.actor is None
     assert stored.actor_label == "system:load-strategy"
+
+
+def test_person_is_the_signed_in_user_and_none_for_a_system_actor_no_actor_or_an_unsaved_user():
+    user = _Person(set())
+    assert person(user) is user
+    assert person(SYSTEM) is None
+    assert person(system_actor("import")) is None
+    assert person(None) is None
+    unsaved = _Person(set())
+    unsaved.pk = None
+    assert person(unsaved) is None

@@ -45,3 +45,8 @@ def system_actor(name: str) -> SystemActor:
 
 def is_system(actor) -> bool:
     return isinstance(actor, SystemActor)
+
+
+def person(actor):
+    """The User behind `actor` for a `created_by`-style foreign key: None for a system actor or no actor."""
+    return None if actor is None or is_system(actor) or not getattr(actor, "pk", None) else actor

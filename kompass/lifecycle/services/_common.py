@@ -1,4 +1,4 @@
-"""Helpers the lifecycle services share: the person behind an actor, the per-measure lock, team notifications,
+"""Helpers the lifecycle services share: the per-measure lock, team notifications,
 the audited change and deletion of an item of a measure (team member, mandate, milestone)."""
 
 from __future__ import annotations
@@ -6,15 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from kompass.audit.services import diff_fields, record_event
-from kompass.core.actors import is_system
 from kompass.lifecycle.models import Notification, TeamMember
-
-
-def person(actor):
-    """The User behind `actor` for a foreign key (`None` for a system actor)."""
-    if actor is None or is_system(actor) or not getattr(actor, "pk", None):
-        return None
-    return actor
 
 
 def lock_measure(measure) -> None:

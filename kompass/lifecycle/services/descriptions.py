@@ -5,9 +5,10 @@ from __future__ import annotations
 from django.db import transaction
 
 from kompass.audit.services import record_event
+from kompass.core.actors import person
 from kompass.core.permissions import require
 from kompass.lifecycle.models import SECTION_KEYS, DescriptionVersion
-from kompass.lifecycle.services._common import lock_measure, person
+from kompass.lifecycle.services._common import lock_measure
 
 
 @transaction.atomic

@@ -11,12 +11,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kompass.audit.services import record_event
-from kompass.core.actors import system_actor
+from kompass.core.actors import person, system_actor
 from kompass.core.permissions import require
 from kompass.core.urls import absolute_url
 from kompass.lifecycle.invitation_tokens import invitation_days, invitation_from_token, invitation_token
 from kompass.lifecycle.models import TeamInvitation, TeamMember
-from kompass.lifecycle.services._common import person
 from kompass.lifecycle.services.team import team_member_set
 
 

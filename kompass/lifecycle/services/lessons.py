@@ -7,10 +7,10 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from kompass.audit.services import record_event
+from kompass.core.actors import person
 from kompass.core.permissions import require
 from kompass.lifecycle.models import LessonLearned, MeasureLifecycle, Phase
 from kompass.lifecycle.selectors import current_phase
-from kompass.lifecycle.services._common import person
 
 
 def normalise_tags(tags: str) -> str:

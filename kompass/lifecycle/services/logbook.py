@@ -9,9 +9,10 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from kompass.audit.services import record_event
+from kompass.core.actors import person
 from kompass.core.permissions import require
 from kompass.lifecycle.models import Attachment, LogbookEntry, MeetingFormat
-from kompass.lifecycle.services._common import notify_team, person
+from kompass.lifecycle.services._common import notify_team
 from kompass.lifecycle.uploads import validate_attachment
 
 

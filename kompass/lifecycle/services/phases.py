@@ -8,11 +8,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kompass.audit.services import actor_label, record_event
+from kompass.core.actors import person
 from kompass.core.permissions import require
 from kompass.lifecycle import criteria as criteria_registry
 from kompass.lifecycle.models import MeasureLifecycle, Phase, PhaseTransition
 from kompass.lifecycle.selectors import current_phase, phases
-from kompass.lifecycle.services._common import lock_measure, notify_team, person
+from kompass.lifecycle.services._common import lock_measure, notify_team
 
 
 def gate_check(measure, to_phase: Phase | None) -> tuple[str, list[dict]]:

@@ -13,12 +13,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kompass.audit.services import record_event
-from kompass.core.actors import is_system
+from kompass.core.actors import is_system, person
 from kompass.core.permissions import require
 from kompass.core.text import german_slug
 from kompass.lifecycle.models import Assessment, Candidate, Notification, Phase, PhaseTransition, SelectionCriterion
 from kompass.lifecycle.selectors import assessor_count, min_assessments, reviewer_group_for
-from kompass.lifecycle.services._common import free_slug, person
+from kompass.lifecycle.services._common import free_slug
 from kompass.lifecycle.services.phases import set_phase
 from kompass.lifecycle.signals import candidate_decided
 

@@ -10,9 +10,10 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from kompass.audit.services import record_event
+from kompass.core.actors import person
 from kompass.core.permissions import require
 from kompass.lifecycle.models import Mandate, TeamMember
-from kompass.lifecycle.services._common import change_recorded, delete_recorded, notify_team, person
+from kompass.lifecycle.services._common import change_recorded, delete_recorded, notify_team
 
 
 @transaction.atomic

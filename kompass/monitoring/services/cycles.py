@@ -13,11 +13,11 @@ from django.utils.translation import gettext as _
 
 from kompass.accounts.models import UserGroup
 from kompass.audit.services import record_event
+from kompass.core.actors import person
 from kompass.core.permissions import require
 from kompass.measures.models import Measure
 from kompass.monitoring.models import BoardComment, Decision, EvaluationCycle, Goal, GoalAssessment, Indicator, Review
 from kompass.monitoring.selectors import snapshot
-from kompass.monitoring.services._common import person
 from kompass.monitoring.services.statuses import refresh_statuses
 from kompass.monitoring.services.targets import add_target_version, set_method
 

@@ -12,11 +12,12 @@ from django.utils.translation import gettext as _
 
 from kompass.audit.services import record_event
 from kompass.core import formats
+from kompass.core.actors import person
 from kompass.core.permissions import require
 from kompass.core.plausible import value_problem
 from kompass.measures.models import Measure
 from kompass.monitoring.models import Indicator, Measurement
-from kompass.monitoring.services._common import BATCH, IN_CHUNK, chunks, person
+from kompass.monitoring.services._common import BATCH, IN_CHUNK, chunks
 from kompass.monitoring.services.statuses import refresh_statuses
 from kompass.monitoring.values import parse_flag, parse_number, parse_period_entered
 from kompass.strategy.models import District

@@ -14,11 +14,11 @@ from django.utils.translation import gettext as _
 
 from kompass.algorithms.progress import METHODS
 from kompass.audit.services import record_event
+from kompass.core.actors import person
 from kompass.core.permissions import require
 from kompass.core.plausible import check_date, check_value
 from kompass.monitoring import dated
 from kompass.monitoring.models import EvaluationCycle, Indicator, TargetVersion
-from kompass.monitoring.services._common import person
 from kompass.monitoring.services.statuses import refresh_statuses
 
 
