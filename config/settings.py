@@ -237,6 +237,9 @@ else:
 _shared_cache = not CACHES["default"]["BACKEND"].endswith(("LocMemCache", "DummyCache"))
 KOMPASS_PAGE_CACHE_SECONDS = int(os.environ.get(
     "PAGE_CACHE_SECONDS", "60" if _shared_cache and not os.environ.get("KOMPASS_TESTING") else "0"))
+# How much longer an entry is kept after its fresh time: one request re-renders it, the others meanwhile get this
+# copy of the same generation (never after a write; ADR 0088). 0 = every request after the fresh time renders.
+KOMPASS_PAGE_CACHE_GRACE_SECONDS = int(os.environ.get("PAGE_CACHE_GRACE_SECONDS", "300"))
 
 # --- Logged-in and token paths (issue 12, ADR 0044; helper "speed"). Shared fragments (measure page content for
 # accounts without rights on the measure, idea list, catalogue) are cached under the page cache's invalidation

@@ -151,39 +151,65 @@ def check_personal(path: str, cookie: str, headers: dict) -> None:
 START_LOAD = os.getloadavg()[0]
 
 
-def main() -> int:
+def new_cluster(prefix: str) -> cluster_run.Cluster:
+    """A cluster of the bench-load topology on the scratch database DB, working in a new directory."""
     cluster_run.DB = DB
-    work = Path(tempfile.mkdtemp(prefix="kompass-load-", dir="/tmp"))
+    work = Path(tempfile.mkdtemp(prefix=prefix, dir="/tmp"))
     os.chmod(work, 0o755)
     cluster = cluster_run.Cluster(work)
     cluster.pgb_dir = work / "pgbouncer"
     cluster.pgb_dir.mkdir()
     os.chmod(cluster.pgb_dir, 0o777)
+    return cluster
+
+
+def seed(cluster: cluster_run.Cluster) -> tuple[dict, dict]:
+    """The scratch database recreated and seeded at SCALE, static files collected: (the seeding environment,
+    what bench/cluster/seed.py reports)."""
     pg = cluster_run.PG
+    recreate_database(f"{pg}/{DB}")
+    env = {**cluster.env, "DATABASE_URL": f"{pg}/{DB}", "CACHE_URL": "", "CLUSTER_SCALE": SCALE}
+    done = subprocess.run([str(cluster_run.VENV / "python"), str(ROOT / "bench/cluster/seed.py")], env=env,
+                          cwd=ROOT, capture_output=True, text=True)
+    if done.returncode:
+        raise RuntimeError(done.stderr[-3000:])
+    subprocess.run([str(cluster_run.VENV / "kompass"), "collectstatic", "--noinput", "-v", "0"], env=env,
+                   cwd=ROOT, check=True)
+    return env, json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def start(cluster: cluster_run.Cluster) -> None:
+    cluster.start_redis()
+    cluster.start_memcached()
+    cluster.start_pgbouncer()
+    for i in range(2):
+        cluster.start_app(i)
+    cluster.start_nginx()
+
+
+def clean_up(cluster: cluster_run.Cluster) -> None:
+    import shutil
+
+    cluster.stop_all()
+    subprocess.run(["psql", f"{cluster_run.PG}/postgres", "-qc", f'DROP DATABASE IF EXISTS "{DB}"'],
+                   capture_output=True)
+    shutil.rmtree(cluster.work, ignore_errors=True)
+
+
+def main() -> int:
+    cluster = new_cluster("kompass-load-")
+    work, pg = cluster.work, cluster_run.PG
     try:
-        recreate_database(f"{pg}/{DB}")
-        env = {**cluster.env, "DATABASE_URL": f"{pg}/{DB}", "CACHE_URL": "", "CLUSTER_SCALE": SCALE}
-        seed = subprocess.run([str(cluster_run.VENV / "python"), str(ROOT / "bench/cluster/seed.py")], env=env,
-                              cwd=ROOT, capture_output=True, text=True)
-        if seed.returncode:
-            raise RuntimeError(seed.stderr[-3000:])
-        seeded = json.loads(seed.stdout.strip().splitlines()[-1])
+        env, seeded = seed(cluster)
         panel = subprocess.run([str(cluster_run.VENV / "python"), str(HERE / "seed_panel.py")],
                                env={**env, "TASKS_BACKEND": "django_tasks.backends.immediate.ImmediateBackend"},
                                cwd=ROOT, capture_output=True, text=True)
         if panel.returncode:
             raise RuntimeError(panel.stderr[-3000:])
         panel_slug = panel.stdout.strip().splitlines()[-1]
-        subprocess.run([str(cluster_run.VENV / "kompass"), "collectstatic", "--noinput", "-v", "0"], env=env,
-                       cwd=ROOT, check=True)
         cluster.env["REQUEST_LOG"] = "0"  # the benchmark measures serving, not log writing
         ENV.update({**cluster.env, "DATABASE_URL": f"{pg}/{DB}"})
-        cluster.start_redis()
-        cluster.start_memcached()
-        cluster.start_pgbouncer()
-        for i in range(2):
-            cluster.start_app(i)
-        cluster.start_nginx()
+        start(cluster)
         PROFILED.update(nginx=cluster.procs["nginx"].pid, memcached=cluster.procs["memcached"].pid)
         psql = cluster_run.psql
         slug = psql("SELECT slug FROM measures_measure WHERE slug LIKE 'gen-%' ORDER BY id LIMIT 1")
@@ -242,11 +268,7 @@ def main() -> int:
         write_results(results, seeded, served, reference)
         return 0
     finally:
-        cluster.stop_all()
-        subprocess.run(["psql", f"{pg}/postgres", "-qc", f'DROP DATABASE IF EXISTS "{DB}"'], capture_output=True)
-        import shutil
-
-        shutil.rmtree(work, ignore_errors=True)
+        clean_up(cluster)
 
 
 STATIC_SMALL = "4 KB stylesheet via nginx"

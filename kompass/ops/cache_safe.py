@@ -34,3 +34,21 @@ def set(key: str, value, timeout: int) -> bool:  # noqa: A001 - mirrors the cach
         CACHE_ERRORS.labels("set").inc()
         log.warning("cache set failed", exc_info=True)
         return False
+
+
+def add(key: str, value, timeout: int) -> bool | None:
+    """`cache.add` (SET NX on Redis): True if stored, False if the key existed, None if the cache failed."""
+    try:
+        return bool(cache().add(key, value, timeout))
+    except Exception:  # noqa: BLE001
+        CACHE_ERRORS.labels("add").inc()
+        log.warning("cache add failed", exc_info=True)
+        return None
+
+
+def delete(key: str) -> None:
+    try:
+        cache().delete(key)
+    except Exception:  # noqa: BLE001
+        CACHE_ERRORS.labels("delete").inc()
+        log.warning("cache delete failed", exc_info=True)

@@ -11,8 +11,10 @@ Ordering argument (why no stale page is served after a write commits): a request
 So a request that saw the new generation started its reads after the commit and sees the new data; a request
 that rendered old data stored it under the old generation, which nobody reads any more.
 
-If the bump itself fails (cache unreachable), pages still expire after `KOMPASS_PAGE_CACHE_SECONDS`; a restarted
-Redis without persistence is empty anyway.
+If the bump itself fails (cache unreachable), pages are still re-rendered after `KOMPASS_PAGE_CACHE_SECONDS`: the
+first request after it renders, others get the kept copy only until that render is stored (at most
+`pagecache.REFRESH_LOCK_SECONDS` each time, ADR 0088); a restarted Redis without persistence is empty anyway. A
+kept copy is served only under the current generation, so after a bump that succeeded it is never served.
 
 The edge cache in nginx (kompass.ops.edgecache, ADR 0043) cannot check a generation on a hit, so the writer
 empties it: after its COMMIT it bumps the generation and THEN flushes memcached, both before its response. A

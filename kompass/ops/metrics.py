@@ -22,8 +22,8 @@ REQUESTS = Counter("kompass_http_requests", "HTTP requests answered, by method, 
                    ["method", "view", "status"])
 LATENCY = Histogram("kompass_http_request_duration_seconds", "Time from request to response, by view",
                     ["view"], buckets=BUCKETS)
-PAGE_CACHE = Counter("kompass_page_cache", "Anonymous page cache lookups by result (hit, miss, bypass, error)",
-                     ["result"])
+PAGE_CACHE = Counter("kompass_page_cache", "Anonymous page cache lookups by result (hit, miss, refresh, stale, "
+                     "bypass, error)", ["result"])
 EDGE_CACHE = Counter("kompass_edge_cache", "Edge cache (nginx + memcached) stores and flushes by result (stored, "
                      "not_stored, race, error, flush_error, fingerprint_differs)", ["result"])
 CACHE_ERRORS = Counter("kompass_cache_errors", "Failed operations on the shared cache (the request went on)",
