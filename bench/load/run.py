@@ -117,6 +117,28 @@ def cpu_seconds() -> dict[str, float]:
     return totals
 
 
+COUNTER = re.compile(r'^(kompass_(?:page|edge)_cache_total)\{result="([a-z_]+)"\} ([0-9.e+]+)$', re.M)
+
+
+def app_counters() -> dict[str, float]:
+    """kompass_page_cache_total and kompass_edge_cache_total by result, summed over the app servers that answer."""
+    totals: dict[str, float] = {}
+    for port in cluster_run.APPS:
+        try:
+            text = requests.get(f"http://127.0.0.1:{port}/metrics", timeout=10).text
+        except requests.RequestException:
+            continue
+        for name, result, value in COUNTER.findall(text):
+            label = f"{name.split('_')[1]}:{result}"
+            totals[label] = totals.get(label, 0) + float(value)
+    return totals
+
+
+def counters_since(before: dict[str, float]) -> dict[str, int]:
+    after = app_counters()
+    return {k: int(after[k] - before.get(k, 0)) for k in sorted(after) if after[k] != before.get(k, 0)}
+
+
 def api_token() -> str:
     """A personal API token of citizen0 (token requests bypass the page cache like any logged-in request)."""
     out = subprocess.run([str(cluster_run.VENV / "python"), "-c", (
@@ -242,7 +264,9 @@ def main() -> int:
             if when == "after":
                 break
             for name, path in pages.items():
+                before = app_counters()
                 results[name] = wrk(path, work)
+                results[name]["app"] = counters_since(before)
                 cluster_run.log(f"{name}: {results[name]}")
         results["catalogue, client without gzip (nginx decodes the stored page)"] = wrk("/measures/", work, gzip=False)
         for name, path in urls.items():
@@ -358,6 +382,12 @@ def write_results(results: dict, seeded: dict, served: dict, reference: dict) ->
         lines.append(f"| {name} | {r['rps']:,.0f} | {100 * r['rps'] / page:.0f} % | {100 * r['rps'] / small:.0f} % | "
                      f"{100 * r['rps'] / app:.0f} % | {r['p50_ms']:.1f} | "
                      f"{r['p95_ms']:.1f} | {r['p99_ms']:.1f} | {r['errors']} / {r['non2xx']} |")
+    lines += ["", "The app servers' cache counters during each page's row (kompass_page_cache_total and "
+              "kompass_edge_cache_total: page:miss and page:refresh are renders, page:stale requests answered from "
+              "the kept copy while one request re-rendered an expired entry, ADR 0088; none = nginx answered every "
+              "request from memcached): " + "; ".join(
+                  f"{n}: " + (", ".join(f"{k} {v}" for k, v in results[n]["app"].items()) or "none")
+                  for n in ANONYMOUS) + "."]
     lines += ["", f"References (mean of before and after): page-size static {page:,.0f} req/s, 4 KB static "
               f"{small:,.0f} req/s, static via gunicorn {app:,.0f} req/s.", "",
               "Where the time goes: CPU per request (µs, user + system, from /proc) of nginx's worker, memcached and "
