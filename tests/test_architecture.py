@@ -325,3 +325,70 @@ def test_links_that_leave_the_site_are_built_in_one_place():
 def test_site_url_check_catches_a_module_with_its_own_fallback(tmp_path):
     (tmp_path / "mailer.py").write_text('base = getattr(settings, "KOMPASS_SITE_URL", "http://127.0.0.1:8000")\n')
     assert len(_site_url_offenders(tmp_path)) == 2
+
+
+# --- Small modules -------------------------------------------------------------------------------------------------
+
+MAX_MODULE_LINES = 500
+# The folders with the project's own Python; migrations are generated and exempt.
+SOURCE_DIRS = ("kompass", "config", "tests", "bench", "scripts", "mutation", "deploy")
+
+
+def long_modules(root: Path, limit: int = MAX_MODULE_LINES) -> list[str]:
+    """`path: lines` of every Python module below `root`'s source folders with more than `limit` lines."""
+    found = []
+    for folder in SOURCE_DIRS:
+        for path in sorted((root / folder).rglob("*.py")):
+            if "migrations" in path.relative_to(root).parts:
+                continue
+            lines = len(path.read_text("utf-8").splitlines())
+            if lines > limit:
+                found.append(f"{path.relative_to(root).as_posix()}: {lines}")
+    return found
+
+
+def test_no_module_has_more_than_500_lines():
+    """Issue 9: a module that grows past 500 lines becomes a package by sub-domain (as lifecycle.models,
+    monitoring.services)."""
+    assert long_modules(ROOT) == [], "split these modules by sub-domain"
+
+
+def test_module_size_check_counts_lines_and_leaves_migrations_alone(tmp_path):
+    (tmp_path / "kompass" / "app" / "migrations").mkdir(parents=True)
+    (tmp_path / "kompass" / "app" / "big.py").write_text("x = 1\n" * 501)
+    (tmp_path / "kompass" / "app" / "edge.py").write_text("x = 1\n" * 500)
+    (tmp_path / "kompass" / "app" / "migrations" / "0001_initial.py").write_text("x = 1\n" * 900)
+    (tmp_path / "tests").mkdir()
+    (tmp_path / "tests" / "test_big.py").write_text("x = 1\n" * 600)
+    assert long_modules(tmp_path) == ["kompass/app/big.py: 501", "tests/test_big.py: 600"]
+
+
+# --- The back office writes only through audited paths -----------------------------------------------------------
+
+# Third-party admin pages kept on purpose: django-tasks' queue (task results, not domain data) and django-axes'
+# failed-login records (deleting one is how an admin lifts a lock-out, ADR 0031).
+FOREIGN_ADMIN_APPS = {"django_tasks_database", "axes"}
+
+
+def test_back_office_pages_write_only_through_audited_paths():
+    """Every back-office page either audits its writes (core.admin.OfficeAdminMixin: the office permission and an
+    audit event per save and delete) or offers no add, change or delete at all, even to a superuser."""
+    from django.contrib import admin
+    from django.contrib.auth import get_user_model
+    from django.test import RequestFactory
+
+    from kompass.core.admin import OfficeAdminMixin
+
+    request = RequestFactory().get("/backoffice/")
+    request.user = get_user_model()(is_superuser=True, is_active=True)
+    offenders, read_only = [], 0
+    for model, model_admin in admin.site._registry.items():
+        if isinstance(model_admin, OfficeAdminMixin) or model._meta.app_label in FOREIGN_ADMIN_APPS:
+            continue
+        writes = [verb for verb in ("add", "change", "delete")
+                  if getattr(model_admin, f"has_{verb}_permission")(request)]
+        if writes:
+            offenders.append(f"{model._meta.label}: {', '.join(writes)}")
+        read_only += 1
+    assert not offenders, "use OfficeAdminMixin or core.admin.ReadOnlyAdminMixin:\n" + "\n".join(offenders)
+    assert read_only >= 5  # audit events, ideas, consultations, reports, panels

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from kompass.audit.errors import MissingActor
+
 
 @dataclass(frozen=True)
 class SystemActor:
@@ -50,3 +52,35 @@ def is_system(actor) -> bool:
 def person(actor):
     """The User behind `actor` for a `created_by`-style foreign key: None for a system actor or no actor."""
     return None if actor is None or is_system(actor) or not getattr(actor, "pk", None) else actor
+
+
+SYSTEM_PREFIX = "system:"
+
+
+def actor_ref(actor) -> int | str:
+    """How a background job's arguments (JSON) name who started it: a person by primary key, a system actor by
+    its label (`system:<name>`). None, an anonymous or an unsaved user cannot start a job (MissingActor)."""
+    if actor is None:
+        raise MissingActor("a job needs a user or a SystemActor, not None")
+    if is_system(actor):
+        return actor.label
+    if getattr(actor, "pk", None) is None:
+        raise MissingActor("a job needs a saved user or a SystemActor")
+    return actor.pk
+
+
+def actor_from_ref(ref):
+    """The actor `actor_ref` named, for the job that runs later: the system actor of that name, or the person,
+    who must still have an active account. A deleted or deactivated account's job stops (PermissionDenied)
+    rather than run with other rights; None (no actor named) is refused (MissingActor)."""
+    from django.contrib.auth import get_user_model
+    from django.core.exceptions import PermissionDenied
+
+    if isinstance(ref, str) and ref.startswith(SYSTEM_PREFIX) and len(ref) > len(SYSTEM_PREFIX):
+        return SystemActor(ref[len(SYSTEM_PREFIX):])
+    if isinstance(ref, bool) or not isinstance(ref, int):
+        raise MissingActor(f"a job names no actor ({ref!r}): pass actor_ref(actor)")
+    user = get_user_model().objects.filter(pk=ref, is_active=True).first()
+    if user is None:
+        raise PermissionDenied("the account that started this job no longer exists or is deactivated")
+    return user

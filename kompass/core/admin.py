@@ -60,3 +60,17 @@ class OfficeInlineMixin:
 
     def has_delete_permission(self, request, obj=None):
         return request.user.has_perm(self.office_perm)
+
+
+class ReadOnlyAdminMixin:
+    """A back-office page that only shows rows whose app writes them through its own pages and services (ideas,
+    consultations, reports, panels): no add, change or delete here, so nothing bypasses those audited paths."""
+
+    def has_add_permission(self, request, *args):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

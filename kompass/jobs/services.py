@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from kompass.audit.services import record_event
+from kompass.core.actors import person
 from kompass.jobs.models import Job
 
 log = logging.getLogger(__name__)
@@ -64,7 +65,7 @@ def job_start(*, actor, kind: str, title: str, task, args: list | None = None, r
     """`temp_files`: names in private storage that belong to this job only; removed when it ends or dies.
     `run_after`: the earliest moment the worker runs it (a scheduled job; needs a backend that can defer)."""
     with transaction.atomic():
-        job = Job.objects.create(kind=kind, title=title[:250], created_by=actor if actor and actor.pk else None,
+        job = Job.objects.create(kind=kind, title=title[:250], created_by=person(actor),
                                  result_url=result_url, task_path=getattr(task, "module_path", ""),
                                  task_args=list(args or []), temp_files=list(temp_files or []), retry_of=retry_of)
         record_event(actor=actor, action="job.started", obj=job, changes={"kind": (None, kind)})

@@ -1,11 +1,10 @@
 """Background tasks of the lifecycle app (run by the kompass.jobs worker)."""
 
-from django.contrib.auth import get_user_model
 from django.urls import reverse
 from django.utils.translation import ngettext
 from django_tasks import task
 
-from kompass.core.actors import system_actor
+from kompass.core.actors import actor_from_ref
 from kompass.jobs.services import job_task
 from kompass.lifecycle.models import private_storage
 from kompass.lifecycle.services import measures_import
@@ -14,7 +13,7 @@ from kompass.strategy.models import Strategy
 
 @task()
 @job_task
-def import_spreadsheet(progress, strategy_id: int, actor_id: int | None, stored_name: str, name: str,
+def import_spreadsheet(progress, strategy_id: int, actor: int | str, stored_name: str, name: str,
                        dry_run: bool) -> dict:
     """Import (or check) an uploaded spreadsheet kept in private storage; the file is deleted afterwards."""
     storage = private_storage()
@@ -22,11 +21,7 @@ def import_spreadsheet(progress, strategy_id: int, actor_id: int | None, stored_
     try:
         with storage.open(stored_name, "rb") as handle:
             content = handle.read()
-        actor = (get_user_model().objects.filter(pk=actor_id, is_active=True).first() if actor_id
-                 else system_actor("lifecycle import"))
-        if actor is None:
-            raise PermissionError("the account that started the import no longer exists")
-        report = measures_import(actor=actor, strategy=Strategy.objects.get(pk=strategy_id), name=name,
+        report = measures_import(actor=actor_from_ref(actor), strategy=Strategy.objects.get(pk=strategy_id), name=name,
                                  content=content, dry_run=dry_run,
                                  progress=lambda done, total: progress.update(done, total=total))
         keep = dry_run and report.ok  # a passed preview keeps the file for "import now"

@@ -3,17 +3,12 @@ shown in the admin at all."""
 
 from django.contrib import admin
 
+from kompass.core.admin import ReadOnlyAdminMixin
 from kompass.lottery.models import Panel
 
 
 @admin.register(Panel)
-class PanelAdmin(admin.ModelAdmin):
+class PanelAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ("title", "slug", "stage", "size", "retention_date")
     list_filter = ("stage",)
     readonly_fields = [f.name for f in Panel._meta.fields]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False

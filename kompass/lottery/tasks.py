@@ -1,14 +1,13 @@
 """Background task of the panel process: compute the fair lottery (run by the kompass.jobs worker)."""
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.urls import reverse
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django_tasks import task
 
 from kompass.algorithms.sortition import select
-from kompass.core.actors import system_actor
+from kompass.core.actors import actor_from_ref
 from kompass.jobs.services import job_task
 from kompass.lottery import services, wording
 from kompass.lottery.models import Panel
@@ -28,12 +27,15 @@ def progress_text(info: dict) -> str:
 
 @task()
 @job_task
-def compute_lottery(progress, panel_id: int, actor_id: int | None) -> dict:
+def compute_lottery(progress, panel_id: int, actor: int | str) -> dict:
     """LEXIMIN (or the panel's algorithm) over the pool, rounded to a uniform lottery; the panel itself is drawn
     later from the published list with a public seed."""
     panel = Panel.objects.get(pk=panel_id)
-    user = get_user_model().objects.filter(pk=actor_id).first() if actor_id else None
-    actor = user or system_actor("lottery job")
+    try:  # who started it: a deleted or deactivated account's lottery stops (back to the quotas stage)
+        actor = actor_from_ref(actor)
+    except Exception:
+        services.selection_failed(panel=panel)
+        raise
     pool = services._pool(panel)
     quotas = {c: {v: tuple(b) for v, b in vals.items()} for c, vals in panel.quotas.items()}
     steps = {"n": 0}

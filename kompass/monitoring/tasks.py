@@ -29,11 +29,10 @@ def cycle_report_task(progress, cycle_id: int, language: str = "de"):
 
 @task()
 @job_task
-def measurements_upload_task(progress, strategy_id: int, measure_id: int, actor_id: int, stored_name: str,
+def measurements_upload_task(progress, strategy_id: int, measure_id: int, actor: int | str, stored_name: str,
                              name: str) -> dict:
     """Check and import an uploaded measurements file kept in private storage; the file is deleted afterwards."""
-    from django.contrib.auth import get_user_model
-
+    from kompass.core.actors import actor_from_ref
     from kompass.lifecycle.models import private_storage
     from kompass.measures.models import Measure
     from kompass.monitoring.services.uploads import upload_import
@@ -44,7 +43,7 @@ def measurements_upload_task(progress, strategy_id: int, measure_id: int, actor_
         with storage.open(stored_name, "rb") as handle:
             content = handle.read()
         measure = Measure.objects.get(pk=measure_id)
-        report = upload_import(actor=get_user_model().objects.get(pk=actor_id),
+        report = upload_import(actor=actor_from_ref(actor),
                                strategy=Strategy.objects.get(pk=strategy_id), measure=measure, name=name,
                                content=content, progress=lambda done, total: progress.update(done, total=total))
     finally:

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from kompass.audit.services import record_event
+from kompass.core.actors import person
 from kompass.core.permissions import require
 from kompass.core.text import german_slug
 from kompass.monitoring import services as monitoring
@@ -257,7 +258,7 @@ def replication_record(*, actor, measure, record=None, remote_url: str = "", rem
             measure=measure, remote_url=remote_url[:1000],
             defaults={"record": record, "remote_title": remote_title[:300], "relation": relation, "note": note,
                       "remote_city": record.source.name if record is not None else "",
-                      "created_by": actor if getattr(actor, "pk", None) else None})
+                      "created_by": person(actor)})
         record_event(actor=actor, action="opendata.replication_recorded", obj=measure,
                      changes={"origin": (None, remote_url), "relation": (None, relation)})
     return link

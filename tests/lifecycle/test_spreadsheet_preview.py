@@ -7,6 +7,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from kompass.audit.models import AuditEvent
+from kompass.core.actors import system_actor
 from kompass.jobs.models import Job
 from kompass.lifecycle import services
 from kompass.lifecycle.models import MeasureLifecycle, PhaseTransition, private_root
@@ -118,3 +119,31 @@ def test_a_refused_import_reads_refused_not_done(client, berlin, office, django_
     assert "Datei abgelehnt: Es wurde nichts gespeichert" in page.content.decode()
     assert reverse("lifecycle:spreadsheet_confirm", args=[job.pk]) not in page.content.decode()
     assert not list((private_root() / "lifecycle" / "imports").glob("*"))
+
+
+def test_a_system_actor_import_runs_under_its_own_name(berlin, office, django_capture_on_commit_callbacks):
+    """The job's arguments name the system actor (not None), and the import's events carry that name."""
+    header, rows, _unphased = _changed_export(berlin)
+    with django_capture_on_commit_callbacks(execute=True):
+        job = services.spreadsheet_import_start(actor=system_actor("nightly import"), strategy=berlin,
+                                                upload=SimpleUploadedFile("m.csv", _csv(header, rows)), dry_run=False)
+    job.refresh_from_db()
+    assert job.task_args[1] == "system:nightly import" and job.status == "done", job.message
+    assert Measure.objects.get(slug=rows[0]["slug"]).title.endswith(" (neu)")
+    assert PhaseTransition.objects.filter(actor_label="system:nightly import").exists()
+
+
+def test_an_import_whose_starter_was_deactivated_does_not_run(berlin, office, django_capture_on_commit_callbacks):
+    header, rows, _unphased = _changed_export(berlin)
+    old_title = rows[0]["title"].removesuffix(" (neu)")
+    with django_capture_on_commit_callbacks(execute=False) as enqueue:
+        job = services.spreadsheet_import_start(actor=office, strategy=berlin, dry_run=False,
+                                                upload=SimpleUploadedFile("m.csv", _csv(header, rows)))
+    assert job.task_args[1] == office.pk
+    office.is_active = False
+    office.save(update_fields=["is_active"])
+    for callback in enqueue:
+        callback()
+    job.refresh_from_db()
+    assert job.status == "failed"
+    assert Measure.objects.get(slug=rows[0]["slug"]).title == old_title

@@ -350,3 +350,24 @@ def test_progress_text_names_level_profiles_and_bounds_in_german():
         text = progress_text({"level": 3, "fixed": 12, "types": 40, "lower": 0.05, "upper": 0.0625})
     assert text == ("Stufe 3: 12 von 40 Profilen festgelegt; niedrigste Wahrscheinlichkeit zwischen 5,0000 % und "
                     "6,2500 %")
+
+
+@pytest.mark.parametrize("gone", ["deactivated", "deleted"])
+def test_a_lottery_whose_officer_is_gone_stops_instead_of_running_as_system(
+        pooled, officer, gone, django_capture_on_commit_callbacks):
+    """The job used to fall back to a system actor (every right) when its starter's account was deleted."""
+    with django_capture_on_commit_callbacks(execute=False) as enqueue:
+        job = services.selection_start(actor=officer, panel=pooled)
+    assert job.task_args == [pooled.pk, officer.pk]
+    if gone == "deleted":
+        officer.delete()
+    else:
+        officer.is_active = False
+        officer.save(update_fields=["is_active"])
+    for callback in enqueue:
+        callback()
+    job.refresh_from_db()
+    pooled.refresh_from_db()
+    assert job.status == Job.Status.FAILED
+    assert pooled.stage == Panel.Stage.QUOTAS and not pooled.list_hash  # back to quotas, nothing computed
+    assert not AuditEvent.objects.filter(action="lottery.lottery_computed").exists()

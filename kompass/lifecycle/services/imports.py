@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from kompass.audit.services import record_event
+from kompass.core.actors import actor_ref
 from kompass.core.permissions import require
 from kompass.core.text import german_slug
 from kompass.lifecycle import spreadsheets
@@ -144,7 +145,7 @@ def spreadsheet_import_start(*, actor, strategy, upload, dry_run: bool = True):
     stored = private_storage().save(f"lifecycle/imports/{uuid.uuid4().hex}{ext}", upload)
     title = (_("Check %(name)s") if dry_run else _("Import %(name)s")) % {"name": os.path.basename(upload.name)[:100]}
     return job_start(actor=actor, kind="lifecycle.import", title=title, task=import_spreadsheet,
-                     args=[strategy.pk, actor.pk, stored, upload.name, dry_run])
+                     args=[strategy.pk, actor_ref(actor), stored, upload.name, dry_run])
 
 
 def confirmable(job, actor) -> bool:
@@ -170,7 +171,7 @@ def spreadsheet_import_confirm(*, actor, strategy, job):
         raise ValidationError(_("This check cannot be imported (any more). Upload the file again."))
     stored, name = job.task_args[2], job.task_args[3]
     started = job_start(actor=actor, kind="lifecycle.import", title=_("Import %(name)s") % {"name": name[:100]},
-                        task=import_spreadsheet, args=[strategy.pk, actor.pk, stored, name, False],
+                        task=import_spreadsheet, args=[strategy.pk, actor_ref(actor), stored, name, False],
                         temp_files=[stored])
     job.result = {**job.result, "confirmed_by": str(started.pk)}
     job.save(update_fields=["result"])

@@ -12,8 +12,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from kompass.core.permissions import require
+from kompass.lifecycle import charts, selectors, services, spreadsheets
 from kompass.lifecycle import forms as lf
-from kompass.lifecycle import selectors, services, spreadsheets
 from kompass.lifecycle.uploads import attachment_max_bytes
 from kompass.strategy.selectors import current_strategy
 
@@ -23,7 +23,7 @@ def collaboration(request):
     strategy = current_strategy()
     data = selectors.collaboration(strategy)
     return render(request, "lifecycle/collaboration.html", {
-        **data, "svg": selectors.network_svg(data["nodes"], data["edges"], data["degree"]),
+        **data, "svg": charts.network_svg(data["nodes"], data["edges"], data["degree"]),
         "trees": selectors.replication_trees(strategy)})
 
 

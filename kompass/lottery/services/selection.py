@@ -20,7 +20,7 @@ from kompass.algorithms.sortition import (
     draw,
 )
 from kompass.audit.services import record_event
-from kompass.core.actors import system_actor
+from kompass.core.actors import actor_ref, system_actor
 from kompass.core.permissions import require
 from kompass.lottery import wording
 from kompass.lottery.models import Panel, Respondent
@@ -130,7 +130,7 @@ def selection_start(*, actor, panel: Panel):
         panel.save(update_fields=["feasibility"])
         raise ValidationError(wording.feasibility(panel.feasibility)["message"])
     job = job_start(actor=actor, kind="lottery.select", title=_("Panel lottery: %(title)s") % {"title": panel.title},
-                    task=compute_lottery, args=[panel.pk, getattr(actor, "pk", None)],
+                    task=compute_lottery, args=[panel.pk, actor_ref(actor)],
                     result_url=reverse("lottery:manage", args=[panel.slug]))
     panel.stage, panel.job = Panel.Stage.COMPUTING, job
     panel.save(update_fields=["stage", "job"])

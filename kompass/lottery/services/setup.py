@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from kompass.audit.services import record_event
+from kompass.core.actors import person
 from kompass.core.permissions import require
 from kompass.lottery.models import Panel
 from kompass.lottery.services._common import (
@@ -51,7 +52,7 @@ def panel_create(*, actor, slug: str, title: str, purpose: str, retention_date: 
     panel = Panel.objects.create(slug=slug, title=title, purpose=purpose, retention_date=retention_date, size=size,
                                  categories=categories, description=description, algorithm=algorithm,
                                  lottery_panels=lottery_panels,
-                                 created_by=actor if actor is not None and actor.pk else None)
+                                 created_by=person(actor))
     record_event(actor=actor, action="lottery.panel_created", obj=panel,
                  changes={"size": (None, size), "categories": (None, categories)})
     return panel

@@ -44,6 +44,7 @@ def measurements_upload_start(*, actor, strategy, measure, upload):
     import os
     import uuid
 
+    from kompass.core.actors import actor_ref
     from kompass.core.permissions import require
     from kompass.jobs.services import job_start
     from kompass.lifecycle.models import private_storage
@@ -55,7 +56,7 @@ def measurements_upload_start(*, actor, strategy, measure, upload):
     name = os.path.basename(upload.name)[:100]
     return job_start(actor=actor, kind=UPLOAD_JOB, title=_("Measurements from %(name)s") % {"name": name},
                      task=measurements_upload_task,
-                     args=[strategy.pk, measure.pk, actor.pk, stored, name])
+                     args=[strategy.pk, measure.pk, actor_ref(actor), stored, name])
 
 
 UPLOAD_JOB = "monitoring.upload"
