@@ -92,3 +92,19 @@ def test_a_deleted_measure_is_gone_and_its_deletion_audited(office, berlin, pilo
     services.measure_delete(actor=office, measure=measure)
     assert not Measure.objects.filter(pk=pk).exists()
     assert AuditEvent.objects.filter(action="measure.deleted", object_id=str(pk), actor=office).count() == 1
+
+
+def test_links_are_kept_by_an_update_that_does_not_name_them_and_each_kind_is_set_on_its_own(office, berlin, pilot):
+    measure = _new(office, berlin, pilot, slug="neu-eigen")
+    value = berlin.values.order_by("position").first()
+    view = berlin.perspectives.order_by("position").first()
+    only_views = services.measure_update(actor=office, measure=measure, data={}, relations=MeasureRelations(
+        values={value: 2}, perspectives={view: 3}, set_perspectives=True))
+    assert only_views == {"perspectives": ({}, {view.pk: 3})}
+    assert not MeasureValue.objects.filter(measure=measure).exists()
+    services.measure_update(actor=office, measure=measure, data={}, relations=MeasureRelations(
+        values={value: 2}, set_values=True))
+    assert services.measure_update(actor=office, measure=measure, data={"title": "Nur der Titel"}) == {
+        "title": ("Titel Alpha", "Nur der Titel")}
+    assert list(MeasureValue.objects.filter(measure=measure).values_list("strength", flat=True)) == [2]
+    assert list(MeasurePerspective.objects.filter(measure=measure).values_list("strength", flat=True)) == [3]
