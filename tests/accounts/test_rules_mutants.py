@@ -122,3 +122,13 @@ def test_a_group_predicate_combines_with_the_other_predicates_and_names_its_grou
     assert [(account_rules.is_office | in_board)(u) for u in (member, office, AnonymousUser())] == [
         True, True, False]
     assert [(account_rules.is_registered & ~in_board)(u) for u in (member, office)] == [False, True]
+
+
+def test_a_job_belongs_to_its_starter_whatever_the_size_of_their_id():
+    from kompass.jobs.models import Job
+    from kompass.jobs.rules import started_job
+
+    # Ids as a real site has them (CPython shares only the int objects below 257; `is` would fail above that).
+    User.objects.create_user(email="late@example.org", password="S3cure-pass-word", id=4711)
+    job = Job.objects.create(kind="test", title="t", created_by_id=4711)
+    assert started_job(User.objects.get(email="late@example.org"), Job.objects.get(pk=job.pk)) is True
