@@ -71,4 +71,14 @@ EQUIVALENT: dict[str, tuple[str, str]] = {
     "kompass/monitoring/services/_common.py:NumberReplacer:0": (
         "BATCH = 2001",
         "BATCH is only the batch_size of bulk_create/bulk_update: how many statements are sent, not what is written."),
+    # scope core
+    "kompass/jobs/services.py:NumberReplacer:6": (
+        "self._last = - 2",
+        "the start value of _last is only read behind `self._last >= 0`, which is false for -1 and -2 alike."),
+    "kompass/jobs/services.py:ReplaceUnaryOperator_USub_Invert:0": (
+        "self._last = ~1",
+        "~1 is -2: the start value of _last is only read behind `self._last >= 0`, false for -1 and -2 alike."),
+    "kompass/jobs/services.py:NumberReplacer:3": (
+        "every: int = 0):",
+        "the default interval is only used as max(1, every), and max(1, 0) == max(1, 1) == 1."),
 }

@@ -33,7 +33,8 @@ SCOPES: dict[str, Scope] = {
         ("kompass/measures/services.py", "kompass/measures/rules.py", "kompass/strategy/services.py",
          "kompass/strategy/sections.py", "kompass/strategy/rules.py", "kompass/organisations/services.py",
          "kompass/accounts/rules.py", "kompass/jobs/rules.py", "kompass/jobs/services.py"),
-        (("kompass/jobs/rules.py", f"{MATRIX} tests/jobs/test_jobs_mutants.py tests/jobs/test_jobs.py"),
+        (("kompass/jobs/rules.py", f"{MATRIX} tests/jobs/test_jobs_mutants.py tests/jobs/test_jobs.py "
+                                   "tests/accounts/test_rules_mutants.py"),
          ("kompass/jobs/", "tests/jobs/test_jobs_mutants.py tests/jobs/test_jobs.py"),
          ("kompass/accounts/rules.py", f"{MATRIX} tests/accounts/test_rules_mutants.py "
                                        "tests/accounts/test_permissions.py tests/test_actors.py"),
@@ -43,7 +44,8 @@ SCOPES: dict[str, Scope] = {
                                           "tests/strategy/test_loader.py tests/measures/test_services.py"),
          ("kompass/organisations/", "tests/organisations/test_services_mutants.py tests/strategy/test_loader.py "
                                     "tests/strategy/test_services.py"),
-         ("kompass/", "tests/measures/test_services.py tests/measures/test_wiring.py tests/strategy/test_services.py "
+         ("kompass/", "tests/measures/test_services_mutants.py tests/strategy/test_services_mutants.py "
+                      "tests/measures/test_services.py tests/measures/test_wiring.py tests/strategy/test_services.py "
                       "tests/strategy/test_loader.py tests/accounts/test_permissions.py tests/test_actors.py"))),
     "flow": Scope(
         ("kompass/lifecycle/rules.py", "kompass/participation/rules.py", "kompass/lifecycle/services",

@@ -74,3 +74,38 @@ def test_upsert_creates_updates_and_leaves_alone_with_one_audit_event_each(berli
     assert [(e.action, e.changes) for e in events.order_by("pk")] == [
         ("organisation.created", {"name": [None, "Neue Stelle"]}),
         ("organisation.updated", {"name": ["Neue Stelle", "Andere Stelle"]})]
+
+
+@pytest.mark.django_db
+def test_an_update_by_the_loader_moves_the_time_of_last_change_and_leaving_alone_does_not(berlin):
+    import datetime
+
+    from django.utils import timezone
+
+    from kompass.organisations.models import Organisation
+
+    report = LoadReport(strategy="berlin", dry_run=False)
+    lookup = {"strategy": berlin, "slug": "neue-stelle"}
+    before = timezone.now()
+    created = sections.upsert(report, "organisation", Organisation, lookup, {"name": "Neue Stelle"},
+                              STRATEGY_LOADER, None)
+    assert created.modified_at >= before
+    long_ago = timezone.now() - datetime.timedelta(days=30)
+    Organisation.objects.filter(pk=created.pk).update(modified_at=long_ago)
+    sections.upsert(report, "organisation", Organisation, lookup, {"name": "Neue Stelle"}, STRATEGY_LOADER, None)
+    assert Organisation.objects.get(pk=created.pk).modified_at == long_ago
+    sections.upsert(report, "organisation", Organisation, lookup, {"name": "Andere Stelle"}, STRATEGY_LOADER, None)
+    assert Organisation.objects.get(pk=created.pk).modified_at >= before
+    Organisation.objects.filter(pk=created.pk).update(modified_at=long_ago)
+    sections.touch(created)
+    assert Organisation.objects.get(pk=created.pk).modified_at >= before
+
+
+def test_a_registration_cannot_be_changed_once_registered(registry):
+    import dataclasses
+
+    registry.register_section_loader("first", print, position=5)
+    [first] = registry.section_loaders()
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        first.position = -1
+    assert registry.section_loaders()[0] is first
