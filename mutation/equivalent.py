@@ -71,4 +71,20 @@ EQUIVALENT: dict[str, tuple[str, str]] = {
     "kompass/monitoring/services/_common.py:NumberReplacer:0": (
         "BATCH = 2001",
         "BATCH is only the batch_size of bulk_create/bulk_update: how many statements are sent, not what is written."),
+    # scope monitoring
+    "kompass/monitoring/services/cycles.py:ReplaceComparisonOperator_NotEq_Gt:2": (
+        "if new_methods and kind > Decision.Kind.ADJUST_EVALUATION:",
+        'kind is checked to be a Decision.Kind first; "adjust_evaluation" is the least of the five, so `>` is `!=`.'),
+    "kompass/monitoring/values.py:NumberReplacer:2": (
+        'is not a period.") % {"value": text[: 41]}',
+        "this text matched PERIOD_RE (at most 10 characters, e.g. 2024-Q1-31): cutting it at 40 or 41 is the same."),
+    "kompass/monitoring/values.py:NumberReplacer:3": (
+        'is not a period.") % {"value": text[: 39]}',
+        "this text matched PERIOD_RE (at most 10 characters, e.g. 2024-Q1-31): cutting it at 40 or 39 is the same."),
+    "kompass/monitoring/values.py:NumberReplacer:14": (
+        'is not a valid date.") % {"value": text[: 41]}',
+        "this text matched PERIOD_RE (at most 10 characters, e.g. 2024-13-45): cutting it at 40 or 41 is the same."),
+    "kompass/monitoring/values.py:NumberReplacer:15": (
+        'is not a valid date.") % {"value": text[: 39]}',
+        "this text matched PERIOD_RE (at most 10 characters, e.g. 2024-13-45): cutting it at 40 or 39 is the same."),
 }

@@ -104,3 +104,23 @@ def test_yes_no_cells(raw, flag):
     from kompass.monitoring.values import parse_flag
 
     assert parse_flag(raw) is flag
+
+
+@pytest.mark.parametrize(("raw", "precision"), [
+    ("2024", "year"), (2024, "year"), ("2024-Q2", "quarter"), ("2024-04", "month"), ("2024-04-01", "day"),
+    (datetime.date(2024, 4, 1), "day"), (datetime.datetime(2024, 4, 1, 12), "day"),
+])
+def test_a_period_keeps_how_it_was_entered(raw, precision):
+    from kompass.monitoring.values import parse_period_entered
+
+    entered = parse_period_entered(raw)
+    assert entered.precision == precision and parse_period_entered(entered) is entered
+
+
+def test_a_dated_value_is_taken_as_it_is():
+    from kompass.monitoring.dated import QUARTER, Dated
+    from kompass.monitoring.values import parse_period_entered
+
+    quarter = Dated(2024, 4, 1, precision=QUARTER)
+    assert parse_period_entered(quarter) is quarter
+    assert parse_period(quarter) == datetime.date(2024, 4, 1) and type(parse_period(quarter)) is datetime.date
