@@ -232,3 +232,23 @@ def test_an_import_reads_the_stored_values_of_its_periods_only_while_they_fit_on
     [read] = [q["sql"] for q in queries.captured_queries
               if q["sql"].startswith('SELECT "monitoring_measurement"."id"')]
     assert ('"monitoring_measurement"."period" IN (' in read) is by_period
+
+
+def test_an_upload_is_kept_privately_and_its_job_named_after_the_file(seeded, measure, make_user):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from kompass.lifecycle.models import private_storage
+
+    member = make_user("member@example.org", member_of=[measure.responsible_organisation])
+    name = "w" * 120 + ".XLSX"
+    job = services.measurements_upload_start(actor=member, strategy=seeded, measure=measure,
+                                             upload=SimpleUploadedFile(f"ordner/{name}", b"x"))
+    assert (job.kind, job.title) == ("monitoring.upload", f"Measurements from {name[:100]}")
+    strategy_pk, measure_pk, actor_pk, stored, short = job.task_args
+    assert (strategy_pk, measure_pk, actor_pk, short) == (seeded.pk, measure.pk, member.pk, name[:100])
+    assert stored.startswith("monitoring/uploads/") and stored.endswith(".xlsx")
+    assert private_storage().exists(stored)
+    private_storage().delete(stored)  # the job, which would remove it, does not run inside this test
+    with pytest.raises(PermissionDenied):
+        services.measurements_upload_start(actor=make_user("x@example.org"), strategy=seeded, measure=measure,
+                                           upload=SimpleUploadedFile("a.csv", b"x"))

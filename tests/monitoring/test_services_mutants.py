@@ -214,3 +214,37 @@ def test_a_refresh_reports_progress_only_every_thousand_indicators(seeded):
     calls = []
     report = services.refresh_statuses(strategy=seeded, progress=lambda done, total: calls.append((done, total)))
     assert report["indicators"] == Indicator.objects.count() < 1000 and calls == []
+
+
+def test_reminders_are_scheduled_once_by_a_system_job_or_an_admin(make_user):
+    import datetime
+
+    from django.core.exceptions import PermissionDenied
+    from django.test import TestCase, override_settings
+    from django_tasks_db.models import DBTaskResult
+
+    from kompass.jobs.models import Job
+
+    database_tasks = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+    def run_after(job):
+        job.refresh_from_db()
+        return DBTaskResult.objects.get(pk=job.task_result_id).run_after
+
+    with pytest.raises(PermissionDenied):
+        services.indicator_reminders_schedule(actor=make_user("office@example.org", office=True))
+    assert services.indicator_reminders_schedule(actor=SYSTEM) is None  # the tests' backend cannot run jobs later
+    assert not Job.objects.filter(kind=services.REMINDER_JOB).exists()
+    with override_settings(TASKS=database_tasks):
+        with TestCase.captureOnCommitCallbacks(execute=True):
+            job = services.indicator_reminders_schedule(actor=SYSTEM)
+        assert (job.kind, job.status) == (services.REMINDER_JOB, Job.Status.QUEUED)
+        assert run_after(job) == services.next_reminder_run()
+        assert services.indicator_reminders_schedule(actor=SYSTEM) is None  # one schedule
+        Job.objects.all().update(status=Job.Status.DONE)
+        later = datetime.datetime(2030, 1, 1, 6, tzinfo=datetime.UTC)
+        with TestCase.captureOnCommitCallbacks(execute=True):
+            other = services.indicator_reminders_schedule(actor=make_user("admin@example.org", admin=True),
+                                                          run_after=later)
+        assert run_after(other) == later
+    assert list(Job.objects.filter(kind=services.REMINDER_JOB, status=Job.Status.QUEUED)) == [other]
