@@ -248,3 +248,34 @@ def test_reminders_are_scheduled_once_by_a_system_job_or_an_admin(make_user):
                                                           run_after=later)
         assert run_after(other) == later
     assert list(Job.objects.filter(kind=services.REMINDER_JOB, status=Job.Status.QUEUED)) == [other]
+
+
+def test_an_indicator_a_parallel_run_claimed_is_skipped_and_the_others_still_reminded(seeded, make_user,
+                                                                                       monkeypatch):
+    import datetime
+
+    from django.core import mail
+
+    from kompass.monitoring import updates
+
+    owner = make_user("owner@example.org")
+    measure = Indicator.objects.get(slug=COUNT).measure
+    TeamMember.objects.create(measure=measure, user=owner, role="member")
+    for indicator in Indicator.objects.select_related("measure").filter(measure=measure):
+        services.indicator_owner_set(actor=SYSTEM, indicator=indicator, owner=owner)
+    real = updates.due_for_reminder
+
+    def raced(today=None):  # another run claims the first due date between reading and claiming
+        due = real(today)
+        first, state = due[0]
+        Indicator.objects.filter(pk=first.pk).update(reminded_for=state.due)
+        return due
+
+    monkeypatch.setattr(updates, "due_for_reminder", raced)
+    today = datetime.date(2100, 1, 1)
+    due = real(today)
+    assert len(due) >= 2
+    assert services.indicator_reminders_send(actor=SYSTEM, today=today) == len(due) - 1
+    assert len(mail.outbox) == len(due) - 1
+    sent = AuditEvent.objects.get(action="monitoring.indicator_reminders_sent").changes["indicators"][1]
+    assert sent == [i.pk for i, _state in due[1:]]
