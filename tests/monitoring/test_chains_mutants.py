@@ -41,6 +41,11 @@ def test_inputs_are_replaced_in_order_and_only_a_change_is_written(measure):
     assert event.actor_label == "Test"
     assert services.inputs_set(actor=SYSTEM, measure=measure, texts=[("Personal", "Staff"), ("Geld", "")]) is False
     assert AuditEvent.objects.filter(action="monitoring.inputs_set").count() == 1
+    for texts in ([("Aaa", "")], [("Zzz", "")], [("Zzz", ""), ("Aaa", "")]):  # before, after, longer in text order
+        assert services.inputs_set(actor=SYSTEM, measure=measure, texts=texts) is True
+        assert list(MeasureInput.objects.filter(measure=measure).order_by("position").values_list(
+            "text", "text_en")) == texts
+    assert AuditEvent.objects.filter(action="monitoring.inputs_set").count() == 4
 
 
 def test_a_goal_is_created_then_updated_field_by_field(measure):

@@ -279,3 +279,27 @@ def test_an_indicator_a_parallel_run_claimed_is_skipped_and_the_others_still_rem
     assert len(mail.outbox) == len(due) - 1
     sent = AuditEvent.objects.get(action="monitoring.indicator_reminders_sent").changes["indicators"][1]
     assert sent == [i.pk for i, _state in due[1:]]
+
+
+def test_the_first_target_of_a_new_indicator_is_version_1_and_a_version_written_directly_refreshes(seeded):
+    import datetime
+
+    from django.core.exceptions import ValidationError
+
+    from kompass.monitoring.models import IndicatorStatus
+
+    indicator = Indicator.objects.select_related("measure").get(slug=TARGET)
+    goal = indicator.goal
+    new, _changes = services.indicator_save(actor=SYSTEM, goal=goal, slug="neu", data={
+        "name": "Neu", "unit": "Anzahl", "baseline_value": 1.0, "baseline_date": datetime.date(2022, 1, 1)})
+    version = services.target_add(actor=SYSTEM, indicator=new, value=9, target_date=datetime.date(2027, 1, 1),
+                                  precision="year")
+    assert (version.version, version.target_date_precision) == (1, "year")
+    event = AuditEvent.objects.get(action="monitoring.target_added", object_id=str(new.pk))
+    assert event.changes["target"] == [None, [9.0, "2027-01-01"]]
+    with pytest.raises(ValidationError) as error:  # before the baseline
+        services.target_add(actor=SYSTEM, indicator=new, value=9, target_date=datetime.date(2021, 6, 1))
+    assert list(error.value.message_dict) == ["target_date"] and new.target_versions.count() == 1
+    before = IndicatorStatus.objects.get(indicator=indicator).components
+    services.add_target_version(actor=SYSTEM, indicator=indicator, value=35, target_date=datetime.date(2026, 1, 1))
+    assert IndicatorStatus.objects.get(indicator=indicator).components != before
