@@ -87,4 +87,16 @@ EQUIVALENT: dict[str, tuple[str, str]] = {
     "kompass/monitoring/values.py:NumberReplacer:15": (
         'is not a valid date.") % {"value": text[: 39]}',
         "this text matched PERIOD_RE (at most 10 characters, e.g. 2024-13-45): cutting it at 40 or 39 is the same."),
+    "kompass/monitoring/services/cycles.py:ReplaceComparisonOperator_Eq_LtE:0": (
+        "if cycle.state <= EvaluationCycle.State.CLOSED:",
+        'a cycle\'s state is "open" or "closed" and "open" > "closed", so `<=` is `==` for both states.'),
+    "kompass/monitoring/services/statuses.py:NumberReplacer:4": (
+        '"value").iterator(chunk_size= 20001)',
+        "the iterator's chunk size is how many rows each fetch brings, not which rows or in what order."),
+    "kompass/monitoring/services/statuses.py:NumberReplacer:5": (
+        '"value").iterator(chunk_size= 19999)',
+        "the iterator's chunk size is how many rows each fetch brings, not which rows or in what order."),
+    "kompass/monitoring/services/statuses.py:ReplaceComparisonOperator_Eq_LtE:0": (
+        "if progress and done % 1000 <= 0:",
+        "done counts from 1, so done % 1000 is never negative and `<= 0` is `== 0`."),
 }

@@ -206,3 +206,18 @@ def test_new_targets_of_a_decision_are_versions_of_this_cycle_and_refresh_the_st
     version = ind.target_versions.order_by("-version").first()
     assert (version.value, version.cycle_id, version.reason) == (90, cyc.pk, "Mehr")
     assert IndicatorStatus.objects.get(indicator=ind).components != before
+
+
+def test_a_decision_with_several_new_targets_refreshes_the_statuses_once(cycle, monkeypatch):
+    from kompass.monitoring.services import cycles, targets
+
+    office, cyc = cycle
+    measure = _indicator(MEASURE_B).measure
+    chosen = list(Indicator.objects.filter(measure=measure).order_by("pk")[:2])
+    calls = []
+    for module in (cycles, targets):
+        real = module.refresh_statuses
+        monkeypatch.setattr(module, "refresh_statuses", lambda *, _real=real, **kw: calls.append(kw) or _real(**kw))
+    services.decision_record(actor=office, cycle=cyc, measure=measure, kind="adjust_goals", reason="Mehr",
+                             new_targets=[(ind, 90, datetime.date(2029, 1, 1)) for ind in chosen])
+    assert [sorted(call["indicator_ids"]) for call in calls] == [sorted(ind.pk for ind in chosen)]

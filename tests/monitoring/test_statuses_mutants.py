@@ -45,14 +45,16 @@ def test_a_refresh_of_one_indicator_rewrites_it_its_goals_and_its_measure_only(s
 def test_a_refresh_of_more_ids_than_one_query_takes_still_rewrites_only_those(seeded):
     from kompass.monitoring.services._common import IN_CHUNK
 
-    chosen = list(Indicator.objects.order_by("pk").values_list("pk", flat=True)[:2])
+    last = Indicator.objects.order_by("-measure_id").first().measure  # its goals come after the other measures'
+    chosen = list(Indicator.objects.filter(measure=last).order_by("pk").values_list("pk", flat=True)[:2])
     unknown = [10**6 + n for n in range(IN_CHUNK)]
     _forget()
     report = services.refresh_statuses(strategy=seeded, indicator_ids=chosen + unknown)
     assert report == {"indicators": 2, "measures": 1}
     assert set(IndicatorStatus.objects.values_list("indicator_id", flat=True)) == set(chosen)
-    assert set(MeasureStatus.objects.values_list("measure_id", flat=True)) == set(
-        Indicator.objects.filter(pk__in=chosen).values_list("measure_id", flat=True))
+    assert set(GoalStatus.objects.values_list("goal_id", flat=True)) == set(
+        Goal.objects.filter(measure=last).values_list("pk", flat=True))
+    assert list(MeasureStatus.objects.values_list("measure_id", flat=True)) == [last.pk]
 
 
 def test_a_refresh_of_one_indicator_reads_only_its_measurements_and_targets(seeded):
@@ -108,8 +110,10 @@ def test_a_goal_without_indicators_is_not_computable_and_a_measure_without_goals
     services.refresh_statuses(strategy=seeded)
     stored = GoalStatus.objects.get(goal=goal)
     assert (stored.status, stored.score, stored.rollup) == ("not_computable", None, {"n_children": 0})
-    if measure is not None:
-        assert not MeasureStatus.objects.filter(measure=measure).exists()
+    assert measure is not None and not MeasureStatus.objects.filter(measure=measure).exists()
+    with_a_goal = set(Goal.objects.values_list("measure_id", flat=True))
+    assert set(MeasureStatus.objects.values_list("measure_id", flat=True)) == with_a_goal
+    assert set(GoalStatus.objects.values_list("goal_id", flat=True)) == set(Goal.objects.values_list("pk", flat=True))
 
 
 def test_action_fields_roll_up_their_measures_and_the_strategy_all_of_them(seeded):
@@ -131,3 +135,17 @@ def test_action_fields_roll_up_their_measures_and_the_strategy_all_of_them(seede
     result = roll_up([Stub(s) for s in statuses.values()])
     assert (whole.key, whole.name, whole.status, whole.score) == (seeded.slug, seeded.name, result.status.value,
                                                                  pytest.approx(result.score))
+
+
+def test_a_refresh_reports_its_progress_after_each_thousand_indicators(seeded):
+    measure = Indicator.objects.order_by("pk").first().measure
+    goal = Goal.objects.filter(measure=measure).order_by("pk").first()
+    base = Indicator.objects.filter(measure=measure).order_by("pk").first()
+    Indicator.objects.bulk_create([Indicator(goal=goal, measure=measure, slug=f"viele-{n}", name=f"Viele {n}",
+                                             unit="Anzahl", baseline_value=1.0, baseline_date=base.baseline_date)
+                                   for n in range(1001 - Indicator.objects.count())])
+    total = Indicator.objects.count()
+    assert total == 1001
+    calls = []
+    services.refresh_statuses(strategy=seeded, progress=lambda done, of: calls.append((done, of)))
+    assert calls == [(1000, 1001)]
