@@ -99,4 +99,7 @@ EQUIVALENT: dict[str, tuple[str, str]] = {
     "kompass/monitoring/services/statuses.py:ReplaceComparisonOperator_Eq_LtE:0": (
         "if progress and done % 1000 <= 0:",
         "done counts from 1, so done % 1000 is never negative and `<= 0` is `== 0`."),
+    "kompass/monitoring/services/measurements.py:ReplaceFalseWithTrue:0": (
+        "provisional = True",
+        "this branch appends a row error, and a row with errors is never written, so the flag's value is unused."),
 }

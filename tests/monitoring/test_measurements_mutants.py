@@ -252,3 +252,21 @@ def test_an_upload_is_kept_privately_and_its_job_named_after_the_file(seeded, me
     with pytest.raises(PermissionDenied):
         services.measurements_upload_start(actor=make_user("x@example.org"), strategy=seeded, measure=measure,
                                            upload=SimpleUploadedFile("a.csv", b"x"))
+
+
+def test_an_import_result_starts_empty_and_ok():
+    result = services.ImportResult()
+    assert (result.created, result.updated, result.unchanged, result.errors, result.ok) == (0, 0, 0, [], True)
+    assert services.ImportResult(errors=[services.RowError(2, "value", "x")]).ok is False
+
+
+def test_the_audit_event_of_a_large_import_names_at_most_50_indicators(seeded, measure):
+    base = Indicator.objects.filter(measure=measure, by_district=False).order_by("pk").first()
+    Indicator.objects.bulk_create([Indicator(goal=base.goal, measure=measure, slug=f"viele-{n}", name=f"Viele {n}",
+                                             unit="Anzahl", baseline_value=1.0, baseline_date=base.baseline_date)
+                                   for n in range(51)])
+    rows = [{"_row": n + 2, "indicator": f"viele-{n}", "period": "2023", "value": "2"} for n in range(51)]
+    result = services.measurements_import(actor=SYSTEM, strategy=seeded, rows=rows, measure=measure)
+    assert result.created == 51
+    named = AuditEvent.objects.get(action="monitoring.measurements_imported").changes["indicators"][1]
+    assert len(named) == 50 and set(named) < {f"viele-{n}" for n in range(51)}
