@@ -102,4 +102,16 @@ EQUIVALENT: dict[str, tuple[str, str]] = {
     "kompass/monitoring/services/measurements.py:ReplaceFalseWithTrue:0": (
         "provisional = True",
         "this branch appends a row error, and a row with errors is never written, so the flag's value is unused."),
+    "kompass/monitoring/values.py:ReplaceComparisonOperator_Eq_LtE:1": (
+        "day.month <= 1 and day.day == 1",
+        "a date's month is at least 1, so `day.month <= 1` is `day.month == 1`."),
+    "kompass/monitoring/values.py:ReplaceComparisonOperator_Eq_LtE:2": (
+        "day.month == 1 and day.day <= 1",
+        "a date's day is at least 1, so `day.day <= 1` is `day.day == 1`."),
+    "kompass/monitoring/values.py:ReplaceComparisonOperator_Eq_LtE:4": (
+        'cadence == "quarterly" and day.day <= 1',
+        "a date's day is at least 1, so `day.day <= 1` is `day.day == 1`."),
+    "kompass/monitoring/values.py:ReplaceComparisonOperator_Eq_LtE:6": (
+        'cadence == "monthly" and day.day <= 1',
+        "a date's day is at least 1, so `day.day <= 1` is `day.day == 1`."),
 }
