@@ -12,16 +12,8 @@ from kompass.measures.models import Measure
 from kompass.monitoring import dated, services
 from kompass.monitoring.models import Goal, Indicator, IndicatorStatus, MeasureInput
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 MEASURE = "open-source-baukasten-fachverfahren"
-
-
-@pytest.fixture(autouse=True)
-def _english():
-    from django.utils import translation
-
-    with translation.override("en"):
-        yield
 
 
 @pytest.fixture

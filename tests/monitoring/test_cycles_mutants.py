@@ -13,24 +13,14 @@ from kompass.core.actors import SYSTEM
 from kompass.monitoring import services
 from kompass.monitoring.models import BoardComment, Decision, EvaluationCycle, Goal, GoalAssessment, Indicator, Review
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 MEASURE_A = "bodenfeuchte-sensoren-strassenbaeume"  # the seeded measure with the lowest pk that has indicators
 MEASURE_B = "vergabe-lab-innovative-beschaffung"
 
 
-@pytest.fixture(autouse=True)
-def _english():
-    from django.utils import translation
-
-    with translation.override("en"):
-        yield
-
-
 @pytest.fixture
-def cycle(seeded, make_user):
-    office = make_user("office@example.org", office=True)
-    return office, services.cycle_open(actor=office, strategy=seeded, slug="z26", name="Zyklus 2026",
-                                       deadline=datetime.date(2026, 12, 1), name_en="Cycle 2026")
+def cycle(office_cycle):
+    return office_cycle
 
 
 def _indicator(measure_slug):

@@ -16,19 +16,11 @@ from kompass.monitoring import services
 from kompass.monitoring.models import Indicator, IndicatorStatus, Measurement
 from kompass.strategy.models import District
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 MEASURE = "open-source-baukasten-fachverfahren"
 COUNT = "bsp-komponenten-veroeffentlicht"  # count, baseline 2022-01-01, no districts
 BY_DISTRICT = "bsp-nachnutzungen"  # count with a breakdown by district
 SHARE = "bsp-innovative-zuschlaege"  # a percentage of another measure
-
-
-@pytest.fixture(autouse=True)
-def _english():
-    from django.utils import translation
-
-    with translation.override("en"):
-        yield
 
 
 @pytest.fixture
