@@ -114,4 +114,7 @@ EQUIVALENT: dict[str, tuple[str, str]] = {
     "kompass/monitoring/values.py:ReplaceComparisonOperator_Eq_LtE:6": (
         'cadence == "monthly" and day.day <= 1',
         "a date's day is at least 1, so `day.day <= 1` is `day.day == 1`."),
+    "kompass/monitoring/values.py:ReplaceBinaryOperator_Sub_Add:3": (
+        'return f"{day.year}-Q{(day.month + 1) // 3 + 1}"',
+        "the branch runs only for months 1, 4, 7 and 10, where (m - 1) // 3 and (m + 1) // 3 are both 0, 1, 2, 3."),
 }
