@@ -81,4 +81,50 @@ EQUIVALENT: dict[str, tuple[str, str]] = {
     "kompass/jobs/services.py:NumberReplacer:3": (
         "every: int = 0):",
         "the default interval is only used as max(1, every), and max(1, 0) == max(1, 1) == 1."),
+    # scope monitoring
+    "kompass/monitoring/services/cycles.py:ReplaceComparisonOperator_NotEq_Gt:2": (
+        "if new_methods and kind > Decision.Kind.ADJUST_EVALUATION:",
+        'kind is checked to be a Decision.Kind first; "adjust_evaluation" is the least of the five, so `>` is `!=`.'),
+    "kompass/monitoring/values.py:NumberReplacer:2": (
+        'is not a period.") % {"value": text[: 41]}',
+        "this text matched PERIOD_RE (at most 10 characters, e.g. 2024-Q1-31): cutting it at 40 or 41 is the same."),
+    "kompass/monitoring/values.py:NumberReplacer:3": (
+        'is not a period.") % {"value": text[: 39]}',
+        "this text matched PERIOD_RE (at most 10 characters, e.g. 2024-Q1-31): cutting it at 40 or 39 is the same."),
+    "kompass/monitoring/values.py:NumberReplacer:14": (
+        'is not a valid date.") % {"value": text[: 41]}',
+        "this text matched PERIOD_RE (at most 10 characters, e.g. 2024-13-45): cutting it at 40 or 41 is the same."),
+    "kompass/monitoring/values.py:NumberReplacer:15": (
+        'is not a valid date.") % {"value": text[: 39]}',
+        "this text matched PERIOD_RE (at most 10 characters, e.g. 2024-13-45): cutting it at 40 or 39 is the same."),
+    "kompass/monitoring/services/cycles.py:ReplaceComparisonOperator_Eq_LtE:0": (
+        "if cycle.state <= EvaluationCycle.State.CLOSED:",
+        'a cycle\'s state is "open" or "closed" and "open" > "closed", so `<=` is `==` for both states.'),
+    "kompass/monitoring/services/statuses.py:NumberReplacer:4": (
+        '"value").iterator(chunk_size= 20001)',
+        "the iterator's chunk size is how many rows each fetch brings, not which rows or in what order."),
+    "kompass/monitoring/services/statuses.py:NumberReplacer:5": (
+        '"value").iterator(chunk_size= 19999)',
+        "the iterator's chunk size is how many rows each fetch brings, not which rows or in what order."),
+    "kompass/monitoring/services/statuses.py:ReplaceComparisonOperator_Eq_LtE:0": (
+        "if progress and done % 1000 <= 0:",
+        "done counts from 1, so done % 1000 is never negative and `<= 0` is `== 0`."),
+    "kompass/monitoring/services/measurements.py:ReplaceFalseWithTrue:0": (
+        "provisional = True",
+        "this branch appends a row error, and a row with errors is never written, so the flag's value is unused."),
+    "kompass/monitoring/values.py:ReplaceComparisonOperator_Eq_LtE:1": (
+        "day.month <= 1 and day.day == 1",
+        "a date's month is at least 1, so `day.month <= 1` is `day.month == 1`."),
+    "kompass/monitoring/values.py:ReplaceComparisonOperator_Eq_LtE:2": (
+        "day.month == 1 and day.day <= 1",
+        "a date's day is at least 1, so `day.day <= 1` is `day.day == 1`."),
+    "kompass/monitoring/values.py:ReplaceComparisonOperator_Eq_LtE:4": (
+        'cadence == "quarterly" and day.day <= 1',
+        "a date's day is at least 1, so `day.day <= 1` is `day.day == 1`."),
+    "kompass/monitoring/values.py:ReplaceComparisonOperator_Eq_LtE:6": (
+        'cadence == "monthly" and day.day <= 1',
+        "a date's day is at least 1, so `day.day <= 1` is `day.day == 1`."),
+    "kompass/monitoring/values.py:ReplaceBinaryOperator_Sub_Add:3": (
+        'return f"{day.year}-Q{(day.month + 1) // 3 + 1}"',
+        "the branch runs only for months 1, 4, 7 and 10, where (m - 1) // 3 and (m + 1) // 3 are both 0, 1, 2, 3."),
 }

@@ -82,17 +82,26 @@ SCOPES: dict[str, Scope] = {
         ("kompass/monitoring/rules.py", "kompass/monitoring/services", "kompass/monitoring/values.py"),
         (("kompass/monitoring/rules.py", f"{M}test_rules_mutants.py {M}test_decisions.py {M}test_permissions.py "
                                          f"{M}test_status.py"),
-         ("kompass/monitoring/services/chains.py", f"{M}test_decisions.py {M}test_permissions.py {M}test_status.py"),
+         ("kompass/monitoring/services/chains.py", f"{M}test_chains_mutants.py {M}test_all_or_nothing_mutants.py "
+                                                   f"{M}test_decisions.py {M}test_permissions.py {M}test_status.py"),
          ("kompass/monitoring/services/targets.py",
-          f"{M}test_services_mutants.py {M}test_decisions.py {M}test_permissions.py {M}test_status.py"),
+          f"{M}test_services_mutants.py {M}test_all_or_nothing_mutants.py {M}test_decisions.py "
+          f"{M}test_permissions.py {M}test_status.py"),
          ("kompass/monitoring/services/cycles.py",
-          f"{M}test_services_mutants.py {M}test_decisions.py {M}test_cycles.py"),
-         ("kompass/monitoring/services/statuses.py", f"{M}test_status.py {M}test_seed.py {M}test_cycles.py"),
+          f"{M}test_cycles_mutants.py {M}test_all_or_nothing_mutants.py {M}test_services_mutants.py "
+          f"{M}test_decisions.py {M}test_cycles.py"),
+         ("kompass/monitoring/services/statuses.py",
+          f"{M}test_statuses_mutants.py {M}test_status.py {M}test_seed.py {M}test_cycles.py"),
          ("kompass/monitoring/values.py", f"{M}test_values_mutants.py {M}test_import.py {M}test_permissions.py "
                                           f"{M}test_decisions.py"),
          ("kompass/monitoring/services/reminders.py",
-          f"{M}test_services_mutants.py {M}test_coordination.py {M}test_import.py {M}test_permissions.py "
-          f"{M}test_decisions.py"),
-         ("kompass/monitoring/", f"{M}test_services_mutants.py {M}test_import.py {M}test_permissions.py "
-                                 f"{M}test_decisions.py"))),
+          f"{M}test_services_mutants.py {M}test_all_or_nothing_mutants.py {M}test_coordination.py "
+          f"{M}test_import.py {M}test_permissions.py {M}test_decisions.py"),
+         ("kompass/monitoring/services/measurements.py", f"{M}test_measurements_mutants.py "
+                                                         f"{M}test_all_or_nothing_mutants.py "
+                                                         f"{M}test_services_mutants.py {M}test_import.py "
+                                                         f"{M}test_decisions.py"),
+         ("kompass/monitoring/services/uploads.py", f"{M}test_measurements_mutants.py {M}test_import.py"),
+         ("kompass/monitoring/", f"{M}test_services_mutants.py {M}test_measurements_mutants.py {M}test_import.py "
+                                 f"{M}test_permissions.py {M}test_decisions.py"))),
 }

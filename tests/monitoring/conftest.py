@@ -37,3 +37,24 @@ def seeded(_seed_rows, berlin):
     for model, rows in _seed_rows.items():
         model.objects.bulk_create([model(**row) for row in rows])
     return berlin
+
+
+@pytest.fixture
+def english():
+    """Messages in English (the tests compare texts)."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
+
+
+@pytest.fixture
+def office_cycle(seeded, make_user):
+    """A person of the strategy office and the evaluation cycle "z26" they opened."""
+    import datetime
+
+    from kompass.monitoring import services
+
+    office = make_user("office@example.org", office=True)
+    return office, services.cycle_open(actor=office, strategy=seeded, slug="z26", name="Zyklus 2026",
+                                       deadline=datetime.date(2026, 12, 1), name_en="Cycle 2026")

@@ -12,24 +12,14 @@ from kompass.core.permissions import MissingActor
 from kompass.monitoring import services
 from kompass.monitoring.models import BoardComment, Decision, EvaluationCycle, Indicator, TargetVersion
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 MEASURE = "vergabe-lab-innovative-beschaffung"
 INDICATOR = "bsp-innovative-zuschlaege"
 
 
-@pytest.fixture(autouse=True)
-def _english():
-    from django.utils import translation
-
-    with translation.override("en"):
-        yield
-
-
 @pytest.fixture
-def cycle(seeded, make_user):
-    office = make_user("office@example.org", office=True)
-    return office, services.cycle_open(actor=office, strategy=seeded, slug="z26", name="Zyklus 2026",
-                                       deadline=datetime.date(2026, 12, 1))
+def cycle(office_cycle):
+    return office_cycle
 
 
 def _state(measure_slug=MEASURE):

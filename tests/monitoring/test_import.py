@@ -32,7 +32,10 @@ def _upload(client, name, content):
     from django.test import TestCase
 
     from kompass.jobs.models import Job
+    from kompass.lifecycle.models import private_root
 
+    uploads = private_root() / "monitoring" / "uploads"
+    kept = set(uploads.glob("*"))  # files an interrupted earlier run may have left behind
     with TestCase.captureOnCommitCallbacks(execute=True):
         response = client.post(f"/en/monitoring/measures/{MEASURE}/upload/",
                                {"file": SimpleUploadedFile(name, content)})
@@ -41,9 +44,7 @@ def _upload(client, name, content):
     job = Job.objects.get(pk=response["Location"].rstrip("/").rsplit("/", 1)[-1])
     assert (job.kind, job.status) == ("monitoring.upload", "done")
     assert job.result_url == f"/en/monitoring/measures/{MEASURE}/upload/?job={job.pk}"
-    from kompass.lifecycle.models import private_root
-
-    assert not list((private_root() / "monitoring" / "uploads").glob("*"))  # the upload is deleted afterwards
+    assert set(uploads.glob("*")) == kept  # the upload is deleted afterwards
     return client.get(job.result_url)
 
 

@@ -85,3 +85,21 @@ def test_a_group_comment_is_for_that_groups_members_and_the_office(world, group)
     assert allowed == OFFICE | {group}
     assert {who for who, user in people.items() if rules.has_perm("monitoring.comment_for_group", user, None)} \
         == OFFICE
+
+
+def test_an_inactive_person_on_a_team_board_and_panel_has_no_monitoring_permission(world, make_user):
+    _people, objects, groups = world
+    gone = make_user("gone-team@example.org")
+    TeamMember.objects.create(measure=objects["measure"], user=gone, role="member")
+    groups["board"].members.add(gone)
+    groups["panel"].members.add(gone)
+
+    def allowed():
+        return (rules.has_perm("monitoring.view_my_tasks", gone), rules.has_perm("monitoring.comment", gone),
+                [rules.has_perm("monitoring.comment_for_group", gone, groups[g]) for g in ("board", "panel")],
+                [rules.has_perm("monitoring.change_monitoring", gone, obj) for obj in objects.values()])
+
+    assert allowed() == (True, True, [True, True], [True] * len(objects))
+    gone.is_active = False
+    gone.save()
+    assert allowed() == (False, False, [False, False], [False] * len(objects))

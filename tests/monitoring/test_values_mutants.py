@@ -28,6 +28,9 @@ def runtime(text: str) -> str:
     (datetime.date(2024, 3, 1), "monthly", "2024-03"),
     (datetime.date(2024, 3, 15), "monthly", "2024-03-15"),
     (datetime.date(2024, 1, 1), "daily", "2024-01-01"),
+    (datetime.date(2024, 4, 1), "yearly", "2024-04-01"),
+    (datetime.date(2024, 4, 1), "monthly", "2024-04"),
+    (datetime.date(2024, 1, 1), "zweijaehrlich", "2024-01-01"),  # an unknown cadence: the date
 ])
 def test_a_period_label_follows_the_cadence_read_from_data(day, cadence, label):
     assert period_label(day, runtime(cadence)) == label
@@ -104,3 +107,32 @@ def test_yes_no_cells(raw, flag):
     from kompass.monitoring.values import parse_flag
 
     assert parse_flag(raw) is flag
+
+
+@pytest.mark.parametrize(("raw", "precision"), [
+    ("2024", "year"), (2024, "year"), ("2024-Q2", "quarter"), ("2024-04", "month"), ("2024-04-01", "day"),
+    (datetime.date(2024, 4, 1), "day"), (datetime.datetime(2024, 4, 1, 12), "day"),
+])
+def test_a_period_keeps_how_it_was_entered(raw, precision):
+    from kompass.monitoring.values import parse_period_entered
+
+    entered = parse_period_entered(raw)
+    assert entered.precision == precision and parse_period_entered(entered) is entered
+
+
+def test_a_dated_value_is_taken_as_it_is():
+    from kompass.monitoring.dated import QUARTER, Dated
+    from kompass.monitoring.values import parse_period_entered
+
+    quarter = Dated(2024, 4, 1, precision=QUARTER)
+    assert parse_period_entered(quarter) is quarter
+    assert parse_period(quarter) == datetime.date(2024, 4, 1) and type(parse_period(quarter)) is datetime.date
+
+
+@pytest.mark.parametrize(("raw", "shown"), [(True, "True"), ("x" * 60, "x" * 40), (" 24 ", "24")])
+def test_a_refused_period_shows_what_was_entered_cut_at_40_characters(raw, shown):
+    from django.utils import translation
+
+    with translation.override("en"), pytest.raises(ValueError) as error:
+        parse_period(raw)
+    assert str(error.value) == f"“{shown}” is not a period (use 2024, 2024-Q2, 2024-05 or 2024-05-17)."
