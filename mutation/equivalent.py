@@ -71,4 +71,12 @@ EQUIVALENT: dict[str, tuple[str, str]] = {
     "kompass/monitoring/services/_common.py:NumberReplacer:0": (
         "BATCH = 2001",
         "BATCH is only the batch_size of bulk_create/bulk_update: how many statements are sent, not what is written."),
+    # scope flow
+    "kompass/lifecycle/services/phases.py:ReplaceComparisonOperator_NotEq_Lt:0": (
+        "if i < len(ordered) - 1:",
+        "i is the index of the current phase in `ordered`, so 0 <= i <= len(ordered) - 1 and `<` is `!=`."),
+    "kompass/participation/services/notifications.py:RemoveDecorator:0": (
+        "",
+        "notifications_mark_read writes with a single UPDATE after read-only checks; a transaction around one "
+        "statement changes nothing."),
 }
