@@ -402,3 +402,29 @@ def test_a_decision_in_the_logbook_tells_the_rest_of_the_team_in_500_characters(
                                   held_on=datetime.date(2025, 5, 2), decisions=decisions)
     (note,) = Notification.objects.filter(kind="decision")
     assert note.recipient == people["lead"] and note.text.endswith(decisions.strip()[:500])
+
+
+def test_a_team_member_without_an_organisation_given_joins_for_their_own(fresh, make_user):
+    from django.core.exceptions import ValidationError
+
+    from kompass.lifecycle.models import Notification, TeamMember
+
+    office = make_user("office@example.org", office=True)
+    org = fresh.responsible_organisation
+    newcomer = make_user("neu@example.org", member_of=[org])
+    with pytest.raises(ValidationError):
+        services.team_member_set(actor=office, measure=fresh, user=newcomer, role="boss")
+    member = services.team_member_set(actor=office, measure=fresh, user=newcomer, role="member")
+    assert (member.role, member.organisation) == ("member", org)
+    loner = make_user("allein@example.org")
+    assert services.team_member_set(actor=office, measure=fresh, user=loner, role="member").organisation is None
+    assert [e.changes["team_member"] for e in AuditEvent.objects.filter(action="team_member.added").order_by("pk")] \
+        == [[None, "neu@example.org (member)"], [None, "allein@example.org (member)"]]
+    loner.is_active = False
+    loner.save()
+    from kompass.lifecycle.services._common import notify_team
+
+    assert notify_team(fresh, "decision", "Hallo", exclude=newcomer) == 0
+    assert notify_team(fresh, "decision", "Hallo") == 1
+    assert list(Notification.objects.filter(kind="decision").values_list("recipient", flat=True)) == [newcomer.pk]
+    assert TeamMember.objects.filter(measure=fresh).count() == 2

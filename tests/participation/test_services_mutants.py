@@ -404,3 +404,4 @@ def test_supporting_ones_own_idea_is_refused_with_the_reason(idea, citizen):
     with pytest.raises(PermissionDenied, match="eigene Idee"):
         support_add(actor=citizen, idea=idea)
     assert Idea.objects.get(pk=idea.pk).support_count == 0
+
