@@ -1,4 +1,4 @@
-"""Comments, digest opt-out, ownership and new ideas, pinned where mutation testing found them loose
+"""Comments, digests and opt-out, ownership and new ideas, pinned where mutation testing found them loose
 (docs/mutation/flow.md)."""
 
 import pytest
@@ -106,3 +106,36 @@ def test_a_new_idea_is_trimmed_followed_by_its_author_and_audited(berlin, citize
     assert list(idea.status_changes.values_list("status", flat=True)) == ["submitted"]
     assert AuditEvent.objects.get(action="idea.created", object_id=str(idea.pk)).changes == {"title": [None, "T" * 200]}
     assert Idea.objects.filter(author=citizen).count() == 1
+
+
+def test_a_digest_carries_at_most_100_notices_oldest_first_and_skips_inactive_accounts(citizen, make_user):
+    from datetime import timedelta
+
+    from django.core import mail
+    from django.utils import timezone
+
+    from kompass.audit.models import AuditEvent
+    from kompass.core.actors import system_actor
+    from kompass.participation.models import Notification
+    from kompass.participation.services import digest_send
+
+    now = timezone.now()
+    for n in range(101):
+        notice = Notification.objects.create(user=citizen, text=f"Nachricht {n:03d}", url=f"/n/{n}/")
+        Notification.objects.filter(pk=notice.pk).update(created_at=now - timedelta(minutes=200 - n))
+    gone = make_user("weg@example.org")
+    gone.is_active = False
+    gone.save()
+    Notification.objects.create(user=gone, text="nie", url="/x/")
+    job = system_actor("participation digest")
+    assert digest_send(actor=job, period="weekly", base_url="https://kompass.example/") == 1
+    lines = [line for line in mail.outbox[0].body.splitlines() if line.startswith("- ")]
+    assert lines[0] == "- Nachricht 000 https://kompass.example/n/0/" and len(lines) == 100
+    assert lines[-1].startswith("- Nachricht 099 ")
+    assert digest_send(actor=job, period="weekly", base_url="https://kompass.example") == 1
+    assert [line for line in mail.outbox[1].body.splitlines() if line.startswith("- ")] == [
+        "- Nachricht 100 https://kompass.example/n/100/"]
+    assert digest_send(actor=job, period="weekly") == 0
+    assert [e.changes["count"] for e in AuditEvent.objects.filter(action="notification.digest_sent")
+            .order_by("pk")] == [[None, 100], [None, 1]]
+    assert Notification.objects.get(user=gone).emailed_at is None
