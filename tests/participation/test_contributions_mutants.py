@@ -139,3 +139,24 @@ def test_a_digest_carries_at_most_100_notices_oldest_first_and_skips_inactive_ac
     assert [e.changes["count"] for e in AuditEvent.objects.filter(action="notification.digest_sent")
             .order_by("pk")] == [[None, 100], [None, 1]]
     assert Notification.objects.get(user=gone).emailed_at is None
+
+
+def test_followers_hear_of_a_reply_once_and_the_replier_not_at_all(idea, citizen, make_user):
+    from kompass.core.actors import system_actor
+    from kompass.participation.models import Notification
+    from kompass.participation.services import comment_create, follow_set
+    from kompass.participation.services.notifications import notify_followers
+
+    asker, replier, reader = (make_user(f"{n}@example.org") for n in ("frage", "antwort", "leser"))
+    for person in (asker, replier, reader):
+        follow_set(actor=person, idea=idea)
+    parent = comment_create(actor=asker, idea=idea, text="Frage")
+    Notification.objects.all().delete()
+    comment_create(actor=replier, idea=idea, parent=parent, text="Antwort")
+    told = sorted(Notification.objects.values_list("user__email", flat=True))
+    assert told == sorted([citizen.email, reader.email, asker.email])  # the asker once: the reply notice
+    assert "#comment-" in Notification.objects.get(user=asker).url
+    Notification.objects.all().delete()
+    notify_followers(system_actor("test"), idea=idea, text="Alle", exclude=(None, reader.pk))
+    assert sorted(Notification.objects.values_list("user__email", flat=True)) == sorted(
+        [citizen.email, asker.email, replier.email])
