@@ -428,3 +428,29 @@ def test_a_team_member_without_an_organisation_given_joins_for_their_own(fresh, 
     assert notify_team(fresh, "decision", "Hallo") == 1
     assert list(Notification.objects.filter(kind="decision").values_list("recipient", flat=True)) == [newcomer.pk]
     assert TeamMember.objects.filter(measure=fresh).count() == 2
+
+
+def test_a_process_section_fills_what_it_leaves_out_with_the_defaults(berlin):
+    from kompass.accounts.models import UserGroup
+    from kompass.lifecycle.models import MeetingFormat, Phase, ProcessSettings, SelectionCriterion
+    from kompass.lifecycle.services.process import load_process
+    from kompass.strategy.services import STRATEGY_LOADER, LoadReport
+
+    document = {"process": {"phases": [{"slug": "anfang"}, {"slug": "ende", "skippable": True,
+                                                           "exit_criteria": ["mandate"]}],
+                            "formats": [{"slug": "runde"}, {"slug": "rat", "gives_mandate": True}],
+                            "reviewer_groups": {"external": "neue-jury"}},
+                "selection_criteria": [{"slug": "nutzen"}, {"slug": "kosten", "weight": 3}]}
+    load_process(berlin, document, STRATEGY_LOADER, "test", LoadReport(strategy=berlin.slug, dry_run=False))
+    phases = {p.slug: p for p in Phase.objects.filter(strategy=berlin, slug__in=["anfang", "ende"])}
+    assert [(p.position, p.skippable, p.exit_criteria, p.name) for p in (phases["anfang"], phases["ende"])] == [
+        (0, False, [], ""), (1, True, ["mandate"], "")]
+    formats = MeetingFormat.objects.filter(strategy=berlin, slug__in=["runde", "rat"]).order_by("position")
+    assert [(f.position, f.gives_mandate) for f in formats] == [(0, False), (1, True)]
+    criteria = SelectionCriterion.objects.filter(strategy=berlin, slug__in=["nutzen", "kosten"]).order_by("position")
+    assert [(c.position, c.weight, c.value) for c in criteria] == [(0, 1, None), (1, 3, None)]
+    settings = ProcessSettings.objects.get(strategy=berlin)
+    assert (settings.stuck_after_days, settings.min_assessments, settings.reviewer_groups) == (
+        365, 1, {"external": "neue-jury"})
+    group = UserGroup.objects.get(slug="neue-jury")
+    assert (group.name, group.kind) == ("Neue Jury", "team")
