@@ -454,3 +454,22 @@ def test_a_process_section_fills_what_it_leaves_out_with_the_defaults(berlin):
         365, 1, {"external": "neue-jury"})
     group = UserGroup.objects.get(slug="neue-jury")
     assert (group.name, group.kind) == ("Neue Jury", "team")
+
+
+def test_an_invitation_goes_to_the_trimmed_lower_cased_address_of_someone_not_yet_on_the_team(fresh, people):
+    from django.core import mail
+    from django.core.exceptions import ValidationError
+
+    from kompass.audit.models import AuditEvent
+
+    lead = people["lead"]
+    for email, role in ((people["member"].email.upper(), "member"), ("neu@example.org", "boss")):
+        with pytest.raises(ValidationError):
+            services.invitation_send(actor=lead, measure=fresh, email=email, role=role)
+    assert not mail.outbox
+    invitation = services.invitation_send(actor=lead, measure=fresh, email="  Neu@Example.ORG ", role="lead")
+    assert (invitation.email, invitation.role, invitation.invited_by) == ("neu@example.org", "lead", lead)
+    assert mail.outbox[0].to == ["neu@example.org"] and fresh.title in mail.outbox[0].subject
+    assert AuditEvent.objects.get(action="team_invitation.sent").changes == {
+        "invitation": [None, "neu@example.org (lead)"]}
+
