@@ -127,4 +127,12 @@ EQUIVALENT: dict[str, tuple[str, str]] = {
     "kompass/monitoring/values.py:ReplaceBinaryOperator_Sub_Add:3": (
         'return f"{day.year}-Q{(day.month + 1) // 3 + 1}"',
         "the branch runs only for months 1, 4, 7 and 10, where (m - 1) // 3 and (m + 1) // 3 are both 0, 1, 2, 3."),
+    # scope flow
+    "kompass/lifecycle/services/phases.py:ReplaceComparisonOperator_NotEq_Lt:0": (
+        "if i < len(ordered) - 1:",
+        "i is the index of the current phase in `ordered`, so 0 <= i <= len(ordered) - 1 and `<` is `!=`."),
+    "kompass/participation/services/notifications.py:RemoveDecorator:0": (
+        "",
+        "notifications_mark_read writes with a single UPDATE after read-only checks; a transaction around one "
+        "statement changes nothing."),
 }

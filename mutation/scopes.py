@@ -53,31 +53,43 @@ SCOPES: dict[str, Scope] = {
         (("kompass/lifecycle/rules.py", f"{L}test_rules.py {L}test_roles.py"),
          ("kompass/participation/rules.py", f"{P}test_rules.py {P}test_roles_and_moderation.py"),
          ("kompass/lifecycle/services/phases.py",
-          f"{L}test_services_mutants.py {L}test_process.py {L}test_properties.py {L}test_api.py"),
+          f"{L}test_services_mutants.py {L}test_process.py {L}test_properties.py {L}test_api.py "
+          f"{L}test_atomic_mutants.py"),
          ("kompass/lifecycle/services/process.py",
           f"{L}test_services_mutants.py {L}test_process.py {L}test_properties.py {L}test_api.py"),
-         ("kompass/lifecycle/services/imports.py", f"{L}test_services_mutants.py {L}test_spreadsheets.py"),
+         ("kompass/lifecycle/services/imports.py",
+          f"{L}test_services_mutants.py {L}test_spreadsheets.py {L}test_spreadsheet_preview.py "
+          f"{L}test_atomic_mutants.py"),
          ("kompass/lifecycle/services/selection.py",
-          f"{L}test_services_mutants.py {L}test_selection.py {L}test_roles.py {P}test_idea_to_measure.py"),
-         ("kompass/lifecycle/services/lessons.py", f"{L}test_collaboration.py {L}test_records.py {L}test_api.py"),
+          f"{L}test_services_mutants.py {L}test_selection_mutants.py {L}test_selection.py {L}test_roles.py "
+          f"{P}test_idea_to_measure.py {L}test_atomic_mutants.py"),
+         ("kompass/lifecycle/services/lessons.py",
+          f"{L}test_lessons_mutants.py {L}test_collaboration.py {L}test_records.py {L}test_api.py "
+          f"{L}test_atomic_mutants.py"),
          ("kompass/lifecycle/services/_common.py",
-          f"{L}test_selection.py {L}test_spreadsheets.py {L}test_records.py {L}test_process.py"),
+          f"{L}test_selection.py {L}test_spreadsheets.py {L}test_records.py {L}test_process.py "
+          f"{L}test_atomic_mutants.py"),
          ("kompass/lifecycle/services/",
-          f"{L}test_services_mutants.py {L}test_records.py {L}test_roles.py {L}test_process.py"),
+          f"{L}test_services_mutants.py {L}test_records.py {L}test_roles.py {L}test_process.py "
+          f"{L}test_coordinators.py {L}test_atomic_mutants.py"),
          ("kompass/participation/services/ideas.py",
-          f"{P}test_services_mutants.py {P}test_ideas.py {P}test_idea_to_measure.py {P}test_api.py"),
-         ("kompass/participation/services/idempotency.py", f"{P}test_idempotency.py {P}test_services_mutants.py"),
+          f"{P}test_services_mutants.py {P}test_contributions_mutants.py {P}test_ideas.py "
+          f"{P}test_idea_to_measure.py {P}test_api.py {P}test_atomic_mutants.py"),
+         ("kompass/participation/services/idempotency.py",
+          f"{P}test_idempotency.py {P}test_services_mutants.py {P}test_atomic_mutants.py"),
          ("kompass/participation/services/moderation.py",
-          f"{P}test_services_mutants.py {P}test_roles_and_moderation.py {P}test_api.py"),
+          f"{P}test_services_mutants.py {P}test_roles_and_moderation.py {P}test_api.py {P}test_atomic_mutants.py"),
          ("kompass/participation/services/ratelimit.py", f"{P}test_roles_and_moderation.py {P}test_api.py"),
          ("kompass/participation/services/consultations.py",
-          f"{P}test_services_mutants.py {P}test_consultations.py {P}test_api.py"),
+          f"{P}test_services_mutants.py {P}test_consultations.py {P}test_api.py {P}test_atomic_mutants.py"),
          ("kompass/participation/services/notifications.py",
-          f"{P}test_services_mutants.py {P}test_notifications.py {P}test_ideas.py"),
+          f"{P}test_services_mutants.py {P}test_contributions_mutants.py {P}test_notifications.py "
+          f"{P}test_ideas.py {P}test_atomic_mutants.py"),
          ("kompass/participation/services/privacy.py",
           f"{P}test_citizen_accounts.py {P}test_idea_to_measure.py"),
          ("kompass/participation/services/",
-          f"{P}test_services_mutants.py {P}test_ideas.py {P}test_api.py {P}test_roles_and_moderation.py"))),
+          f"{P}test_services_mutants.py {P}test_contributions_mutants.py {P}test_ideas.py {P}test_api.py "
+          f"{P}test_roles_and_moderation.py {P}test_atomic_mutants.py"))),
     "monitoring": Scope(
         ("kompass/monitoring/rules.py", "kompass/monitoring/services", "kompass/monitoring/values.py"),
         (("kompass/monitoring/rules.py", f"{M}test_rules_mutants.py {M}test_decisions.py {M}test_permissions.py "

@@ -243,3 +243,233 @@ def test_removing_a_team_member_is_recorded_on_the_measure_then_deleted(fresh, m
     assert not TeamMember.objects.filter(pk=member.pk).exists()
     event = AuditEvent.objects.filter(action="team_member.removed", object_id=str(fresh.pk)).get()
     assert event.changes == {"team_member": ["kim@example.org (member)", None]}
+
+
+def test_a_saved_description_audits_exactly_the_sections_that_changed(fresh, make_user):
+    from kompass.lifecycle.models import SECTION_KEYS
+
+    office = make_user("office@example.org", office=True)
+    first = {key: f"Text {key}" for key in SECTION_KEYS}
+    services.description_save(actor=office, measure=fresh, sections=first)
+    changed = {**first, SECTION_KEYS[0]: "Neu", SECTION_KEYS[-1]: ""}
+    services.description_save(actor=office, measure=fresh, sections=changed)
+    audited = [e.changes["sections"][1] for e in AuditEvent.objects.filter(
+        action="description.saved", object_id=str(fresh.pk)).order_by("pk")]
+    assert audited == [list(SECTION_KEYS), [SECTION_KEYS[0], SECTION_KEYS[-1]]]
+
+
+def _preview(storage, user, name="massnahmen.xlsx"):
+    from django.core.files.base import ContentFile
+
+    from kompass.jobs.models import Job
+
+    kept = storage.save("lifecycle/imports/vorschau.xlsx", ContentFile(b"xlsx"))
+    return Job.objects.create(kind="lifecycle.import", title="Check", status="done", created_by=user,
+                              task_args=[0, user.pk, kept, name, True],
+                              result={"report": {"dry_run": True, "problems": []}})
+
+
+def test_only_the_person_who_checked_a_file_may_import_it(settings, tmp_path, make_user):
+    from kompass.lifecycle.models import private_storage
+    from kompass.lifecycle.services.imports import confirmable
+
+    settings.KOMPASS_PRIVATE_ROOT = tmp_path / "private"
+    older, checker, younger = (make_user(f"{n}@example.org", office=True) for n in ("a", "b", "c"))
+    job = _preview(private_storage(), checker)
+    assert confirmable(job, checker)
+    assert not confirmable(job, older) and not confirmable(job, younger) and not confirmable(job, None)
+
+
+def test_a_confirmed_import_runs_on_the_checked_file_under_its_name(settings, tmp_path, berlin, make_user):
+    from kompass.lifecycle.models import private_storage
+
+    settings.KOMPASS_PRIVATE_ROOT = tmp_path / "private"
+    office = make_user("o@example.org", office=True)
+    job = _preview(private_storage(), office)
+    job.task_args[0] = berlin.pk
+    job.save()
+    started = services.spreadsheet_import_confirm(actor=office, strategy=berlin, job=job)
+    assert started.task_args == [berlin.pk, office.pk, job.task_args[2], "massnahmen.xlsx", False]
+    assert "massnahmen.xlsx" in started.title and started.temp_files == [job.task_args[2]]
+
+
+@pytest.mark.parametrize("days", [-10, 10])
+def test_moving_a_due_date_either_way_lets_the_overdue_reminder_go_out_again(fresh, make_user, days):
+    office = make_user("office@example.org", office=True)
+    due = datetime.date(2026, 3, 31)
+    milestone = services.milestone_create(actor=office, measure=fresh, title="Ausschreibung", due_on=due)
+    Milestone.objects.filter(pk=milestone.pk).update(overdue_notified_on=datetime.date(2026, 4, 1))
+    milestone = Milestone.objects.get(pk=milestone.pk)
+    services.milestone_update(actor=office, milestone=milestone, title="Ausschreibung", due_on=due)
+    assert Milestone.objects.get(pk=milestone.pk).overdue_notified_on == datetime.date(2026, 4, 1)
+    services.milestone_update(actor=office, milestone=milestone, title="Ausschreibung",
+                              due_on=due + datetime.timedelta(days=days))
+    assert Milestone.objects.get(pk=milestone.pk).overdue_notified_on is None
+
+
+@pytest.mark.parametrize("history", [{"keine-phase": "2020-01-01"}, {"vorprozess": "2999-01-01"},
+                                     {"vorprozess": "2021-05-01", "exploration": "2021-04-30"}])
+def test_a_phase_history_with_an_unknown_phase_a_future_day_or_falling_days_is_refused(berlin, fresh, history):
+    from django.core.exceptions import ValidationError
+
+    from kompass.lifecycle.models import PhaseTransition
+    from kompass.lifecycle.services.process import _load_history
+    from kompass.strategy.services import STRATEGY_LOADER, LoadReport
+
+    report = LoadReport(strategy=berlin.slug, dry_run=False)
+    with pytest.raises(ValidationError, match=f"process.phase_history.{fresh.slug}."):
+        _load_history(berlin, {fresh.slug: history}, {}, STRATEGY_LOADER, "test", report)
+    assert not PhaseTransition.objects.filter(measure=fresh).exists()
+
+
+def test_more_assessors_than_the_minimum_may_decide(berlin, make_user):
+    from kompass.accounts.models import UserGroup
+    from kompass.core.actors import SYSTEM
+    from kompass.lifecycle.models import SelectionCriterion
+
+    ProcessSettings.objects.filter(strategy=berlin).update(min_assessments=1)
+    cdo = make_user("cdo@example.org")
+    cdo.is_cdo = True
+    cdo.save()
+    criterion = SelectionCriterion.objects.filter(strategy=berlin).first()
+    candidate = services.candidate_from_idea(actor=SYSTEM, strategy=berlin, source_kind="participation.idea",
+                                             source_id=601, title="Offene Ratsdaten", text="Text")
+    for n in range(2):
+        reviewer = make_user(f"r{n}@example.org")
+        reviewer.is_reviewer = True
+        reviewer.save()
+        UserGroup.objects.get(slug="smart-city-unit").members.add(reviewer)
+        services.assessment_save(actor=reviewer, candidate=candidate, criterion=criterion, score=3,
+                                 justification="passt")
+    services.candidate_decide(actor=cdo, candidate=candidate, decision="rejected", reason="kein Budget")
+    candidate.refresh_from_db()
+    assert candidate.status == "rejected"
+
+
+def test_queueing_overdue_reminders_is_all_or_nothing(fresh, people, monkeypatch):
+    from kompass.core.actors import system_actor
+    from kompass.lifecycle.services import milestones
+
+    milestone = services.milestone_create(actor=people["office"], measure=fresh, title="Ausschreibung",
+                                          due_on=datetime.date(2020, 1, 1))
+
+    def audit_fails(**kwargs):
+        raise RuntimeError("audit log unavailable")
+
+    monkeypatch.setattr(milestones, "record_event", audit_fails)
+    with pytest.raises(RuntimeError):
+        milestones.overdue_milestones_queue(actor=system_actor("test"), today=datetime.date(2020, 2, 1))
+    assert not Notification.objects.filter(kind="overdue").exists()
+    assert Milestone.objects.get(pk=milestone.pk).overdue_notified_on is None
+    monkeypatch.undo()
+    assert milestones.overdue_milestones_queue(actor=system_actor("test"), today=datetime.date(2020, 2, 1)) == 1
+    assert Notification.objects.filter(kind="overdue", measure=fresh).count() == 2  # lead and member
+
+
+def test_scores_run_from_0_to_4_and_each_needs_a_justification(berlin, make_user):
+    from django.core.exceptions import ValidationError
+
+    from kompass.lifecycle.models import Assessment, Candidate, SelectionCriterion
+
+    office = make_user("office@example.org", office=True)
+    candidate = services.candidate_submit(actor=office, strategy=berlin, title="Offene Ratsdaten", description="d",
+                                          source="administration")
+    criterion = SelectionCriterion.objects.filter(strategy=berlin).first()
+    for score, why in ((-1, "gut"), (5, "gut"), (3, "   ")):
+        with pytest.raises(ValidationError):
+            services.assessment_save(actor=office, candidate=candidate, criterion=criterion, score=score,
+                                     justification=why)
+    assert Candidate.objects.get(pk=candidate.pk).status == "submitted"
+    for score in (0, 4):
+        services.assessment_save(actor=office, candidate=candidate, criterion=criterion, score=score,
+                                 justification=" passt ")
+    stored = Assessment.objects.get(candidate=candidate, criterion=criterion)
+    assert (stored.score, stored.justification) == (4, "passt")
+    assert Candidate.objects.get(pk=candidate.pk).status == "in_review"
+    assert [e.changes[f"score:{criterion.slug}"] for e in AuditEvent.objects.filter(
+        action="candidate.assessed", object_id=str(candidate.pk)).order_by("pk")] == [[None, 0], [0, 4]]
+
+
+def test_a_decision_in_the_logbook_tells_the_rest_of_the_team_in_500_characters(fresh, people, berlin):
+    from kompass.lifecycle.models import MeetingFormat
+
+    meeting = MeetingFormat.objects.filter(strategy=berlin).first()
+    services.logbook_entry_create(actor=people["member"], measure=fresh, meeting_format=meeting,
+                                  held_on=datetime.date(2025, 5, 1), decisions="   ")
+    assert not Notification.objects.filter(kind="decision").exists()
+    decisions = "".join(f"{n:03d} " for n in range(150))  # 600 characters, each prefix distinct
+    services.logbook_entry_create(actor=people["member"], measure=fresh, meeting_format=meeting,
+                                  held_on=datetime.date(2025, 5, 2), decisions=decisions)
+    (note,) = Notification.objects.filter(kind="decision")
+    assert note.recipient == people["lead"] and note.text.endswith(decisions.strip()[:500])
+
+
+def test_a_team_member_without_an_organisation_given_joins_for_their_own(fresh, make_user):
+    from django.core.exceptions import ValidationError
+
+    from kompass.lifecycle.models import Notification, TeamMember
+
+    office = make_user("office@example.org", office=True)
+    org = fresh.responsible_organisation
+    newcomer = make_user("neu@example.org", member_of=[org])
+    with pytest.raises(ValidationError):
+        services.team_member_set(actor=office, measure=fresh, user=newcomer, role="boss")
+    member = services.team_member_set(actor=office, measure=fresh, user=newcomer, role="member")
+    assert (member.role, member.organisation) == ("member", org)
+    loner = make_user("allein@example.org")
+    assert services.team_member_set(actor=office, measure=fresh, user=loner, role="member").organisation is None
+    assert [e.changes["team_member"] for e in AuditEvent.objects.filter(action="team_member.added").order_by("pk")] \
+        == [[None, "neu@example.org (member)"], [None, "allein@example.org (member)"]]
+    loner.is_active = False
+    loner.save()
+    from kompass.lifecycle.services._common import notify_team
+
+    assert notify_team(fresh, "decision", "Hallo", exclude=newcomer) == 0
+    assert notify_team(fresh, "decision", "Hallo") == 1
+    assert list(Notification.objects.filter(kind="decision").values_list("recipient", flat=True)) == [newcomer.pk]
+    assert TeamMember.objects.filter(measure=fresh).count() == 2
+
+
+def test_a_process_section_fills_what_it_leaves_out_with_the_defaults(berlin):
+    from kompass.accounts.models import UserGroup
+    from kompass.lifecycle.models import MeetingFormat, Phase, ProcessSettings, SelectionCriterion
+    from kompass.lifecycle.services.process import load_process
+    from kompass.strategy.services import STRATEGY_LOADER, LoadReport
+
+    document = {"process": {"phases": [{"slug": "anfang"}, {"slug": "ende", "skippable": True,
+                                                           "exit_criteria": ["mandate"]}],
+                            "formats": [{"slug": "runde"}, {"slug": "rat", "gives_mandate": True}],
+                            "reviewer_groups": {"external": "neue-jury"}},
+                "selection_criteria": [{"slug": "nutzen"}, {"slug": "kosten", "weight": 3}]}
+    load_process(berlin, document, STRATEGY_LOADER, "test", LoadReport(strategy=berlin.slug, dry_run=False))
+    phases = {p.slug: p for p in Phase.objects.filter(strategy=berlin, slug__in=["anfang", "ende"])}
+    assert [(p.position, p.skippable, p.exit_criteria, p.name) for p in (phases["anfang"], phases["ende"])] == [
+        (0, False, [], ""), (1, True, ["mandate"], "")]
+    formats = MeetingFormat.objects.filter(strategy=berlin, slug__in=["runde", "rat"]).order_by("position")
+    assert [(f.position, f.gives_mandate) for f in formats] == [(0, False), (1, True)]
+    criteria = SelectionCriterion.objects.filter(strategy=berlin, slug__in=["nutzen", "kosten"]).order_by("position")
+    assert [(c.position, c.weight, c.value) for c in criteria] == [(0, 1, None), (1, 3, None)]
+    settings = ProcessSettings.objects.get(strategy=berlin)
+    assert (settings.stuck_after_days, settings.min_assessments, settings.reviewer_groups) == (
+        365, 1, {"external": "neue-jury"})
+    group = UserGroup.objects.get(slug="neue-jury")
+    assert (group.name, group.kind) == ("Neue Jury", "team")
+
+
+def test_an_invitation_goes_to_the_trimmed_lower_cased_address_of_someone_not_yet_on_the_team(fresh, people):
+    from django.core import mail
+    from django.core.exceptions import ValidationError
+
+    from kompass.audit.models import AuditEvent
+
+    lead = people["lead"]
+    for email, role in ((people["member"].email.upper(), "member"), ("neu@example.org", "boss")):
+        with pytest.raises(ValidationError):
+            services.invitation_send(actor=lead, measure=fresh, email=email, role=role)
+    assert not mail.outbox
+    invitation = services.invitation_send(actor=lead, measure=fresh, email="  Neu@Example.ORG ", role="lead")
+    assert (invitation.email, invitation.role, invitation.invited_by) == ("neu@example.org", "lead", lead)
+    assert mail.outbox[0].to == ["neu@example.org"] and fresh.title in mail.outbox[0].subject
+    assert AuditEvent.objects.get(action="team_invitation.sent").changes == {
+        "invitation": [None, "neu@example.org (lead)"]}
+
