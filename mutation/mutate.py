@@ -2,9 +2,6 @@
 
     .venv/bin/python mutation/mutate.py list
     nice -n 15 .venv/bin/python mutation/mutate.py run SCOPE [--sample N] [--seed S] [--budget SECONDS]
-    nice -n 15 .venv/bin/python mutation/mutate.py run SCOPE --survivors      # re-run the last run's survivors
-    nice -n 15 .venv/bin/python mutation/mutate.py run SCOPE --only ID [ID …]  # re-run chosen mutants
-    nice -n 15 .venv/bin/python mutation/mutate.py run SCOPE --sample 0 --budget 0   # every mutant (hours)
 
 `run` copies the tree to a scratch directory and enumerates the mutants of the scope's modules as `cosmic-ray init`
 does (same operators and occurrence numbers, one parse per module), leaves out those inside never-evaluated
@@ -243,10 +240,14 @@ class Runner:
         for name in modules:
             if name.split(".")[0] in PROJECT or name in sys.modules:
                 continue
+            before = set(sys.modules)
             try:
                 importlib.import_module(name)
             except BaseException:  # noqa: BLE001, S112 - left for the fork to import
                 continue
+            if {m.split(".")[0] for m in set(sys.modules) - before} & set(PROJECT[:4]):  # e.g. reads settings
+                for added in set(sys.modules) - before:  # on import: the fork imports all of it afresh
+                    del sys.modules[added]
         os.dup2(saved, 2)
         leaked = sorted({m.split(".")[0] for m in sys.modules} & set(PROJECT[:4]))
         if leaked:
