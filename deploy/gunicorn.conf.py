@@ -5,7 +5,8 @@ Kubernetes manifests and `make cluster-test`).
 
 Environment: GUNICORN_BIND (default 0.0.0.0:8000), WEB_CONCURRENCY (worker processes, default 2 x CPUs + 1,
 the value Kompass' settings read too), GUNICORN_THREADS (default 1: sync workers behind nginx, which buffers slow
-clients), GUNICORN_TIMEOUT (30 s), PROMETHEUS_MULTIPROC_DIR (metrics of all workers; created empty at start).
+clients), GUNICORN_TIMEOUT (30 s), GUNICORN_MAX_REQUESTS (5000, 0 = never recycle), GUNICORN_MAX_REQUESTS_JITTER
+(default half of it), PROMETHEUS_MULTIPROC_DIR (metrics of all workers; created empty at start).
 """
 
 import multiprocessing
@@ -20,9 +21,13 @@ worker_class = "gthread" if threads > 1 else "sync"
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
 graceful_timeout = 20
 keepalive = 5
-# Recycle workers now and then (bounded memory growth); jitter so they do not restart together.
+# Recycle workers now and then (bounded memory growth). Each worker recycles after max_requests plus a random
+# 0..max_requests_jitter requests. Behind a balancer the workers of a server serve about equally many requests, so
+# with the old 10 % jitter both recycled within ~1-2 s of each other and the server stalled while both booted
+# (~10 s seen by make bench-auth); 50 % spreads the two first recycles by max_requests/6 (~830 requests) on
+# average, and each recycle draws anew, so they drift further apart (docs/operations.md, "Worker recycling").
 max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "5000"))
-max_requests_jitter = max_requests // 10
+max_requests_jitter = int(os.environ.get("GUNICORN_MAX_REQUESTS_JITTER") or max_requests // 2)
 # The app writes its own JSON request log (kompass.request); gunicorn's access log would duplicate it.
 accesslog = None
 errorlog = "-"

@@ -181,6 +181,16 @@ def verify(acks_path: Path) -> None:
                          f"ended {ends.get(token, 0)} (killed: {job_id == killed})")
     from django_tasks_db.models import DBTaskResult
 
+    # no task row left unfinished; the killed worker's row failed with the sweep's reason (issue 12)
+    open_rows = list(DBTaskResult.objects.filter(status__in=["READY", "RUNNING"]).values_list("pk", "task_path"))
+    lost += len(open_rows)
+    if open_rows:
+        notes.append(f"task rows left READY or RUNNING: {[(str(pk), p) for pk, p in open_rows[:5]]}")
+    for pk in acks.get("killed_tasks", []):
+        row = DBTaskResult.objects.filter(pk=pk).values_list("status", "exception_class_path").first()
+        if row != ("FAILED", "kompass.jobs.services.WorkerLost"):
+            lost += 1
+            notes.append(f"the killed worker's task row {pk}: {row} (want FAILED by the sweep)")
     statuses = dict(DBTaskResult.objects.values_list("status").annotate(n=Count("id")).values_list("status", "n"))
     jobs_ok = (len(acks["probes"]) - len(probe_bad)) + (len(jobs) - len(unfinished))
     print(json.dumps({"lost": lost, "notes": notes, "jobs": jobs, "task_statuses": statuses, "jobs_ok": jobs_ok,

@@ -115,23 +115,68 @@ def _fail(job: Job, message: str, label: str) -> None:
         _remove_temp_files(job)
 
 
+class WorkerLost(Exception):  # noqa: N818 - the name people read in the task admin's "exception class"
+    """Recorded on a django-tasks run whose worker stopped before it could record the outcome."""
+
+
+def _running_task_runs() -> set[str]:
+    from django.apps import apps
+
+    if not apps.is_installed("django_tasks_db"):
+        return set()
+    from django_tasks_db.models import DBTaskResult
+
+    return {str(pk) for pk in DBTaskResult.objects.running().values_list("pk", flat=True)}
+
+
+def settle_task_run(task_result_id: str, reason: str) -> bool:
+    """End a django-tasks run (DBTaskResult) still RUNNING although no worker runs it any more: SUCCESSFUL when
+    its Kompass job is done (the task body finished, only recording the outcome was lost), otherwise FAILED with
+    `reason` (exception class `WorkerLost`). Never run again: a Kompass job is started again by its owner
+    (`job_retry`, a new run), and an import, a lottery draw or a mail digest must not run twice unasked.
+    Returns whether the run was ended here; a run that has meanwhile ended keeps its own outcome."""
+    from django_tasks_db.models import DBTaskResult
+
+    with transaction.atomic():
+        run = DBTaskResult.objects.select_for_update().running().filter(pk=task_result_id).first()
+        if run is None:
+            return False
+        if Job.objects.filter(task_result_id=task_result_id, status=Job.Status.DONE).exists():
+            run.set_successful(None)
+        else:
+            run.set_failed(WorkerLost(reason))
+    log.warning("task run %s ended by the sweep: %s", task_result_id, reason)
+    return True
+
+
 def jobs_sweep(now=None) -> list[str]:
     """Mark failed the jobs whose worker died: running without a heartbeat for `JOB_LEASE_SECONDS`, or queued
     while the task backend already failed their run (e.g. the task's module could not be imported). Their
-    temporary files are removed. Called by every worker's heartbeat, at the start of each job and by
-    `kompass jobs_sweep`; never by a GET. Returns the ids of the jobs it failed."""
+    temporary files are removed, and their django-tasks runs still RUNNING end too (`settle_task_run`), as do
+    runs whose job ended a lease ago (the worker died, or lost its database, before recording the outcome).
+    Called by every worker's heartbeat, at the start of each job and by `kompass jobs_sweep`; never by a GET.
+    Returns the ids of the jobs it failed."""
     from django.apps import apps
     from django.db.models import Q
 
     now = now or timezone.now()
     cutoff = now - timedelta(seconds=_lease())
     failed = []
+    running_runs = _running_task_runs()
     stale = Job.objects.filter(status=Job.Status.RUNNING).filter(
         Q(heartbeat_at__lt=cutoff) | Q(heartbeat_at__isnull=True, started_at__lt=cutoff))
     for job in stale:
-        _fail(job, gettext("The worker stopped while running this job (no sign of life for %(s)s seconds). "
-                           "You can start it again.") % {"s": _lease()}, "job-sweep")
+        reason = gettext("The worker stopped while running this job (no sign of life for %(s)s seconds). "
+                         "You can start it again.") % {"s": _lease()}
+        _fail(job, reason, "job-sweep")
         failed.append(str(job.pk))
+        if job.task_result_id in running_runs:
+            settle_task_run(job.task_result_id, reason)
+    if running_runs:
+        ended = Job.objects.filter(task_result_id__in=running_runs, finished_at__lt=cutoff,
+                                   status__in=[Job.Status.DONE, Job.Status.FAILED])
+        for task_result_id in ended.values_list("task_result_id", flat=True):
+            settle_task_run(task_result_id, gettext("The worker stopped before it recorded the end of this job."))
     if apps.is_installed("django_tasks_db"):
         from django_tasks_db.models import DBTaskResult
 
