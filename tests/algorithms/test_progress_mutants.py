@@ -25,3 +25,27 @@ def test_a_base_at_the_natural_limit_that_is_held_is_on_track(end):
     assert result.components["limit_factor"] == 0.0
     assert 0.0 <= result.components["growth"] < 1.0
     assert result.status is Status.ON_TRACK
+
+
+@pytest.mark.parametrize("method", ["open_sdg", "eurostat"])
+def test_a_negative_series_is_used_as_it_is_and_growth_is_signed(method):
+    """Nothing is replaced when base and target are negative (only a zero is); the sign of the series (-1) turns the
+    observed CAGR (-4 -> -1 in two years: (1/4) ** (1/2) - 1 = -0.5) into progress towards -0.5 in 2025."""
+    result = compute_status([(2015, -4.0), (2017, -1.0)], target=(-0.5, 2025), method=method)
+    c = result.components
+    assert (c["base_value_used"], c["current_value_used"], c["target_value_used"]) == (-4.0, -1.0, -0.5)
+    assert c["zero_base_replaced"] is False and c["zero_target_replaced"] is False
+    assert c["sign"] == -1 and c["years_elapsed"] == 2.0
+    assert c["cagr_observed"] == pytest.approx(-0.5)
+    assert c["cagr_required"] == pytest.approx((0.5 / 4) ** (1 / 10) - 1)
+    assert c["ratio"] == pytest.approx(0.5 / (1 - (0.5 / 4) ** (1 / 10)))
+    assert result.status is Status.ON_TRACK
+
+
+@pytest.mark.parametrize("method", ["open_sdg", "eurostat", "linear", "destatis"])
+def test_a_reached_target_is_recorded_as_achieved_in_the_components(method):
+    """100 -> 121 reaches the target 110 (higher is better); 100 -> 105 does not."""
+    reached = compute_status([(2015, 100.0), (2016, 105.0), (2017, 121.0)], method=method, target=(110.0, 2025))
+    assert reached.status is Status.ACHIEVED and reached.components["achieved"] is True
+    short = compute_status([(2015, 100.0), (2016, 102.0), (2017, 105.0)], method=method, target=(110.0, 2025))
+    assert short.status is not Status.ACHIEVED and short.components["achieved"] is False
