@@ -149,6 +149,10 @@ def test_pricing_calls_are_counted_from_zero(relaxation):
      [0.193, 0.122, 0.149, 0.061, 0.071, 0.404], [1, 1, 1, 0, 0, 3]),
     ([(3, 0, 2), (1, 2, 2), (2, 0, 2), (1, 1, 0), (1, 3, 1), (0, 0, 1)],
      [0.339, 0.137, 0.044, 0.213, 0.054, 0.213], [1, 0, 2, 1, 1, 1]),
+    ([(3, 0, 0), (2, 1, 2), (1, 0, 0), (0, 0, 0), (0, 1, 1), (1, 2, 2)],
+     [0.202, 0.38, 0.063, 0.124, 0.215, 0.016], [1, 2, 1, 1, 0, 1]),
+    ([(3, 1, 1), (1, 0, 0), (1, 3, 2), (2, 0, 1), (3, 1, 1), (0, 0, 2)],
+     [0.017, 0.201, 0.085, 0.133, 0.248, 0.316], [0, 1, 1, 3, 0, 1]),
 ])
 def test_the_local_search_over_six_panels_reaches_the_optimum(panels, weights, expected):
     """Six panels, more than the four donors the search tries per move: it must pick the donors that can lower the
