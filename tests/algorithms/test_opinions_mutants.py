@@ -201,7 +201,8 @@ def test_every_component_is_oriented_with_its_largest_loading_positive():
 
     vt = np.array([[0.1, -0.9, 0.3], [0.6, 0.0, -0.2], [0.0, 0.0, 0.0]])
     assert _fix_signs(vt).tolist() == [[-0.1, 0.9, -0.3], [0.6, 0.0, -0.2], [0.0, 0.0, 0.0]]
-    assert _fix_signs(np.zeros((0, 3))).shape == (0, 3)
+    assert _fix_signs(np.array([[-2.0]])).tolist() == [[2.0]]  # a single loading too
+    assert _fix_signs(np.zeros((0, 3))).shape == (0, 3) and _fix_signs(np.zeros((0, 0))).shape == (0, 0)
     rng = np.random.default_rng(8)
     n_p, n_s = 60, 12
     p, s = np.nonzero(rng.random((n_p, n_s)) < 0.6)
