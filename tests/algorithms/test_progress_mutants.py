@@ -49,3 +49,18 @@ def test_a_reached_target_is_recorded_as_achieved_in_the_components(method):
     assert reached.status is Status.ACHIEVED and reached.components["achieved"] is True
     short = compute_status([(2015, 100.0), (2016, 102.0), (2017, 105.0)], method=method, target=(110.0, 2025))
     assert short.status is not Status.ACHIEVED and short.components["achieved"] is False
+
+
+@pytest.mark.parametrize("point", [(2015,), (2015, 1.0, 2.0), ()])
+def test_a_series_point_must_be_a_pair(point):
+    with pytest.raises(ValueError, match=r"series point 1 must be a \(time, value\) pair"):
+        compute_status([(2014, 1.0), point])
+
+
+@pytest.mark.parametrize(("start", "end"), [(-4.0, 2.0), (4.0, -2.0)])
+def test_growth_between_values_of_different_signs_is_refused(start, end):
+    from kompass.algorithms.progress.growth import cagr
+
+    with pytest.raises(ValueError, match="same sign"):
+        cagr(start, end, 2015.0, 2016.0)
+    assert cagr(-4.0, -1.0, 2015.0, 2017.0) == pytest.approx(-0.5) and cagr(4.0, 0.0, 2015.0, 2016.0) == -1.0
