@@ -161,4 +161,7 @@ EQUIVALENT: dict[str, tuple[str, str]] = {
     "kompass/algorithms/sortition/leximin.py:ReplaceBinaryOperator_Sub_Add:3": (
         "seconds=time.perf_counter() + t0)",
         "this stats['seconds'] is always overwritten by _finish (dict(stats, ..., seconds=...)) before it is read."),
+    "kompass/algorithms/sortition/legacy.py:ReplaceComparisonOperator_Gt_NotEq:0": (
+        "inst.types[ti].lower != 0 for ti",
+        "a type's lower bound counts its fixed members, never negative, so `!= 0` is `> 0`."),
 }

@@ -513,3 +513,34 @@ def test_a_run_stopped_at_once_reports_what_it_has_proven():
         "method": "column generation", "complete": False, "max_shortfall": None, "pricing_gap": None,
         "min_probability_lower": pytest.approx(float(classic.type_prob.min())), "min_probability_upper": None,
         "levels_certified": 0, "types_fixed": 0}
+
+
+def test_progress_reports_relaxation_peeling_and_verification_in_order():
+    """Capped instance: the relaxed LEXIMIN has two levels (0.25, 0.5), two panels peel the target off, and the
+    exact master then reaches the target for all four types."""
+    inst = capped_instance()
+    infos = []
+    dist = leximin(inst, progress=infos.append)
+    head = {"level": 2, "fixed": 0, "types": 4, "lower": 0.0, "upper": pytest.approx(0.25)}
+    assert infos[0] == {"phase": "relaxation", **head}
+    peeling = [i for i in infos if i["phase"] == "peeling"]
+    assert [i["panels"] for i in peeling] == list(range(1, len(peeling) + 1)) == [1, 2]
+    assert all({k: i[k] for k in head} == head for i in peeling)
+    masses = [i["mass_left"] for i in peeling]
+    assert masses == sorted(masses, reverse=True) and 0 < masses[0] < 1 and masses[-1] == pytest.approx(0, abs=1e-9)
+    last = infos[-1]
+    assert [i["phase"] for i in infos] == ["relaxation", "peeling", "peeling", "verify"]
+    assert last["fixed"] == 4 and last["level"] == 2 and last["upper"] == pytest.approx(0.25)
+    assert last["lower"] == pytest.approx(dist.type_prob.min()) and 0 <= last["shortfall"] <= ATTAIN_TOL
+
+
+def test_progress_of_the_level_by_level_fallback_names_each_level():
+    inst = capped_instance()
+    infos = []
+    leximin(inst, progress=infos.append, relaxation=False)
+    assert [i["phase"] for i in infos] == ["relaxation", "levels", "levels"]
+    first, second = infos[1], infos[2]
+    assert (first["level"], first["fixed"], first["types"]) == (1, 0, 4)
+    assert (second["level"], second["fixed"], second["types"]) == (2, 2, 4)  # the two f types were fixed at 0.25
+    assert first["lower"] == pytest.approx(0.25) and first["upper"] == pytest.approx(first["lower"], abs=1e-9)
+    assert second["lower"] == pytest.approx(0.5) and second["upper"] == pytest.approx(second["lower"], abs=1e-9)
