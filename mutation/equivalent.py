@@ -164,4 +164,15 @@ EQUIVALENT: dict[str, tuple[str, str]] = {
     "kompass/algorithms/sortition/legacy.py:ReplaceComparisonOperator_Gt_NotEq:0": (
         "inst.types[ti].lower != 0 for ti",
         "a type's lower bound counts its fixed members, never negative, so `!= 0` is `> 0`."),
+    "kompass/algorithms/sortition/leximin.py:NumberReplacer:157": (
+        "if free.any() else -1.0",
+        "with no free type the shortfall is only used as max(worst, 0.0) and in worst <= ATTAIN_TOL, the same for "
+        "-1 and 0."),
+    "kompass/algorithms/progress/linear.py:NumberReplacer:6": (
+        "math.copysign(math.inf, progress) if progress else 1.0",
+        "distance 0 and progress 0 mean the current value equals the target, which returned ACHIEVED before."),
+    "kompass/algorithms/opinions/matrix.py:ReplaceComparisonOperator_Eq_Lt:3": (
+        "if p.size < 0:",
+        "without votes the COO -> CSR path builds the same empty Votes (zero indptr, empty int32 indices and int8 "
+        "values); the early return only saves that work."),
 }

@@ -64,3 +64,17 @@ def test_growth_between_values_of_different_signs_is_refused(start, end):
     with pytest.raises(ValueError, match="same sign"):
         cagr(start, end, 2015.0, 2016.0)
     assert cagr(-4.0, -1.0, 2015.0, 2017.0) == pytest.approx(-0.5) and cagr(4.0, 0.0, 2015.0, 2016.0) == -1.0
+
+
+def test_the_parity_transform_keeps_the_baseline_time_and_transforms_its_value():
+    result = compute_status([(2015, 0.8), (2017, 0.9)], baseline=(0.8, 2015), parity=True)
+    assert result.components["base_time"] == 2015.0 and result.components["base_value"] == pytest.approx(1.25)
+
+
+def test_method_descriptions_are_immutable():
+    import dataclasses
+
+    from kompass.algorithms.progress.registry import METHODS
+
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        METHODS["open_sdg"].needs_target = True
