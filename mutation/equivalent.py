@@ -8,6 +8,10 @@ with a reason that holds for every input, never because a test is hard to write.
 
 from __future__ import annotations
 
+STATUS = "HiGHS's primal_solution_status is 0 (none), 1 (infeasible) or 2 (feasible), never negative: "
+STATUS_LE, STATUS_GT = STATUS + "`<= 0` is `== 0`.", STATUS + "`> 0` is `!= 0`."
+NONZERO_1D = "np.nonzero of a 1-D array returns a 1-tuple, so [-1] picks the same index array as [0]."
+
 EQUIVALENT: dict[str, tuple[str, str]] = {
     "kompass/algorithms/progress/result.py:ReplaceComparisonOperator_Is_Eq:0": (
         "self.status == Status.ACHIEVED",
@@ -135,4 +139,104 @@ EQUIVALENT: dict[str, tuple[str, str]] = {
         "",
         "notifications_mark_read writes with a single UPDATE after read-only checks; a transaction around one "
         "statement changes nothing."),
+    # scope algorithms
+    "kompass/algorithms/sortition/oracle.py:ReplaceComparisonOperator_Eq_LtE:1": (
+        "if info.primal_solution_status <= 0:",
+        STATUS_LE),
+    "kompass/algorithms/sortition/relaxation.py:ReplaceComparisonOperator_Eq_LtE:4": (
+        "if h.getInfo().primal_solution_status <= 0:",
+        STATUS_LE),
+    "kompass/algorithms/sortition/feasibility.py:ReplaceComparisonOperator_NotEq_Gt:0": (
+        "if h.getInfo().primal_solution_status > 0:",
+        STATUS_GT),
+    "kompass/algorithms/sortition/leximin.py:ReplaceComparisonOperator_NotEq_Gt:0": (
+        "if h.getInfo().primal_solution_status > 0:",
+        STATUS_GT),
+    "kompass/algorithms/sortition/lottery.py:ReplaceComparisonOperator_NotEq_Gt:0": (
+        "if h.getInfo().primal_solution_status > 0:",
+        STATUS_GT),
+    "kompass/algorithms/sortition/oracle.py:ReplaceUnaryOperator_USub_Not:7": (
+        "w[rows][:, None], not np.inf)",
+        "forbidden swaps get gain 0 instead of -inf; a swap is only made when the largest gain is > 1e-12, so the "
+        "same swap is chosen, or the search stops, in both."),
+    "kompass/algorithms/opinions/statistics.py:ReplaceComparisonOperator_Eq_Lt:1": (
+        "if k == 0 or votes.n_votes < 0:",
+        "without votes every bincount runs over an empty key array and gives the same zero counts; the early "
+        "return only saves that work (and n_votes, an array length, is never negative)."),
+    "kompass/algorithms/opinions/statistics.py:ReplaceComparisonOperator_Eq_LtE:1": (
+        "if k == 0 or votes.n_votes <= 0:",
+        "n_votes is an array length, never negative: `<= 0` is `== 0`."),
+    "kompass/algorithms/opinions/statistics.py:NumberReplacer:5": (
+        "if k == 0 or votes.n_votes == -1:",
+        "without votes every bincount runs over an empty key array and gives the same zero counts; the early "
+        "return only saves that work (and n_votes, an array length, is never -1)."),
+    "kompass/algorithms/opinions/pipeline.py:ReplaceComparisonOperator_Eq_LtE:0": (
+        "if v.n_votes <= 0:",
+        "n_votes is an array length, never negative: `<= 0` is `== 0`."),
+    "kompass/algorithms/sortition/legacy.py:NumberReplacer:11": (
+        "nonzero(self.fixed)[ -1]",
+        NONZERO_1D),
+    "kompass/algorithms/sortition/leximin.py:NumberReplacer:83": (
+        "nonzero(free)[ -1]",
+        NONZERO_1D),
+    "kompass/algorithms/sortition/leximin.py:NumberReplacer:99": (
+        "nonzero(col)[ -1]",
+        NONZERO_1D),
+    "kompass/algorithms/sortition/leximin.py:NumberReplacer:171": (
+        "nonzero(forced)[ -1]",
+        NONZERO_1D),
+    "kompass/algorithms/sortition/leximin.py:NumberReplacer:177": (
+        "nonzero(~is_fixed)[ -1]",
+        NONZERO_1D),
+    "kompass/algorithms/sortition/leximin.py:NumberReplacer:179": (
+        "nonzero(tight)[ -1]",
+        NONZERO_1D),
+    "kompass/algorithms/sortition/leximin.py:NumberReplacer:199": (
+        "nonzero(lam)[ -1]",
+        NONZERO_1D),
+    "kompass/algorithms/sortition/lottery.py:NumberReplacer:29": (
+        "nonzero(A[:, t])[ -1]",
+        NONZERO_1D),
+    "kompass/algorithms/sortition/lottery.py:NumberReplacer:49": (
+        "nonzero(n > 0)[ -1]",
+        NONZERO_1D),
+    "kompass/algorithms/sortition/oracle.py:NumberReplacer:73": (
+        "nonzero(x > self.lower)[ -1]",
+        NONZERO_1D),
+    "kompass/algorithms/sortition/relaxation.py:NumberReplacer:15": (
+        "nonzero(self.M[i])[ -1]",
+        NONZERO_1D),
+    "kompass/algorithms/sortition/relaxation.py:NumberReplacer:17": (
+        "nonzero(self.H[i])[ -1]",
+        NONZERO_1D),
+    "kompass/algorithms/sortition/relaxation.py:NumberReplacer:45": (
+        "nonzero(~is_fixed)[ -1]",
+        NONZERO_1D),
+    "kompass/algorithms/sortition/relaxation.py:NumberReplacer:47": (
+        "nonzero(tight)[ -1]",
+        NONZERO_1D),
+    "kompass/algorithms/sortition/relaxation.py:NumberReplacer:87": (
+        "nonzero(x > lb)[ -1]",
+        NONZERO_1D),
+    "kompass/algorithms/sortition/oracle.py:NumberReplacer:60": (
+        "self.hh = np.full(len(inst.types), - 2)",
+        "the sentinel for 'no household' is only compared with < 0 / >= 0, clipped to 0 and compared among "
+        "types that both have a household, so -2 works exactly as -1."),
+    "kompass/algorithms/sortition/leximin.py:ReplaceBinaryOperator_Sub_Add:3": (
+        "seconds=time.perf_counter() + t0)",
+        "this stats['seconds'] is always overwritten by _finish (dict(stats, ..., seconds=...)) before it is read."),
+    "kompass/algorithms/sortition/legacy.py:ReplaceComparisonOperator_Gt_NotEq:0": (
+        "inst.types[ti].lower != 0 for ti",
+        "a type's lower bound counts its fixed members, never negative, so `!= 0` is `> 0`."),
+    "kompass/algorithms/sortition/leximin.py:NumberReplacer:157": (
+        "if free.any() else -1.0",
+        "with no free type the shortfall is only used as max(worst, 0.0) and in worst <= ATTAIN_TOL, the same for "
+        "-1 and 0."),
+    "kompass/algorithms/progress/linear.py:NumberReplacer:6": (
+        "math.copysign(math.inf, progress) if progress else 1.0",
+        "distance 0 and progress 0 mean the current value equals the target, which returned ACHIEVED before."),
+    "kompass/algorithms/opinions/matrix.py:ReplaceComparisonOperator_Eq_Lt:3": (
+        "if p.size < 0:",
+        "without votes the COO -> CSR path builds the same empty Votes (zero indptr, empty int32 indices and int8 "
+        "values); the early return only saves that work."),
 }

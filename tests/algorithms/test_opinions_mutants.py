@@ -185,3 +185,123 @@ def test_votes_from_sparse_keep_explicit_passes_and_check_the_shape():
         votes_from_sparse(m, 1, 3)
     with pytest.raises(ValueError, match="smaller than the matrix shape"):
         votes_from_sparse(m, 2, 2)
+
+
+def test_votes_are_an_immutable_value():
+    import dataclasses
+
+    v = votes()
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        v.n_participants = 4
+    assert (v.n_participants, v.n_statements, v.n_votes) == (3, 2, 3)
+
+
+def test_every_component_is_oriented_with_its_largest_loading_positive():
+    from kompass.algorithms.opinions.projection import _fix_signs, fit_projection
+
+    vt = np.array([[0.1, -0.9, 0.3], [0.6, 0.0, -0.2], [0.0, 0.0, 0.0]])
+    assert _fix_signs(vt).tolist() == [[-0.1, 0.9, -0.3], [0.6, 0.0, -0.2], [0.0, 0.0, 0.0]]
+    assert _fix_signs(np.array([[-2.0]])).tolist() == [[2.0]]  # a single loading too
+    assert _fix_signs(np.zeros((0, 3))).shape == (0, 3) and _fix_signs(np.zeros((0, 0))).shape == (0, 0)
+    rng = np.random.default_rng(8)
+    n_p, n_s = 60, 12
+    p, s = np.nonzero(rng.random((n_p, n_s)) < 0.6)
+    v = rng.integers(-1, 2, len(p))
+    for values in (v, -v):  # flipping every vote flips the raw components; the orientation is the same rule
+        proj = fit_projection(votes_from_arrays(p, s, values, n_p, n_s), np.ones(n_p, dtype=bool), 3)
+        comp = proj.components
+        assert comp.shape == (3, n_s)
+        pivots = comp[np.arange(3), np.argmax(np.abs(comp), axis=1)]
+        assert (pivots > 0).all()
+
+
+def test_the_exact_svd_is_used_up_to_its_cell_limit(monkeypatch):
+    """At most DENSE_SVD_MAX_CELLS = 2,000,000 fitted cells take the exact dense SVD, one more row of fitted
+    participants takes the randomised one."""
+    from kompass.algorithms.opinions import projection
+
+    class Randomised(Exception):
+        pass
+
+    def randomised(matrix, **kwargs):
+        raise Randomised(matrix.shape)
+
+    monkeypatch.setattr(projection, "randomized_svd", randomised)
+    n_p, n_s = 200_001, 10
+    p = np.arange(n_p)
+    v = votes_from_arrays(p, p % n_s, np.where(p % 3 == 0, 1, -1), n_p, n_s)
+    fit = np.ones(n_p, dtype=bool)
+    fit[-1] = False
+    assert 200_000 * n_s == projection.DENSE_SVD_MAX_CELLS
+    proj = projection.fit_projection(v, fit, 2)
+    assert proj.components.shape == (2, n_s) and np.isfinite(proj.coordinates).all()
+    with pytest.raises(Randomised):
+        projection.fit_projection(v, np.ones(n_p, dtype=bool), 2)
+
+
+def test_groups_are_numbered_by_size_and_ties_by_their_first_member():
+    from kompass.algorithms.opinions.clustering import _relabel_by_size
+
+    assert _relabel_by_size(np.array([1, 0, 0, 1]), 2).tolist() == [0, 1, 1, 0]
+    assert _relabel_by_size(np.array([1, 2, 2, 0, 0, 0, 1]), 3).tolist() == [1, 2, 2, 0, 0, 0, 1]
+    assert _relabel_by_size(np.array([0, 1, 1, 1]), 2).tolist() == [1, 0, 0, 0]
+
+
+def blobs(sizes, seed=0):
+    rng = np.random.default_rng(seed)
+    centres = np.array([[0.0, 0.0], [10.0, 0.0], [0.0, 10.0], [10.0, 10.0]])
+    return np.concatenate([centres[i] + rng.normal(scale=0.3, size=(n, 2)) for i, n in enumerate(sizes)])
+
+
+def test_the_number_of_groups_is_the_best_silhouette_over_every_k():
+    from sklearn.cluster import KMeans
+    from sklearn.metrics import silhouette_score
+
+    from kompass.algorithms.opinions.clustering import cluster_points
+
+    x = blobs([9, 14, 6])
+    result = cluster_points(x, min_groups=2, max_groups=5, seed=1)
+    assert result.k == 3 and result.message == ""
+    assert sorted(result.silhouette) == [2, 3, 4, 5]
+    for k, score in result.silhouette.items():
+        labels = KMeans(n_clusters=k, n_init=4, random_state=1).fit_predict(x)
+        assert score == pytest.approx(silhouette_score(x, labels))
+    assert max(result.silhouette, key=result.silhouette.get) == 3
+    assert np.bincount(result.labels).tolist() == [14, 9, 6]  # numbered by decreasing size
+    assert set(result.labels[9:23]) == {0} and set(result.labels[:9]) == {1} and set(result.labels[23:]) == {2}
+    only = cluster_points(x, min_groups=2, max_groups=2, seed=1)
+    assert only.k == 2 and sorted(only.silhouette) == [2]
+
+
+def test_the_silhouette_of_a_large_map_is_scored_on_a_seeded_sample():
+    from sklearn.cluster import KMeans
+    from sklearn.metrics import silhouette_score
+
+    from kompass.algorithms.opinions.clustering import cluster_points
+
+    x = blobs([30, 20], seed=3)
+    result = cluster_points(x, min_groups=2, max_groups=3, seed=5, silhouette_sample=12)
+    sample = np.sort(np.random.default_rng(5).choice(50, size=12, replace=False))
+    for k, score in result.silhouette.items():
+        labels = KMeans(n_clusters=k, n_init=4, random_state=5).fit_predict(x)
+        assert score == pytest.approx(silhouette_score(x[sample], labels[sample]))
+    assert result.k == 2 and np.bincount(result.labels).tolist() == [30, 20]
+
+
+@pytest.mark.parametrize(("n", "min_points", "k"), [(3, 4, 0), (4, 4, 2), (2, 1, 0), (3, 1, 2)])
+def test_too_few_participants_form_no_groups(n, min_points, k):
+    from kompass.algorithms.opinions.clustering import cluster_points
+
+    x = np.array([[0.0, 0.0], [9.0, 9.0], [0.1, 0.0], [9.0, 9.1]])[:n]
+    result = cluster_points(x, min_points=min_points)
+    assert result.k == k
+    if k == 0:
+        assert result.message == f"too few participants to form groups ({n})" and result.labels.shape == (0,)
+
+
+def test_a_sample_too_small_to_score_gives_every_k_minus_one_and_the_smallest_k_wins():
+    from kompass.algorithms.opinions.clustering import cluster_points
+
+    result = cluster_points(blobs([9, 14, 6]), min_groups=2, max_groups=4, seed=1, silhouette_sample=2)
+    assert result.silhouette == {2: -1.0, 3: -1.0, 4: -1.0}
+    assert result.k == 2 and np.bincount(result.labels).tolist()[0] >= np.bincount(result.labels).tolist()[1]

@@ -25,3 +25,56 @@ def test_a_base_at_the_natural_limit_that_is_held_is_on_track(end):
     assert result.components["limit_factor"] == 0.0
     assert 0.0 <= result.components["growth"] < 1.0
     assert result.status is Status.ON_TRACK
+
+
+@pytest.mark.parametrize("method", ["open_sdg", "eurostat"])
+def test_a_negative_series_is_used_as_it_is_and_growth_is_signed(method):
+    """Nothing is replaced when base and target are negative (only a zero is); the sign of the series (-1) turns the
+    observed CAGR (-4 -> -1 in two years: (1/4) ** (1/2) - 1 = -0.5) into progress towards -0.5 in 2025."""
+    result = compute_status([(2015, -4.0), (2017, -1.0)], target=(-0.5, 2025), method=method)
+    c = result.components
+    assert (c["base_value_used"], c["current_value_used"], c["target_value_used"]) == (-4.0, -1.0, -0.5)
+    assert c["zero_base_replaced"] is False and c["zero_target_replaced"] is False
+    assert c["sign"] == -1 and c["years_elapsed"] == 2.0
+    assert c["cagr_observed"] == pytest.approx(-0.5)
+    assert c["cagr_required"] == pytest.approx((0.5 / 4) ** (1 / 10) - 1)
+    assert c["ratio"] == pytest.approx(0.5 / (1 - (0.5 / 4) ** (1 / 10)))
+    assert result.status is Status.ON_TRACK
+
+
+@pytest.mark.parametrize("method", ["open_sdg", "eurostat", "linear", "destatis"])
+def test_a_reached_target_is_recorded_as_achieved_in_the_components(method):
+    """100 -> 121 reaches the target 110 (higher is better); 100 -> 105 does not."""
+    reached = compute_status([(2015, 100.0), (2016, 105.0), (2017, 121.0)], method=method, target=(110.0, 2025))
+    assert reached.status is Status.ACHIEVED and reached.components["achieved"] is True
+    short = compute_status([(2015, 100.0), (2016, 102.0), (2017, 105.0)], method=method, target=(110.0, 2025))
+    assert short.status is not Status.ACHIEVED and short.components["achieved"] is False
+
+
+@pytest.mark.parametrize("point", [(2015,), (2015, 1.0, 2.0), ()])
+def test_a_series_point_must_be_a_pair(point):
+    with pytest.raises(ValueError, match=r"series point 1 must be a \(time, value\) pair"):
+        compute_status([(2014, 1.0), point])
+
+
+@pytest.mark.parametrize(("start", "end"), [(-4.0, 2.0), (4.0, -2.0)])
+def test_growth_between_values_of_different_signs_is_refused(start, end):
+    from kompass.algorithms.progress.growth import cagr
+
+    with pytest.raises(ValueError, match="same sign"):
+        cagr(start, end, 2015.0, 2016.0)
+    assert cagr(-4.0, -1.0, 2015.0, 2017.0) == pytest.approx(-0.5) and cagr(4.0, 0.0, 2015.0, 2016.0) == -1.0
+
+
+def test_the_parity_transform_keeps_the_baseline_time_and_transforms_its_value():
+    result = compute_status([(2015, 0.8), (2017, 0.9)], baseline=(0.8, 2015), parity=True)
+    assert result.components["base_time"] == 2015.0 and result.components["base_value"] == pytest.approx(1.25)
+
+
+def test_method_descriptions_are_immutable():
+    import dataclasses
+
+    from kompass.algorithms.progress.registry import METHODS
+
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        METHODS["open_sdg"].needs_target = True
