@@ -243,8 +243,8 @@ class Runner:
             before = set(sys.modules)
             try:
                 importlib.import_module(name)
-            except BaseException:  # noqa: BLE001, S112 - left for the fork to import
-                continue
+            except BaseException:  # noqa: BLE001, S110 - left for the fork to import
+                pass
             if {m.split(".")[0] for m in set(sys.modules) - before} & set(PROJECT[:4]):  # e.g. reads settings
                 for added in set(sys.modules) - before:  # on import: the fork imports all of it afresh
                     del sys.modules[added]
