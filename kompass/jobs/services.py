@@ -119,14 +119,16 @@ class WorkerLost(Exception):  # noqa: N818 - the name people read in the task ad
     """Recorded on a django-tasks run whose worker stopped before it could record the outcome."""
 
 
-def _running_task_runs() -> set[str]:
+def _running_task_runs(task_result_ids) -> set[str]:
+    """Which of these django-tasks runs are still RUNNING (looked up by primary key: the status has no index)."""
     from django.apps import apps
 
-    if not apps.is_installed("django_tasks_db"):
+    ids = [i for i in task_result_ids if i]
+    if not ids or not apps.is_installed("django_tasks_db"):
         return set()
     from django_tasks_db.models import DBTaskResult
 
-    return {str(pk) for pk in DBTaskResult.objects.running().values_list("pk", flat=True)}
+    return {str(pk) for pk in DBTaskResult.objects.running().filter(pk__in=ids).values_list("pk", flat=True)}
 
 
 def settle_task_run(task_result_id: str, reason: str) -> bool:
@@ -162,9 +164,13 @@ def jobs_sweep(now=None) -> list[str]:
     now = now or timezone.now()
     cutoff = now - timedelta(seconds=_lease())
     failed = []
-    running_runs = _running_task_runs()
-    stale = Job.objects.filter(status=Job.Status.RUNNING).filter(
-        Q(heartbeat_at__lt=cutoff) | Q(heartbeat_at__isnull=True, started_at__lt=cutoff))
+    stale = list(Job.objects.filter(status=Job.Status.RUNNING).filter(
+        Q(heartbeat_at__lt=cutoff) | Q(heartbeat_at__isnull=True, started_at__lt=cutoff)))
+    # Runs to look at: those of dead jobs, and of jobs that ended a lease ago within the last day (the sweep runs
+    # every minute, so an older job's run was settled long ago).
+    ended_ids = Job.objects.filter(status__in=[Job.Status.DONE, Job.Status.FAILED], finished_at__lt=cutoff,
+                                   finished_at__gte=now - timedelta(days=1)).values_list("task_result_id", flat=True)
+    running_runs = _running_task_runs([job.task_result_id for job in stale] + list(ended_ids))
     for job in stale:
         reason = gettext("The worker stopped while running this job (no sign of life for %(s)s seconds). "
                          "You can start it again.") % {"s": _lease()}
