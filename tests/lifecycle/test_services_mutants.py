@@ -473,3 +473,49 @@ def test_an_invitation_goes_to_the_trimmed_lower_cased_address_of_someone_not_ye
     assert AuditEvent.objects.get(action="team_invitation.sent").changes == {
         "invitation": [None, "neu@example.org (lead)"]}
 
+
+def test_an_imported_measure_whose_slug_is_taken_gets_the_next_free_one(berlin, fresh, make_user):
+    from kompass.lifecycle.services import imports
+    from kompass.lifecycle.spreadsheets import COLUMNS
+    from kompass.measures.models import Measure
+    from tests.lifecycle.test_spreadsheets import _row, _xlsx
+
+    title = fresh.slug.replace("-", " ").title()  # a new measure (no slug given) whose title gives fresh's slug
+    assert title != fresh.title
+    report = imports.measures_import(actor=make_user("o@example.org", office=True), strategy=berlin, name="m.xlsx",
+                                     content=_xlsx([COLUMNS, _row(external_id="X-9", title=title)]))
+    assert report.ok and (report.created, report.updated) == (1, 0)
+    assert Measure.objects.get(pk=fresh.pk).title == fresh.title  # the measure holding the slug is left alone
+    assert Measure.objects.get(strategy=berlin, slug=f"{fresh.slug}-2").title == title
+
+
+@pytest.mark.parametrize("offset", [-1, 1])  # the checked file belongs to a strategy with a smaller / larger id
+def test_a_check_of_another_strategy_cannot_be_confirmed(settings, tmp_path, berlin, make_user, offset):
+    from django.core.exceptions import ValidationError
+
+    from kompass.jobs.models import Job
+    from kompass.lifecycle.models import private_storage
+
+    settings.KOMPASS_PRIVATE_ROOT = tmp_path / "private"
+    office = make_user("o@example.org", office=True)
+    job = _preview(private_storage(), office)
+    job.task_args[0] = berlin.pk + offset
+    job.save()
+    with pytest.raises(ValidationError):
+        services.spreadsheet_import_confirm(actor=office, strategy=berlin, job=job)
+    assert Job.objects.filter(kind="lifecycle.import").count() == 1  # no import was started
+    assert not Job.objects.get(pk=job.pk).result.get("confirmed_by")
+
+
+def test_the_lifecycle_digest_counts_one_email_per_recipient(fresh, make_user):
+    from django.core import mail
+
+    from kompass.core.actors import system_actor
+
+    first, second = make_user("eins@example.org"), make_user("zwei@example.org")
+    for recipient, count in ((first, 2), (second, 1)):
+        for n in range(count):
+            Notification.objects.create(recipient=recipient, measure=fresh, kind="phase", text=f"Nachricht {n}")
+    result = services.digest_send(actor=system_actor("lifecycle digest"))
+    assert (result["emails"], result["notifications"]) == (2, 3)
+    assert sorted(m.to[0] for m in mail.outbox) == ["eins@example.org", "zwei@example.org"]

@@ -405,3 +405,48 @@ def test_supporting_ones_own_idea_is_refused_with_the_reason(idea, citizen):
         support_add(actor=citizen, idea=idea)
     assert Idea.objects.get(pk=idea.pk).support_count == 0
 
+
+def test_the_decision_notice_for_an_author_who_stopped_following_is_cut_to_300_characters(
+        berlin, idea, office, citizen):
+    from kompass.participation.models import Follow, Notification
+
+    Follow.objects.filter(idea=idea, user=citizen).delete()
+    reason = "".join(f"{n:03d} " for n in range(100))  # 400 characters, each prefix distinct
+    candidate = Candidate(strategy=berlin, title="Eigen", source_kind=IDEA_SOURCE, source_id=idea.pk,
+                          status="rejected", decision_reason=reason)
+    on_candidate_decided(None, candidate=candidate, actor=office)
+    (text,) = Notification.objects.filter(user=citizen).values_list("text", flat=True)
+    assert len(text) == 300 and reason[:100] in text and reason not in text
+
+
+def test_purging_keys_audits_how_many_were_deleted(citizen):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from kompass.audit.models import AuditEvent
+    from kompass.core.actors import system_actor
+    from kompass.participation.models import IdempotencyKey
+    from kompass.participation.services import idempotency_keys_purge
+
+    for n, hours in enumerate((30, 40, 2)):
+        record = IdempotencyKey.objects.create(user=citizen, key=f"key-{n:08d}", action="idea.create", fingerprint="f")
+        IdempotencyKey.objects.filter(pk=record.pk).update(created_at=timezone.now() - timedelta(hours=hours))
+    assert idempotency_keys_purge(actor=system_actor("test")) == 2
+    (event,) = AuditEvent.objects.filter(action="idempotency_keys.purged")
+    assert event.changes == {"keys": [2, 0]}
+
+
+def test_a_digest_reader_without_notices_does_not_stop_the_ones_after(citizen, make_user):
+    from django.core import mail
+
+    from kompass.core.actors import system_actor
+    from kompass.participation.models import Notification
+    from kompass.participation.services import digest_send
+
+    quiet = make_user("still@example.org")  # weekly like the citizen, nothing to read
+    later = make_user("spaeter@example.org")
+    assert quiet.pk < later.pk
+    Notification.objects.create(user=later, text="Neu", url="/n/1/")
+    assert digest_send(actor=system_actor("participation digest"), period="weekly") == 1
+    assert [m.to for m in mail.outbox] == [["spaeter@example.org"]]
