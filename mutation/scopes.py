@@ -25,7 +25,8 @@ SCOPES: dict[str, Scope] = {
                                           f"{A}test_opinions_core.py "
                                           f"{A}test_opinions_properties.py"),
          ("kompass/algorithms/similarity.py", f"{A}test_similarity_mutants.py {A}test_similarity.py"),
-         ("kompass/algorithms/sortition/", f"{A}test_sortition_internals.py {A}test_sortition_mutants.py "
+         ("kompass/algorithms/sortition/", f"{A}test_sortition_internals.py {A}test_sortition_select.py "
+                                           f"{A}test_sortition_mutants.py "
                                            f"{A}test_sortition_lottery.py "
                                            f"{A}test_sortition_leximin.py "
                                            f"{A}test_sortition_certified.py")),
@@ -59,7 +60,8 @@ SCOPES: dict[str, Scope] = {
          ("kompass/lifecycle/services/process.py",
           f"{L}test_services_mutants.py {L}test_process.py {L}test_properties.py {L}test_api.py"),
          ("kompass/lifecycle/services/imports.py",
-          f"{L}test_services_mutants.py {L}test_spreadsheets.py {L}test_spreadsheet_preview.py "
+          f"{L}test_imports_mutants.py {L}test_services_mutants.py {L}test_spreadsheets.py "
+          f"{L}test_spreadsheet_preview.py "
           f"{L}test_atomic_mutants.py"),
          ("kompass/lifecycle/services/selection.py",
           f"{L}test_services_mutants.py {L}test_selection_mutants.py {L}test_selection.py {L}test_roles.py "
@@ -71,7 +73,8 @@ SCOPES: dict[str, Scope] = {
           f"{L}test_selection.py {L}test_spreadsheets.py {L}test_records.py {L}test_process.py "
           f"{L}test_atomic_mutants.py"),
          ("kompass/lifecycle/services/",
-          f"{L}test_services_mutants.py {L}test_records.py {L}test_roles.py {L}test_process.py "
+          f"{L}test_services_mutants.py {L}test_imports_mutants.py {L}test_records.py {L}test_roles.py "
+          f"{L}test_process.py "
           f"{L}test_coordinators.py {L}test_atomic_mutants.py"),
          ("kompass/participation/services/ideas.py",
           f"{P}test_services_mutants.py {P}test_contributions_mutants.py {P}test_ideas.py "
