@@ -366,6 +366,8 @@ TASKS = {"default": {"BACKEND": os.environ.get("TASKS_BACKEND") or (
 # without one for JOB_LEASE_SECONDS is marked failed by the sweep (heartbeats, each job start, `kompass jobs_sweep`).
 JOB_HEARTBEAT_SECONDS = float(os.environ.get("JOB_HEARTBEAT_SECONDS", "10"))
 JOB_LEASE_SECONDS = int(os.environ.get("JOB_LEASE_SECONDS", "120"))
+# Finished jobs and task runs are deleted this many days after they ended (`kompass purge_jobs`, daily; at least 1).
+KOMPASS_JOB_RETENTION_DAYS = int(os.environ.get("JOB_RETENTION_DAYS", "30"))
 
 # Kompass
 KOMPASS_CATALOGUE_PAGE_SIZE = 20

@@ -1,6 +1,6 @@
 import rules
 
-from kompass.accounts.rules import is_office
+from kompass.accounts.rules import is_admin, is_office
 
 
 @rules.predicate
@@ -10,3 +10,4 @@ def started_job(user, job) -> bool:
 
 rules.add_perm("jobs.view_job", is_office | started_job)
 rules.add_perm("jobs.retry_job", is_office | started_job)
+rules.add_perm("jobs.purge_jobs", is_admin)  # the daily job (SystemActor) or an admin

@@ -197,6 +197,44 @@ def jobs_sweep(now=None) -> list[str]:
     return failed
 
 
+DEFAULT_RETENTION_DAYS = 30
+
+
+def job_retention() -> timedelta:
+    """How long finished jobs are kept: the setting `KOMPASS_JOB_RETENTION_DAYS` (default 30, at least 1, so the
+    sweep still finds the runs of jobs that ended within the last day)."""
+    return timedelta(days=max(1, int(getattr(settings, "KOMPASS_JOB_RETENTION_DAYS", DEFAULT_RETENTION_DAYS))))
+
+
+def jobs_purge(*, actor, now=None) -> dict[str, int]:
+    """Delete the finished jobs (done or failed) that ended more than `job_retention()` ago, with their result
+    files and any temporary files left. A job row keeps who started it, the task's arguments and its result (an
+    import's file name and report, an export), so it does not stay for ever; queued and running jobs are never
+    touched. The task backend's own finished runs are pruned by its command `prune_db_task_results` (called by
+    `kompass purge_jobs` with the same age). One audit event with the count. Returns the counts."""
+    from kompass.core.permissions import require
+
+    require(actor, "jobs.purge_jobs")
+    cutoff = (now or timezone.now()) - job_retention()
+    with transaction.atomic():
+        old = list(Job.objects.select_for_update().filter(
+            status__in=[Job.Status.DONE, Job.Status.FAILED], finished_at__lt=cutoff).only(
+            "pk", "result_file", "temp_files"))
+        Job.objects.filter(pk__in=[job.pk for job in old]).delete()
+        if old:
+            record_event(actor=actor, action="jobs.purged", changes={"jobs": (len(old), 0)})
+    files = 0
+    for job in old:  # after the commit: a failed delete must not bring the rows back, a stray file is logged
+        _remove_temp_files(job)
+        if job.result_file:
+            try:
+                job.result_file.storage.delete(job.result_file.name)
+                files += 1
+            except OSError:
+                log.warning("job %s: could not remove %s", job.pk, job.result_file.name)
+    return {"jobs": len(old), "result_files": files}
+
+
 def job_retry(*, actor, job: Job) -> Job:
     """Start a failed job again with the same task and arguments (its owner or the office)."""
     from django.core.exceptions import ValidationError
