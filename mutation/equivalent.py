@@ -239,4 +239,19 @@ EQUIVALENT: dict[str, tuple[str, str]] = {
         "if p.size < 0:",
         "without votes the COO -> CSR path builds the same empty Votes (zero indptr, empty int32 indices and int8 "
         "values); the early return only saves that work."),
+    "kompass/algorithms/progress/open_sdg.py:ReplaceTrueWithFalse:2": (
+        "scaled, strict=False))",
+        "`scaled` is always the 3-tuple built on the line before, so the zip over two 3-sequences never meets "
+        "unequal lengths and `strict` has nothing to check."),
+    "kompass/algorithms/progress/rollup.py:ReplaceTrueWithFalse:1": (
+        "zip(children, child_weights, strict=False)",
+        "_weights returns exactly one weight per child (it raises on any other number), so the lengths always "
+        "agree and `strict` has nothing to check."),
+    "kompass/algorithms/opinions/projection.py:ReplaceComparisonOperator_Eq_LtE:5": (
+        "coords[n_voted <= 0] = np.nan",
+        "n_voted counts each participant's votes (a bincount), never negative: `<= 0` is `== 0`."),
+    "kompass/algorithms/sortition/relaxation.py:ReplaceComparisonOperator_Eq_Is:3": (
+        'if kind is "lp":',
+        "kind only takes the constants of the tuple literal it loops over in the same function, and CPython "
+        "interns identifier-like string constants, so `is` and `==` agree on every value it can take."),
 }

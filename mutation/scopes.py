@@ -25,7 +25,8 @@ SCOPES: dict[str, Scope] = {
                                           f"{A}test_opinions_core.py "
                                           f"{A}test_opinions_properties.py"),
          ("kompass/algorithms/similarity.py", f"{A}test_similarity_mutants.py {A}test_similarity.py"),
-         ("kompass/algorithms/sortition/", f"{A}test_sortition_internals.py {A}test_sortition_select.py "
+         ("kompass/algorithms/sortition/", f"{A}test_sortition_internals.py {A}test_sortition_edges.py "
+                                           f"{A}test_sortition_select.py "
                                            f"{A}test_sortition_mutants.py "
                                            f"{A}test_sortition_lottery.py "
                                            f"{A}test_sortition_leximin.py "

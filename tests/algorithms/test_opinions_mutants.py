@@ -305,3 +305,31 @@ def test_a_sample_too_small_to_score_gives_every_k_minus_one_and_the_smallest_k_
     result = cluster_points(blobs([9, 14, 6]), min_groups=2, max_groups=4, seed=1, silhouette_sample=2)
     assert result.silhouette == {2: -1.0, 3: -1.0, 4: -1.0}
     assert result.k == 2 and np.bincount(result.labels).tolist()[0] >= np.bincount(result.labels).tolist()[1]
+
+
+def test_planted_consensus_leans_the_same_way_in_every_group_and_either_way_across_statements():
+    """Consensus statements: every group has the same agree probability, (1 + signal) / 2 or (1 - signal) / 2,
+    and over 40 of them both sides occur (drawn per statement, not fixed to agreement)."""
+    from kompass.algorithms.opinions import planted_votes
+
+    data = planted_votes(10, 400, n_groups=3, signal=0.7, consensus_share=0.1, seed=0)
+    cons = data.consensus_statements
+    assert len(cons) == 40
+    p = data.agree_probability[:, cons]
+    assert (p == p[0]).all()
+    assert set(np.round(p[0], 9)) == {0.15, 0.85}
+
+
+def test_a_group_keeps_five_representative_statements_unless_configured_otherwise():
+    """Two planted groups split on 80 statements: far more than five statements represent each group."""
+    from kompass.algorithms.opinions import OpinionMapConfig, compute_opinion_map, planted_votes
+
+    data = planted_votes(600, 80, n_groups=2, density=0.5, signal=0.8, consensus_share=0.0, seed=21)
+    args = ((data.participants, data.statements, data.votes), data.n_participants, data.n_statements)
+    default = compute_opinion_map(*args)
+    wider = compute_opinion_map(*args, OpinionMapConfig(max_representative=8))
+    assert default.k == wider.k == 2
+    assert [len(g.representative) for g in default.groups] == [5, 5]
+    assert [len(g.representative) for g in wider.groups] == [8, 8]
+    for short, long in zip(default.groups, wider.groups, strict=True):
+        assert short.representative == long.representative[:5]  # the best five, best first

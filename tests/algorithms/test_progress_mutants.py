@@ -78,3 +78,36 @@ def test_method_descriptions_are_immutable():
 
     with pytest.raises(dataclasses.FrozenInstanceError):
         METHODS["open_sdg"].needs_target = True
+
+
+@pytest.mark.parametrize("status", list(Status))
+def test_a_roll_up_is_computable_unless_its_status_is_not_computable(status):
+    """A single child passes its status on; only NOT_COMPUTABLE makes the parent not computable (the statuses are
+    strings, so an ordering comparison would sort them alphabetically instead)."""
+    from kompass.algorithms.progress import ProgressResult, roll_up
+
+    parent = roll_up([ProgressResult("test", status, None, status.value, {})])
+    assert parent.status is status
+    assert parent.computable is (status is not Status.NOT_COMPUTABLE)
+
+
+@pytest.mark.parametrize("scale", [1e-300, 1.0, 1e300])
+def test_the_weighted_mean_of_a_roll_up_holds_for_extreme_weights(scale):
+    """Weights 3 : 1 of scores 4 and -4 give (12 - 4) / 4 = 2 at any scale; at 1e300 the products of score and
+    weight would overflow and at 1e-300 the scaled weights would underflow unless scaled the right way."""
+    from kompass.algorithms.progress import ProgressResult, roll_up
+
+    children = [ProgressResult("test", Status.ON_TRACK, 4.0, "x", {}),
+                ProgressResult("test", Status.DETERIORATION, -4.0, "x", {})]
+    parent = roll_up(children, weights=[3 * scale, scale])
+    assert parent.score == pytest.approx(2.0, abs=1e-12)
+    assert parent.total_weight == pytest.approx(4 * scale, rel=1e-12)
+
+
+def test_destatis_marks_a_passed_target_time_only_when_it_has_passed():
+    steady = [(2015, 100.0), (2016, 104.0), (2017, 108.0), (2018, 112.0), (2019, 116.0), (2020, 120.0)]
+    future = compute_status(steady, method="destatis", target=(160.0, 2030))
+    assert future.components["years_to_target"] == 10.0
+    assert "target_time_passed" not in future.components
+    passed = compute_status(steady, method="destatis", target=(130.0, 2019))
+    assert passed.components["years_to_target"] == 0.0 and passed.components["target_time_passed"] is True

@@ -350,6 +350,10 @@ def test_peeling_keeps_the_residual_inside_the_relaxation(make, reached):
     assert sum(n for _, n in levels) == int((poly.lower < poly.c).sum())  # every free type is fixed at one level
     panels, weights, left, stats = caratheodory(poly, target, deadline=float("inf"))
     assert stats["steps"] == len(panels) <= poly.nt + 1 and stats["status"] in ("done", "dead end")
+    # each step asks for one panel (a dead end asks once more): the repair finds it, or else the LP runs first,
+    # then RENS on a fractional LP point, then the full MIP when RENS finds no integer one
+    assert stats["repair"] + stats["lp"] == stats["steps"] + (stats["status"] == "dead end")
+    assert stats["mip"] <= stats["rens"] <= stats["lp"]
     if reached:
         assert stats["status"] == "done" and left <= 1e-9
     assert all(w > 0 for w in weights) and sum(weights) == pytest.approx(1 - left, abs=1e-9)

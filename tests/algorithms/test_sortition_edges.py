@@ -1,0 +1,122 @@
+"""Sortition edges that the seed-14 mutation sample showed unpinned (docs/mutation/algorithms.md): panels of more
+than 256 members, feature values that are equal but not the same string object, the defaults of a distribution
+and of the lottery rounding, the diverse seed columns of LEXIMIN, the minimum probability a stopped column
+generation reports, and a master LP that cannot be solved. Expected values come from definitions in this file."""
+
+import highspy
+import numpy as np
+import pytest
+
+from kompass.algorithms.sortition import Respondent, build_instance, leximin, round_to_uniform, select
+from tests.algorithms.test_sortition_internals import QUOTAS, eight_people, panel_meets_quotas
+
+
+@pytest.fixture(autouse=True)
+def _german_by_default():
+    """Override the Django-dependent autouse fixture of tests/conftest.py: these tests run without Django."""
+    yield
+
+
+def test_a_legacy_draw_fills_a_panel_of_more_than_256_members():
+    """Small integers are shared objects in CPython, larger ones are not: the loop must compare the panel size by
+    value to stop at exactly 300 members."""
+    from kompass.algorithms.sortition.legacy import LegacyDraw
+
+    people = [Respondent(f"p{i}", {"g": "f" if i % 2 else "m", "a": "y" if i % 3 else "o"}) for i in range(700)]
+    quotas = {"g": {"f": (140, 160), "m": (140, 160)}, "a": {"y": (150, 250), "o": (50, 150)}}
+    inst = build_instance(people, quotas, 300)
+    selected = LegacyDraw(inst).run(np.random.default_rng(1))
+    assert selected is not None and len(selected) == len(set(selected)) == 300
+
+
+def test_feature_values_are_matched_by_value_not_by_identity():
+    """Values read from a file are new string objects, equal to the quota's keys but not the same objects."""
+    def runtime(text):
+        return "".join(list(text))  # an equal string built at run time, as a CSV reader returns it
+
+    people = [Respondent(f"p{i}", {"gender": runtime("weiblich" if i < 3 else "maennlich"),
+                                   "alter": runtime("jung" if i % 2 else "alt")}) for i in range(8)]
+    assert people[0].features["gender"] == "weiblich" and people[0].features["gender"] is not "weiblich"  # noqa: F632
+    quotas = {"gender": {"weiblich": (1, 2), "maennlich": (1, 3)}, "alter": {"jung": (1, 3), "alt": (1, 3)}}
+    inst = build_instance(people, quotas, 4)
+    index = {(cat, val): types for cat, val, types in inst.feature_index()}
+    for (cat, val), types in index.items():
+        members = {p.id for p in people if p.features[cat] == val}
+        assert {pid for pid, ti in inst.respondent_type.items() if ti in types} == members
+    res = select(people, quotas, 4, seed=3, panels=20)
+    chosen = [p for p in people if p.id in res.panel]
+    assert 1 <= sum(p.features["gender"] == "weiblich" for p in chosen) <= 2
+
+
+def test_finished_distributions_are_complete_by_default():
+    inst = build_instance(eight_people(), QUOTAS, 4)
+    assert select(inst, algorithm="legacy", seed="s", panels=30).distribution.complete is True
+    assert leximin(inst).complete is True
+
+
+def test_the_lottery_rounds_to_1000_panels_by_default():
+    """Two panels with weights 0.3 and 0.7 become 300 and 700 of 1,000 equally likely panels."""
+    counts = np.array([2, 2])
+    multiplicities, error = round_to_uniform([(1, 1), (2, 0)], np.array([0.3, 0.7]), counts)
+    assert list(multiplicities) == [300, 700] and error == pytest.approx(0.0, abs=1e-12)
+
+
+def test_swap_searches_add_diverse_valid_columns_to_the_seed_pool():
+    from kompass.algorithms.sortition.leximin import ColumnPool, seed_columns
+    from kompass.algorithms.sortition.oracle import PanelOracle
+
+    people = [Respondent(f"p{i}", {"g": "f" if i % 2 else "m", "a": "y" if i % 3 else "o"}) for i in range(24)]
+    inst = build_instance(people, {"g": {"f": (2, 4), "m": (2, 4)}, "a": {"y": (2, 5), "o": (1, 3)}}, 6)
+    plain, diverse = ColumnPool(inst), ColumnPool(inst)
+    seed_columns(plain, PanelOracle(inst))
+    seed_columns(diverse, PanelOracle(inst), n_swaps=8)
+    assert set(plain.panels) < set(diverse.panels)
+    assert all(panel_meets_quotas(inst, p) for p in diverse.panels)
+    again = ColumnPool(inst)
+    seed_columns(again, PanelOracle(inst), n_swaps=8)
+    assert again.panels == diverse.panels  # a fixed internal seed
+
+
+class TickingClock:
+    """perf_counter for a deterministic time limit: every reading is one second after the one before."""
+
+    def __init__(self):
+        self.now = 0.0
+
+    def __call__(self):
+        self.now += 1.0
+        return self.now
+
+
+@pytest.mark.parametrize("ticks", [2, 3])
+def test_a_stopped_column_generation_reports_the_minimum_probability_of_its_lottery(monkeypatch, ticks):
+    """Types of 1, 2 and 3 members: the reported bound is the smallest per-member probability, which divides each
+    type's expected seats by its number of members. A clock that ticks once per reading stops the run after its
+    first master LPs, when every type already has a positive probability."""
+    import sys
+
+    inst = build_instance(eight_people(), QUOTAS, 4)
+    assert sorted(inst.counts) == [1, 2, 2, 3]
+    monkeypatch.setattr(sys.modules["kompass.algorithms.sortition.leximin"].time, "perf_counter", TickingClock())
+    part = leximin(inst, time_limit=ticks, relaxation=False)
+    assert not part.complete and part.certificate["method"] == "column generation"
+    probs = part.weights @ (np.array(part.panels, dtype=float) / np.array(inst.counts, dtype=float))
+    assert probs.min() > 0 and probs == pytest.approx(part.type_prob)
+    assert part.certificate["min_probability_lower"] == pytest.approx(float(probs.min()))
+
+
+def _lp(lower_bound_of_row):
+    h = highspy.Highs()
+    h.setOptionValue("output_flag", False)
+    h.addVar(0.0, 1.0)
+    h.addRow(lower_bound_of_row, highspy.kHighsInf, 1, np.array([0], dtype=np.int32), np.array([1.0]))
+    return h
+
+
+def test_a_master_lp_is_solved_only_when_highs_reports_optimal():
+    from kompass.algorithms.sortition.oracle import solve_lp
+
+    assert solve_lp(_lp(0.5)) is True  # 0.5 <= x <= 1
+    infeasible = _lp(2.0)  # x >= 2 with x <= 1
+    assert solve_lp(infeasible) is False
+    assert infeasible.getModelStatus() != highspy.HighsModelStatus.kOptimal
