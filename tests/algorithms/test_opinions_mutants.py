@@ -333,3 +333,12 @@ def test_a_group_keeps_five_representative_statements_unless_configured_otherwis
     assert [len(g.representative) for g in wider.groups] == [8, 8]
     for short, long in zip(default.groups, wider.groups, strict=True):
         assert short.representative == long.representative[:5]  # the best five, best first
+
+
+@pytest.mark.parametrize("n", [2, 4])
+def test_votes_must_come_as_exactly_three_arrays(n):
+    from kompass.algorithms.opinions import compute_opinion_map
+
+    arrays = tuple(np.array([0, 1]) for _ in range(n))
+    with pytest.raises(ValueError, match=r"expected \(participant_index, statement_index, vote\) arrays"):
+        compute_opinion_map(arrays)

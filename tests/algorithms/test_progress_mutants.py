@@ -111,3 +111,38 @@ def test_destatis_marks_a_passed_target_time_only_when_it_has_passed():
     assert "target_time_passed" not in future.components
     passed = compute_status(steady, method="destatis", target=(130.0, 2019))
     assert passed.components["years_to_target"] == 0.0 and passed.components["target_time_passed"] is True
+
+
+def test_weights_near_the_float_limit_are_scaled_before_they_multiply_scores():
+    """5 x 1e308 overflows; scaled by a power of two the mean (5 * 10 - 5 * 1) / 11 is exact."""
+    from kompass.algorithms.progress import ProgressResult, roll_up
+
+    children = [ProgressResult("test", Status.ON_TRACK, 5.0, "x", {}),
+                ProgressResult("test", Status.DETERIORATION, -5.0, "x", {})]
+    assert roll_up(children, weights=[1e308, 1e307]).score == pytest.approx(45 / 11, rel=1e-12)
+
+
+def test_an_achieved_status_keeps_the_top_score_of_5():
+    """ACHIEVED's band is the single point 5, closed, like the top of ON_TRACK; the lower bands are half-open."""
+    import math
+
+    from kompass.algorithms.progress.status import clamp_to_band
+
+    assert clamp_to_band(5.0, Status.ACHIEVED) == 5.0 and clamp_to_band(1.0, Status.ACHIEVED) == 5.0
+    assert clamp_to_band(5.0, Status.ON_TRACK) == 5.0
+    high = Status.ACCELERATION_NEEDED.score_band[1]
+    assert clamp_to_band(high, Status.ACCELERATION_NEEDED) == math.nextafter(high, -math.inf)
+
+
+@pytest.mark.parametrize(("trends", "expected"), [([1, -1], 0), ([], 0), ([1, 1, -1], 1), ([-1, 0], -1)])
+def test_a_measure_trend_is_the_sign_of_its_indicator_trends(trends, expected):
+    from kompass.algorithms.progress import ProgressResult, measure_summary
+
+    goal = ("output", True, ProgressResult("test", Status.ON_TRACK, 3.0, "x", {}), 1)
+    assert measure_summary([goal], ["output"], trends, has_inputs=True).trend == expected
+
+
+def test_the_linear_method_refuses_a_target_time_before_the_baseline():
+    result = compute_status([(2015, 100.0), (2017, 110.0)], method="linear", target=(120.0, 2010))
+    assert result.status is Status.NOT_COMPUTABLE
+    assert result.reason == "the target time (2010) must be later than the baseline (2015)"

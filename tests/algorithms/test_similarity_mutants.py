@@ -80,3 +80,15 @@ def test_limit_minimum_and_ties_by_key():
     twins = [Doc("b", "Radwege"), Doc("a", "Radwege")]
     assert [k for k, _s in similar(Doc("q", "Radwege"), twins, minimum=0)] == ["a", "b"]
     assert similar(QUERY, []) == []
+
+
+def test_the_default_minimum_keeps_partly_similar_ideas_and_drops_unrelated_ones():
+    """A candidate sharing some words scores well below 1 but above the default minimum of 0.08; one sharing none
+    scores 0 and is left out."""
+    query = Doc("q", "Mehr Bäume und Schatten in der Innenstadt pflanzen")
+    partly = Doc("a", "Bäume an Schulen pflanzen, damit Kinder im Sommer Schatten haben")
+    unrelated = Doc("b", "Digitale Bürgerämter mit Terminvergabe per App")
+    found = similar(query, [partly, unrelated])
+    assert [key for key, _ in found] == ["a"]
+    assert 0.08 <= found[0][1] < 0.9
+    assert similar(query, [partly], minimum=found[0][1] + 0.01) == []
