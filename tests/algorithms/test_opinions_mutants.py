@@ -342,3 +342,26 @@ def test_votes_must_come_as_exactly_three_arrays(n):
     arrays = tuple(np.array([0, 1]) for _ in range(n))
     with pytest.raises(ValueError, match=r"expected \(participant_index, statement_index, vote\) arrays"):
         compute_opinion_map(arrays)
+
+
+def test_a_projection_fitted_on_nobody_has_no_axes_and_the_map_says_why():
+    """No participant to fit on: zero components (not one column of NaN), and the map has no groups."""
+    from kompass.algorithms.opinions import compute_opinion_map
+    from kompass.algorithms.opinions.projection import fit_projection
+
+    votes = votes_from_arrays(np.array([0, 1, 2]), np.array([0, 1, 2]), np.array([1, -1, 1]), 3, 3)
+    proj = fit_projection(votes, np.zeros(3, dtype=bool), 2)
+    assert proj.coordinates.shape == (3, 0) and proj.components.shape == (0, 3)
+    few = compute_opinion_map((np.array([0, 1, 2]), np.array([0, 1, 2]), np.array([1, -1, 1])), 3, 3)
+    assert few.k == 0 and few.groups == ()
+
+
+def test_a_map_with_one_axis_still_finds_two_opinion_groups():
+    """Two groups split on every statement lie apart along the first principal axis alone."""
+    from kompass.algorithms.opinions import OpinionMapConfig, compute_opinion_map, planted_votes
+
+    data = planted_votes(400, 40, n_groups=2, density=0.6, signal=0.9, consensus_share=0.0, seed=8)
+    one = compute_opinion_map((data.participants, data.statements, data.votes), data.n_participants,
+                              data.n_statements, OpinionMapConfig(map_dims=1, cluster_dims=1))
+    assert one.coordinates.shape[1] == 1
+    assert one.k == 2 and sum(g.size for g in one.groups) == int(one.clustered.sum()) > 300
