@@ -7,7 +7,7 @@ import highspy
 import numpy as np
 import pytest
 
-from kompass.algorithms.sortition import Respondent, build_instance, leximin, round_to_uniform, select
+from kompass.algorithms.sortition import Respondent, build_instance, goldilocks, leximin, round_to_uniform, select
 from tests.algorithms.test_sortition_internals import QUOTAS, eight_people, panel_meets_quotas
 
 
@@ -120,3 +120,15 @@ def test_a_master_lp_is_solved_only_when_highs_reports_optimal():
     infeasible = _lp(2.0)  # x >= 2 with x <= 1
     assert solve_lp(infeasible) is False
     assert infeasible.getModelStatus() != highspy.HighsModelStatus.kOptimal
+
+
+def test_goldilocks_weighs_the_low_and_high_ends_equally_by_default():
+    """The objective is max pi / (k/n) + gamma * max (k/n) / pi: the documented default gamma = 1 gives the same
+    distribution as asking for it; gamma = 2 weighs the lowest probability more and gives another one on this
+    pool of unique profiles."""
+    from tests.algorithms.test_sortition_internals import generated
+
+    inst = generated(40, 6, 0)
+    default = goldilocks(inst)
+    assert default.type_prob == pytest.approx(goldilocks(inst, gamma=1.0).type_prob, abs=1e-9)
+    assert np.abs(default.type_prob - goldilocks(inst, gamma=2.0).type_prob).max() > 0.01
