@@ -198,12 +198,15 @@ def jobs_sweep(now=None) -> list[str]:
 
 
 DEFAULT_RETENTION_DAYS = 30
+MAX_RETENTION_DAYS = 36_500
 
 
 def job_retention() -> timedelta:
-    """How long finished jobs are kept: the setting `KOMPASS_JOB_RETENTION_DAYS` (default 30, at least 1, so the
-    sweep still finds the runs of jobs that ended within the last day)."""
-    return timedelta(days=max(1, int(getattr(settings, "KOMPASS_JOB_RETENTION_DAYS", DEFAULT_RETENTION_DAYS))))
+    """How long finished jobs are kept: the setting `KOMPASS_JOB_RETENTION_DAYS` (default 30), at least 1 day, so
+    the sweep still finds the runs of jobs that ended within the last day, and at most 100 years (a larger number
+    keeps everything as well and would overflow the date arithmetic)."""
+    days = int(getattr(settings, "KOMPASS_JOB_RETENTION_DAYS", DEFAULT_RETENTION_DAYS))
+    return timedelta(days=min(max(1, days), MAX_RETENTION_DAYS))
 
 
 def jobs_purge(*, actor, now=None) -> dict[str, int]:
@@ -216,11 +219,12 @@ def jobs_purge(*, actor, now=None) -> dict[str, int]:
 
     require(actor, "jobs.purge_jobs")
     cutoff = (now or timezone.now()) - job_retention()
+    # A finished job never changes again and the cutoff is fixed, so the set read here is the set deleted; it is
+    # deleted by the same filter, not by a list of ids (no limit on the number of query parameters).
+    expired = Job.objects.filter(status__in=[Job.Status.DONE, Job.Status.FAILED], finished_at__lt=cutoff)
     with transaction.atomic():
-        old = list(Job.objects.select_for_update().filter(
-            status__in=[Job.Status.DONE, Job.Status.FAILED], finished_at__lt=cutoff).only(
-            "pk", "result_file", "temp_files"))
-        Job.objects.filter(pk__in=[job.pk for job in old]).delete()
+        old = list(expired.only("pk", "result_file", "temp_files"))
+        expired.delete()
         if old:
             record_event(actor=actor, action="jobs.purged", changes={"jobs": (len(old), 0)})
     files = 0

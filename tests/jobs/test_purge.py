@@ -54,9 +54,11 @@ def test_finished_jobs_past_the_retention_go_with_their_files_the_rest_stays(set
     assert old_failed.pk not in set(Job.objects.values_list("pk", flat=True))
 
 
-@pytest.mark.parametrize(("days", "kept"), [(10, {"0.5", "9"}), (0, {"0.5"}), (60, {"0.5", "9", "31"})])
+@pytest.mark.parametrize(("days", "kept"), [(10, {"0.5", "9"}), (0, {"0.5"}), (-5, {"0.5"}), (60, {"0.5", "9", "31"}),
+                                           (10**12, {"0.5", "9", "31"})])
 def test_the_retention_comes_from_the_setting_and_is_at_least_a_day(settings, days, kept):
-    """0 days would delete the jobs that ended today, whose runs the sweep still looks at: one day is the least."""
+    """0 or fewer days would delete the jobs that ended today, whose runs the sweep still looks at: one day is the
+    least. A number beyond any date (10**12 days) keeps everything instead of overflowing."""
     settings.KOMPASS_JOB_RETENTION_DAYS = days
     for age in ("0.5", "9", "31"):
         _job(age, Job.Status.DONE, ended_days_ago=float(age))
