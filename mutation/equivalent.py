@@ -194,6 +194,18 @@ EQUIVALENT: dict[str, tuple[str, str]] = {
     "kompass/algorithms/sortition/leximin.py:NumberReplacer:199": (
         "nonzero(lam)[ -1]",
         NONZERO_1D),
+    "kompass/algorithms/sortition/legacy.py:ReplaceComparisonOperator_Gt_GtE:2": (
+        "if len(best) >= 1 else best[0]",
+        "numpy's Generator.integers(1) returns 0 without advancing the bit generator (a range of one value takes "
+        "no random bits), so drawing among a single best value is taking it, with the same stream afterwards."),
+    "kompass/algorithms/sortition/leximin.py:NumberReplacer:152": (
+        "gap = 1.0",
+        "the start value is dead: the only way out of the exact-master loop that reaches the read of gap is the "
+        "break right after `panel, gap = pricing.exact(...)`."),
+    "kompass/algorithms/sortition/leximin.py:NumberReplacer:153": (
+        "gap = -1.0",
+        "the start value is dead: the only way out of the exact-master loop that reaches the read of gap is the "
+        "break right after `panel, gap = pricing.exact(...)`."),
     "kompass/algorithms/sortition/lottery.py:NumberReplacer:29": (
         "nonzero(A[:, t])[ -1]",
         NONZERO_1D),

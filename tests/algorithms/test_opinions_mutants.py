@@ -365,3 +365,40 @@ def test_a_map_with_one_axis_still_finds_two_opinion_groups():
                               data.n_statements, OpinionMapConfig(map_dims=1, cluster_dims=1))
     assert one.coordinates.shape[1] == 1
     assert one.k == 2 and sum(g.size for g in one.groups) == int(one.clustered.sum()) > 300
+
+
+def test_a_collapsed_k_means_run_is_renumbered_densely_per_participant(monkeypatch):
+    """k-means may return fewer distinct labels than clusters asked for (an empty cluster): the groups are then
+    renumbered 0..k-1, one label per participant, and k is the number of groups that really exist."""
+    from kompass.algorithms.opinions import clustering
+
+    class Collapsing:
+        def __init__(self, n_clusters, n_init, random_state):
+            self.n_clusters = n_clusters
+
+        def fit_predict(self, x):  # three clusters asked for, the middle one left empty
+            return np.where(x[:, 0] < 0, 0, 2)
+
+    monkeypatch.setattr(clustering, "KMeans", Collapsing)
+    rng = np.random.default_rng(3)
+    x = np.vstack([rng.normal(-5, 0.1, (6, 2)), rng.normal(5, 0.1, (4, 2))])
+    result = clustering.cluster_points(x, min_groups=3, max_groups=3)
+    assert result.k == 2
+    assert result.labels.tolist() == [0] * 6 + [1] * 4  # the larger group first
+
+
+def test_k_means_restarts_four_times_per_k_by_default(monkeypatch):
+    """The documented default (ADR 0012: scikit-learn k-means with n_init=4) reaches k-means from the map."""
+    from kompass.algorithms.opinions import clustering, compute_opinion_map, planted_votes
+
+    seen = []
+    real = clustering.KMeans
+
+    def spy(**kwargs):
+        seen.append(kwargs["n_init"])
+        return real(**kwargs)
+
+    monkeypatch.setattr(clustering, "KMeans", spy)
+    data = planted_votes(120, 20, n_groups=2, density=0.7, signal=0.9, consensus_share=0.0, seed=2)
+    compute_opinion_map((data.participants, data.statements, data.votes), data.n_participants, data.n_statements)
+    assert seen and set(seen) == {4}
