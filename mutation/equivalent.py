@@ -12,6 +12,14 @@ STATUS = "HiGHS's primal_solution_status is 0 (none), 1 (infeasible) or 2 (feasi
 STATUS_LE, STATUS_GT = STATUS + "`<= 0` is `== 0`.", STATUS + "`> 0` is `!= 0`."
 NONZERO_1D = "np.nonzero of a 1-D array returns a 1-tuple, so [-1] picks the same index array as [0]."
 
+WIDTH = ("only the integer width of the internal vote positions changes: int32 is still used only up to 2**31 - 1 "
+         "votes, where it holds the same 1..n values as int64.")
+DEAD_BASE = ("growth_basis (called first) raises NotComputable without a baseline, so the fallback for a missing base "
+             "is never reached.")
+EMPTY_VECTOR = ("the fallback norm is used only when the sum of squares is 0, i.e. for a text without tokens, whose "
+                "vector is empty: nothing is divided by it (every term weight is > 0).")
+EMPTY_SUM = ("n is a length; when it is 0 the array is empty and p.sum() <= 0 takes the same branch.")
+
 EQUIVALENT: dict[str, tuple[str, str]] = {
     "kompass/algorithms/progress/result.py:ReplaceComparisonOperator_Is_Eq:0": (
         "self.status == Status.ACHIEVED",
@@ -194,6 +202,45 @@ EQUIVALENT: dict[str, tuple[str, str]] = {
     "kompass/algorithms/sortition/leximin.py:NumberReplacer:199": (
         "nonzero(lam)[ -1]",
         NONZERO_1D),
+    "kompass/algorithms/opinions/matrix.py:NumberReplacer:39": (
+        "p.shape[ -1] < 2**31 - 1",
+        WIDTH + " (p is 1-D, so shape[-1] is shape[0])"),
+    "kompass/algorithms/opinions/matrix.py:NumberReplacer:41": (
+        "p.shape[0] < 1**31 - 1",
+        WIDTH),
+    "kompass/algorithms/opinions/matrix.py:NumberReplacer:43": (
+        "p.shape[0] < 2** 30 - 1",
+        WIDTH),
+    "kompass/algorithms/opinions/matrix.py:NumberReplacer:45": (
+        "p.shape[0] < 2**31 - 0",
+        WIDTH),
+    "kompass/algorithms/opinions/matrix.py:ReplaceBinaryOperator_Pow_Mul:0": (
+        "p.shape[0] < 2*31 - 1",
+        WIDTH),
+    "kompass/algorithms/opinions/projection.py:NumberReplacer:21": (
+        "n_fit = fit_idx.shape[ -1]",
+        "fit_idx comes from np.flatnonzero, always 1-D, so shape[-1] is shape[0]."),
+    "kompass/algorithms/progress/open_sdg.py:NumberReplacer:70": (
+        "if inp.base else 1.0",
+        DEAD_BASE),
+    "kompass/algorithms/progress/open_sdg.py:NumberReplacer:71": (
+        "if inp.base else -1.0",
+        DEAD_BASE),
+    "kompass/algorithms/similarity.py:NumberReplacer:12": (
+        "or 2.0",
+        EMPTY_VECTOR),
+    "kompass/algorithms/similarity.py:NumberReplacer:13": (
+        "or 0.0",
+        EMPTY_VECTOR),
+    "kompass/algorithms/sortition/stats.py:NumberReplacer:1": (
+        "if n == -1 or p.sum() <= 0:",
+        EMPTY_SUM),
+    "kompass/algorithms/sortition/stats.py:ReplaceComparisonOperator_Eq_Lt:0": (
+        "if n < 0 or p.sum() <= 0:",
+        EMPTY_SUM),
+    "kompass/algorithms/sortition/stats.py:ReplaceComparisonOperator_Eq_LtE:0": (
+        "if n <= 0 or p.sum() <= 0:",
+        EMPTY_SUM),
     "kompass/algorithms/sortition/legacy.py:ReplaceComparisonOperator_Gt_GtE:2": (
         "if len(best) >= 1 else best[0]",
         "numpy's Generator.integers(1) returns 0 without advancing the bit generator (a range of one value takes "

@@ -402,3 +402,8 @@ def test_k_means_restarts_four_times_per_k_by_default(monkeypatch):
     data = planted_votes(120, 20, n_groups=2, density=0.7, signal=0.9, consensus_share=0.0, seed=2)
     compute_opinion_map((data.participants, data.statements, data.votes), data.n_participants, data.n_statements)
     assert seen and set(seen) == {4}
+
+
+def test_an_index_beyond_the_given_size_is_named_in_the_error():
+    with pytest.raises(ValueError, match=r"^n_participants index 5 out of range for size 3$"):
+        votes_from_arrays(np.array([0, 5]), np.array([0, 1]), np.array([1, -1]), 3, 2)

@@ -146,3 +146,29 @@ def test_the_linear_method_refuses_a_target_time_before_the_baseline():
     result = compute_status([(2015, 100.0), (2017, 110.0)], method="linear", target=(120.0, 2010))
     assert result.status is Status.NOT_COMPUTABLE
     assert result.reason == "the target time (2010) must be later than the baseline (2015)"
+
+
+@pytest.mark.parametrize("status", list(Status))
+def test_every_status_but_not_computable_is_computable(status):
+    assert status.is_computable is (status is not Status.NOT_COMPUTABLE)
+
+
+@pytest.mark.parametrize(("current", "passed"), [(2019, False), (2020, True), (2022, True)])
+def test_the_linear_method_says_whether_the_target_time_has_passed(current, passed):
+    result = compute_status([(2010, 0.0), (current, 1.0)], method="linear", target=(10.0, 2020))
+    assert result.components["target_time_passed"] is passed
+
+
+def test_a_measure_trend_compares_the_last_two_points_of_a_series():
+    """Three points: up, then down. The trend is the last change (down), not the one from the second point."""
+    from kompass.algorithms.progress.chain import trend
+
+    assert trend([(2018, 1.0), (2019, 5.0), (2020, 3.0)], 1) == -1
+    assert trend([(2018, 5.0), (2019, 1.0), (2020, 3.0)], 1) == 1
+    assert trend([(2017, 1.0), (2018, 2.0), (2019, 4.0), (2020, 4.0)], 1) == 0
+
+
+def test_a_series_without_a_direction_counts_higher_values_as_better():
+    from kompass.algorithms.progress.inputs import normalise_input
+
+    assert normalise_input([(2015, 1.0), (2016, 2.0)]).direction == 1
