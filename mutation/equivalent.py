@@ -241,6 +241,10 @@ EQUIVALENT: dict[str, tuple[str, str]] = {
     "kompass/algorithms/sortition/stats.py:ReplaceComparisonOperator_Eq_LtE:0": (
         "if n <= 0 or p.sum() <= 0:",
         EMPTY_SUM),
+    "kompass/algorithms/sortition/lottery.py:ReplaceComparisonOperator_Gt_GtE:1": (
+        "sign = 1.0 if err[t] >= 0 else -1.0",
+        "err[t] is the largest change in absolute value; when it is 0 every change is 0, no move can go below "
+        "cur - 1e-15 and the search stops, so the sign (which only orders the donors) is never used."),
     "kompass/algorithms/sortition/legacy.py:ReplaceComparisonOperator_Gt_GtE:2": (
         "if len(best) >= 1 else best[0]",
         "numpy's Generator.integers(1) returns 0 without advancing the bit generator (a range of one value takes "
