@@ -151,6 +151,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
         _db_options["pool"] = {"min_size": int(os.environ.get("DB_POOL_MIN_SIZE", "1")),
                                "max_size": int(os.environ.get("DB_POOL_MAX_SIZE", "4")),
                                "timeout": float(os.environ.get("DB_POOL_TIMEOUT", "10"))}
+# PgBouncer's admin console (its pseudo-database "pgbouncer", a user of its stats_users), read by the metrics page
+# for the pool's gauges (kompass_pgbouncer_*); empty: not read. E.g. postgresql://kompass_stats@127.0.0.1:6432/pgbouncer
+KOMPASS_PGBOUNCER_ADMIN_URL = os.environ.get("PGBOUNCER_ADMIN_URL", "")
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     if not os.environ.get("KOMPASS_TESTING"):

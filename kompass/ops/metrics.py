@@ -3,7 +3,8 @@
 Per-request counters and latency histograms are written by `OpsMiddleware`. With several gunicorn workers set
 `PROMETHEUS_MULTIPROC_DIR` to an empty directory writable by all workers (deploy/gunicorn.conf.py does); the
 scrape then merges every worker's values. Queue and database gauges are computed at scrape time by
-`StateCollector`, so any app server reports the same cluster-wide numbers."""
+`StateCollector`, so any app server reports the same cluster-wide numbers; behind PgBouncer the pool's own gauges
+come from its admin console (`pgbouncer_gauges`, setting KOMPASS_PGBOUNCER_ADMIN_URL)."""
 
 from __future__ import annotations
 
@@ -40,6 +41,7 @@ class StateCollector:
             yield from self._queue()
             yield from self._jobs()
             yield from self._db(connection)
+            yield from pgbouncer_gauges()
         except Exception:  # noqa: BLE001 - a broken dependency must not break the scrape itself
             log.warning("metrics: state collection failed", exc_info=True)
             up = GaugeMetricFamily("kompass_state_up", "1 when the scrape could read the database")
@@ -105,6 +107,64 @@ class StateCollector:
                 g = GaugeMetricFamily(f"kompass_db_{key}", help_text)
                 g.add_metric([], stats.get(key, 0))
                 yield g
+
+
+PGBOUNCER_CLIENTS = {"cl_active": "active", "cl_waiting": "waiting"}
+PGBOUNCER_SERVERS = {"sv_active": "active", "sv_idle": "idle", "sv_used": "used", "sv_tested": "tested",
+                     "sv_login": "login"}
+
+
+def pgbouncer_gauges():
+    """The pool behind PgBouncer (transaction mode), from its admin console: clients linked to a server connection
+    or waiting for one, server connections by state, the longest wait and the configured pool size, per database.
+    `kompass_pgbouncer_up` is 0 when the console cannot be read (the rest of the scrape goes on). Nothing is read
+    without KOMPASS_PGBOUNCER_ADMIN_URL."""
+    from django.conf import settings
+
+    url = getattr(settings, "KOMPASS_PGBOUNCER_ADMIN_URL", "")
+    if not url:
+        return
+    up = GaugeMetricFamily("kompass_pgbouncer_up", "1 when PgBouncer's admin console answered the scrape")
+    try:
+        pools, databases = _pgbouncer_show(url)
+    except Exception:  # noqa: BLE001 - PgBouncer down or refusing: report it, keep the scrape
+        log.warning("metrics: PgBouncer's admin console could not be read", exc_info=True)
+        up.add_metric([], 0)
+        yield up
+        return
+    up.add_metric([], 1)
+    yield up
+    clients = GaugeMetricFamily("kompass_pgbouncer_clients", "Client connections by state (waiting: sent a query "
+                                "and wait for a server connection)", labels=["database", "state"])
+    servers = GaugeMetricFamily("kompass_pgbouncer_servers", "Server connections of the pool by state",
+                                labels=["database", "state"])
+    wait = GaugeMetricFamily("kompass_pgbouncer_max_wait_seconds", "Longest time a waiting client has waited",
+                             labels=["database"])
+    for row in pools:
+        if row["database"] == "pgbouncer":
+            continue
+        for column, state in PGBOUNCER_CLIENTS.items():
+            clients.add_metric([row["database"], state], float(row.get(column) or 0))
+        for column, state in PGBOUNCER_SERVERS.items():
+            servers.add_metric([row["database"], state], float(row.get(column) or 0))
+        wait.add_metric([row["database"]], float(row.get("maxwait") or 0) + float(row.get("maxwait_us") or 0) / 1e6)
+    size = GaugeMetricFamily("kompass_pgbouncer_pool_size", "Server connections PgBouncer may open per database "
+                             "and user (default_pool_size)", labels=["database"])
+    for row in databases:
+        if row["name"] != "pgbouncer":
+            size.add_metric([row["name"]], float(row.get("pool_size") or 0))
+    yield from (clients, servers, wait, size)
+
+
+def _pgbouncer_show(url: str) -> tuple[list[dict], list[dict]]:
+    """SHOW POOLS and SHOW DATABASES on PgBouncer's console; it speaks only the simple query protocol, which
+    psycopg's ClientCursor uses. Short timeouts: a scrape never hangs on a stuck pooler."""
+    import psycopg
+    from psycopg.rows import dict_row
+
+    with psycopg.connect(url, autocommit=True, connect_timeout=2, cursor_factory=psycopg.ClientCursor,
+                         row_factory=dict_row) as conn:
+        return conn.execute("SHOW POOLS").fetchall(), conn.execute("SHOW DATABASES").fetchall()
 
 
 def render() -> bytes:

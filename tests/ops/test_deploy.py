@@ -1,17 +1,13 @@
 """Every shipped deployment file is checked by the validator that runs here (issue 12)."""
 
 import os
-import shutil
-import socket
 import subprocess
-import sys
-import time
 from pathlib import Path
 
 import pytest
 import yaml
 
-from tests.ops.tools import require_module, require_tool
+from tests.ops.tools import require_module, require_tool, running_pgbouncer
 
 ROOT = Path(__file__).resolve().parents[2]
 DEPLOY = ROOT / "deploy"
@@ -125,54 +121,16 @@ def test_containerfile_passes_hadolint():
     assert result.returncode == 0, result.stdout + result.stderr
 
 
-def _free_port() -> int:
-    for port in range(18900, 18999):
-        with socket.socket() as sock:
-            try:
-                sock.bind(("127.0.0.1", port))
-            except OSError:
-                continue
-            return port
-    pytest.skip("no free port")
-
-
 @pytest.mark.skipif(os.environ.get("DATABASE_URL", "").startswith("postgres") is False,
                     reason="PgBouncer needs the PostgreSQL server")
-def test_pgbouncer_config_runs_and_pools_transactions(tmp_path):
-    import configparser
-
+def test_pgbouncer_config_runs_and_pools_transactions():
     import psycopg
 
-    binary = _tool("pgbouncer")
-    sys.path.insert(0, str(ROOT))
-    import tempfile
-
-    from bench.cluster.config import pgbouncer_ini
-
-    port = _free_port()
-    workdir = Path(tempfile.mkdtemp(prefix="kompass-pgbouncer-", dir="/tmp"))
-    os.chmod(workdir, 0o777)  # PgBouncer refuses root and runs as postgres here
-    ini = pgbouncer_ini(DEPLOY / "pgbouncer/pgbouncer.ini", workdir, port=port, dbname="postgres")
-    parsed = configparser.ConfigParser()
-    parsed.read_string(ini.read_text())
-    assert parsed["pgbouncer"]["pool_mode"] == "transaction"
-    argv = [binary, "-u", "postgres", str(ini)] if os.geteuid() == 0 else [binary, str(ini)]
-    proc = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-    try:
-        for _ in range(50):
-            try:
-                with psycopg.connect(f"postgresql://postgres@127.0.0.1:{port}/kompass", prepare_threshold=None,
-                                     connect_timeout=2) as conn:
-                    assert conn.execute("SELECT 40 + 2").fetchone()[0] == 42
-                    break
-            except psycopg.OperationalError:
-                time.sleep(0.1)
-        else:
-            pytest.fail(proc.stdout.read().decode() if proc.poll() is not None else "pgbouncer did not answer")
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
-        shutil.rmtree(workdir, ignore_errors=True)
+    with running_pgbouncer() as (port, parsed):
+        assert parsed["pgbouncer"]["pool_mode"] == "transaction"
+        with psycopg.connect(f"postgresql://postgres@127.0.0.1:{port}/kompass", prepare_threshold=None,
+                             connect_timeout=2) as conn:
+            assert conn.execute("SELECT 40 + 2").fetchone()[0] == 42
 
 
 def test_every_deployment_sets_a_public_site_url():

@@ -7,9 +7,15 @@ run with CI set. A focused run elsewhere (`pytest tests/ops` without the tools) 
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import os
 import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
 from pathlib import Path
 
 import pytest
@@ -41,3 +47,52 @@ def require_module(name: str):
         return importlib.import_module(name)
     except ImportError:
         _missing(f"Python package {name}", "`make venv-dev` installs it")
+
+
+def free_port(first: int = 18900) -> int:
+    for port in range(first, first + 99):
+        with socket.socket() as sock:
+            try:
+                sock.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return port
+    pytest.skip("no free port")
+
+
+@contextlib.contextmanager
+def running_pgbouncer():
+    """PgBouncer with deploy/pgbouncer/pgbouncer.ini (bench/cluster/config.py adapts paths and port) in front of
+    the test server's `postgres` database as `kompass`; yields (port, the parsed ini)."""
+    import configparser
+
+    import psycopg
+
+    binary = require_tool("pgbouncer")
+    sys.path.insert(0, str(ROOT))
+    from bench.cluster.config import pgbouncer_ini
+
+    port = free_port()
+    workdir = Path(tempfile.mkdtemp(prefix="kompass-pgbouncer-", dir="/tmp"))
+    os.chmod(workdir, 0o777)  # PgBouncer refuses root and runs as postgres here
+    ini = pgbouncer_ini(ROOT / "deploy/pgbouncer/pgbouncer.ini", workdir, port=port, dbname="postgres")
+    parsed = configparser.ConfigParser()
+    parsed.read_string(ini.read_text())
+    argv = [binary, "-u", "postgres", str(ini)] if os.geteuid() == 0 else [binary, str(ini)]
+    proc = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    try:
+        for _ in range(50):
+            try:
+                with psycopg.connect(f"postgresql://postgres@127.0.0.1:{port}/kompass", prepare_threshold=None,
+                                     connect_timeout=2) as conn:
+                    conn.execute("SELECT 1")
+                    break
+            except psycopg.OperationalError:
+                time.sleep(0.1)
+        else:
+            pytest.fail(proc.stdout.read().decode() if proc.poll() is not None else "pgbouncer did not answer")
+        yield port, parsed
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+        shutil.rmtree(workdir, ignore_errors=True)
