@@ -9,7 +9,7 @@ export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
 .PHONY: run test venv venv-dev messages migrate lint test-sqlite test-postgres bench bench-catalogue \
         bench-lottery bench-opinions vendor screenshots clean help cluster-test bench-load deploy-tools \
-        bench-auth makemessages
+        bench-auth bench-scaling makemessages
 
 help:
 	@echo "make run     set up everything and serve the portal at http://127.0.0.1:$(PORT) (PORT=… to change)"
@@ -131,6 +131,12 @@ bench-load: venv-dev messages deploy-tools
 # Logged-in pages and token API calls under load (bench/load/auth_paths.py: one gunicorn, 2 sync workers, wrk;
 # AUTH_DB, AUTH_PORT, AUTH_REDIS_PORT, AUTH_ARGS="--label=… --before=…json" to change), then the same paths'
 # CPU per request in-process; both into docs/benchmarks.md.
+# Two app servers against one when a second core is free (one sync worker per server; bench/load/scaling.py).
+bench-scaling: venv-dev messages deploy-tools
+	@command -v wrk >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null)
+	flock /tmp/kompass-heavy.lock $(BIN)/python bench/load/scaling.py
+	$(BIN)/python bench/collect.py
+
 bench-auth: venv-dev messages deploy-tools
 	@command -v wrk >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null)
 	flock /tmp/kompass-heavy.lock $(BIN)/python bench/load/auth_paths.py $(AUTH_ARGS)

@@ -21,6 +21,7 @@ SECTIONS = [  # (result file under bench/, section title, command)
      "make bench-load"),
     ("load/EXPIRY.md", "Entry expiry under load: one page across the expiry of its cache entries (issue 12, ADR 0088)",
      "python bench/load/expiry.py"),
+    ("load/SCALING.md", "Two app servers against one when CPU allows (issue 12)", "make bench-scaling"),
     ("load/AUTH_RESULTS.md", "Logged-in pages and token API under load (issue 12)", "make bench-auth"),
     ("load/AUTH_CPU.md", "Logged-in pages and token API: CPU per request, in-process (issue 12)", "make bench-auth"),
     ("cluster/RESULTS.md", "Cluster test: failures under load, acknowledged writes checked (issue 12)",
