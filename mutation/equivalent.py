@@ -245,6 +245,20 @@ EQUIVALENT: dict[str, tuple[str, str]] = {
         "sign = 1.0 if err[t] >= 0 else -1.0",
         "err[t] is the largest change in absolute value; when it is 0 every change is 0, no move can go below "
         "cur - 1e-15 and the search stops, so the sign (which only orders the donors) is never used."),
+    "kompass/algorithms/progress/open_sdg.py:ReplaceComparisonOperator_GtE_Eq:8": (
+        "if factor == 0 and growth == 0:",
+        "with C = 0 the scaled thresholds are (0, 0, 0), so _classify gives ON_TRACK for every growth >= 0 too; "
+        "the score is computed after either branch in the same way."),
+    "kompass/algorithms/progress/open_sdg.py:ReplaceComparisonOperator_LtE_Lt:0": (
+        "if b < lim:",
+        "at b == l both branches give exactly 0: 1 - (b/l)^4.44 = 1 - 1 and 1 - ((2l - b)/l)^4.44 = 1 - 1 "
+        "(2l - l and l/l are exact in floating point); b = l = 0 takes the first test (b >= 2l)."),
+    "kompass/algorithms/progress/growth.py:ReplaceComparisonOperator_Eq_GtE:7": (
+        "if direction >= 1 else value <= target",
+        "target_reached is only called with ProgressInput.direction, which normalise_input restricts to +1 or -1."),
+    "kompass/algorithms/progress/rollup.py:ReplaceComparisonOperator_Is_Eq:1": (
+        "if status == Status.NOT_COMPUTABLE:",
+        "Enum members are singletons and Enum.__eq__ is identity, so `is` and `==` agree for every value."),
     "kompass/algorithms/sortition/legacy.py:ReplaceComparisonOperator_Gt_GtE:2": (
         "if len(best) >= 1 else best[0]",
         "numpy's Generator.integers(1) returns 0 without advancing the bit generator (a range of one value takes "

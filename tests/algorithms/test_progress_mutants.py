@@ -172,3 +172,18 @@ def test_a_series_without_a_direction_counts_higher_values_as_better():
     from kompass.algorithms.progress.inputs import normalise_input
 
     assert normalise_input([(2015, 1.0), (2016, 2.0)]).direction == 1
+
+
+@pytest.mark.parametrize("method", ["open_sdg", "eurostat"])
+def test_a_series_that_stays_at_zero_has_no_growth(method):
+    """Both points 0: the zero base is replaced by +0.001 (the series is not negative), the CAGR is that of
+    0.001 -> 0 taken as no change, and the growth is 0, not a gain."""
+    result = compute_status([(2015, 0.0), (2020, 0.0)], method=method)
+    assert result.components["base_value_used"] == 0.001
+    assert result.components["growth"] == 0.0
+
+
+@pytest.mark.parametrize("pair", [(1.0, 2020, 0), (1.0,)])
+def test_a_target_must_be_exactly_a_value_and_a_time(pair):
+    with pytest.raises(ValueError, match=r"^target must be a \(value, time\) pair"):
+        compute_status([(2015, 1.0), (2016, 2.0)], target=pair)
