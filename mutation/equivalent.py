@@ -24,9 +24,6 @@ EQUIVALENT: dict[str, tuple[str, str]] = {
     "kompass/algorithms/progress/result.py:ReplaceComparisonOperator_Is_Eq:0": (
         "self.status == Status.ACHIEVED",
         "Enum members are singletons and Enum.__eq__ is identity, so `is` and `==` agree for every value."),
-    "kompass/algorithms/sortition/goldilocks.py:NumberReplacer:2": (
-        "time_limit: float = 301.0",
-        "a default time limit of 300 vs 301 s only differs for a run cut at 300 s; no untimed test can see it."),
     "kompass/algorithms/sortition/invite.py:ReplaceComparisonOperator_Lt_IsNot:0": (
         "if seats[s] is not sizes[s]:",
         "count <= total makes seats[s] = floor(quota) < sizes[s] whenever a seat is left, so `<`, `!=` and "
@@ -35,9 +32,6 @@ EQUIVALENT: dict[str, tuple[str, str]] = {
         "if J > 0 else base",
         "with a single panel (J = 1) every slot move is from that panel to itself, so the local search returns "
         "its start unchanged: running it or not gives the same multiplicities."),
-    "kompass/algorithms/sortition/api.py:NumberReplacer:16": (
-        "time_limit: float = 301.0",
-        "a default time limit of 300 vs 301 s only differs for a run cut at 300 s; no untimed test can see it."),
     "kompass/algorithms/sortition/lottery.py:NumberReplacer:12": (
         "if len(nj) else 1.0",
         "err() never sees an empty list: with no panels `A` has no second axis and `J, T = A.shape` fails first."),
@@ -259,6 +253,9 @@ EQUIVALENT: dict[str, tuple[str, str]] = {
     "kompass/algorithms/progress/rollup.py:ReplaceComparisonOperator_Is_Eq:1": (
         "if status == Status.NOT_COMPUTABLE:",
         "Enum members are singletons and Enum.__eq__ is identity, so `is` and `==` agree for every value."),
+    "kompass/algorithms/similarity.py:NumberReplacer:15": (
+        "return max( -1.0, min(1.0,",
+        "every term weight is > 0, so the sum of products is >= 0 and a lower clamp at -1 or at 0 changes nothing."),
     "kompass/algorithms/sortition/legacy.py:ReplaceComparisonOperator_Gt_GtE:2": (
         "if len(best) >= 1 else best[0]",
         "numpy's Generator.integers(1) returns 0 without advancing the bit generator (a range of one value takes "

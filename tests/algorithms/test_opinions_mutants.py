@@ -407,3 +407,28 @@ def test_k_means_restarts_four_times_per_k_by_default(monkeypatch):
 def test_an_index_beyond_the_given_size_is_named_in_the_error():
     with pytest.raises(ValueError, match=r"^n_participants index 5 out of range for size 3$"):
         votes_from_arrays(np.array([0, 5]), np.array([0, 1]), np.array([1, -1]), 3, 2)
+
+
+def test_a_k_means_run_that_puts_everybody_in_one_group_reports_no_groups(monkeypatch):
+    from kompass.algorithms.opinions import clustering
+
+    class OneGroup:
+        def __init__(self, n_clusters, n_init, random_state):
+            pass
+
+        def fit_predict(self, x):
+            return np.zeros(x.shape[0], dtype=np.int64)
+
+    monkeypatch.setattr(clustering, "KMeans", OneGroup)
+    x = np.random.default_rng(4).normal(0, 1, (12, 2))
+    result = clustering.cluster_points(x, min_groups=2, max_groups=3)
+    assert result.k == 0 and result.labels.size == 0 and result.message == "no distinct groups found"
+
+
+@pytest.mark.parametrize("pass_rate", [0.0, 0.1, 0.3])
+def test_planted_votes_pass_at_the_configured_rate(pass_rate):
+    from kompass.algorithms.opinions import planted_votes
+
+    data = planted_votes(400, 50, density=0.5, pass_rate=pass_rate, seed=5)
+    share = float(np.mean(data.votes == 0))
+    assert share == pytest.approx(pass_rate, abs=0.02)

@@ -197,8 +197,8 @@ def test_a_legacy_draw_follows_the_reference_step_by_step_for_the_same_seed():
     from kompass.algorithms.sortition.legacy import LegacyDraw
 
     people = [Respondent(f"p{i}", {"g": "fm"[i % 2], "a": "yoo"[i % 3], "d": "abcd"[(i * 7) % 4]}) for i in range(40)]
-    quotas = {"g": {"f": (4, 6), "m": (4, 6)}, "a": {"y": (2, 6), "o": (4, 8)},
-              "d": {"a": (1, 4), "b": (2, 4), "c": (1, 4), "d": (1, 4)}}
+    quotas = {"g": {"f": (4, 5), "m": (5, 6)}, "a": {"y": (2, 4), "o": (5, 8)},  # maxima that bind
+              "d": {"a": (1, 2), "b": (2, 3), "c": (1, 3), "d": (1, 3)}}
     inst = build_instance(people, quotas, 10)
     draw = LegacyDraw(inst)
     compared = 0
@@ -256,3 +256,24 @@ def test_a_published_lottery_whose_panel_does_not_list_every_type_is_refused():
     assert draw(res.lottery, "s") == (res.panel_index, res.panel)
     with pytest.raises(ValueError):
         draw(broken, "s", res.list_hash)
+
+
+def test_a_pool_exactly_the_size_of_the_panel_is_not_too_small():
+    from kompass.algorithms.sortition import check_feasible
+    from kompass.algorithms.sortition.feasibility import conflict_details
+
+    people = [Respondent(f"p{i}", {"g": "f" if i < 2 else "m"}) for i in range(4)]
+    inst = build_instance(people, {"g": {"f": (1, 2), "m": (1, 2)}}, 4)
+    assert check_feasible(inst) is None and conflict_details(inst) == []
+    short = build_instance(people[:3], {"g": {"f": (1, 2), "m": (1, 2)}}, 4)
+    assert "pool_too_small" in {c["code"] for c in check_feasible(short).details}
+
+
+def test_goldilocks_on_a_pool_where_everyone_is_fixed_gives_everyone_probability_one():
+    """No type is free (lower = count for all): the objective is that of probability 1 for everybody,
+    max + gamma / min = 1 + 1."""
+    people = [Respondent(f"p{i}", {"g": "f" if i < 2 else "m"}) for i in range(4)]
+    inst = build_instance(people, {"g": {"f": (2, 2), "m": (2, 2)}}, 4, fixed=[p.id for p in people])
+    dist = goldilocks(inst)
+    assert dist.type_prob == pytest.approx(np.ones(len(inst.types)))
+    assert dist.certificate["objective"] == pytest.approx(2.0)

@@ -137,6 +137,8 @@ class SwapSearch:
         room_add = cnt + 1 <= self.fmax
         for _ in range(max_steps):
             rows = np.nonzero(x > self.lower)[0]  # types we may remove one member from
+            if not rows.size:  # every selected member is fixed: no swap is possible
+                break
             ok = np.broadcast_to(x < self.counts, (len(rows), len(x))).copy()
             Fa = self.F[rows]
             for c in range(ncat):
