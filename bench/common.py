@@ -34,3 +34,12 @@ def timed_get(client, url: str, warmup: int, repeat: int) -> tuple[float, int]:
     with CaptureQueriesContext(connection) as ctx:
         client.get(url)
     return statistics.median(times) * 1000, len(ctx.captured_queries)
+
+
+def short_commit() -> str:
+    """The checked-out commit, for the header of a benchmark's results."""
+    import subprocess
+    from pathlib import Path
+
+    return subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=Path(__file__).resolve().parent.parent,
+                          capture_output=True, text=True).stdout.strip()

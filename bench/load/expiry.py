@@ -121,8 +121,9 @@ def main() -> int:
 
 
 def write(served: str, rows: dict) -> None:
-    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True,
-                            text=True).stdout.strip()
+    from bench.common import short_commit
+
+    commit = short_commit()
     lines = ["# Entry expiry under load", "",
              f"Run: `python bench/load/expiry.py` on {datetime.now(UTC):%Y-%m-%d %H:%M} UTC at commit {commit} "
              f"(working tree may differ), {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f}. Cluster "

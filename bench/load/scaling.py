@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import os
 import platform
-import subprocess
 import sys
 import time
 from datetime import UTC, datetime
@@ -102,8 +101,9 @@ def main() -> int:
 def write(results: dict, seeded: dict) -> None:
     cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
                 if line.startswith("model name")), platform.processor())
-    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True,
-                            text=True).stdout.strip()
+    from bench.common import short_commit
+
+    commit = short_commit()
     lines = ["# Scaling when CPU allows", "",
              f"Run: `make bench-scaling` on {datetime.now(UTC):%Y-%m-%d %H:%M} UTC, commit {commit}, "
              f"{os.cpu_count()} CPUs ({cpu}), load average {os.getloadavg()[0]:.1f} at the end. Topology and data of "

@@ -1,20 +1,10 @@
 """Media on S3-compatible object storage through django-storages, against moto's server mode (issue 12)."""
 
-import socket
 
 import pytest
 from django.core.files.base import ContentFile
 
-
-def _port() -> int:
-    for port in range(18800, 18900):
-        with socket.socket() as sock:
-            try:
-                sock.bind(("127.0.0.1", port))
-            except OSError:
-                continue
-            return port
-    pytest.skip("no free port in 18800-18899")
+from tests.ops.tools import free_port
 
 
 @pytest.fixture
@@ -22,7 +12,7 @@ def s3(monkeypatch):
     moto_server = pytest.importorskip("moto.server")
     import boto3
 
-    port = _port()
+    port = free_port(18800)
     server = moto_server.ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
     server.start()
     for key, value in {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing",
