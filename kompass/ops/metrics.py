@@ -140,14 +140,21 @@ def pgbouncer_gauges():
                                 labels=["database", "state"])
     wait = GaugeMetricFamily("kompass_pgbouncer_max_wait_seconds", "Longest time a waiting client has waited",
                              labels=["database"])
+    # SHOW POOLS has one row per database and user: sum them per database (one series per label set)
+    totals: dict[str, dict[str, float]] = {}
     for row in pools:
         if row["database"] == "pgbouncer":
             continue
+        db = totals.setdefault(row["database"], {"wait": 0.0})
+        for column in (*PGBOUNCER_CLIENTS, *PGBOUNCER_SERVERS):
+            db[column] = db.get(column, 0.0) + float(row.get(column) or 0)
+        db["wait"] = max(db["wait"], float(row.get("maxwait") or 0) + float(row.get("maxwait_us") or 0) / 1e6)
+    for name, db in sorted(totals.items()):
         for column, state in PGBOUNCER_CLIENTS.items():
-            clients.add_metric([row["database"], state], float(row.get(column) or 0))
+            clients.add_metric([name, state], db[column])
         for column, state in PGBOUNCER_SERVERS.items():
-            servers.add_metric([row["database"], state], float(row.get(column) or 0))
-        wait.add_metric([row["database"]], float(row.get("maxwait") or 0) + float(row.get("maxwait_us") or 0) / 1e6)
+            servers.add_metric([name, state], db[column])
+        wait.add_metric([name], db["wait"])
     size = GaugeMetricFamily("kompass_pgbouncer_pool_size", "Server connections PgBouncer may open per database "
                              "and user (default_pool_size)", labels=["database"])
     for row in databases:
@@ -158,7 +165,7 @@ def pgbouncer_gauges():
 
 def _pgbouncer_show(url: str) -> tuple[list[dict], list[dict]]:
     """SHOW POOLS and SHOW DATABASES on PgBouncer's console; it speaks only the simple query protocol, which
-    psycopg's ClientCursor uses. Short timeouts: a scrape never hangs on a stuck pooler."""
+    psycopg's ClientCursor uses. A short connect timeout: a pooler that is away does not hold up the scrape."""
     import psycopg
     from psycopg.rows import dict_row
 

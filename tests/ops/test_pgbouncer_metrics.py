@@ -59,3 +59,24 @@ def test_the_pool_behind_pgbouncer_is_reported_with_its_configured_size(client):
     servers = sum(gauge(after, "kompass_pgbouncer_servers", f'database="kompass",state="{s}"')
                   for s in ("active", "idle", "used", "tested", "login"))
     assert servers >= 1
+
+
+@pytest.mark.django_db
+def test_pools_of_several_users_are_summed_per_database(client, monkeypatch):
+    """SHOW POOLS has a row per database and user; Prometheus allows one series per label set."""
+    from kompass.ops import metrics
+
+    def pool(user, active, waiting, maxwait):
+        return {"database": "kompass", "user": user, "cl_active": active, "cl_waiting": waiting, "sv_active": 1,
+                "sv_idle": 2, "sv_used": 0, "sv_tested": 0, "sv_login": 0, "maxwait": maxwait, "maxwait_us": 500000}
+
+    pools = [pool("kompass", 3, 1, 0), pool("report", 2, 4, 2), {"database": "pgbouncer", "user": "pgbouncer"}]
+    monkeypatch.setattr(metrics, "_pgbouncer_show", lambda url: (pools, [{"name": "kompass", "pool_size": 20}]))
+    with override_settings(KOMPASS_PGBOUNCER_ADMIN_URL="postgresql://stats@127.0.0.1:6432/pgbouncer"):
+        text = scrape(client)
+    assert gauge(text, "kompass_pgbouncer_clients", 'database="kompass",state="active"') == 5
+    assert gauge(text, "kompass_pgbouncer_clients", 'database="kompass",state="waiting"') == 5
+    assert gauge(text, "kompass_pgbouncer_servers", 'database="kompass",state="idle"') == 4
+    assert gauge(text, "kompass_pgbouncer_max_wait_seconds", 'database="kompass"') == 2.5
+    assert text.count('kompass_pgbouncer_clients{database="kompass",state="active"}') == 1
+    assert 'database="pgbouncer"' not in text
