@@ -18,9 +18,75 @@ DEAD_BASE = ("growth_basis (called first) raises NotComputable without a baselin
              "is never reached.")
 EMPTY_VECTOR = ("the fallback norm is used only when the sum of squares is 0, i.e. for a text without tokens, whose "
                 "vector is empty: nothing is divided by it (every term weight is > 0).")
+INTERNED = ("kind only takes the constants of the tuple literal it loops over in the same function, and CPython "
+            "interns identifier-like string constants, so `is` / `is not` agree with `==` / `!=` on every value it "
+            "can take.")
 EMPTY_SUM = ("n is a length; when it is 0 the array is empty and p.sum() <= 0 takes the same branch.")
 
+# FaceRepair.find restores the panel size: gap is an int (int(round(...)), changed by int steps) and the loop
+# breaks as soon as it is 0, so inside the loop body it is never 0.
+GAP_NONZERO = "gap is a non-zero int at this line (the loop breaks at gap == 0 first), so `>= 0` and `> -1` are `> 0`."
+GAP_LOOP = ("when gap is 0 the loop breaks at its first step whichever order it walks, and otherwise gap is a "
+            "non-zero int, so `>= 0` and `> -1` are `> 0`.")
+STEP_ZERO = ("step is an int, and a step of 0 adds 0 to x[t] and to gap, so also running the branch for 0 "
+             "(`>= 0`, `> -1`) changes nothing.")
+GAP_DONE = ("with gap == 0 every later pass has step = min(0, room) <= 0 and changes nothing, so continuing the loop "
+            "instead of breaking gives the same x and gap.")
+
+FAST_PATH = ("a CSR matrix never holds more entries than it was built from (duplicates are summed), so nnz <= the "
+             "number of votes; the mutant takes the general path whenever the original does, and sometimes when the "
+             "original takes the fast one, and the general path builds the same Votes for every input.")
+RAVELLED = "p is ravelled to 1-D before, so shape[-1] is shape[0]."
+UNIQUE_1D = "np.unique without an axis always returns a flattened 1-D array, so shape[-1] is shape[0]."
+SIGNS = ("np.sign gives -1, 0 or +1 (NaN for a NaN pivot, untouched by every variant); +1 stays +1, and 0 occurs "
+         "only when the largest |loading| of the row is 0, i.e. for an all-zero row, which stays zero whatever it "
+         "is multiplied by.")
+
 EQUIVALENT: dict[str, tuple[str, str]] = {
+    "kompass/algorithms/opinions/matrix.py:ReplaceComparisonOperator_Eq_Gt:4": (
+        'if csr.nnz > p.shape[0]:', FAST_PATH),
+    "kompass/algorithms/opinions/matrix.py:ReplaceComparisonOperator_Eq_GtE:4": (
+        'if csr.nnz >= p.shape[0]:', FAST_PATH),
+    "kompass/algorithms/opinions/matrix.py:ReplaceComparisonOperator_Eq_Is:2": (
+        'if csr.nnz is p.shape[0]:', FAST_PATH),
+    "kompass/algorithms/opinions/matrix.py:NumberReplacer:47": (
+        'if csr.nnz == p.shape[ -1]:', RAVELLED),
+    "kompass/algorithms/opinions/clustering.py:NumberReplacer:39": (
+        'np.unique(sample_labels).shape[ -1]', UNIQUE_1D),
+    "kompass/algorithms/opinions/clustering.py:NumberReplacer:51": (
+        'np.unique(best_labels).shape[ -1]', UNIQUE_1D),
+    "kompass/algorithms/opinions/projection.py:ReplaceComparisonOperator_Eq_Gt:1": (
+        'signs[signs > 0] = 1.0', SIGNS),
+    "kompass/algorithms/opinions/projection.py:ReplaceComparisonOperator_Eq_GtE:1": (
+        'signs[signs >= 0] = 1.0', SIGNS),
+    "kompass/algorithms/opinions/projection.py:NumberReplacer:8": (
+        'signs[signs == 1] = 1.0', SIGNS),
+    "kompass/algorithms/opinions/projection.py:NumberReplacer:10": (
+        'signs[signs == 0] = 2.0', SIGNS),
+    "kompass/algorithms/opinions/projection.py:NumberReplacer:11": (
+        'signs[signs == 0] = 0.0', SIGNS),
+    "kompass/algorithms/sortition/relaxation.py:ReplaceComparisonOperator_Gt_GtE:1": (
+        'for t in order if gap >= 0 else', GAP_LOOP),
+    "kompass/algorithms/sortition/relaxation.py:NumberReplacer:63": (
+        'for t in order if gap > -1 else', GAP_LOOP),
+    "kompass/algorithms/sortition/relaxation.py:ReplaceComparisonOperator_Gt_GtE:2": (
+        'if gap >= 0 else (x[t] - lb[t])', GAP_NONZERO),
+    "kompass/algorithms/sortition/relaxation.py:NumberReplacer:69": (
+        'if gap > -1 else (x[t] - lb[t])', GAP_NONZERO),
+    "kompass/algorithms/sortition/relaxation.py:ReplaceComparisonOperator_Gt_GtE:4": (
+        'x[t] += step if gap >= 0 else -step', GAP_NONZERO),
+    "kompass/algorithms/sortition/relaxation.py:NumberReplacer:73": (
+        'x[t] += step if gap > -1 else -step', GAP_NONZERO),
+    "kompass/algorithms/sortition/relaxation.py:ReplaceComparisonOperator_Gt_GtE:5": (
+        'gap += -step if gap >= 0 else step', GAP_NONZERO),
+    "kompass/algorithms/sortition/relaxation.py:NumberReplacer:75": (
+        'gap += -step if gap > -1 else step', GAP_NONZERO),
+    "kompass/algorithms/sortition/relaxation.py:ReplaceComparisonOperator_Gt_GtE:3": (
+        'if step >= 0:', STEP_ZERO),
+    "kompass/algorithms/sortition/relaxation.py:NumberReplacer:71": (
+        'if step > -1:', STEP_ZERO),
+    "kompass/algorithms/sortition/relaxation.py:ReplaceBreakWithContinue:0": (
+        'continue', GAP_DONE),
     "kompass/algorithms/progress/result.py:ReplaceComparisonOperator_Is_Eq:0": (
         "self.status == Status.ACHIEVED",
         "Enum members are singletons and Enum.__eq__ is identity, so `is` and `==` agree for every value."),
@@ -44,6 +110,27 @@ EQUIVALENT: dict[str, tuple[str, str]] = {
     "kompass/algorithms/sortition/relaxation.py:ReplaceComparisonOperator_Eq_LtE:5": (
         'if kind <= "lp":',
         'kind runs over "lp", "rens", "mip"; of these only "lp" is <= "lp" in string order.'),
+    "kompass/algorithms/sortition/relaxation.py:ReplaceComparisonOperator_Eq_LtE:2": (
+        'if kind <= "lp" else self.mip',
+        'kind runs over "lp", "rens", "mip"; of these only "lp" is <= "lp" in string order.'),
+    "kompass/algorithms/sortition/relaxation.py:ReplaceComparisonOperator_Eq_LtE:6": (
+        'if kind <= "lp":',
+        'kind runs over "lp", "rens", "mip"; of these only "lp" is <= "lp" in string order.'),
+    "kompass/algorithms/sortition/relaxation.py:ReplaceComparisonOperator_Eq_GtE:3": (
+        'if kind >= "rens":',
+        'kind runs over "lp", "rens", "mip"; of these only "rens" is >= "rens" in string order.'),
+    "kompass/algorithms/sortition/relaxation.py:ReplaceComparisonOperator_NotEq_Gt:1": (
+        'if kind > "lp":',
+        'kind runs over "lp", "rens", "mip"; "rens" and "mip" are > "lp" in string order and "lp" is not, so '
+        '`>` is `!=`.'),
+    "kompass/algorithms/sortition/relaxation.py:ReplaceComparisonOperator_NotEq_IsNot:1": (
+        'if kind is not "lp":', INTERNED),
+    "kompass/algorithms/sortition/relaxation.py:ReplaceComparisonOperator_Eq_Is:0": (
+        'if kind is "lp" else self.mip', INTERNED),
+    "kompass/algorithms/sortition/relaxation.py:ReplaceComparisonOperator_Eq_Is:1": (
+        'if kind is "rens":', INTERNED),
+    "kompass/algorithms/sortition/relaxation.py:ReplaceComparisonOperator_Eq_Is:2": (
+        'if kind is "lp":', INTERNED),
     "kompass/algorithms/opinions/matrix.py:ReplaceComparisonOperator_Lt_Eq:3": (
         "dtype=np.int32 if p.shape[0] == 2**31 - 1 else np.int64",
         "only the integer width of the internal vote positions changes (int64 holds the same 1..n values)."),
@@ -325,7 +412,5 @@ EQUIVALENT: dict[str, tuple[str, str]] = {
         "coords[n_voted <= 0] = np.nan",
         "n_voted counts each participant's votes (a bincount), never negative: `<= 0` is `== 0`."),
     "kompass/algorithms/sortition/relaxation.py:ReplaceComparisonOperator_Eq_Is:3": (
-        'if kind is "lp":',
-        "kind only takes the constants of the tuple literal it loops over in the same function, and CPython "
-        "interns identifier-like string constants, so `is` and `==` agree on every value it can take."),
+        'if kind is "lp":', INTERNED),
 }

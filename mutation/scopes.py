@@ -21,11 +21,13 @@ SCOPES: dict[str, Scope] = {
         ("kompass/algorithms",),
         (("kompass/algorithms/progress/", " ".join(A + f"test_progress_{n}.py" for n in (
             "mutants", "edges", "api", "open_sdg", "other_methods", "reference", "properties"))),
-         ("kompass/algorithms/opinions/", f"{A}test_opinions_mutants.py {A}test_opinions_statistics.py "
+         ("kompass/algorithms/opinions/", f"{A}test_opinions_mutants.py {A}test_opinions_edges.py "
+                                          f"{A}test_opinions_statistics.py "
                                           f"{A}test_opinions_core.py "
                                           f"{A}test_opinions_properties.py"),
          ("kompass/algorithms/similarity.py", f"{A}test_similarity_mutants.py {A}test_similarity.py"),
          ("kompass/algorithms/sortition/", f"{A}test_sortition_internals.py {A}test_sortition_edges.py "
+                                           f"{A}test_sortition_settings.py {A}test_sortition_paths.py "
                                            f"{A}test_sortition_select.py "
                                            f"{A}test_sortition_mutants.py "
                                            f"{A}test_sortition_lottery.py "

@@ -47,6 +47,8 @@ def test_unknown_algorithms_are_refused_by_name():
         select(eight_people(), QUOTAS, 4, algorithm="lexi")
     with pytest.raises(ValueError, match="unknown algorithm 'legacy'"):
         optimise(build_instance(eight_people(), QUOTAS, 4), "legacy")
+    with pytest.raises(ValueError, match="unknown algorithm 'gold'"):  # sorts before "goldilocks"
+        optimise(build_instance(eight_people(), QUOTAS, 4), "gold")
 
 
 @pytest.mark.parametrize("algorithm", ["leximin", "maximin", "goldilocks"])

@@ -213,9 +213,7 @@ class FaceOracle:
         xl = None
         for kind in ("lp", "rens", "mip"):
             h = self.lp if kind == "lp" else self.mip
-            if kind == "rens":
-                if xl is None:
-                    continue
+            if kind == "rens":  # the LP step either returned or left its fractional point in xl
                 lbk, ubk = np.maximum(lb, np.floor(xl + 1e-9)), np.minimum(ub, np.ceil(xl - 1e-9))
             else:
                 lbk, ubk = lb, ub

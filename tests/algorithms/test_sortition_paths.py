@@ -1,0 +1,120 @@
+"""Solver paths of sortition that a uniform mutation sample showed unpinned (docs/mutation/algorithms.md,
+exploration of 2026-12-04): the retries of a LEGACY draw on one random stream, swaps inside any household, the
+levels a resumed relaxation must keep, and RENS between the LP vertex and the full MIP of the face oracle.
+Expected values come from independent computations in this file or its helpers."""
+
+import numpy as np
+import pytest
+
+from kompass.algorithms.sortition import Respondent, build_instance
+from kompass.algorithms.sortition.relaxation import FaceOracle, PanelPolytope, relaxed_leximin
+from tests.algorithms.test_sortition_edges import reference_legacy_draw
+from tests.algorithms.test_sortition_internals import QUOTAS, eight_people, generated, panel_meets_quotas
+
+
+@pytest.fixture(autouse=True)
+def _german_by_default():
+    """Override the Django-dependent autouse fixture of tests/conftest.py: these tests run without Django."""
+    yield
+
+
+def reference_legacy_panel(inst, rng, attempts=100):
+    """Draw again on the same stream until a draw succeeds, as the published procedure does; the panel as
+    members per type."""
+    owner = [ti for ti, t in enumerate(inst.types) for _ in t.members]
+    for _ in range(attempts):
+        chosen = reference_legacy_draw(inst, rng)
+        if chosen is not None:
+            return tuple(int(v) for v in np.bincount([owner[i] for i in chosen], minlength=len(inst.types)))
+    return None
+
+
+def test_a_legacy_draw_that_runs_into_a_dead_end_stops_there_and_draws_again_on_the_same_stream():
+    """Quotas on which most greedy draws run out of people for a minimum: a failed draw must stop as soon as a
+    minimum can no longer be met, without drawing further numbers, or the next attempt (on the same generator)
+    would choose other people than the published procedure does."""
+    from kompass.algorithms.sortition.legacy import LegacyDraw
+
+    profiles = "fob fyc moc mya moc fyb moa fob fyc myb mya myb moa fya moa myb moa myb".split()
+    people = [Respondent(f"p{i}", dict(zip("gad", p, strict=True))) for i, p in enumerate(profiles)]  # 18 people
+    quotas = {"g": {"f": (1, 2), "m": (2, 3)}, "a": {"y": (2, 3), "o": (1, 2)},
+              "d": {"a": (1, 1), "b": (2, 3), "c": (2, 2)}}
+    inst = build_instance(people, quotas, 5)
+    draw = LegacyDraw(inst)
+    failed_first = sum(draw.run(np.random.default_rng(seed)) is None for seed in range(30))
+    assert failed_first >= 10  # dead ends are common here
+    for seed in range(30):
+        ours = draw.panel(np.random.default_rng(seed))
+        assert ours == reference_legacy_panel(inst, np.random.default_rng(seed))
+        assert ours is not None and panel_meets_quotas(inst, ours)
+
+
+def test_a_swap_may_exchange_two_members_of_the_same_household_whichever_household_it_is():
+    """Two households of two (types 0 and 3, types 1 and 4) and one member of each on the panel: at most one
+    member per household may sit, so the better member of a household can only come in for the other one. The
+    weights prefer type 3 over 0 and type 4 over 1, and the search makes both swaps."""
+    from kompass.algorithms.sortition.oracle import SwapSearch
+
+    people = [Respondent(f"p{i}", {"g": "fm"[i % 2]}, household=f"h{i // 2}" if i < 4 else None) for i in range(8)]
+    inst = build_instance(people, {"g": {"f": (0, 4), "m": (0, 4)}}, 3)
+    assert inst.households == [(0, 3), (1, 4)]
+    improved = SwapSearch(inst).improve(np.array([1, 1, 1, 0, 0, 0]), np.array([0.0, 0.0, 0.0, 1.0, 2.0, 0.0]))
+    assert improved.tolist() == [0, 0, 1, 1, 1, 0]
+    assert panel_meets_quotas(inst, improved)
+
+
+@pytest.mark.parametrize(("kept", "level"), [(0, 0.2), (2, 0.2), (0, 0.4)])
+def test_the_relaxation_keeps_the_levels_a_resumed_run_brings_and_shares_the_rest_evenly(kept, level):
+    """Eight people, four types, panels of four; quotas loose enough that only k = 4 binds. A type kept at a level
+    takes count x level expected seats; the other members share the remaining seats equally."""
+    inst = build_instance(eight_people(), QUOTAS, 4)
+    poly = PanelPolytope(inst)
+    counts = np.array(inst.counts, dtype=float)
+    assert relaxed_leximin(poly)[0] == pytest.approx(np.full(4, 0.5))
+    target, levels = relaxed_leximin(poly, {kept: level})
+    rest = (4 - counts[kept] * level) / (counts.sum() - counts[kept])
+    expected = np.full(4, rest)
+    expected[kept] = level
+    assert target == pytest.approx(expected, abs=1e-8)
+    assert [n for _, n in levels] == [3] and levels[0][0] == pytest.approx(rest, abs=1e-8)
+
+
+def test_a_fractional_lp_vertex_is_rounded_by_rens_inside_its_box_before_the_full_mip_is_asked():
+    """RENS solves the MIP with every type bounded to the floor and ceiling of its LP value. On a pool of unique
+    profiles, over seeded objectives, some LP vertices are fractional and RENS finds a panel in that box; the full
+    MIP is asked only when RENS finds none."""
+    inst = generated(40, 6, 0)
+    poly = PanelPolytope(inst)
+    lower, upper = poly.lower.astype(float), poly.c.astype(float)
+    by_rens = 0
+    rng = np.random.default_rng(1)
+    for _ in range(60):
+        w = rng.normal(size=poly.nt)
+        oracle = FaceOracle(poly)
+        x = oracle.find(w, lower, upper, poly.lo, poly.hi, 10.0)
+        assert x is not None and panel_meets_quotas(inst, x.astype(int))
+        stats = oracle.stats
+        assert stats["repair"] == 0 and stats["lp"] == 1  # no previous panel to repair
+        if stats["rens"] and not stats["mip"]:
+            vertex = poly.model()
+            vertex.changeColsCost(poly.nt, np.arange(poly.nt, dtype=np.int32), w)
+            vertex.run()
+            xl = np.array(vertex.getSolution().col_value[: poly.nt])
+            assert np.abs(xl - np.rint(xl)).max() > 1e-9  # RENS runs only on a fractional vertex
+            assert (np.floor(xl + 1e-9) <= x).all() and (x <= np.ceil(xl - 1e-9)).all()
+            by_rens += 1
+        assert stats["mip"] <= stats["rens"]
+    assert by_rens >= 1
+
+
+def test_column_generation_asks_the_swap_pricing_before_the_exact_one():
+    """The documented order of the pricing: 1-swaps from the panels with the largest weights first, the LP and MIP
+    only when no swap improves. On a pool of unique profiles the swaps find most columns, so the exact pricing
+    runs far fewer times than when the swaps are switched off (max_starts=0); the levels are the same."""
+    from kompass.algorithms.sortition import leximin
+
+    inst = generated(40, 6, 0)
+    with_swaps, without = leximin(inst, relaxation=False), leximin(inst, relaxation=False, max_starts=0)
+    assert with_swaps.stats["swap"] > 0 and without.stats["swap"] == 0
+    assert with_swaps.stats["lp"] * 2 < without.stats["lp"]
+    assert with_swaps.levels == pytest.approx(without.levels, abs=1e-7)
