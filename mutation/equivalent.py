@@ -42,7 +42,35 @@ SIGNS = ("np.sign gives -1, 0 or +1 (NaN for a NaN pivot, untouched by every var
          "only when the largest |loading| of the row is 0, i.e. for an all-zero row, which stays zero whatever it "
          "is multiplied by.")
 
+SLACK_KIND = ('kind is "min" or "max" (the slack list of add_panel_constraints); "max" < "min" in string order, '
+              'so `>= "min"` is `== "min"`.')
+SLACK_KIND_IS = ('kind is one of the literals "min" / "max" of add_panel_constraints, and CPython interns '
+                 'identifier-like string constants, so `is` agrees with `==`.')
+
 EQUIVALENT: dict[str, tuple[str, str]] = {
+    "kompass/algorithms/sortition/feasibility.py:ReplaceComparisonOperator_Eq_GtE:0": (
+        'old = lo if kind >= "min"', SLACK_KIND),
+    "kompass/algorithms/sortition/feasibility.py:ReplaceComparisonOperator_Eq_GtE:1": (
+        'new = lo - s if kind >= "min"', SLACK_KIND),
+    "kompass/algorithms/sortition/feasibility.py:ReplaceComparisonOperator_Eq_Is:0": (
+        'old = lo if kind is "min"', SLACK_KIND_IS),
+    "kompass/algorithms/sortition/feasibility.py:ReplaceComparisonOperator_Eq_Is:1": (
+        'new = lo - s if kind is "min"', SLACK_KIND_IS),
+    "kompass/algorithms/sortition/feasibility.py:ReplaceComparisonOperator_Gt_NotEq:1": (
+        "if s != 0:",
+        "a slack column has lower bound 0 and HiGHS keeps it within 1e-9 of that, so round() gives s >= 0 and "
+        "`!= 0` is `> 0`."),
+    "kompass/algorithms/sortition/model.py:ReplaceComparisonOperator_NotEq_Lt:3": (
+        "if len(set(ids)) < len(ids):",
+        "a set of a list never has more elements than the list, so `<` is `!=`."),
+    "kompass/algorithms/sortition/model.py:ReplaceComparisonOperator_Gt_NotEq:1": (
+        "if len(members) != 1:",
+        "every list in by_key is created with its first member (setdefault + append), so len >= 1 and `!= 1` is "
+        "`> 1`."),
+    "kompass/algorithms/sortition/oracle.py:NumberReplacer:79": (
+        "used[np.maximum(self.hh, -1)] == 0",
+        "the index only matters where hh >= 0 (there max(hh, -1) and max(hh, 0) are both hh); for hh = -1 the left "
+        "operand (hh < 0) is already True, and used[-1] exists because this branch runs only with a household."),
     "kompass/algorithms/opinions/matrix.py:ReplaceComparisonOperator_Eq_Gt:4": (
         'if csr.nnz > p.shape[0]:', FAST_PATH),
     "kompass/algorithms/opinions/matrix.py:ReplaceComparisonOperator_Eq_GtE:4": (

@@ -106,3 +106,30 @@ def test_an_opinion_map_of_one_statement_groups_participants_by_their_vote():
     assert result.k == 3
     assert sorted(sorted(set(v[g.members].tolist())) for g in result.groups) == [[-1], [0], [1]]
     assert sorted(g.size for g in result.groups) == [10, 10, 10]
+
+
+def test_five_participants_are_split_into_at_most_four_groups():
+    """A clustering of n participants tries at most n - 1 groups (n groups of one have no silhouette)."""
+    x = np.array([[0.0, 0.0], [0.0, 1.0], [5.0, 0.0], [5.0, 1.0], [9.0, 9.0]])
+    assert set(cluster_points(x).silhouette) == {2, 3, 4}
+
+
+def test_each_group_centre_is_the_mean_position_of_its_members_on_the_map():
+    planted = planted_votes(90, 12, n_groups=3, density=0.8, signal=0.9, seed=2)
+    result = compute_opinion_map((planted.participants, planted.statements, planted.votes), 90, 12)
+    assert result.k >= 2
+    for group in result.groups:
+        assert group.centroid.shape == (result.coordinates.shape[1],)
+        assert group.centroid == pytest.approx(result.coordinates[group.members].mean(axis=0))
+
+
+def test_a_difference_of_proportions_without_any_spread_has_a_z_score_of_0():
+    """Without smoothing (a = 0): where both groups voted unanimously the same way, or nobody voted agree, the
+    pooled proportion is 1 or 0 and has no variance; the z score is then 0 (no evidence either way), not a
+    negative number that would count as evidence against."""
+    from kompass.algorithms.opinions.statistics import two_proportion_z
+
+    z = two_proportion_z(np.array([3, 0, 3]), np.array([3, 2, 4]), np.array([4, 0, 1]), np.array([4, 3, 4]), a=0.0)
+    assert z[0] == 0.0 and z[1] == 0.0  # unanimous agree in both groups; no agree at all
+    p_in, p_out, pooled = 3 / 4, 1 / 4, 4 / 8
+    assert z[2] == pytest.approx((p_in - p_out) / np.sqrt(pooled * (1 - pooled) * (1 / 4 + 1 / 4)))

@@ -187,3 +187,50 @@ def test_a_series_that_stays_at_zero_has_no_growth(method):
 def test_a_target_must_be_exactly_a_value_and_a_time(pair):
     with pytest.raises(ValueError, match=r"^target must be a \(value, time\) pair"):
         compute_status([(2015, 1.0), (2016, 2.0)], target=pair)
+
+
+@pytest.mark.parametrize(("points", "direction", "expected"), [
+    ([(2019, 10.0), (2020, 7.0)], -1, 1),  # fell by 3 where lower is better: in the desired direction
+    ([(2019, 7.0), (2020, 10.0)], -1, -1),
+    ([(2019, 7.0), (2020, 10.0)], 1, 1),
+    ([(2019, 10.0), (2020, 7.0)], 1, -1),
+])
+def test_a_trend_compares_the_sign_of_the_change_with_the_desired_direction(points, direction, expected):
+    """Changes larger than 1 in either direction: the sign of change x direction decides, whatever their sizes."""
+    from kompass.algorithms.progress.chain import trend
+
+    assert trend(points, direction) == expected
+
+
+def test_the_linear_method_refuses_a_latest_point_at_the_baseline_time():
+    result = compute_status([(2015, 100.0), (2017, 110.0)], method="linear", baseline=(90.0, 2017),
+                            target=(120.0, 2020))
+    assert result.status is Status.NOT_COMPUTABLE
+    assert result.reason == "the latest data point (2017) must be later than the baseline (2017)"
+
+
+def test_equal_frozen_components_hash_equally_whatever_their_order():
+    """Components are compared as dicts (order does not matter), so their hash must not depend on the order either,
+    also when several keys have the same value."""
+    from kompass.algorithms.progress.result import FrozenDict
+
+    one, other = FrozenDict({"a": 1, "b": 1, "c": 2}), FrozenDict({"c": 2, "b": 1, "a": 1})
+    assert one == other and hash(one) == hash(other)
+    assert len({one, other}) == 1
+
+
+@pytest.mark.parametrize("status", list(Status))
+def test_a_roll_up_is_achieved_only_when_its_status_is_achieved(status):
+    from kompass.algorithms.progress import ProgressResult, roll_up
+
+    parent = roll_up([ProgressResult("test", status, None, status.value, {})])
+    assert parent.achieved is (status is Status.ACHIEVED)
+
+
+@pytest.mark.parametrize("weights", [[1.0], [1.0, 2.0, 3.0]])
+def test_a_roll_up_needs_exactly_one_weight_per_child(weights):
+    from kompass.algorithms.progress import ProgressResult, roll_up
+
+    children = [ProgressResult("test", Status.ON_TRACK, 4.0, "x", {}) for _ in range(2)]
+    with pytest.raises(ValueError, match=f"got {len(weights)} weights for 2 children"):
+        roll_up(children, weights=weights)

@@ -1,13 +1,15 @@
-"""Solver paths of sortition that a uniform mutation sample showed unpinned (docs/mutation/algorithms.md,
-exploration of 2026-12-04): the retries of a LEGACY draw on one random stream, swaps inside any household, the
-levels a resumed relaxation must keep, and RENS between the LP vertex and the full MIP of the face oracle.
-Expected values come from independent computations in this file or its helpers."""
+"""Solver paths of sortition that uniform mutation samples showed unpinned (docs/mutation/algorithms.md,
+exploration and seed 18 of 2026-12-04): the retries of a LEGACY draw on one random stream, swaps inside any
+household, the levels a resumed relaxation must keep, RENS between the LP vertex and the full MIP of the face
+oracle, the swap pricing before the exact one, the fingerprint of a resumable state, a pricing MIP that finds
+nothing, the weights of a finished distribution and the order of the face repair's swaps. Expected values come
+from independent computations in this file or its helpers."""
 
 import numpy as np
 import pytest
 
 from kompass.algorithms.sortition import Respondent, build_instance
-from kompass.algorithms.sortition.relaxation import FaceOracle, PanelPolytope, relaxed_leximin
+from kompass.algorithms.sortition.relaxation import FaceOracle, FaceRepair, PanelPolytope, relaxed_leximin
 from tests.algorithms.test_sortition_edges import reference_legacy_draw
 from tests.algorithms.test_sortition_internals import QUOTAS, eight_people, generated, panel_meets_quotas
 
@@ -118,3 +120,85 @@ def test_column_generation_asks_the_swap_pricing_before_the_exact_one():
     assert with_swaps.stats["swap"] > 0 and without.stats["swap"] == 0
     assert with_swaps.stats["lp"] * 2 < without.stats["lp"]
     assert with_swaps.levels == pytest.approx(without.levels, abs=1e-7)
+
+
+def test_a_resumable_state_belongs_to_the_pool_and_quotas_whatever_order_they_were_given_in():
+    """The fingerprint of an instance must not depend on the order of the quota values in the input (a CSV file
+    may list them in any order); otherwise a saved computation could not be resumed after a re-import."""
+    from kompass.algorithms.sortition.leximin import fingerprint
+
+    one = build_instance(eight_people(), QUOTAS, 4)
+    reordered = {"a": {"o": QUOTAS["a"]["o"], "y": QUOTAS["a"]["y"]},
+                 "g": {"m": QUOTAS["g"]["m"], "f": QUOTAS["g"]["f"]}}
+    other = build_instance(eight_people(), reordered, 4)
+    assert list(one.quotas["g"]) != list(other.quotas["g"])  # the orders really differ
+    assert fingerprint(one) == fingerprint(other)
+    assert fingerprint(build_instance(eight_people(), QUOTAS, 3)) != fingerprint(one)
+
+
+class PricingFailsAfterSeeding:
+    """The panel oracle of a pool whose pricing MIP hits its own time limit: it answers as many calls as seeding
+    the column pool takes, then finds no panel."""
+
+    def __init__(self, inst):
+        from kompass.algorithms.sortition.leximin import ColumnPool, seed_columns
+        from kompass.algorithms.sortition.oracle import PanelOracle
+
+        counting = PanelOracle(inst)
+        seed_columns(ColumnPool(inst), counting, 40)
+        self.oracle, self.allowed = PanelOracle(inst), counting.calls
+
+    @property
+    def calls(self):
+        return self.oracle.calls
+
+    def feasible_panel(self):
+        return self.solve(np.zeros(self.oracle.nt))[0]
+
+    def solve(self, weights):
+        if self.oracle.calls >= self.allowed:
+            self.oracle.calls += 1
+            return None, -np.inf, np.inf
+        return self.oracle.solve(weights)
+
+
+def test_goldilocks_stops_with_the_lottery_it_has_when_the_pricing_mip_finds_nothing():
+    from kompass.algorithms.sortition import goldilocks
+
+    inst = build_instance(eight_people(), QUOTAS, 4)
+    oracle = PricingFailsAfterSeeding(inst)
+    dist = goldilocks(inst, oracle=oracle)
+    assert dist.complete is False and dist.certificate["complete"] is False and dist.state is not None
+    assert oracle.calls == oracle.allowed + 1  # one failed pricing call, then it stopped
+    assert sum(dist.weights) == pytest.approx(1.0) and all(panel_meets_quotas(inst, p) for p in dist.panels)
+
+
+def test_a_finished_distribution_drops_negligible_weights_and_renormalises_the_rest():
+    """Master LPs leave weights of 1e-13 and sums a little off 1: the lottery keeps the panels with real weight,
+    scaled to sum exactly 1, and the probabilities follow from those."""
+    from kompass.algorithms.sortition.leximin import ColumnPool, _finish
+
+    inst = build_instance(eight_people(), QUOTAS, 4)
+    pool = ColumnPool(inst)
+    panels = [(1, 1, 1, 1), (2, 0, 0, 2), (0, 2, 1, 1)]
+    for p in panels:
+        assert panel_meets_quotas(inst, p) and pool.add(p)
+    dist = _finish(pool, np.array([0.5, 1e-13, 0.3]), [], 0.0, {})
+    assert dist.panels == [panels[0], panels[2]]
+    assert dist.weights == pytest.approx([0.625, 0.375], abs=1e-15)
+    expected = (0.625 * np.array(panels[0]) + 0.375 * np.array(panels[2])) / np.array(inst.counts)
+    assert dist.type_prob == pytest.approx(expected, abs=1e-15)
+
+
+def test_the_face_repair_takes_the_swap_that_removes_most_violation_and_uses_the_objective_only_for_ties():
+    """Types (o, f), (o, m), (y, f), (y, m) of three people each. The start panel misses o's minimum of 2 and
+    exceeds y's and f's maximum: swapping a (y, f) member for an (o, m) one repairs all three at once, while the
+    objective would prefer other panels; the repair must take the one swap."""
+    people = [Respondent(f"p{i}", {"g": "fm"[i % 2], "a": "yo"[(i // 2) % 2]}) for i in range(12)]
+    inst = build_instance(people, {"g": {"f": (0, 4), "m": (0, 4)}, "a": {"y": (0, 4), "o": (0, 4)}}, 4)
+    poly = PanelPolytope(inst)
+    assert [t.profile for t in inst.types] == [("o", "f"), ("o", "m"), ("y", "f"), ("y", "m")]
+    qlo, qhi = np.array([2.0, 0.0, 0.0, 2.0]), np.array([2.0, 2.0, 1.0, 3.0])  # rows a=o, a=y, g=f, g=m
+    x = FaceRepair(poly).find(np.array([1, 0, 1, 2]), np.array([1.0, 3.0, 4.0, 0.0]), np.zeros(4),
+                              poly.c.astype(float), qlo, qhi)
+    assert x.tolist() == [1, 1, 0, 2]
