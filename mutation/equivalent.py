@@ -48,6 +48,28 @@ SLACK_KIND_IS = ('kind is one of the literals "min" / "max" of add_panel_constra
                  'identifier-like string constants, so `is` agrees with `==`.')
 
 EQUIVALENT: dict[str, tuple[str, str]] = {
+    "kompass/algorithms/progress/result.py:ReplaceComparisonOperator_IsNot_NotEq:0": (
+        'return self.status != Status.NOT_COMPUTABLE',
+        "Enum members are singletons and Enum.__eq__ is identity, so `is not` and `!=` agree for every value."),
+    "kompass/algorithms/sortition/leximin.py:ReplaceBreakWithContinue:2": (
+        'continue',
+        "the starts are walked in decreasing order of lam (argsort of -lam), so once lam[j] <= 1e-12 every later "
+        "one is too and `continue` skips them all, as `break` does; the weights are an LP solution, never NaN."),
+    "kompass/algorithms/sortition/oracle.py:NumberReplacer:20": (
+        'h.addCols(2, np.ones( 3)',
+        "highspy's addCols reads num_new_col (= 2) entries of each array, so a cost array of three ones gives the "
+        "same two columns (checked: getLp().col_cost_ is [1, 1])."),
+    "kompass/algorithms/sortition/relaxation.py:ReplaceComparisonOperator_GtE_Eq:0": (
+        'is_fixed = poly.lower == c',
+        "a type's fixed members are some of its members, so lower <= count and `>=` is `==` for every type."),
+    "kompass/algorithms/sortition/relaxation.py:ReplaceComparisonOperator_Lt_NotEq:0": (
+        'b_ok = x != ub',
+        "x <= ub holds throughout the repair: np.clip starts it at most ub, the size restore adds at most ub - x, "
+        "and a swap adds to b only where x < ub; so `!=` is `<`."),
+    "kompass/algorithms/sortition/lottery.py:ReplaceBreakWithContinue:0": (
+        'continue',
+        "when no move improves, n and err are unchanged, so every further pass finds no move either: continuing "
+        "to max_moves gives the same multiplicities as stopping."),
     "kompass/algorithms/sortition/feasibility.py:ReplaceComparisonOperator_Eq_GtE:0": (
         'old = lo if kind >= "min"', SLACK_KIND),
     "kompass/algorithms/sortition/feasibility.py:ReplaceComparisonOperator_Eq_GtE:1": (

@@ -133,3 +133,56 @@ def test_a_difference_of_proportions_without_any_spread_has_a_z_score_of_0():
     assert z[0] == 0.0 and z[1] == 0.0  # unanimous agree in both groups; no agree at all
     p_in, p_out, pooled = 3 / 4, 1 / 4, 4 / 8
     assert z[2] == pytest.approx((p_in - p_out) / np.sqrt(pooled * (1 - pooled) * (1 / 4 + 1 / 4)))
+
+
+def test_the_silhouette_is_measured_on_a_sample_of_3000_participants_by_default(monkeypatch):
+    """Up to 3,000 clustered participants every one counts; above, a seeded sample of 3,000 (the default)."""
+    from kompass.algorithms.opinions import clustering
+
+    sizes = []
+    real = clustering.silhouette_score
+
+    def measured(x, labels):
+        sizes.append(x.shape[0])
+        return real(x, labels)
+
+    monkeypatch.setattr(clustering, "silhouette_score", measured)
+    rng = np.random.default_rng(4)
+    for n in (3000, 3001):
+        sizes.clear()
+        cluster_points(np.concatenate([rng.normal(size=(n - n // 2, 2)), rng.normal(size=(n // 2, 2)) + 8]),
+                       max_groups=3)
+        assert sizes == [3000, 3000]  # k = 2 and k = 3
+
+
+def test_votes_of_another_length_than_their_participants_are_refused():
+    with pytest.raises(ValueError, match="must have the same length"):
+        votes_from_arrays(np.array([0, 1, 2]), np.array([0, 1, 2]), np.array([1, -1]))
+
+
+def test_a_projection_is_fitted_on_the_chosen_participants_only():
+    """The axes are the principal directions of the centred votes of the fitted participants (an SVD written out
+    here); the others are placed on those axes but do not shape them."""
+    rng = np.random.default_rng(8)
+    dense = rng.choice([-1, 1], size=(20, 5)).astype(float)
+    dense[15:] = 1.0  # five participants who agree with everything, left out of the fit
+    p, s = np.nonzero(np.ones_like(dense))
+    votes = votes_from_arrays(p, s, dense[p, s].astype(int), 20, 5)
+    fitted = np.arange(20) < 15
+    proj = fit_projection(votes, fitted, 2)
+    centred = dense[:15] - dense[:15].mean(axis=0)
+    _, _, vt = np.linalg.svd(centred, full_matrices=False)
+    for axis in range(2):  # the same direction up to its sign
+        assert abs(float(proj.components[axis] @ vt[axis])) == pytest.approx(1.0, abs=1e-9)
+    assert proj.means == pytest.approx(dense[:15].mean(axis=0))
+
+
+def test_a_representative_statement_reports_its_ratio_to_the_other_groups():
+    """Group 0 agrees 30 of 32 times, group 1 agrees 2 of 32 times; with the pseudo count 1 the ratio is
+    ((30 + 1) / (32 + 2)) / ((2 + 1) / (32 + 2))."""
+    counts = np.zeros((2, 1, 3), dtype=np.int64)
+    counts[0, 0, AGREE], counts[0, 0, DISAGREE] = 30, 2
+    counts[1, 0, AGREE], counts[1, 0, DISAGREE] = 2, 30
+    (rep,) = representative_statements(counts)[0]
+    assert rep.direction == "agree" and rep.probability == pytest.approx(31 / 34)
+    assert rep.ratio == pytest.approx((31 / 34) / (3 / 34))

@@ -234,3 +234,11 @@ def test_a_roll_up_needs_exactly_one_weight_per_child(weights):
     children = [ProgressResult("test", Status.ON_TRACK, 4.0, "x", {}) for _ in range(2)]
     with pytest.raises(ValueError, match=f"got {len(weights)} weights for 2 children"):
         roll_up(children, weights=weights)
+
+
+def test_a_series_is_not_parity_transformed_unless_asked():
+    from kompass.algorithms.progress.inputs import ProgressInput, normalise_input
+
+    assert normalise_input([(2015, 0.4), (2016, 0.45)]).parity is False
+    assert normalise_input([(2015, 0.4), (2016, 0.45)], parity=True).parity is True
+    assert ProgressInput(((2015, 0.4), (2016, 0.45)), 1, None, None, None).parity is False

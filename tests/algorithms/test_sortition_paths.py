@@ -202,3 +202,89 @@ def test_the_face_repair_takes_the_swap_that_removes_most_violation_and_uses_the
     x = FaceRepair(poly).find(np.array([1, 0, 1, 2]), np.array([1.0, 3.0, 4.0, 0.0]), np.zeros(4),
                               poly.c.astype(float), qlo, qhi)
     assert x.tolist() == [1, 1, 0, 2]
+
+
+def test_a_swap_between_types_that_share_a_value_leaves_that_value_s_count_alone():
+    """Four members with g = m where at most two may sit; y is exactly at its minimum of 2. Swapping a (y, m)
+    member for a (y, f) one repairs g and keeps y at 2, since both share a = y: the repair must see that."""
+    people = [Respondent(f"p{i}", {"g": "fm"[i % 2], "a": "yo"[(i // 2) % 2]}) for i in range(12)]
+    inst = build_instance(people, {"g": {"f": (0, 4), "m": (0, 4)}, "a": {"y": (0, 4), "o": (0, 4)}}, 4)
+    poly = PanelPolytope(inst)
+    qlo, qhi = np.array([0.0, 2.0, 0.0, 0.0]), np.array([2.0, 2.0, 2.0, 2.0])  # rows a=o, a=y, g=f, g=m
+    x = FaceRepair(poly).find(np.array([0, 2, 1, 1]), np.array([3.0, 4.0, 4.0, 0.0]), np.zeros(4),
+                              poly.c.astype(float), qlo, qhi)
+    assert x.tolist() == [0, 2, 2, 0]
+
+
+def test_goldilocks_reports_how_many_master_lps_it_solved(monkeypatch):
+    import sys
+
+    from kompass.algorithms.sortition import goldilocks
+
+    module = sys.modules["kompass.algorithms.sortition.goldilocks"]
+    solved, real = [], module.solve_lp
+
+    def counted(h):
+        solved.append(h)
+        return real(h)
+
+    monkeypatch.setattr(module, "solve_lp", counted)
+    dist = goldilocks(generated(40, 6, 0))
+    assert dist.complete and len(solved) >= 2 and dist.stats["lp_solves"] == len(solved)
+
+
+def test_a_saved_state_of_another_format_is_refused():
+    from kompass.algorithms.sortition import leximin
+    from kompass.algorithms.sortition.leximin import STATE_FORMAT, SolveError, fingerprint
+
+    inst = build_instance(eight_people(), QUOTAS, 4)
+    assert STATE_FORMAT == "kompass-leximin-state/1"
+    for other in ("kompass-leximin-state/0", "kompass-leximin-state/2"):  # an older and a newer one
+        state = {"format": other, "fingerprint": fingerprint(inst), "panels": [], "fixed": {}}
+        with pytest.raises(SolveError, match="belongs to a different pool or quotas"):
+            leximin(inst, state=state)
+
+
+def test_a_pool_of_fixed_members_only_is_certified_by_the_relaxation_at_once():
+    """Every respondent is a fixed member and the panel holds them all: no type is free to optimise, and the
+    relaxation certifies the one possible lottery without any pricing."""
+    from kompass.algorithms.sortition import leximin
+
+    people = eight_people()
+    inst = build_instance(people, {"g": {"f": (3, 3), "m": (5, 5)}, "a": {"y": (4, 4), "o": (4, 4)}}, 8,
+                          fixed=[p.id for p in people])
+    assert all(t.lower == t.count for t in inst.types)
+    dist = leximin(inst)
+    assert dist.complete and dist.certificate["method"] == "relaxation"
+    assert dist.certificate["max_shortfall"] == 0.0 and dist.certificate["min_probability_lower"] == 1.0
+    assert dist.panels == [tuple(inst.counts)] and dist.type_prob == pytest.approx(np.ones(len(inst.types)))
+    assert dist.stats["swap"] == dist.stats["lp"] == dist.stats["mip"] == 0
+
+
+def test_the_lottery_rounding_asks_the_integer_program_only_up_to_its_size_limit():
+    """The program runs when panels x types <= mip_size; on a pool where the local search alone misses the
+    optimum, a limit one below panels x types gives the local search's rounding, the limit itself the optimum."""
+    from kompass.algorithms.sortition import round_to_uniform
+    from tests.algorithms.test_sortition_edges import brute_force_rounding_error
+
+    for seed in range(120):
+        r = np.random.default_rng(seed)
+        counts = r.integers(2, 5, int(r.integers(2, 5)))
+        panels = list({tuple(int(r.integers(0, c + 1)) for c in counts) for _ in range(int(r.integers(3, 6)))})
+        weights, m = r.dirichlet(np.ones(len(panels))), int(r.integers(5, 12))
+        local = round_to_uniform(panels, weights, counts, m=m, mip_size=0)[1]
+        if local > brute_force_rounding_error(panels, weights, counts, m) + 1e-12 and len(panels) > 2:
+            break
+    else:
+        pytest.fail("no pool where the local search alone misses the optimum")
+    size = len(panels) * len(counts)
+    assert round_to_uniform(panels, weights, counts, m=m, mip_size=size - 1)[1] == local
+    assert round_to_uniform(panels, weights, counts, m=m, mip_size=size)[1] < local
+
+
+def test_duplicate_respondent_ids_are_named_five_at_most():
+    from kompass.algorithms.sortition import SortitionError
+
+    people = [Respondent(f"p{i % 7}", {"g": "f"}) for i in range(14)]  # p0 ... p6, each twice
+    with pytest.raises(SortitionError, match=r"^duplicate respondent ids: p0, p1, p2, p3, p4$"):
+        build_instance(people, {"g": {"f": (0, 2)}}, 2)
