@@ -40,7 +40,8 @@ SCOPES: dict[str, Scope] = {
          "kompass/accounts/rules.py", "kompass/jobs/rules.py", "kompass/jobs/services.py"),
         (("kompass/jobs/rules.py", f"{MATRIX} tests/jobs/test_jobs_mutants.py tests/jobs/test_jobs.py "
                                    "tests/accounts/test_rules_mutants.py"),
-         ("kompass/jobs/", "tests/jobs/test_jobs_mutants.py tests/jobs/test_jobs.py"),
+         ("kompass/jobs/", "tests/jobs/test_jobs_mutants.py tests/jobs/test_jobs.py tests/jobs/test_purge.py "
+                           "tests/jobs/test_task_runs_settled.py"),
          ("kompass/accounts/rules.py", f"{MATRIX} tests/accounts/test_rules_mutants.py "
                                        "tests/accounts/test_permissions.py tests/test_actors.py"),
          ("kompass/measures/rules.py", f"{MATRIX} tests/accounts/test_permissions.py tests/measures/test_wiring.py"),

@@ -327,6 +327,18 @@ def write_csv_to(stream, header: Iterable[Any] | None, rows: Iterable[Iterable[A
         writer.writerow([_csv_value(v) for v in row])
 
 
+def write_machine_csv(header: Iterable[Any], rows: Iterable[Iterable[Any]]) -> bytes:
+    """CSV bytes for a program that must read the exact values back (the lottery's verification bundle, whose
+    SHA-256 sums are published): UTF-8 without a byte-order mark, LF line ends and no formula guard. Only for
+    values Kompass made or an officer configured (pseudonyms, labels, categories, quotas), never for text that
+    people typed: those go through `write_csv`."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(list(header))
+    writer.writerows(rows)
+    return out.getvalue().encode("utf-8")
+
+
 def _csv_value(value: Any) -> Any:
     value = safe_cell(value)
     if isinstance(value, datetime.date):

@@ -4,13 +4,13 @@ the CLI's format, so that anyone can run `kompass lottery verify --pool <folder>
 
 from __future__ import annotations
 
-import csv
 import hashlib
 import io
 import json
 import zipfile
 
 from kompass.algorithms.sortition import draw
+from kompass.core.tabular import write_machine_csv
 from kompass.lottery.models import Panel, Respondent
 
 REPORT_FORMAT = "kompass-lottery-report/1"  # the format kompass.lottery.cli writes and verifies
@@ -31,15 +31,11 @@ def household_labels(rows: list[tuple[str, str]]) -> dict[str, str]:
 
 
 def _csv(header, rows) -> bytes:
-    # Deliberately not core.tabular's guarded writer: these files are machine-read by `kompass lottery verify`,
+    # core.tabular's machine CSV, not its guarded writer: these files are read back by `kompass lottery verify`,
     # their SHA-256 is in report.json and the recomputation needs the exact feature values. They hold no text that
     # people typed about themselves: Kompass-made pseudonyms, "H-n" household labels, and the panel's categories,
     # features and quotas (which an officer set up and the verifier must reproduce byte for byte).
-    out = io.StringIO()
-    w = csv.writer(out, lineterminator="\n")
-    w.writerow(header)
-    w.writerows(rows)
-    return out.getvalue().encode("utf-8")
+    return write_machine_csv(header, rows)
 
 
 def _json(data) -> bytes:

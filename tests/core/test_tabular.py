@@ -189,3 +189,12 @@ def test_an_unreadable_csv_row_is_named_without_a_python_message():
     finally:
         _csv.field_size_limit(old)
     assert err.value.row == 3 and "field larger" not in str(err.value) and "cannot be read as CSV" in str(err.value)
+
+
+def test_machine_csv_keeps_values_byte_for_byte_for_a_verifier():
+    """The verification bundle's CSV: no byte-order mark, LF line ends, quoting only where CSV needs it and no
+    formula guard, so that a verifier reads back exactly the values whose hash was published."""
+    data = tabular.write_machine_csv(["id", "feature"], [["p-1", "=A1"], ["p-2", 'a,"b"']])
+    assert data == b'id,feature\np-1,=A1\np-2,"a,""b"""\n'
+    table = read_table("pool.csv", data)
+    assert [row.values["feature"] for row in table.rows] == ["=A1", 'a,"b"']

@@ -113,3 +113,12 @@ def test_the_command_also_prunes_the_task_backends_finished_runs(django_capture_
     assert {str(pk) for pk in DBTaskResult.objects.values_list("pk", flat=True)} == {young.task_result_id,
                                                                                    waiting.task_result_id}
     assert set(Job.objects.values_list("title", flat=True)) == {"Jung", "Wartet"}
+
+
+def test_without_the_setting_finished_jobs_are_kept_30_days(settings):
+    from kompass.jobs.services import job_retention
+
+    del settings.KOMPASS_JOB_RETENTION_DAYS
+    assert job_retention() == timedelta(days=30)
+    settings.KOMPASS_JOB_RETENTION_DAYS = 10**9  # beyond any date: kept for 100 years, no overflow
+    assert job_retention() == timedelta(days=36_500)

@@ -108,3 +108,19 @@ def test_links_are_kept_by_an_update_that_does_not_name_them_and_each_kind_is_se
         "title": ("Titel Alpha", "Nur der Titel")}
     assert list(MeasureValue.objects.filter(measure=measure).values_list("strength", flat=True)) == [2]
     assert list(MeasurePerspective.objects.filter(measure=measure).values_list("strength", flat=True)) == [3]
+
+
+def test_an_update_that_leaves_the_search_text_as_it_is_does_not_rewrite_it(office, berlin, pilot):
+    """A change of status alone keeps the search text: the service compares the new text with the stored one
+    and writes it only when it differs (the text is rebuilt as a new string, equal but not the same object)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    measure = _new(office, berlin, pilot, slug="neu-suche")
+    with CaptureQueriesContext(connection) as queries:
+        changes = services.measure_update(actor=office, measure=measure, data={"status": Measure.Status.COMPLETED})
+    assert changes == {"status": ("running", "completed")}
+    assert not [q["sql"] for q in queries.captured_queries if "search_document" in q["sql"] and "UPDATE" in q["sql"]]
+    with CaptureQueriesContext(connection) as queries:
+        services.measure_update(actor=office, measure=measure, data={"title": "Titel Neu"})
+    assert [q for q in queries.captured_queries if "search_document" in q["sql"] and "UPDATE" in q["sql"]]

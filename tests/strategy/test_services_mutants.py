@@ -44,3 +44,22 @@ def test_loading_the_same_file_twice_changes_nothing_even_without_a_current_stra
     report = strategy_load(actor=STRATEGY_LOADER, path=_mini(tmp_path, current=False))
     assert not Strategy.objects.filter(is_current=True).exists()
     assert report.changed == 0
+
+
+def test_a_strategy_file_loads_its_principle_groups_with_their_principles_in_order(tmp_path):
+    from kompass.strategy.models import Principle, PrincipleGroup
+
+    doc = mini()
+    doc["principle_groups"] = [
+        {"slug": "g1", "name": "Gruppe Eins", "principles": [{"slug": "p1", "name": "Erstes"},
+                                                             {"slug": "p2", "name": "Zweites"}]},
+        {"slug": "g2", "name": "Gruppe Zwei", "principles": [{"slug": "p3", "name": "Drittes"}]},
+    ]
+    report = strategy_load(actor=STRATEGY_LOADER, path=write(tmp_path, doc))
+    strategy = Strategy.objects.get(slug="mini")
+    groups = PrincipleGroup.objects.filter(strategy=strategy).order_by("position")
+    assert [(g.slug, g.position) for g in groups] == [("g1", 0), ("g2", 1)]
+    principles = Principle.objects.filter(group__strategy=strategy).order_by("group__position", "position")
+    assert [(p.slug, p.group.slug, p.position) for p in principles] == [("p1", "g1", 0), ("p2", "g1", 1),
+                                                                      ("p3", "g2", 0)]
+    assert report.counts["principle_group"]["created"] == 2 and report.counts["principle"]["created"] == 3
