@@ -5,6 +5,8 @@ installed from its repository), so it cannot be a dev dependency. The reference 
 published method (shared/domain/monitoring-methods.md: Statistics Canada / Open SDG, Eurostat, Destatis) in the
 plainest possible form — `**` instead of log space, the published rounded coefficients (7.1429, 4.2857,
 4.1667), no clamping, no shared code with the product — and compared on many generated series (hypothesis).
+The linear achievement of output indicators (monitoring-methods.md section 4, classified with the Open SDG ratio
+thresholds as kompass documents) and the binary status are checked the same way (the end of this file).
 
 Known, documented differences that the generators therefore avoid (each has its own unit test elsewhere):
 a zero target or a target equal to the base (the method leaves them undefined), a natural limit lying in the
@@ -270,3 +272,47 @@ def test_reference_reproduces_the_documented_example():
     assert (label, score) == ("substantial_progress", 5) and r == pytest.approx(0.1 / (2 ** 0.1 - 1))
     result = kompass([(2015.0, 100.0), (2017.0, 121.0)], 1, target=(200.0, 2025.0))
     assert (result.label, result.score) == ("substantial_progress", 5.0)
+
+
+# ------------------------------------------------------------------------------ linear and binary indicators
+
+def ref_linear(points, direction, target_value, target_time):
+    """Linear achievement (monitoring-methods.md section 4): the share of the way from the first value to the
+    target covered, (v_t - v_b) / (v* - v_b), against the share of the time elapsed, (t - b) / (T - b); their
+    ratio classified with Open SDG's ratio thresholds; a reached target is achieved."""
+    (t0, v0), (t, v) = points[0], points[-1]
+    if (v >= target_value) if direction == 1 else (v <= target_value):
+        return "achieved"
+    covered = direction * (v - v0) / abs(target_value - v0)
+    ratio = covered / ((t - t0) / (target_time - t0))
+    for threshold, name in ((0.95, "on_track"), (0.60, "acceleration_needed"), (0.0, "limited_progress")):
+        if ratio >= threshold:
+            return name
+    return "deterioration"
+
+
+@SETTINGS
+@given(annual_series(sign=1), st.sampled_from([1, -1]), st.floats(0.05, 3.0), st.integers(1, 30))
+def test_linear_achievement_matches_the_reference(data, direction, share, years_ahead):
+    points, _ = data
+    (t0, v0), (t, v) = points[0], points[-1]
+    target_value = v0 + direction * share * max(abs(v0), 1.0)  # a target in the desired direction
+    target_time = t + years_ahead
+    assume(abs(target_value - v0) > 1e-9 and abs(v - target_value) > 1e-9)
+    expected = ref_linear(points, direction, target_value, target_time)
+    if expected != "achieved":
+        ratio = (direction * (v - v0) / abs(target_value - v0)) / ((t - t0) / (target_time - t0))
+        assume(far_from(ratio, 0.95, 0.60, 0.0))
+    result = compute_status(points, method="linear", direction=direction, target=(target_value, target_time))
+    assert result.status.value == expected
+
+
+@SETTINGS
+@given(st.lists(st.tuples(st.integers(2000, 2030), st.sampled_from([0.0, 1.0])), min_size=1, max_size=8,
+                unique_by=lambda p: p[0]))
+def test_binary_status_is_the_latest_value(points):
+    """A binary indicator is achieved exactly when its latest value (by time, whatever the input order) is 1."""
+    latest = max(points)[1]
+    result = compute_status([(float(t), v) for t, v in points], method="binary")
+    assert result.status.value == ("achieved" if latest == 1.0 else "not_achieved")
+    assert result.score is None
