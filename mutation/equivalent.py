@@ -48,6 +48,14 @@ SLACK_KIND_IS = ('kind is one of the literals "min" / "max" of add_panel_constra
                  'identifier-like string constants, so `is` agrees with `==`.')
 
 EQUIVALENT: dict[str, tuple[str, str]] = {
+    "kompass/lottery/services/members.py:NumberReplacer:4": (
+        ".hexdigest(), 17)",
+        "every SHA-256 hexdigest has 64 digits 0-f; read in base 16 or 17 such strings order like the strings "
+        "themselves, so the rank only feeds min() and the same candidate wins for every input."),
+    "kompass/lottery/services/intake.py:ReplaceComparisonOperator_Eq_GtE:1": (
+        "if panel.stage >= Panel.Stage.SETUP:",
+        "a panel's stage is one of eight strings (setup, invited, quotas, computing, computed, hash_published, drawn, "
+        "published) and only \"setup\" is >= \"setup\" in string order, so `>=` is `==`."),
     "kompass/algorithms/progress/result.py:ReplaceComparisonOperator_IsNot_NotEq:0": (
         'return self.status != Status.NOT_COMPUTABLE',
         "Enum members are singletons and Enum.__eq__ is identity, so `is not` and `!=` agree for every value."),

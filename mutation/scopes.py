@@ -58,7 +58,8 @@ SCOPES: dict[str, Scope] = {
         ("kompass/lottery/rules.py", "kompass/lottery/services", "kompass/accounts/services.py",
          "kompass/audit/services.py", "kompass/opendata/services.py"),
         (("kompass/lottery/rules.py", f"{LW}test_roles.py"),
-         ("kompass/lottery/services/", f"{LW}test_process.py {LW}test_roles.py {LW}test_purge_unlinks_accounts.py "
+         ("kompass/lottery/services/", f"{LW}test_services_mutants.py {LW}test_process.py {LW}test_roles.py "
+                                       f"{LW}test_purge_unlinks_accounts.py "
                                        f"{LW}test_upload_files.py {LW}test_export_guard.py {LW}test_properties.py"),
          ("kompass/accounts/services.py", "tests/accounts/test_accounts.py tests/accounts/test_tokens.py "
                                           "tests/accounts/test_service_actors.py "
@@ -67,7 +68,8 @@ SCOPES: dict[str, Scope] = {
          ("kompass/audit/services.py", "tests/test_actors.py tests/accounts/test_service_actors.py "
                                        "tests/security/test_account_deletion.py "
                                        "tests/measures/test_services_mutants.py"),
-         ("kompass/opendata/services.py", "tests/opendata/test_opensdg.py tests/opendata/test_harvest_schedule.py "
+         ("kompass/opendata/services.py", "tests/opendata/test_services_mutants.py tests/opendata/test_opensdg.py "
+                                          "tests/opendata/test_harvest_schedule.py "
                                           "tests/opendata/test_federation.py"))),
     "flow": Scope(
         ("kompass/lifecycle/rules.py", "kompass/participation/rules.py", "kompass/lifecycle/services",

@@ -109,3 +109,31 @@ def test_login_takes_people_to_their_preferred_language(client, make_user):
     response = client.post(reverse("accounts:login"), {"username": german.email, "password": PASSWORD,
                                                        "next": "/measures/"})
     assert response["Location"] == "/measures/"
+
+
+def test_a_verification_is_all_or_nothing_when_its_audit_event_cannot_be_written(make_user, monkeypatch):
+    """The account becomes active only together with its audit event: if recording the event fails, the account
+    stays inactive (one transaction)."""
+    from kompass.accounts import services as account_services
+
+    user = make_user("spaeter@example.org")
+    User.objects.filter(pk=user.pk).update(is_active=False)
+    user.refresh_from_db()
+    token = account_services.verification_token(user)
+
+    def failing(**kwargs):
+        raise RuntimeError("audit store unavailable")
+
+    monkeypatch.setattr(account_services, "record_event", failing)
+    with pytest.raises(RuntimeError):
+        account_services.citizen_verify(token=token)
+    assert User.objects.get(pk=user.pk).is_active is False
+
+
+def test_the_confirmation_email_names_how_long_its_link_is_valid(settings, django_capture_on_commit_callbacks):
+    from kompass.accounts.services import citizen_register
+
+    del settings.KOMPASS_VERIFY_DAYS
+    with django_capture_on_commit_callbacks(execute=True):
+        citizen_register(email="neu-drei@example.org", password="S3cure-pass-word", display_name="Neu")
+    assert len(mail.outbox) == 1 and "3 Tage" in mail.outbox[0].body

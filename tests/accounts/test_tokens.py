@@ -56,3 +56,23 @@ def test_deactivated_users_tokens_stop_working(make_user):
     user.save()
     assert user_for_token(secret) is None
 
+
+
+def test_a_tokens_last_use_is_recorded_at_most_once_a_minute(make_user, monkeypatch):
+    """Every authenticated request would otherwise write a row; the time of last use moves only when more than
+    60 seconds have passed since the recorded one."""
+    import datetime
+
+    from django.utils import timezone
+
+    from kompass.accounts.models import ApiToken
+    from kompass.accounts.services import api_token_create
+
+    user = make_user("poller@example.org")
+    token, secret = api_token_create(actor=user, user=user, name="poll")
+    start = datetime.datetime(2026, 12, 4, 12, 0, tzinfo=datetime.UTC)
+    ApiToken.objects.filter(pk=token.pk).update(last_used_at=start)
+    for seconds, recorded in ((60, start), (61, start + datetime.timedelta(seconds=61))):
+        monkeypatch.setattr(timezone, "now", lambda s=seconds: start + datetime.timedelta(seconds=s))
+        assert user_for_token(secret) == user
+        assert ApiToken.objects.get(pk=token.pk).last_used_at == recorded

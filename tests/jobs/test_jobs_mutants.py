@@ -20,6 +20,18 @@ def test_a_first_write_at_step_zero_also_throttles_the_next_steps():
     assert written == [0, 0, 0, 0, 0, 5]
 
 
+def test_progress_is_written_once_at_least_every_steps_have_passed_also_for_uneven_steps_and_past_the_total():
+    """Steps of 3, 4, 1, 4 and 1 with a write at most every 5 steps: written at 0, 7 (7 since the last write)
+    and 12 (5 since); 13 lies beyond the announced total of 10 and only 1 step after the last write."""
+    job = Job.objects.create(kind="test", title="t")
+    progress = Progress(job.pk, total=10, every=5)
+    written = []
+    for step in (0, 3, 7, 8, 12, 13):
+        progress.update(step)
+        written.append(Job.objects.get(pk=job.pk).progress_done)
+    assert written == [0, 0, 7, 7, 12, 12]
+
+
 @task()
 @job_task
 def write_report(progress, text: str):

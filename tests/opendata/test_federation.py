@@ -168,6 +168,7 @@ def test_a_failed_harvest_changes_nothing(berlin):
                                    changed_at="2024-01-01T00:00:00Z")
     report = services.harvest(actor=ACTOR, source=source, get=broken)
     assert "connection refused" in report.error
+    assert (report.created, report.updated, report.unchanged, report.withdrawn, report.restored) == (0, 0, 0, 0, 0)
     assert HarvestedRecord.objects.get(remote_id="x").state == "active"
     source.refresh_from_db()
     assert source.last_status == "error"

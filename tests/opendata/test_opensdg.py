@@ -65,11 +65,13 @@ def test_import_creates_an_indicator_with_targets_and_district_values(seeded, tm
                                      indicators=opensdg.parse(files), goal_title="Aus Open SDG")
     ind = Indicator.objects.get(slug="sdg-3-1-1")
     assert ind.measure == measure and ind.goal.level == "impact" and ind.unit == "%" and ind.by_district
+    assert (ind.goal.title, ind.goal.position) == ("Aus Open SDG", 99)  # a new goal goes after the measure's own
     assert [t.value for t in ind.target_versions.all()] == [80]
     values = sorted((m.period.year, m.district.slug if m.district else "", m.value)
                     for m in Measurement.objects.filter(indicator=ind))
     assert values == [(2020, "", 10), (2021, "", 20), (2022, "", 35), (2022, "mitte", 40)]
     assert report.skipped_rows == 1  # the breakdown by sex has no place in Kompass
+    assert (report.indicators_created, report.targets, report.measurements) == (1, 1, 4)
     assert ind.computed.status  # statuses were refreshed
     again = services.opensdg_import(actor=system_actor("test"), strategy=seeded, measure=measure,
                                     indicators=opensdg.parse(files), goal_title="Aus Open SDG")

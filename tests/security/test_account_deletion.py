@@ -126,3 +126,22 @@ def test_after_an_idea_became_a_measure_and_digests_were_sent(client, person, be
     _delete_through_the_page(client, person)
     assert _leaks() == []
     assert NAME not in client.get(reverse("lifecycle:candidate", args=[candidate.slug])).content.decode()
+
+
+def test_the_audit_trail_forgets_names_of_three_letters_or_more_and_keeps_shorter_ones(make_user):
+    """A display name of two letters would also match inside other words; from three letters on, every event
+    quoting the person gets their pseudonym instead (case-insensitive)."""
+    from kompass.audit.models import AuditEvent
+    from kompass.audit.services import forget_person
+
+    for name, forgotten in (("Ada", True), ("Al", False)):
+        user = make_user(f"{name.lower()}@example.org")
+        user.display_name = name
+        user.save(update_fields=["display_name"])
+        event = AuditEvent.objects.create(action="test.quoted", object_repr=f"Beitrag von {name.upper()}",
+                                          changes={"author": [None, name]})
+        changed = forget_person(user)
+        assert changed >= 1 if forgotten else changed == 0
+        event.refresh_from_db()
+        assert (f"user:{user.pk}" in event.object_repr) is forgotten
+        assert (event.changes["author"][1] == f"user:{user.pk}") is forgotten
