@@ -48,6 +48,14 @@ SLACK_KIND_IS = ('kind is one of the literals "min" / "max" of add_panel_constra
                  'identifier-like string constants, so `is` agrees with `==`.')
 
 EQUIVALENT: dict[str, tuple[str, str]] = {
+    "kompass/opendata/services.py:ReplaceComparisonOperator_Eq_GtE:5": (
+        'if source.kind >= "kompass"',
+        'a source\'s kind is "kompass" or "dcat" (Source.Kind, checked by source_follow) and "dcat" < "kompass" in '
+        'string order, so `>=` is `==`.'),
+    "kompass/lottery/services/intake.py:ReplaceTrueWithFalse:1": (
+        "zip(ids, table.rows, strict=False)",
+        "ids gets exactly one entry per row of table.rows in the loop before (or the function has raised), so both "
+        "have the same length and strict only adds a check that cannot fail."),
     "kompass/lottery/services/members.py:NumberReplacer:4": (
         ".hexdigest(), 17)",
         "every SHA-256 hexdigest has 64 digits 0-f; read in base 16 or 17 such strings order like the strings "

@@ -137,3 +137,69 @@ def test_the_confirmation_email_names_how_long_its_link_is_valid(settings, djang
     with django_capture_on_commit_callbacks(execute=True):
         citizen_register(email="neu-drei@example.org", password="S3cure-pass-word", display_name="Neu")
     assert len(mail.outbox) == 1 and "3 Tage" in mail.outbox[0].body
+
+
+def test_a_role_change_is_saved_and_audited_once_and_setting_the_same_role_again_changes_nothing(make_user):
+    from kompass.organisations.models import Organisation
+
+    office = make_user("chef@example.org", office=True)
+    user = make_user("rolle@example.org")
+    organisation = Organisation.objects.order_by("slug").first()
+    membership_set(actor=office, user=user, organisation=organisation, role="editor")
+    roles = [choice for choice, _label in Membership._meta.get_field("role").choices if choice != "editor"]
+    membership_set(actor=office, user=user, organisation=organisation, role=roles[0])
+    assert Membership.objects.get(user=user, organisation=organisation).role == roles[0]
+    membership_set(actor=office, user=user, organisation=organisation, role=roles[0])
+    updates = AuditEvent.objects.filter(action="membership.updated", object_id=str(
+        Membership.objects.get(user=user, organisation=organisation).pk))
+    assert [e.changes["role"] for e in updates] == [["editor", roles[0]]]
+
+
+def test_a_membership_change_is_all_or_nothing_when_its_audit_event_cannot_be_written(make_user, monkeypatch):
+    from kompass.accounts import services as account_services
+    from kompass.organisations.models import Organisation
+
+    office = make_user("chefin@example.org", office=True)
+    user = make_user("mitglied@example.org")
+    organisation = Organisation.objects.order_by("slug").first()
+    membership = membership_set(actor=office, user=user, organisation=organisation, role="editor")
+
+    def failing(**kwargs):
+        raise RuntimeError("audit store unavailable")
+
+    monkeypatch.setattr(account_services, "record_event", failing)
+    other = make_user("neu-mitglied@example.org")
+    with pytest.raises(RuntimeError):
+        account_services.membership_set(actor=office, user=other, organisation=organisation, role="editor")
+    with pytest.raises(RuntimeError):
+        account_services.membership_remove(actor=office, membership=membership)
+    assert not Membership.objects.filter(user=other).exists() and Membership.objects.filter(pk=membership.pk).exists()
+
+
+def test_a_verified_account_is_audited_as_activated_and_a_long_name_is_cut_to_80_characters(make_user):
+    from kompass.accounts.services import citizen_register, citizen_verify, verification_token
+
+    user = citizen_register(email="lang@example.org", password="S3cure-pass-word", display_name=" " + "N" * 100)
+    assert user.display_name == "N" * 80
+    citizen_verify(token=verification_token(user))
+    event = AuditEvent.objects.get(action="account.verified", object_id=str(user.pk))
+    assert event.changes == {"is_active": [False, True]}
+
+
+def test_removing_a_membership_keeps_no_audit_event_when_the_removal_fails(make_user, monkeypatch):
+    from kompass.organisations.models import Organisation
+
+    office = make_user("leitung@example.org", office=True)
+    user = make_user("bleibt@example.org")
+    membership = membership_set(actor=office, user=user, organisation=Organisation.objects.order_by("slug").first(),
+                                role="editor")
+
+    def failing(self, *args, **kwargs):
+        raise RuntimeError("database gone")
+
+    monkeypatch.setattr(Membership, "delete", failing)
+    with pytest.raises(RuntimeError):
+        from kompass.accounts.services import membership_remove
+
+        membership_remove(actor=office, membership=membership)
+    assert not AuditEvent.objects.filter(action="membership.deleted").exists()

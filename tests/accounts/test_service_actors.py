@@ -132,3 +132,14 @@ def test_deletion_by_a_command_names_the_system_actor(target):
     event = AuditEvent.objects.get(action="account.deleted")
     assert not User.objects.filter(pk=pk).exists()
     assert event.actor_label == "system:account deletion" and event.changes == {"user_id": [pk, None]}
+
+
+def test_a_field_is_changed_only_when_its_value_differs_not_when_it_is_another_equal_object():
+    """Values read from a form or a file are new objects: equal text is no change."""
+    from kompass.audit.services import diff_fields
+    from kompass.measures.models import Measure
+
+    measure = Measure(title="".join(["Titel ", "Eins"]), summary="".join(["Kurz", "text"]))
+    equal = {"title": "Titel " + "Eins".strip(), "summary": "Kurz" + "text".strip()}
+    assert equal["title"] is not measure.title and diff_fields(measure, equal) == {}
+    assert diff_fields(measure, {"title": "Titel Zwei"}) == {"title": ("Titel Eins", "Titel Zwei")}

@@ -117,3 +117,89 @@ def test_a_respondent_file_with_many_problems_lists_the_first_fifty(panel, offic
     assert len(messages) == 50
     assert messages[0].startswith("Zeile 2, Spalte") and messages[-1].startswith("Zeile 26, Spalte")
     assert not Respondent.objects.filter(panel=panel).exists()
+
+
+def test_category_values_that_differ_only_in_case_are_refused():
+    """Uploaded files are matched to the values ignoring case, so "Mitte" and "mitte" could not be told apart."""
+    assert services.parse_categories("Bezirk: Mitte, Pankow") == {"Bezirk": ["Mitte", "Pankow"]}
+    with pytest.raises(ValidationError, match="Zeile 1"):
+        services.parse_categories("Bezirk: Mitte, mitte")
+
+
+def test_a_respondent_import_is_all_or_nothing_when_its_audit_event_cannot_be_written(panel, officer, monkeypatch):
+    from .conftest import pool_csv
+
+    intake = sys.modules["kompass.lottery.services.intake"]
+
+    def failing(**kwargs):
+        raise RuntimeError("audit store unavailable")
+
+    monkeypatch.setattr(intake, "record_event", failing)
+    with pytest.raises(RuntimeError):
+        services.respondents_import(actor=officer, panel=panel, content=pool_csv(), filename="pool.csv")
+    assert not Respondent.objects.filter(panel=panel).exists()
+    panel.refresh_from_db()
+    assert panel.stage == "setup"
+
+
+def test_quotas_of_a_drawn_panel_stay_locked_even_without_a_computation_job(drawn, officer):
+    """Only a panel stuck in "computing" may have its quotas saved again; a drawn panel may not, job or none."""
+    from kompass.lottery.models import Panel
+
+    Panel.objects.filter(pk=drawn.pk).update(job=None)
+    drawn.refresh_from_db()
+    with pytest.raises(ValidationError):
+        services.quotas_set(actor=officer, panel=drawn, quotas=QUOTAS)
+    drawn.refresh_from_db()
+    assert drawn.stage == Panel.Stage.DRAWN
+
+
+def test_a_quota_minimum_of_zero_is_accepted(pooled, officer):
+    open_minimum = {**QUOTAS, "district": {**QUOTAS["district"], "Spandau": (0, 3)}}
+    services.quotas_set(actor=officer, panel=pooled, quotas=open_minimum)
+    pooled.refresh_from_db()
+    assert pooled.quotas["district"]["Spandau"] == [0, 3]
+
+
+def test_a_replacement_never_shares_a_household_with_a_remaining_member(drawn, officer):
+    members = list(Respondent.objects.filter(panel=drawn, status=Respondent.Status.SELECTED).order_by("pseudonym"))
+    leaving, staying = members[0], members[1]
+    pool = Respondent.objects.filter(panel=drawn, status=Respondent.Status.POOL)
+    before = {r.pk for r in services.replacement_candidates(drawn, leaving)}
+    assert before
+    Respondent.objects.filter(pk=staying.pk).update(household="gemeinsam")
+    pool.filter(pk__in=before).update(household="gemeinsam")
+    assert services.replacement_candidates(drawn, leaving) == []
+    pool.filter(pk__in=before).update(household="")
+    assert {r.pk for r in services.replacement_candidates(drawn, leaving)} == before
+
+
+def test_a_missing_stratum_column_is_named(panel, officer):
+    with pytest.raises(ValidationError) as refused:
+        services.invitations_draw(actor=officer, panel=panel, content=register_csv(20), filename="reg.csv", count=5,
+                                  strata=["Altersgruppe"], seed="s")
+    assert refused.value.messages == ["Zeile 1, Spalte „Altersgruppe“: Schichtungsspalte fehlt"]
+
+
+def test_starting_a_selection_is_all_or_nothing_when_its_audit_event_cannot_be_written(pooled, officer,
+                                                                                        monkeypatch):
+    from kompass.jobs.models import Job
+    from kompass.lottery.models import Panel
+
+    selection = sys.modules["kompass.lottery.services.selection"]
+
+    def failing(**kwargs):
+        raise RuntimeError("audit store unavailable")
+
+    monkeypatch.setattr(selection, "record_event", failing)
+    stage, jobs = pooled.stage, Job.objects.count()
+    with pytest.raises(RuntimeError):
+        services.selection_start(actor=officer, panel=pooled)
+    assert Panel.objects.get(pk=pooled.pk).stage == stage and Job.objects.count() == jobs
+
+
+def test_a_missing_id_column_that_was_named_is_reported(panel, officer):
+    with pytest.raises(ValidationError) as refused:
+        services.invitations_draw(actor=officer, panel=panel, content=register_csv(20), filename="reg.csv", count=5,
+                                  strata=["district"], seed="s", id_column="Kennung")
+    assert refused.value.messages[0].startswith("Zeile 1, Spalte „Kennung“:")

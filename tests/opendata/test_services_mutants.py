@@ -69,3 +69,22 @@ def test_a_harvest_withdraws_what_the_source_dropped_once_and_names_untitled_rec
     assert (third.unchanged, third.withdrawn) == (1, 0)
     dropped = HarvestedRecord.objects.get(remote_id=long_id)
     assert (dropped.state, dropped.withdrawn_at) == ("withdrawn", t[1])
+
+
+def test_a_dcat_catalogue_is_followed_at_its_address_as_given_and_a_kompass_instance_without_the_slash(berlin):
+    kompass = services.source_follow(actor=ACTOR, name="Neustadt", url="http://127.0.0.1:9/")
+    dcat = services.source_follow(actor=ACTOR, name="Katalog", url="http://127.0.0.1:9/catalog/", kind="dcat")
+    assert (kompass.url, dcat.url) == ("http://127.0.0.1:9", "http://127.0.0.1:9/catalog/")
+
+
+def test_a_replication_keeps_at_most_300_characters_of_the_other_measure_s_title(berlin):
+    measure = berlin.measures.order_by("slug").first()
+    link = services.replication_record(actor=ACTOR, measure=measure, remote_url="http://127.0.0.1:9/lang/",
+                                       remote_title="T" * 400)
+    assert link.remote_title == "T" * 300
+
+
+def test_an_import_report_starts_from_zero():
+    report = services.SdgImportReport()
+    assert (report.indicators_created, report.indicators_updated, report.targets, report.measurements,
+            report.skipped_rows, report.slugs) == (0, 0, 0, 0, 0, [])

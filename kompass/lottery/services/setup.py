@@ -30,7 +30,7 @@ def parse_categories(text: str) -> dict[str, list[str]]:
         values = [v.strip() for v in vals.split(",") if v.strip()]
         if not cat or not values:
             raise ValidationError(_("Line %(n)s: a category needs a name and at least one value.") % {"n": n})
-        if cat in out or len(set(values)) != len(values):
+        if cat in out or len({v.casefold() for v in values}) != len(values):  # files match values ignoring case
             raise ValidationError(_("Line %(n)s: duplicate category or value.") % {"n": n})
         out[cat] = values
     if not out:
