@@ -30,17 +30,18 @@ def test_a_replication_of_a_harvested_measure_keeps_the_other_city_and_a_bounded
     from kompass.opendata.models import HarvestedRecord
 
     source = services.source_follow(actor=ACTOR, name="Neustadt", url="http://127.0.0.1:9/")
-    long_url = "http://127.0.0.1:9/m/" + "x" * 1200
-    record = HarvestedRecord.objects.create(source=source, kind="measure", remote_id="r", url=long_url,
+    record = HarvestedRecord.objects.create(source=source, kind="measure", remote_id="r", url="http://127.0.0.1:9/m/",
                                             title="Fremde Maßnahme", content_hash="h",
                                             changed_at="2024-01-01T00:00:00Z")
     measure = berlin.measures.order_by("slug").first()
     link = services.replication_record(actor=ACTOR, measure=measure, record=record)
     assert (link.remote_city, link.remote_title, link.record) == ("Neustadt", "Fremde Maßnahme", record)
-    assert link.remote_url == long_url[:1000]
-    by_address = services.replication_record(actor=ACTOR, measure=measure, remote_url="http://127.0.0.1:9/other/",
+    assert link.remote_url == "http://127.0.0.1:9/m/"
+    long_url = "http://127.0.0.1:9/m/" + "x" * 1200  # an address typed in: cut to the 1,000 characters of the field
+    by_address = services.replication_record(actor=ACTOR, measure=measure, remote_url=long_url,
                                              remote_title="Per Adresse")
     assert by_address.remote_city == "" and by_address.record is None
+    assert by_address.remote_url == long_url[:1000]
 
 
 def test_a_harvest_withdraws_what_the_source_dropped_once_and_names_untitled_records_by_their_id(berlin,
